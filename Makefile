@@ -1,0 +1,165 @@
+# provhost — the one build entry point. See README.md.
+#
+#   make                 build build/provhost, build/plugins/*.so, build/promapp-sim
+#   make check           build and run every test (tests/run prints the summary)
+#   make check SANITIZE=1  the same suite under ASan+UBSan (build in build/asan)
+#   make demo            the main job end to end on the built-in simulator
+#   make bench           benchmarks (not part of check)
+#   make install PREFIX=/usr/local DESTDIR=
+#   make format / make format-check
+
+VERSION     := 0.1.0
+PREFIX      ?= /usr/local
+DESTDIR     ?=
+CC          ?= cc
+SANITIZE    ?=
+
+ifeq ($(SANITIZE),1)
+BUILD       ?= build/asan
+SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+else
+BUILD       ?= build
+SAN_FLAGS   :=
+endif
+
+PKGS        := libcurl jansson sqlite3
+DEB_PKGS    := build-essential pkg-config libcurl4-openssl-dev libjansson-dev libcmocka-dev \
+               libsqlite3-dev libmicrohttpd-dev curl jq abigail-tools binutils
+PKG_CFLAGS   = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS  = $(shell pkg-config --libs cmocka 2>/dev/null)
+MHD_CFLAGS   = $(shell pkg-config --cflags libmicrohttpd 2>/dev/null)
+MHD_LIBS     = $(shell pkg-config --libs libmicrohttpd 2>/dev/null)
+
+WARN        := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+               -Wformat=2 -Wpointer-arith -Wundef -Wvla -Wcast-qual -Wwrite-strings \
+               -Wno-unused-parameter
+CFLAGS      ?= -O2 -g
+ALL_CFLAGS   = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SAN_FLAGS) -Iplugin-api \
+               -DPROVHOST_VERSION='"$(VERSION)"' $(PKG_CFLAGS)
+LDFLAGS_ALL  = $(SAN_FLAGS) $(LDFLAGS)
+PIC_CFLAGS   = -fPIC -fvisibility=hidden
+
+# --- sources -------------------------------------------------------------
+HOST_SRC    := $(filter-out host/main.c,$(wildcard host/*.c))
+HOST_OBJ    := $(HOST_SRC:%.c=$(BUILD)/obj/%.o)
+SCIM_SRC    := $(wildcard plugins/scimclient/*.c)
+SCIM_OBJ    := $(SCIM_SRC:%.c=$(BUILD)/obj/%.o)
+PLUGIN_DIRS := $(filter-out plugins/scimclient,$(patsubst %/,%,$(dir $(wildcard plugins/*/*.c))))
+PLUGIN_NAMES:= $(sort $(notdir $(PLUGIN_DIRS)))
+PLUGINS     := $(PLUGIN_NAMES:%=$(BUILD)/plugins/%.so)
+SIM_SRC     := $(wildcard tests/promapp-sim/*.c)
+SIM_OBJ     := $(SIM_SRC:%.c=$(BUILD)/obj/%.o)
+UNIT_SRC    := $(wildcard tests/unit/test_*.c)
+UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TOOL_SRC    := $(wildcard tests/tools/*.c)
+TOOL_BIN    := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%)
+
+DEPS_STAMP  := build/.deps-ok
+
+.PHONY: all check demo bench install clean format format-check deps unit-tests
+all: $(BUILD)/provhost $(PLUGINS) $(BUILD)/promapp-sim $(BUILD)/provhost-connector.pc
+
+# --- dependencies: install when root, else print the exact command ---------
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP):
+	@missing=""; \
+	for p in libcurl jansson sqlite3 cmocka libmicrohttpd; do \
+	  pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
+	for c in pkg-config curl jq abidiff nm cc; do \
+	  command -v $$c >/dev/null 2>&1 || missing="$$missing $$c"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "provhost: missing build dependencies:$$missing"; \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "provhost: installing with apt-get"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	      apt-get install -y -qq --no-install-recommends $(DEB_PKGS) >/dev/null || exit 1; \
+	  else \
+	    echo "provhost: run as root:  apt-get update && apt-get install -y $(DEB_PKGS)"; \
+	    exit 1; \
+	  fi; \
+	fi
+	@mkdir -p build && touch $@
+
+# --- objects --------------------------------------------------------------
+$(BUILD)/obj/host/%.o: host/%.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Ihost -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/plugins/%.o: plugins/%.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(PIC_CFLAGS) -Iplugins -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/tests/promapp-sim/%.o: tests/promapp-sim/%.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(MHD_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libprovhost.a: $(HOST_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/libscimclient.a: $(SCIM_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+# --- programs -------------------------------------------------------------
+$(BUILD)/provhost: $(BUILD)/obj/host/main.o $(BUILD)/libprovhost.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS) -ldl -lpthread -lm
+
+$(BUILD)/promapp-sim: $(SIM_OBJ)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(MHD_LIBS) $(PKG_LIBS) -lpthread -lm
+
+# Every plugins/<name>/ becomes build/plugins/<name>.so, exporting only the
+# entry symbol (plugins/connector.map + -fvisibility=hidden).
+.SECONDEXPANSION:
+$(BUILD)/plugins/%.so: $$(patsubst %.c,$(BUILD)/obj/%.o,$$(wildcard plugins/$$*/*.c)) $(BUILD)/libscimclient.a plugins/connector.map
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -shared -Wl,--version-script=plugins/connector.map \
+	  -Wl,--as-needed -Wl,-z,defs -o $@ $(filter %.o,$^) $(BUILD)/libscimclient.a $(PKG_LIBS)
+
+$(BUILD)/provhost-connector.pc: plugin-api/provhost-connector.pc.in Makefile
+	@mkdir -p $(dir $@)
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
+
+# --- unit tests: each tests/unit/test_X.c is one cmocka binary --------------
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libprovhost.a $(BUILD)/libscimclient.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Ihost -Iplugins -MMD -MP -o $@ $< $(BUILD)/libprovhost.a \
+	  $(BUILD)/libscimclient.a $(LDFLAGS_ALL) $(CMOCKA_LIBS) $(PKG_LIBS) -ldl -lpthread -lm
+
+# --- test tools: each tests/tools/X.c is one helper program for the tests ----
+$(BUILD)/tests/tools/%: tests/tools/%.c $(BUILD)/libprovhost.a $(BUILD)/libscimclient.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Ihost -Iplugins -MMD -MP -o $@ $< $(BUILD)/libprovhost.a \
+	  $(BUILD)/libscimclient.a $(LDFLAGS_ALL) $(PKG_LIBS) -ldl -lpthread -lm
+
+unit-tests: $(UNIT_BIN) $(TOOL_BIN)
+
+check: all unit-tests
+	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) CC="$(CC)" bash tests/run
+
+demo: all
+	@BUILD=$(BUILD) bash conf/demo/run-demo
+
+bench: all
+	@BUILD=$(BUILD) bash tests/bench/run
+
+# --- install ----------------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/provhost/plugins \
+	  $(DESTDIR)$(PREFIX)/include/provhost $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 755 $(BUILD)/provhost $(DESTDIR)$(PREFIX)/bin/provhost
+	install -m 755 $(PLUGINS) $(DESTDIR)$(PREFIX)/lib/provhost/plugins/
+	install -m 644 plugin-api/provhost/*.h $(DESTDIR)$(PREFIX)/include/provhost/
+	install -m 644 $(BUILD)/provhost-connector.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+
+FORMAT_SRC = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+format:
+	clang-format -i $(FORMAT_SRC)
+format-check:
+	clang-format --dry-run --Werror $(FORMAT_SRC)
+
+clean:
+	rm -rf build
+
+-include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/obj/*/*/*.d $(BUILD)/tests/*.d $(BUILD)/tests/tools/*.d)

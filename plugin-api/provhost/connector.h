@@ -1,0 +1,314 @@
+/*
+ * provhost connector ABI, version 1.
+ *
+ * This is the only header a connector includes from provhost. A connector is a
+ * shared object that exports exactly one symbol, PROVHOST_CONNECTOR_ENTRY
+ * ("provhost_connector_v1"), returning a static descriptor. Everything else is
+ * reached through the tables below.
+ *
+ * Versioning
+ *   - The major version is part of the entry symbol's name. A host speaking
+ *     major 1 never loads a connector built for major 2, and says so.
+ *   - Minor versions only append: new fields at the end of structs, new enum
+ *     values, new optional ops. Every struct that can grow starts with
+ *     struct_size; a reader checks it before touching a member that a newer
+ *     minor added (PROVHOST_HAS_FIELD below).
+ *   - A connector states the lowest host minor it needs (min_host_minor). The
+ *     host refuses a connector that needs a newer minor than it speaks.
+ *
+ * Ownership
+ *   - Everything the host passes in (strings, JSON text, tables) is borrowed
+ *     for the duration of the call only. Copy what you keep.
+ *   - Results travel back through caller-owned structs (provhost_result,
+ *     provhost_error) or through callbacks; the receiver copies what it keeps.
+ *   - Neither side ever frees memory the other side allocated. The descriptor,
+ *     the ops table and the settings schema are static data of the connector
+ *     and must stay valid until the process exits (the host never dlcloses an
+ *     accepted connector).
+ *   - The connector owns its instance (provhost_instance) from open() until
+ *     close() returns.
+ *
+ * Threads
+ *   - An instance is used by one thread at a time. The host runs several
+ *     instances of one connection in parallel, so instances must not share
+ *     unsynchronised mutable state.
+ *   - validate_config may be called from any thread at any time.
+ *   - Connectors never call process-global initialisers or install signal
+ *     handlers: the host calls curl_global_init() (and the like) once, before
+ *     any connector is opened.
+ *
+ * Errors
+ *   - Every op returns a provhost_status and, on failure, fills the caller's
+ *     provhost_error. Messages are one line, start lower-case, say what is
+ *     wrong first and NEVER contain a secret. The host also redacts the
+ *     connection's secret values from anything it prints, but that is a
+ *     safety net, not a licence.
+ *   - The connector makes one attempt per call. The host owns retries,
+ *     backoff, pacing and circuit breaking; the connector only reports whether
+ *     a failure is retryable and any retry-after hint from the target.
+ *
+ * Records
+ *   - Accounts travel as UTF-8 JSON text. For SCIM-like targets the desired
+ *     state is a SCIM User: {"userName", "name": {"givenName", "familyName"},
+ *     "emails": [{"value", "type", "primary"}], "timezone", "active",
+ *     "roles": [{"display"}]} — connectors for other targets document what they
+ *     read.
+ *
+ * This header compiles as C99 and as C++.
+ */
+#ifndef PROVHOST_CONNECTOR_H
+#define PROVHOST_CONNECTOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PROVHOST_CONNECTOR_ABI_MAJOR 1
+#define PROVHOST_CONNECTOR_ABI_MINOR 0
+
+/* The one symbol a connector exports; the major version is in its name. */
+#define PROVHOST_CONNECTOR_ENTRY "provhost_connector_v1"
+
+/* Descriptor magic: the bytes "PHC1" read as a big-endian integer. */
+#define PROVHOST_CONNECTOR_MAGIC 0x50484331u
+
+/* True when a struct of the given size (as the other side filled it in)
+ * contains member m. Use before reading a member a later minor appended. */
+#define PROVHOST_HAS_FIELD(ptr, type, m)                                       \
+	((ptr)->struct_size >= offsetof(type, m) + sizeof(((type *)0)->m))
+
+/* Status of every op. Closed and append-only: values are never renumbered. */
+typedef enum provhost_status {
+	PROVHOST_OK = 0,
+	PROVHOST_E_INVALID_INPUT = 1, /* the request or record is wrong */
+	PROVHOST_E_CONFIG = 2,        /* settings are wrong (bad URL, key) */
+	PROVHOST_E_CREDENTIAL = 3,    /* secret rejected or expired */
+	PROVHOST_E_PERMISSION = 4,    /* authenticated but not allowed */
+	PROVHOST_E_NOT_FOUND = 5,     /* the account does not exist */
+	PROVHOST_E_CONFLICT = 6,      /* already exists / conflicting state */
+	PROVHOST_E_RATE_LIMITED = 7,  /* target asked us to slow down */
+	PROVHOST_E_TRANSIENT = 8,     /* unavailable / 5xx, try again */
+	PROVHOST_E_TIMEOUT = 9,       /* deadline or network timeout */
+	PROVHOST_E_UNSUPPORTED = 10,  /* the target cannot do this */
+	PROVHOST_E_PROTOCOL = 11,     /* the target answered nonsense */
+	PROVHOST_E_DNS = 12,          /* host name did not resolve */
+	PROVHOST_E_CONNECT = 13,      /* could not connect */
+	PROVHOST_E_TLS = 14,          /* TLS handshake / certificate failed */
+	PROVHOST_E_INTERNAL = 15      /* bug or resource exhaustion */
+} provhost_status;
+
+/* What a provision or deprovision did. Append-only. */
+typedef enum provhost_outcome {
+	PROVHOST_OUTCOME_NONE = 0,
+	PROVHOST_OUTCOME_CREATED = 1,
+	PROVHOST_OUTCOME_UPDATED = 2,
+	PROVHOST_OUTCOME_UNCHANGED = 3,
+	PROVHOST_OUTCOME_REACTIVATED = 4,
+	PROVHOST_OUTCOME_DEACTIVATED = 5,
+	PROVHOST_OUTCOME_DELETED = 6,
+	PROVHOST_OUTCOME_ABSENT = 7
+} provhost_outcome;
+
+/* Log levels for provhost_host_api.log. */
+typedef enum provhost_log_level {
+	PROVHOST_LOG_ERROR = 0,
+	PROVHOST_LOG_WARN = 1,
+	PROVHOST_LOG_INFO = 2,
+	PROVHOST_LOG_DEBUG = 3
+} provhost_log_level;
+
+/* Capability bits (provhost_connector.capabilities). A capability that names
+ * an optional op must only be advertised when that op is non-NULL. */
+#define PROVHOST_CAP_LOOKUP     (1u << 0) /* ops->lookup is implemented */
+#define PROVHOST_CAP_DRY_RUN    (1u << 1) /* honours PROVHOST_CALL_DRY_RUN */
+#define PROVHOST_CAP_ROLES      (1u << 2) /* reads "roles" in the record */
+#define PROVHOST_CAP_REACTIVATE (1u << 3) /* provision reactivates */
+#define PROVHOST_CAP_DELETE     (1u << 4) /* deprovision may delete */
+
+/* Setting types and flags for the settings schema. */
+typedef enum provhost_setting_type {
+	PROVHOST_SETTING_STRING = 0,
+	PROVHOST_SETTING_INTEGER = 1,
+	PROVHOST_SETTING_BOOLEAN = 2
+} provhost_setting_type;
+
+#define PROVHOST_SETTING_REQUIRED (1u << 0)
+/* A secret is never in the settings JSON: the connector asks the host for it
+ * by key through provhost_host_api.get_secret. */
+#define PROVHOST_SETTING_SECRET (1u << 1)
+
+/* One entry of a connector's settings schema. The array's element size is
+ * given by provhost_connector.setting_size so entries can grow. */
+typedef struct provhost_setting {
+	const char *key;           /* e.g. "instance_url" */
+	int32_t type;              /* provhost_setting_type */
+	uint32_t flags;            /* PROVHOST_SETTING_* */
+	const char *default_value; /* textual default, or NULL */
+	const char *description;   /* one line, for `provhost plugins` */
+} provhost_setting;
+
+/* Caller-owned error report, filled by the connector on failure. */
+typedef struct provhost_error {
+	uint32_t struct_size;    /* set by the caller */
+	int32_t status;          /* provhost_status */
+	int32_t retryable;       /* non-zero: the same call may succeed later */
+	uint32_t retry_after_ms; /* target's hint (Retry-After), 0 if none */
+	int32_t remote_code; /* HTTP status or target error code, 0 if none */
+	char message[512];   /* one line, NUL-terminated, never a secret */
+} provhost_error;
+
+/* Caller-owned result of authenticate, provision and deprovision. */
+typedef struct provhost_result {
+	uint32_t struct_size; /* set by the caller */
+	int32_t outcome;      /* provhost_outcome */
+	int32_t remote_code;  /* HTTP status of the last request, 0 if none */
+	char account_id[256]; /* the target's account id, "" if none */
+	char detail[512];     /* one line for people: what was verified/done */
+} provhost_result;
+
+/* Per-call context passed by the host to every op that may do I/O. */
+#define PROVHOST_CALL_DRY_RUN (1u << 0) /* read, but write nothing */
+
+typedef struct provhost_call {
+	uint32_t struct_size;
+	uint32_t flags;          /* PROVHOST_CALL_* */
+	int64_t deadline_ms;     /* on host_api->now_ms's clock; 0 = none */
+	const char *event_id;    /* for log lines, may be NULL */
+	const char *employee_id; /* for log lines, may be NULL */
+	void *host_data; /* the host's; pass the call back, never touch */
+} provhost_call;
+
+/* Opaque handles. */
+typedef struct provhost_host provhost_host; /* the host's, per instance */
+typedef struct provhost_instance provhost_instance; /* the connector's */
+
+/* Services the host offers to a connector instance. Append-only table. */
+typedef struct provhost_host_api {
+	uint32_t struct_size;
+	uint32_t abi_minor; /* the minor the host speaks */
+
+	/* Log one line. The host adds connection and event context (from call,
+	 * which may be NULL) and redacts secrets. message is borrowed. */
+	void (*log)(provhost_host *host, const provhost_call *call,
+	            int32_t level, const char *message);
+
+	/* Copy the secret named key (a PROVHOST_SETTING_SECRET key) into buf,
+	 * NUL-terminated, and store its length in *len. Returns PROVHOST_OK,
+	 * PROVHOST_E_NOT_FOUND when the connection has no such secret, or
+	 * PROVHOST_E_INVALID_INPUT when buf is too small (*len then holds the
+	 * length needed). The connector owns buf and should wipe it when done.
+	 */
+	int32_t (*get_secret)(provhost_host *host, const char *key, char *buf,
+	                      size_t buf_size, size_t *len);
+
+	/* Monotonic clock in milliseconds; provhost_call.deadline_ms uses it.
+	 */
+	int64_t (*now_ms)(provhost_host *host);
+
+	/* In a dry run, report one write the connector would have sent: method
+	 * ("POST"), target ("/Users/42") and body (JSON, without secrets, may
+	 * be NULL). All borrowed. */
+	void (*planned_write)(provhost_host *host, const provhost_call *call,
+	                      const char *method, const char *target,
+	                      const char *body);
+} provhost_host_api;
+
+/* Receives one record (JSON text) from lookup; the receiver copies it. */
+typedef void (*provhost_emit_fn)(void *emit_ctx, const char *json, size_t len);
+
+/* The connector's operations. Required: validate_config, open, close,
+ * authenticate, provision, deprovision. Optional (may be NULL, advertised by
+ * a capability bit): lookup. Append-only table. */
+typedef struct provhost_ops {
+	uint32_t struct_size;
+
+	/* Check settings (a JSON object, borrowed) without any I/O. Must name
+	 * the offending key in the message. Secrets are not part of settings.
+	 */
+	int32_t (*validate_config)(const char *settings_json, size_t len,
+	                           provhost_error *err);
+
+	/* Create an instance for settings (already validated). host_api and
+	 * host stay valid until close(). On success *out is the connector's. */
+	int32_t (*open)(const provhost_host_api *host_api, provhost_host *host,
+	                const char *settings_json, size_t len,
+	                provhost_instance **out, provhost_error *err);
+
+	/* Release an instance and everything it owns. inst may be NULL. */
+	void (*close)(provhost_instance *inst);
+
+	/* Verify the credentials work and may provision and deprovision users.
+	 * result->detail says what was verified. */
+	int32_t (*authenticate)(provhost_instance *inst,
+	                        const provhost_call *call,
+	                        provhost_result *result, provhost_error *err);
+
+	/* Converge one account to desired (JSON). account_id is the id the host
+	 * has linked for this person, or NULL. Idempotent. Fills outcome and
+	 * account_id in result. */
+	int32_t (*provision)(provhost_instance *inst, const provhost_call *call,
+	                     const char *account_id, const char *desired_json,
+	                     size_t len, provhost_result *result,
+	                     provhost_error *err);
+
+	/* Deactivate (or delete) one account, found by account_id or, when that
+	 * is NULL or unknown, by the identity in identity_json (at least what
+	 * provision would use to find it). Idempotent: an account already gone
+	 * is PROVHOST_OK with outcome ABSENT. */
+	int32_t (*deprovision)(provhost_instance *inst,
+	                       const provhost_call *call,
+	                       const char *account_id,
+	                       const char *identity_json, size_t len,
+	                       provhost_result *result, provhost_error *err);
+
+	/* Read one account by account_id or identity; emit it once as JSON.
+	 * PROVHOST_E_NOT_FOUND when there is none. Optional. */
+	int32_t (*lookup)(provhost_instance *inst, const provhost_call *call,
+	                  const char *account_id, const char *identity_json,
+	                  size_t len, provhost_emit_fn emit, void *emit_ctx,
+	                  provhost_error *err);
+} provhost_ops;
+
+/* The descriptor the entry symbol returns. Static data of the connector. */
+typedef struct provhost_connector {
+	uint32_t magic;          /* PROVHOST_CONNECTOR_MAGIC */
+	uint32_t struct_size;    /* sizeof(provhost_connector) when built */
+	uint32_t abi_major;      /* PROVHOST_CONNECTOR_ABI_MAJOR */
+	uint32_t min_host_minor; /* lowest host minor this connector needs */
+	const char *name;        /* unique, [a-z0-9_-]+, e.g. "promapp" */
+	const char *version;     /* the connector's own version */
+	const char *vendor;
+	const char *license;     /* SPDX identifier */
+	const char *description; /* one line */
+	uint64_t capabilities;   /* PROVHOST_CAP_* */
+	const provhost_setting *settings;
+	uint32_t n_settings;
+	uint32_t setting_size; /* sizeof(provhost_setting) when built */
+	const provhost_ops *ops;
+} provhost_connector;
+
+/* The entry point's type. The host passes the minor it speaks; the
+ * connector returns its static descriptor (never NULL for a sane host). */
+typedef const provhost_connector *(*provhost_connector_entry_fn)(
+        uint32_t host_abi_minor);
+
+/* Declare the entry point in the connector:
+ *   PROVHOST_CONNECTOR_EXPORT const provhost_connector *
+ *   provhost_connector_v1(uint32_t host_abi_minor) { return &descriptor; } */
+#if defined(__GNUC__)
+#define PROVHOST_CONNECTOR_EXPORT __attribute__((visibility("default")))
+#else
+#define PROVHOST_CONNECTOR_EXPORT
+#endif
+
+PROVHOST_CONNECTOR_EXPORT const provhost_connector *
+provhost_connector_v1(uint32_t host_abi_minor);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PROVHOST_CONNECTOR_H */
