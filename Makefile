@@ -32,7 +32,7 @@ MHD_CFLAGS   = $(shell pkg-config --cflags libmicrohttpd 2>/dev/null)
 MHD_LIBS     = $(shell pkg-config --libs libmicrohttpd 2>/dev/null)
 
 WARN        := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-               -Wformat=2 -Wpointer-arith -Wundef -Wvla -Wcast-qual -Wwrite-strings \
+               -Wformat=2 -Wpointer-arith -Wundef -Wvla -Wwrite-strings \
                -Wno-unused-parameter
 CFLAGS      ?= -O2 -g
 ALL_CFLAGS   = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SAN_FLAGS) -Iplugin-api \
