@@ -214,6 +214,13 @@ typedef struct provhost_host_api {
 	void (*planned_write)(provhost_host *host, const provhost_call *call,
 	                      const char *method, const char *target,
 	                      const char *body);
+
+	/* Call before EVERY request sent to the target (reads too). The host
+	 * may block here to keep the connection under its request rate and to
+	 * honour a target's Retry-After across all instances. Returns
+	 * PROVHOST_OK to go ahead, or PROVHOST_E_TIMEOUT when the call's
+	 * deadline would pass first (then fail the op with that status). */
+	int32_t (*pace)(provhost_host *host, const provhost_call *call);
 } provhost_host_api;
 
 /* Receives one record (JSON text) from lookup; the receiver copies it. */

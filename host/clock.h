@@ -1,0 +1,25 @@
+/* Time helpers: a monotonic clock for deadlines and pacing, sleeping, and
+ * wall-clock timestamps for audit lines and the ledger. */
+#ifndef PROVHOST_CLOCK_H
+#define PROVHOST_CLOCK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Milliseconds on CLOCK_MONOTONIC (the clock provhost_call.deadline_ms uses).
+ */
+int64_t clock_mono_ms(void);
+
+/* Microseconds on CLOCK_MONOTONIC. */
+int64_t clock_mono_us(void);
+
+/* Sleeps ms milliseconds (restarting on EINTR); ms <= 0 returns at once. */
+void clock_sleep_ms(int64_t ms);
+
+/* Seconds since the epoch (wall clock). */
+int64_t clock_wall_s(void);
+
+/* Writes the current UTC time as "2026-11-28T10:14:04.123Z" into buf. */
+void clock_iso_now(char *buf, size_t len);
+
+#endif
