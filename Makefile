@@ -54,6 +54,8 @@ UNIT_SRC    := $(wildcard tests/unit/test_*.c)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_SRC    := $(wildcard tests/tools/*.c)
 TOOL_BIN    := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%)
+FIXTURE_SRC := $(wildcard tests/fixtures/*.c)
+FIXTURES    := $(FIXTURE_SRC:tests/fixtures/%.c=$(BUILD)/fixtures/%.so)
 
 DEPS_STAMP  := build/.deps-ok
 
@@ -112,12 +114,12 @@ $(BUILD)/promapp-sim: $(SIM_OBJ)
 # Every plugins/<name>/ becomes build/plugins/<name>.so, exporting only the
 # entry symbol (plugins/connector.map + -fvisibility=hidden).
 .SECONDEXPANSION:
-$(BUILD)/plugins/%.so: $$(patsubst %.c,$(BUILD)/obj/%.o,$$(wildcard plugins/$$*/*.c)) $(BUILD)/libscimclient.a plugins/connector.map
+$(BUILD)/plugins/%.so: $$(addsuffix .o,$$(basename $$(addprefix $(BUILD)/obj/,$$(wildcard plugins/$$*/*.c)))) $(BUILD)/libscimclient.a plugins/connector.map
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -shared -Wl,--version-script=plugins/connector.map \
 	  -Wl,--as-needed -Wl,-z,defs -o $@ $(filter %.o,$^) $(BUILD)/libscimclient.a $(PKG_LIBS)
 
-$(BUILD)/provhost-connector.pc: plugin-api/provhost-connector.pc.in Makefile
+$(BUILD)/provhost-connector.pc: plugin-api/provhost-connector.pc.in Makefile $(BUILD)/prefix.stamp
 	@mkdir -p $(dir $@)
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
 
@@ -133,7 +135,26 @@ $(BUILD)/tests/tools/%: tests/tools/%.c $(BUILD)/libprovhost.a $(BUILD)/libscimc
 	$(CC) $(ALL_CFLAGS) -Ihost -Iplugins -MMD -MP -o $@ $< $(BUILD)/libprovhost.a \
 	  $(BUILD)/libscimclient.a $(LDFLAGS_ALL) $(PKG_LIBS) -ldl -lpthread -lm
 
-unit-tests: $(UNIT_BIN) $(TOOL_BIN)
+# --- test fixtures: each tests/fixtures/X.c is one connector .so for the
+# loader tests (frozen_v1_0.c is built against the frozen v1.0 header copy).
+# chmod: the loader refuses group/world-writable files whatever the umask.
+$(BUILD)/fixtures/%.so: tests/fixtures/%.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(if $(filter frozen_v1_0,$*),-Itests/fixtures/abi-v1.0) $(ALL_CFLAGS) $(PIC_CFLAGS) \
+	  -shared -MMD -MP -o $@ $< $(LDFLAGS_ALL)
+	chmod go-w $@
+
+# The installed plugin directory is compiled in (config_plugin_dir.c); the
+# stamp changes only when PREFIX does, so a new PREFIX rebuilds it.
+$(BUILD)/prefix.stamp: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
+$(BUILD)/obj/host/config_plugin_dir.o: $(BUILD)/prefix.stamp
+$(BUILD)/obj/host/config_plugin_dir.o: ALL_CFLAGS += -DPROVHOST_PLUGIN_DIR='"$(PREFIX)/lib/provhost/plugins"'
+.PHONY: FORCE
+FORCE:
+
+unit-tests: $(UNIT_BIN) $(TOOL_BIN) $(FIXTURES)
 
 check: all unit-tests
 	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) CC="$(CC)" bash tests/run
@@ -149,7 +170,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/provhost/plugins \
 	  $(DESTDIR)$(PREFIX)/include/provhost $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 755 $(BUILD)/provhost $(DESTDIR)$(PREFIX)/bin/provhost
-	install -m 755 $(PLUGINS) $(DESTDIR)$(PREFIX)/lib/provhost/plugins/
+	$(if $(PLUGINS),install -m 755 $(PLUGINS) $(DESTDIR)$(PREFIX)/lib/provhost/plugins/)
 	install -m 644 plugin-api/provhost/*.h $(DESTDIR)$(PREFIX)/include/provhost/
 	install -m 644 $(BUILD)/provhost-connector.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
 
@@ -162,4 +183,4 @@ format-check:
 clean:
 	rm -rf build
 
--include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/obj/*/*/*.d $(BUILD)/tests/*.d $(BUILD)/tests/tools/*.d)
+-include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/obj/*/*/*.d $(BUILD)/tests/*.d $(BUILD)/tests/tools/*.d $(BUILD)/fixtures/*.d)

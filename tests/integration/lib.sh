@@ -88,6 +88,7 @@ sim_start() {
 	"$SIM" --port 0 --token "$TEST_TOKEN" --scopeless-token "$TEST_TOKEN_NOSCOPE" "$@" \
 		>"$out" 2>"$out.err" &
 	SIM_PID=$!
+	SIM_ERR="$out.err" # the simulator's stderr (sanitizer reports land here)
 	SIM_PIDS+=("$SIM_PID")
 	for i in $(seq 1 200); do
 		line=$(head -n 1 "$out" 2>/dev/null)

@@ -1,0 +1,43 @@
+/* The audit trail: one JSON line per target operation attempt, appended to a
+ * file the operator chooses (`run --audit FILE` or "audit_file"). Lines
+ * never contain a secret: connector messages reach it already redacted.
+ * Thread-safe; each line is written with one fwrite and flushed. */
+#ifndef PROVHOST_AUDIT_H
+#define PROVHOST_AUDIT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct audit {
+	FILE *file; /* NULL: auditing off */
+	pthread_mutex_t lock;
+};
+
+struct audit_record {
+	int64_t run_id;
+	const char *event_id;
+	const char *employee_id;
+	const char *connection;
+	const char *operation; /* "provision" / "deprovision" */
+	int attempt;           /* 1-based */
+	const char *status;    /* "ok", "rate_limited", ... */
+	const char *outcome;   /* "created", ... or NULL on failure */
+	const char *account_id;
+	int http_status;
+	int64_t duration_ms;
+	const char *error; /* NULL on success */
+	bool retrying;     /* another attempt follows */
+	bool dry_run;
+};
+
+/* Opens path for appending (created 0600). path NULL = auditing off.
+ * Returns 0, or -1 with a message naming the file. */
+int audit_open(struct audit *a, const char *path, char *err, size_t err_len);
+
+void audit_write(struct audit *a, const struct audit_record *r);
+
+void audit_close(struct audit *a);
+
+#endif

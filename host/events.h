@@ -1,0 +1,61 @@
+/* HR lifecycle events: one JSON object per line (JSON Lines).
+ *
+ *   {"event": "hire", "employee_id": "E1001", "id": "evt-1",
+ *    "effective": "2026-03-01", "attributes": {"email": "ana@example.com"}}
+ *
+ * See README-lifecycle.md for the format and every reject reason. */
+#ifndef PROVHOST_EVENTS_H
+#define PROVHOST_EVENTS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum event_kind {
+	EVENT_HIRE = 0,
+	EVENT_UPDATE,
+	EVENT_TERMINATE,
+	EVENT_REHIRE,
+	EVENT_LEAVE,
+	EVENT_RETURN,
+};
+
+#define EVENT_MAX_LINE_DEFAULT 65536 /* bytes, without the newline */
+#define EVENT_MAX_ID_LEN       256   /* bytes, employee_id and id */
+
+struct event {
+	enum event_kind kind;
+	char *employee_id;  /* owned */
+	char *id;           /* owned: the given "id", or "sha256:<hex>" */
+	bool id_given;      /* "id" was in the input */
+	bool has_effective; /* "effective" was in the input */
+	int64_t effective;  /* epoch seconds; a date alone = 00:00 UTC */
+	json_t *attributes; /* owned reference; {} when "attributes" absent */
+	char *raw;          /* owned: canonical JSON text of the whole event */
+};
+
+/* "hire", "update", ... for a kind; "?" for an out-of-range value. */
+const char *event_kind_name(enum event_kind kind);
+
+/* Looks a kind up by its name; 0 on success, -1 when unknown. */
+int event_kind_from_name(const char *name, enum event_kind *out);
+
+/* Parses one line (len bytes, no newline needed; a trailing "\r" and a
+ * leading UTF-8 byte order mark are ignored). max_len is the line limit in
+ * bytes (0 = EVENT_MAX_LINE_DEFAULT).
+ * Returns 0 and fills *out (release with event_release) on success; -1 with a
+ * one-line reason on a bad line (*out is then empty and need not be
+ * released); 1 for a blank line (only whitespace), with reason "blank line"
+ * and *out empty — callers skip those.
+ * Identity: out->id is the given "id", else "sha256:" + hex SHA-256 of the
+ * canonical text (out->raw: compact, keys sorted), so the same content in any
+ * key order or spacing gets the same id. Parsing out->raw again gives the
+ * same event and id. */
+int event_parse_line(const char *line, size_t len, size_t max_len,
+                     struct event *out, char *reason, size_t reason_len);
+
+/* Frees what ev owns and zeroes it; safe on a zeroed or released event. */
+void event_release(struct event *ev);
+
+#endif

@@ -1,0 +1,52 @@
+/* Counters of one run for one connection, shared by its workers, and the
+ * end-of-run summary and terminal progress line built from them. */
+#ifndef PROVHOST_RUN_STATS_H
+#define PROVHOST_RUN_STATS_H
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum run_count {
+	RC_TOTAL = 0, /* events of the run for this connection */
+	RC_REJECTED,  /* bad line, or could not be mapped */
+	RC_SKIPPED,   /* policy or "already processed" */
+	RC_UNCHANGED, /* target already as desired (incl. already absent) */
+	RC_CREATED,
+	RC_UPDATED,
+	RC_REACTIVATED,
+	RC_DEACTIVATED, /* deactivated or deleted */
+	RC_FAILED,      /* gave up: permanent error or retries exhausted */
+	RC_PENDING,     /* left for a re-run (stopped early) */
+	RC_NOT_YET,     /* effective date still in the future */
+	RC_RETRIES,     /* extra attempts made */
+	RC_REQUESTS,    /* calls into the connector */
+	RC_N
+};
+
+struct run_stats {
+	pthread_mutex_t lock;
+	int64_t count[RC_N];
+	int64_t started_us;
+};
+
+void run_stats_init(struct run_stats *s);
+void run_stats_release(struct run_stats *s);
+void run_stats_add(struct run_stats *s, enum run_count which, int64_t n);
+int64_t run_stats_get(struct run_stats *s, enum run_count which);
+
+/* Name of a counter as shown in the summary ("Created"). */
+const char *run_count_name(enum run_count which);
+
+/* Events that reached a final state (everything but pending/not yet). */
+int64_t run_stats_finished(struct run_stats *s);
+
+/* Prints the summary block for one connection to out:
+ *   connection "NAME": Total 10 | Rejected 1 | ... */
+void run_stats_print(struct run_stats *s, const char *connection, FILE *out);
+
+/* A new JSON object with every counter (for the ledger's run row). */
+json_t *run_stats_json(struct run_stats *s);
+
+#endif

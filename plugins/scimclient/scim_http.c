@@ -1,0 +1,325 @@
+/* libcurl transport for SCIM clients; see scim_http.h. */
+#include "scimclient/scim_http.h"
+#include "scimclient/scim_url.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct scim_http {
+	CURL *easy;
+	struct curl_slist *hdr_read;  /* Accept, Authorization */
+	struct curl_slist *hdr_write; /* the same plus Content-Type */
+	char *base;
+	size_t base_len;
+	char *url; /* reused: base + path */
+	size_t url_cap;
+	char *buf; /* reused response buffer, NUL-terminated */
+	size_t len, cap, max;
+	int too_big;
+	char retry_after[64];
+	char errbuf[CURL_ERROR_SIZE];
+};
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
+{
+	struct scim_http *h = ud;
+	size_t n = size * nmemb;
+
+	if (n > h->max - h->len) {
+		h->too_big = 1;
+		return 0; /* ends the transfer with CURLE_WRITE_ERROR */
+	}
+	if (h->len + n + 1 > h->cap) {
+		size_t cap = h->cap ? h->cap : 16384;
+		while (cap < h->len + n + 1)
+			cap *= 2;
+		char *nb = realloc(h->buf, cap);
+		if (!nb)
+			return 0;
+		h->buf = nb;
+		h->cap = cap;
+	}
+	memcpy(h->buf + h->len, data, n);
+	h->len += n;
+	h->buf[h->len] = '\0';
+	return n;
+}
+
+/* Keeps the Retry-After header (the only response header we need besides
+ * Content-Type, which libcurl tracks). */
+static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
+{
+	struct scim_http *h = ud;
+	size_t n = size * nmemb;
+	static const char name[] = "retry-after:";
+
+	if (n > sizeof name - 1 &&
+	    strncasecmp(data, name, sizeof name - 1) == 0) {
+		const char *v = data + sizeof name - 1;
+		size_t vlen = n - (sizeof name - 1);
+		while (vlen > 0 && (*v == ' ' || *v == '\t')) {
+			v++;
+			vlen--;
+		}
+		while (vlen > 0 && (v[vlen - 1] == '\r' ||
+		                    v[vlen - 1] == '\n' || v[vlen - 1] == ' '))
+			vlen--;
+		if (vlen >= sizeof h->retry_after)
+			vlen = sizeof h->retry_after - 1;
+		memcpy(h->retry_after, v, vlen);
+		h->retry_after[vlen] = '\0';
+	}
+	return n;
+}
+
+static void wipe_headers(struct curl_slist *list)
+{
+	for (struct curl_slist *l = list; l; l = l->next)
+		explicit_bzero(l->data, strlen(l->data));
+	curl_slist_free_all(list);
+}
+
+/* Builds the two header lists; the Authorization line is wiped from the
+ * temporary buffer before returning. */
+static int build_headers(struct scim_http *h, const char *token)
+{
+	char auth[8192 + 32];
+	int n = snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+	int rc = -1;
+	struct curl_slist *r = NULL, *w = NULL, *t;
+
+	if (n < 0 || (size_t)n >= sizeof auth)
+		goto out_wipe_auth;
+	static const char *const common[] = {
+	        "Accept: application/scim+json, application/json",
+	        "Expect:",
+	};
+	for (size_t i = 0; i < 2; i++) {
+		if (!(t = curl_slist_append(r, common[i])))
+			goto out_free_lists;
+		r = t;
+		if (!(t = curl_slist_append(w, common[i])))
+			goto out_free_lists;
+		w = t;
+	}
+	if (!(t = curl_slist_append(w, "Content-Type: application/json")))
+		goto out_free_lists;
+	w = t;
+	if (!(t = curl_slist_append(r, auth)))
+		goto out_free_lists;
+	r = t;
+	if (!(t = curl_slist_append(w, auth)))
+		goto out_free_lists;
+	w = t;
+	h->hdr_read = r;
+	h->hdr_write = w;
+	rc = 0;
+	goto out_wipe_auth;
+out_free_lists:
+	wipe_headers(r);
+	wipe_headers(w);
+out_wipe_auth:
+	explicit_bzero(auth, sizeof auth);
+	return rc;
+}
+
+/* True when the base URL's host is a loopback address. */
+static int base_is_loopback(const char *base)
+{
+	const char *a = strstr(base, "://");
+	if (!a)
+		return 0;
+	a += 3;
+	size_t len = strcspn(a, "/");
+	if (*a == '[') {
+		const char *close = memchr(a, ']', len);
+		return close && scim_url_host_is_loopback(
+		                        a + 1, (size_t)(close - a - 1));
+	}
+	const char *colon = memchr(a, ':', len);
+	return scim_url_host_is_loopback(a, colon ? (size_t)(colon - a) : len);
+}
+
+static int set_static_options(struct scim_http *h,
+                              const struct scim_http_options *o)
+{
+	CURL *e = h->easy;
+	CURLcode rc = CURLE_OK;
+
+#define SET(opt, val)                                                          \
+	do {                                                                   \
+		if (rc == CURLE_OK)                                            \
+			rc = curl_easy_setopt(e, opt, val);                    \
+	} while (0)
+	SET(CURLOPT_NOSIGNAL, 1L);
+	SET(CURLOPT_FOLLOWLOCATION, 0L);
+#if LIBCURL_VERSION_NUM >= 0x075500
+	SET(CURLOPT_PROTOCOLS_STR, "http,https");
+	SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+#else
+	SET(CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+	SET(CURLOPT_REDIR_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+	SET(CURLOPT_SSL_VERIFYPEER, 1L);
+	SET(CURLOPT_SSL_VERIFYHOST, 2L);
+	if (o->ca_file && *o->ca_file)
+		SET(CURLOPT_CAINFO, o->ca_file);
+	SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+	SET(CURLOPT_TCP_NODELAY, 1L);
+	SET(CURLOPT_TCP_KEEPALIVE, 1L);
+	SET(CURLOPT_DNS_CACHE_TIMEOUT, 300L);
+	SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)h->max);
+	SET(CURLOPT_WRITEFUNCTION, on_body);
+	SET(CURLOPT_WRITEDATA, h);
+	SET(CURLOPT_HEADERFUNCTION, on_header);
+	SET(CURLOPT_HEADERDATA, h);
+	SET(CURLOPT_ERRORBUFFER, h->errbuf);
+	if (o->user_agent && *o->user_agent)
+		SET(CURLOPT_USERAGENT, o->user_agent);
+	if (o->connect_timeout_ms > 0)
+		SET(CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
+	if (base_is_loopback(h->base))
+		SET(CURLOPT_NOPROXY, "*");
+#undef SET
+	return rc == CURLE_OK ? 0 : -1;
+}
+
+struct scim_http *scim_http_new(const struct scim_http_options *opts, char *why,
+                                size_t why_len)
+{
+	struct scim_http *h = calloc(1, sizeof *h);
+
+	if (!h) {
+		snprintf(why, why_len, "out of memory");
+		return NULL;
+	}
+	h->max = opts->max_response ? opts->max_response
+	                            : SCIM_HTTP_MAX_RESPONSE;
+	h->base = strdup(opts->base_url);
+	h->easy = curl_easy_init();
+	if (!h->base || !h->easy) {
+		snprintf(why, why_len, "could not create an HTTP handle");
+		goto out_free;
+	}
+	h->base_len = strlen(h->base);
+	if (build_headers(h, opts->bearer_token ? opts->bearer_token : "")) {
+		snprintf(why, why_len, "could not build the request headers");
+		goto out_free;
+	}
+	if (set_static_options(h, opts)) {
+		snprintf(why, why_len,
+		         "libcurl refused a required option (is it too old?)");
+		goto out_free;
+	}
+	return h;
+out_free:
+	scim_http_free(h);
+	return NULL;
+}
+
+/* Points the handle at base + path, reusing the URL buffer. */
+static int set_url(struct scim_http *h, const char *path)
+{
+	size_t need = h->base_len + strlen(path) + 1;
+
+	if (need > h->url_cap) {
+		char *u = realloc(h->url, need);
+		if (!u)
+			return -1;
+		h->url = u;
+		h->url_cap = need;
+	}
+	memcpy(h->url, h->base, h->base_len);
+	memcpy(h->url + h->base_len, path, need - h->base_len);
+	return curl_easy_setopt(h->easy, CURLOPT_URL, h->url) == CURLE_OK ? 0
+	                                                                  : -1;
+}
+
+static void set_method(struct scim_http *h, const char *method,
+                       const char *body)
+{
+	CURL *e = h->easy;
+
+	if (body) {
+		curl_easy_setopt(e, CURLOPT_POST, 1L);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+		                 (curl_off_t)strlen(body));
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, h->hdr_write);
+	} else {
+		curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, h->hdr_read);
+	}
+	if (strcmp(method, body ? "POST" : "GET") == 0)
+		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, (char *)NULL);
+	else
+		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
+}
+
+int scim_http_request(struct scim_http *h, const char *method, const char *path,
+                      const char *body, long timeout_ms,
+                      struct scim_response *out)
+{
+	CURLcode rc;
+	char *ct = NULL;
+
+	memset(out, 0, sizeof *out);
+	h->len = 0;
+	h->too_big = 0;
+	h->retry_after[0] = '\0';
+	h->errbuf[0] = '\0';
+	if (h->buf)
+		h->buf[0] = '\0';
+	if (set_url(h, path)) {
+		out->curl_code = CURLE_OUT_OF_MEMORY;
+		snprintf(out->curl_error, sizeof out->curl_error,
+		         "out of memory");
+		return -1;
+	}
+	set_method(h, method, body);
+	curl_easy_setopt(h->easy, CURLOPT_TIMEOUT_MS,
+	                 timeout_ms > 0 ? timeout_ms : 1L);
+	rc = curl_easy_perform(h->easy);
+	out->curl_code = (int)rc;
+	out->too_big = h->too_big || rc == CURLE_FILESIZE_EXCEEDED;
+	out->body = h->buf ? h->buf : "";
+	out->body_len = h->len;
+	memcpy(out->retry_after, h->retry_after, sizeof out->retry_after);
+	curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &out->http);
+	if (curl_easy_getinfo(h->easy, CURLINFO_CONTENT_TYPE, &ct) ==
+	            CURLE_OK &&
+	    ct)
+		snprintf(out->content_type, sizeof out->content_type, "%s", ct);
+	if (rc != CURLE_OK) {
+		snprintf(out->curl_error, sizeof out->curl_error, "%s",
+		         h->errbuf[0] ? h->errbuf : curl_easy_strerror(rc));
+		size_t n = strlen(out->curl_error);
+		while (n > 0 && (out->curl_error[n - 1] == '\n' ||
+		                 out->curl_error[n - 1] == '\r'))
+			out->curl_error[--n] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+const char *scim_http_base_url(const struct scim_http *h)
+{
+	return h->base;
+}
+
+void scim_http_free(struct scim_http *h)
+{
+	if (!h)
+		return;
+	if (h->easy)
+		curl_easy_cleanup(h->easy);
+	wipe_headers(h->hdr_read);
+	wipe_headers(h->hdr_write);
+	free(h->base);
+	free(h->url);
+	free(h->buf);
+	free(h);
+}

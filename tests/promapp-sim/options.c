@@ -1,0 +1,330 @@
+/* promapp-sim command-line parsing (see options.h). */
+#include "options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define DEFAULT_MAX_BODY  (1024 * 1024)
+#define DEFAULT_MAX_COUNT 1000
+
+static const char usage_text[] =
+        "usage: promapp-sim (--token TOKEN | --token-file FILE) [options]\n"
+        "  --port N                 TCP port on 127.0.0.1 (0: pick a free "
+        "one)\n"
+        "  --token TOKEN            bearer token with the SCIM scope\n"
+        "  --token-file FILE        read that token from FILE's first line\n"
+        "  --scopeless-token TOKEN  valid token without the SCIM scope (403)\n"
+        "  --roles A,B,C            role names that exist (case-sensitive)\n"
+        "  --discovery              serve /ServiceProviderConfig, /Schemas,\n"
+        "                           /ResourceTypes (Promapp has none)\n"
+        "  --latency-ms N[:J]       delay every SCIM answer N ms (+0..J ms)\n"
+        "  --rate-limit RPS[:BURST] token bucket; empty bucket -> 429\n"
+        "  --fail-every N           every Nth SCIM request -> 503\n"
+        "  --drop-every N           every Nth SCIM request: close, no answer\n"
+        "  --seed N                 seed for the latency jitter\n"
+        "  --state FILE             load users from FILE, save them back\n"
+        "  --threads N              worker threads (default: CPU count)\n"
+        "  --max-body BYTES         largest request body (default 1 MiB)\n"
+        "  --max-count N            largest page size (default 1000)\n";
+
+static int usage_error(const char *fmt, ...)
+        __attribute__((format(printf, 1, 2)));
+
+/* Prints "promapp-sim: MESSAGE" and the usage; returns exit status 2. */
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("promapp-sim: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\n", stderr);
+	fputs(usage_text, stderr);
+	return 2;
+}
+
+/* Parses a decimal number in [min, max]; returns false when it is not one. */
+static bool parse_ulong(const char *s, unsigned long min, unsigned long max,
+                        unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+		return false;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* "N" or "N:M" with both parts unsigned in [0, max]. */
+static bool parse_pair(const char *s, unsigned long max, unsigned long *a,
+                       unsigned long *b, bool *has_b)
+{
+	char head[32];
+	const char *colon = strchr(s, ':');
+	size_t n = colon ? (size_t)(colon - s) : strlen(s);
+
+	if (n >= sizeof(head))
+		return false;
+	memcpy(head, s, n);
+	head[n] = '\0';
+	*has_b = colon != NULL;
+	if (!parse_ulong(head, 0, max, a))
+		return false;
+	return !colon || parse_ulong(colon + 1, 0, max, b);
+}
+
+static int parse_roles(struct role_list *l, const char *arg)
+{
+	const char *p = arg;
+
+	while (*p) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		char **names;
+
+		if (n > 0) {
+			names = realloc(l->names, (l->n + 1) * sizeof(*names));
+			if (!names)
+				return -1;
+			l->names = names;
+			l->names[l->n] = strndup(p, n);
+			if (!l->names[l->n])
+				return -1;
+			l->n++;
+		}
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+/* Reads the first line of path (without trailing whitespace). */
+static char *read_token_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	if (!f)
+		return NULL;
+	n = getline(&line, &cap, f);
+	fclose(f);
+	if (n <= 0) {
+		free(line);
+		return NULL;
+	}
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r' ||
+	                 line[n - 1] == ' ' || line[n - 1] == '\t'))
+		line[--n] = '\0';
+	if (n == 0) {
+		free(line);
+		return NULL;
+	}
+	return line;
+}
+
+static unsigned default_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < 1)
+		return 2;
+	return n > 64 ? 64 : (unsigned)n;
+}
+
+enum {
+	OPT_PORT = 256,
+	OPT_TOKEN,
+	OPT_TOKEN_FILE,
+	OPT_SCOPELESS,
+	OPT_ROLES,
+	OPT_DISCOVERY,
+	OPT_LATENCY,
+	OPT_RATE,
+	OPT_FAIL,
+	OPT_DROP,
+	OPT_SEED,
+	OPT_STATE,
+	OPT_THREADS,
+	OPT_MAX_BODY,
+	OPT_MAX_COUNT,
+	OPT_HELP,
+};
+
+static const struct option long_options[] = {
+        {"port", required_argument, NULL, OPT_PORT},
+        {"token", required_argument, NULL, OPT_TOKEN},
+        {"token-file", required_argument, NULL, OPT_TOKEN_FILE},
+        {"scopeless-token", required_argument, NULL, OPT_SCOPELESS},
+        {"roles", required_argument, NULL, OPT_ROLES},
+        {"discovery", no_argument, NULL, OPT_DISCOVERY},
+        {"latency-ms", required_argument, NULL, OPT_LATENCY},
+        {"rate-limit", required_argument, NULL, OPT_RATE},
+        {"fail-every", required_argument, NULL, OPT_FAIL},
+        {"drop-every", required_argument, NULL, OPT_DROP},
+        {"seed", required_argument, NULL, OPT_SEED},
+        {"state", required_argument, NULL, OPT_STATE},
+        {"threads", required_argument, NULL, OPT_THREADS},
+        {"max-body", required_argument, NULL, OPT_MAX_BODY},
+        {"max-count", required_argument, NULL, OPT_MAX_COUNT},
+        {"help", no_argument, NULL, OPT_HELP},
+        {NULL, 0, NULL, 0},
+};
+
+/* Handles one option; returns -1 to go on or an exit status. */
+static int apply_option(struct sim_options *o, int opt, const char *arg)
+{
+	unsigned long a = 0, b = 0;
+	bool has_b;
+
+	switch (opt) {
+	case OPT_PORT:
+		if (!parse_ulong(arg, 0, 65535, &a))
+			return usage_error("invalid --port '%s'", arg);
+		o->port = (unsigned)a;
+		return -1;
+	case OPT_TOKEN:
+	case OPT_TOKEN_FILE:
+		free(o->token);
+		o->token =
+		        opt == OPT_TOKEN ? strdup(arg) : read_token_file(arg);
+		if (opt == OPT_TOKEN_FILE && !o->token)
+			return usage_error("cannot read a token from '%s'",
+			                   arg);
+		if (!o->token || !*o->token)
+			return usage_error("empty --token");
+		return -1;
+	case OPT_SCOPELESS:
+		free(o->scopeless_token);
+		o->scopeless_token = strdup(arg);
+		if (!o->scopeless_token || !*arg)
+			return usage_error("empty --scopeless-token");
+		return -1;
+	case OPT_ROLES:
+		if (parse_roles(&o->roles, arg) < 0)
+			return usage_error("out of memory reading --roles");
+		return -1;
+	case OPT_DISCOVERY:
+		o->discovery = true;
+		return -1;
+	case OPT_LATENCY:
+		if (!parse_pair(arg, 600000, &a, &b, &has_b))
+			return usage_error("invalid --latency-ms '%s' "
+			                   "(want N or N:JITTER)",
+			                   arg);
+		o->latency_ms = (unsigned)a;
+		o->jitter_ms = has_b ? (unsigned)b : 0;
+		return -1;
+	case OPT_RATE:
+		if (!parse_pair(arg, 10000000, &a, &b, &has_b) || a == 0 ||
+		    (has_b && b == 0))
+			return usage_error("invalid --rate-limit '%s' "
+			                   "(want RPS or RPS:BURST, both > 0)",
+			                   arg);
+		o->rate_rps = (double)a;
+		o->rate_burst = has_b ? (double)b : (a / 10 ? a / 10 : 1);
+		return -1;
+	case OPT_FAIL:
+	case OPT_DROP:
+		if (!parse_ulong(arg, 1, ULONG_MAX, &a))
+			return usage_error("invalid every-N value '%s' "
+			                   "(want an integer >= 1)",
+			                   arg);
+		*(opt == OPT_FAIL ? &o->fail_every : &o->drop_every) = a;
+		return -1;
+	case OPT_SEED:
+		if (!parse_ulong(arg, 0, ULONG_MAX, &a))
+			return usage_error("invalid --seed '%s'", arg);
+		o->seed = a;
+		return -1;
+	case OPT_STATE:
+		free(o->state_file);
+		o->state_file = strdup(arg);
+		return o->state_file ? -1 : 2;
+	case OPT_THREADS:
+		if (!parse_ulong(arg, 1, 256, &a))
+			return usage_error("invalid --threads '%s' (1..256)",
+			                   arg);
+		o->threads = (unsigned)a;
+		return -1;
+	case OPT_MAX_BODY:
+		if (!parse_ulong(arg, 64, 1024UL * 1024 * 1024, &a))
+			return usage_error("invalid --max-body '%s'", arg);
+		o->max_body = a;
+		return -1;
+	case OPT_MAX_COUNT:
+		if (!parse_ulong(arg, 1, 1000000, &a))
+			return usage_error("invalid --max-count '%s'", arg);
+		o->max_count = (unsigned)a;
+		return -1;
+	case OPT_HELP:
+		fputs(usage_text, stdout);
+		return 0;
+	default:
+		fputs(usage_text, stderr);
+		return 2;
+	}
+}
+
+int options_parse(struct sim_options *o, int argc, char **argv)
+{
+	int opt, rc;
+
+	memset(o, 0, sizeof(*o));
+	o->max_body = DEFAULT_MAX_BODY;
+	o->max_count = DEFAULT_MAX_COUNT;
+	o->threads = default_threads();
+	o->seed = 1;
+	opterr = 1;
+	while ((opt = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
+		rc = apply_option(o, opt, optarg);
+		if (rc >= 0)
+			return rc;
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (!o->token)
+		return usage_error("a token is required (--token or "
+		                   "--token-file)");
+	if (o->scopeless_token && strcmp(o->scopeless_token, o->token) == 0)
+		return usage_error("--scopeless-token must differ from the "
+		                   "token");
+	return -1;
+}
+
+void options_release(struct sim_options *o)
+{
+	size_t i;
+
+	free(o->token);
+	free(o->scopeless_token);
+	free(o->state_file);
+	for (i = 0; i < o->roles.n; i++)
+		free(o->roles.names[i]);
+	free(o->roles.names);
+	memset(o, 0, sizeof(*o));
+}
+
+bool role_list_contains(const struct role_list *l, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->names[i], name) == 0)
+			return true;
+	return false;
+}

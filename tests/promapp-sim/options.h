@@ -1,0 +1,46 @@
+/*
+ * Command-line options of promapp-sim (see README.md for each one).
+ */
+#ifndef SIM_OPTIONS_H
+#define SIM_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The role names that exist in the simulated Promapp site. */
+struct role_list {
+	char **names;
+	size_t n;
+};
+
+struct sim_options {
+	unsigned port;
+	char *token;           /* owned; never printed */
+	char *scopeless_token; /* owned; NULL: none */
+	struct role_list roles;
+	bool discovery;
+	unsigned latency_ms;
+	unsigned jitter_ms;
+	double rate_rps; /* 0: no rate limit */
+	double rate_burst;
+	unsigned long fail_every;
+	unsigned long drop_every;
+	unsigned long long seed;
+	char *state_file; /* owned; NULL: in memory only */
+	unsigned threads;
+	size_t max_body;
+	unsigned max_count;
+};
+
+/*
+ * Parses argv into o (which it zeroes first). Returns -1 on success, or the
+ * exit status to use (0 after --help, 2 on a usage error, message printed).
+ * On any return o must be released with options_release().
+ */
+int options_parse(struct sim_options *o, int argc, char **argv);
+void options_release(struct sim_options *o);
+
+/* Whether name is one of the configured roles (case-sensitive). */
+bool role_list_contains(const struct role_list *l, const char *name);
+
+#endif

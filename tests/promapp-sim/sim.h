@@ -1,0 +1,50 @@
+/*
+ * The simulator's shared context and the transport-neutral request that the
+ * HTTP layer (http.c) hands to the handlers (scim_api.c, sim_api.c).
+ */
+#ifndef SIM_SIM_H
+#define SIM_SIM_H
+
+#include "faults.h"
+#include "options.h"
+#include "scim_json.h"
+#include "stats.h"
+#include "store.h"
+
+struct sim {
+	const struct sim_options *opt;
+	struct store *store;
+	struct stats stats;
+	struct faults faults;
+	char base_url[96]; /* http://127.0.0.1:PORT/api/scim */
+};
+
+/* One request; every pointer is borrowed for the duration of the call. */
+struct sim_request {
+	const char *method;
+	const char *path; /* percent-decoded, without the query */
+	const char *body; /* not NUL-terminated; NULL when empty */
+	size_t body_len;
+	const char *content_type;  /* header or NULL */
+	const char *authorization; /* header or NULL */
+	const char *filter;        /* query parameters or NULL */
+	const char *start_index;
+	const char *count;
+};
+
+#define SCIM_BASE_PATH "/api/scim"
+
+/* Answers a request whose path starts with SCIM_BASE_PATH (any case):
+ * authentication, routing, users and discovery. Always sets r. */
+void scim_api_handle(struct sim *sim, const struct sim_request *req,
+                     struct sim_reply *r);
+
+/* Answers /__sim/... (test-only endpoints). Always sets r. */
+void sim_api_handle(struct sim *sim, const struct sim_request *req,
+                    struct sim_reply *r);
+
+/* Discovery documents (--discovery); path is what follows the base path,
+ * e.g. "/Schemas/urn:...". Sets r to 200 or 404. */
+void discovery_handle(struct sim *sim, const char *path, struct sim_reply *r);
+
+#endif

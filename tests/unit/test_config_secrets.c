@@ -1,0 +1,144 @@
+/* Secrets: from env or a private file, never inline, wiped on release. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "secrets.h"
+
+static char dir[] = "/tmp/provhost-secrets-XXXXXX";
+
+static int setup(void **state)
+{
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd);
+}
+
+static void write_file(const char *name, const char *text, mode_t mode)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	chmod(path, mode);
+}
+
+static int load(struct secret_set *set, const char *key, const char *spec,
+                struct config_error *err)
+{
+	json_t *j = json_loads(spec, JSON_DECODE_ANY, NULL);
+	int rc;
+
+	assert_non_null(j);
+	rc = secret_set_load(set, key, j, dir, err);
+	json_decref(j);
+	return rc;
+}
+
+static void test_env_secret(void **state)
+{
+	struct secret_set set = {0};
+	struct config_error err;
+
+	setenv("PH_T_SECRET", "s3cr3t", 1);
+	assert_int_equal(load(&set, "token", "{\"env\": \"PH_T_SECRET\"}", &err),
+	                 0);
+	assert_int_equal(set.n, 1);
+	assert_string_equal(secret_set_find(&set, "token")->value, "s3cr3t");
+	assert_int_equal(secret_set_find(&set, "token")->len, 6);
+	assert_string_equal(secret_set_find(&set, "token")->source,
+	                    "environment variable PH_T_SECRET");
+	assert_null(secret_set_find(&set, "other"));
+	secret_set_release(&set);
+	assert_int_equal(set.n, 0);
+	assert_null(set.items);
+}
+
+static void test_file_secret_strips_one_newline(void **state)
+{
+	struct secret_set set = {0};
+	struct config_error err;
+
+	write_file("tok", "abc\n\n", 0600);
+	assert_int_equal(load(&set, "t", "{\"file\": \"tok\"}", &err), 0);
+	assert_string_equal(set.items[0].value, "abc\n");
+	assert_int_equal(set.items[0].len, 4);
+	secret_set_release(&set);
+	write_file("tok2", "xyz", 0400);
+	assert_int_equal(load(&set, "t", "{\"file\": \"tok2\"}", &err), 0);
+	assert_string_equal(set.items[0].value, "xyz");
+	secret_set_release(&set);
+}
+
+static void test_refusals(void **state)
+{
+	struct secret_set set = {0};
+	struct config_error err;
+	char want[512];
+
+	assert_int_equal(load(&set, "t", "\"inline\"", &err), -1);
+	assert_string_equal(err.path, "secrets.t");
+	assert_string_equal(err.message,
+	                    "secret \"t\" must be {\"env\": \"VAR\"} or "
+	                    "{\"file\": \"path\"}, never inline");
+
+	write_file("open", "abc", 0640);
+	assert_int_equal(load(&set, "t", "{\"file\": \"open\"}", &err), -1);
+	snprintf(want, sizeof(want),
+	         "secret \"t\": file \"%s/open\" is readable by group or "
+	         "others (mode 0640); chmod 600 it",
+	         dir);
+	assert_string_equal(err.message, want);
+
+	unsetenv("PH_T_UNSET");
+	assert_int_equal(load(&set, "t", "{\"env\": \"PH_T_UNSET\"}", &err), -1);
+	assert_string_equal(err.message, "secret \"t\": environment variable "
+	                                 "PH_T_UNSET is not set");
+	setenv("PH_T_EMPTY", "", 1);
+	assert_int_equal(load(&set, "t", "{\"env\": \"PH_T_EMPTY\"}", &err), -1);
+	assert_string_equal(err.message, "secret \"t\": environment variable "
+	                                 "PH_T_EMPTY is empty");
+
+	assert_int_equal(load(&set, "t", "{\"env\": \"A\", \"file\": \"b\"}",
+	                      &err),
+	                 -1);
+	assert_string_equal(err.message, "secret \"t\" needs exactly one of "
+	                                 "\"env\" or \"file\"");
+	assert_int_equal(load(&set, "t", "{\"value\": \"x\"}", &err), -1);
+	assert_string_equal(err.path, "secrets.t.value");
+
+	write_file("empty", "\n", 0600);
+	assert_int_equal(load(&set, "t", "{\"file\": \"empty\"}", &err), -1);
+	assert_string_equal(err.message,
+	                    "secret \"t\": file \"empty\" is empty");
+	assert_int_equal(set.n, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_env_secret),
+	        cmocka_unit_test(test_file_secret_strips_one_newline),
+	        cmocka_unit_test(test_refusals),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,285 @@
+/* Host services seen by a connector (through the "fake" fixture): secrets,
+ * log context and redaction, planned_write hooks, error hygiene. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "clock.h"
+#include "instance.h"
+#include "log.h"
+
+struct fixture {
+	struct config *cfg;
+	struct plugin_set *set;
+	char dir[64];
+};
+
+static struct connection *conn_named(struct fixture *f, const char *name)
+{
+	struct connection *c = config_find_connection(f->cfg, name);
+
+	assert_non_null(c);
+	return c;
+}
+
+static int setup(void **state)
+{
+	static struct fixture f;
+	const char *build = getenv("BUILD");
+	char path[128], fixtures[1024], err[4096];
+	FILE *out;
+
+	snprintf(fixtures, sizeof(fixtures), "%s/fixtures",
+	         build && build[0] ? build : "build");
+	strcpy(f.dir, "/tmp/provhost-inst-XXXXXX");
+	if (!mkdtemp(f.dir))
+		return -1;
+	snprintf(path, sizeof(path), "%s/p.json", f.dir);
+	out = fopen(path, "w");
+	fputs("{\"connections\": [\n"
+	      " {\"name\": \"ok\", \"connector\": \"fake\", \"settings\": "
+	      "{\"mode\": \"ok\"}, \"secrets\": {\"token\": {\"env\": "
+	      "\"PH_INST_TOKEN\"}}},\n"
+	      " {\"name\": \"leak\", \"connector\": \"fake\", \"settings\": "
+	      "{\"mode\": \"leak\"}, \"secrets\": {\"token\": {\"env\": "
+	      "\"PH_INST_TOKEN\"}}},\n"
+	      " {\"name\": \"openfail\", \"connector\": \"fake\", "
+	      "\"settings\": {\"mode\": \"open-fail\"}, \"secrets\": "
+	      "{\"token\": {\"env\": \"PH_INST_TOKEN\"}}}]}\n",
+	      out);
+	fclose(out);
+	setenv("PH_INST_TOKEN", "tok-inst-9876", 1);
+	if (config_load(path, &f.cfg, err, sizeof(err)) ||
+	    config_bind_connectors(f.cfg, fixtures, &f.set, err,
+	                           sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	*state = &f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[128];
+
+	config_free(f->cfg);
+	loader_free(f->set);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+	return system(cmd);
+}
+
+/* Runs fn with stderr captured into buf. */
+static void capture_stderr(void (*fn)(void *), void *arg, char *buf,
+                           size_t len)
+{
+	FILE *tmp = tmpfile();
+	int saved = dup(2);
+	size_t n;
+
+	fflush(stderr);
+	dup2(fileno(tmp), 2);
+	fn(arg);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(tmp);
+	n = fread(buf, 1, len - 1, tmp);
+	buf[n] = '\0';
+	fclose(tmp);
+}
+
+static void test_open_authenticate(void **state)
+{
+	struct fixture *f = *state;
+	struct instance *inst;
+	provhost_result res;
+	provhost_error err;
+	provhost_call call;
+
+	assert_int_equal(instance_open(conn_named(f, "ok"), NULL, &inst, &err),
+	                 PROVHOST_OK);
+	instance_call_init(&call, 0, clock_mono_ms() + 1000, "e1", "emp1",
+	                   NULL);
+	assert_int_equal(instance_authenticate(inst, &call, &res, &err),
+	                 PROVHOST_OK);
+	assert_string_equal(res.detail, "token accepted by the fake target");
+	assert_int_equal(res.remote_code, 200);
+	assert_int_equal(instance_provision(inst, &call, NULL, "{}", &res,
+	                                    &err),
+	                 PROVHOST_OK);
+	assert_string_equal(res.account_id, "fake-1");
+	assert_int_equal(res.outcome, PROVHOST_OUTCOME_CREATED);
+	instance_close(inst);
+}
+
+struct leak_run {
+	struct connection *conn;
+	int32_t open_status, auth_status;
+	provhost_error err;
+};
+
+static void run_leak(void *arg)
+{
+	struct leak_run *r = arg;
+	struct instance *inst = NULL;
+	provhost_result res;
+	provhost_call call;
+
+	r->open_status = instance_open(r->conn, NULL, &inst, &r->err);
+	if (r->open_status != PROVHOST_OK)
+		return;
+	instance_call_init(&call, 0, 0, "ev-7", "E042", NULL);
+	r->auth_status = instance_authenticate(inst, &call, &res, &r->err);
+	instance_close(inst);
+}
+
+static void test_log_context_and_redaction(void **state)
+{
+	struct fixture *f = *state;
+	struct leak_run r = {conn_named(f, "leak"), 0, 0, {0}};
+	char out[4096];
+
+	log_set_level(PROVHOST_LOG_INFO);
+	capture_stderr(run_leak, &r, out, sizeof(out));
+	log_set_level(PROVHOST_LOG_WARN);
+	assert_int_equal(r.open_status, PROVHOST_OK);
+	assert_string_equal(out,
+	                    "provhost: [INFO] connection \"leak\": opened in "
+	                    "mode leak\n"
+	                    "provhost: [WARN] connection \"leak\": careless "
+	                    "debug line: token=[REDACTED]\n"
+	                    "provhost: [INFO] connection \"leak\" event ev-7 "
+	                    "employee E042: authenticating\n");
+	assert_int_equal(r.auth_status, PROVHOST_E_CREDENTIAL);
+	assert_int_equal(r.err.status, PROVHOST_E_CREDENTIAL);
+	assert_int_equal(r.err.remote_code, 401);
+	assert_string_equal(r.err.message, "token [REDACTED] was rejected");
+
+	/* default verbosity WARN drops the INFO line */
+	capture_stderr(run_leak, &r, out, sizeof(out));
+	assert_null(strstr(out, "[INFO]"));
+	assert_non_null(strstr(out, "[WARN]"));
+}
+
+static void test_open_failure(void **state)
+{
+	struct fixture *f = *state;
+	struct instance *inst = (struct instance *)1;
+	provhost_error err;
+
+	assert_int_equal(instance_open(conn_named(f, "openfail"), NULL, &inst,
+	                               &err),
+	                 PROVHOST_E_CONFIG);
+	assert_null(inst);
+	assert_int_equal(err.status, PROVHOST_E_CONFIG);
+	assert_string_equal(err.message,
+	                    "cannot open: the fake target refuses (open-fail)");
+}
+
+struct plan {
+	char method[16], target[64], body[128];
+	int calls;
+};
+
+static void record_plan(void *ctx, const char *method, const char *target,
+                        const char *body)
+{
+	struct plan *p = ctx;
+
+	snprintf(p->method, sizeof(p->method), "%s", method);
+	snprintf(p->target, sizeof(p->target), "%s", target);
+	snprintf(p->body, sizeof(p->body), "%s", body ? body : "(null)");
+	p->calls++;
+}
+
+static void test_planned_write_hooks(void **state)
+{
+	struct fixture *f = *state;
+	struct plan plan = {{0}, {0}, {0}, 0};
+	struct call_hooks hooks = {record_plan, &plan};
+	struct instance *inst;
+	provhost_result res;
+	provhost_error err;
+	provhost_call call;
+
+	assert_int_equal(instance_open(conn_named(f, "ok"), NULL, &inst, &err),
+	                 PROVHOST_OK);
+	instance_call_init(&call, PROVHOST_CALL_DRY_RUN, 0, NULL, NULL, &hooks);
+	assert_int_equal(instance_provision(inst, &call, NULL,
+	                                    "{\"userName\":\"a\","
+	                                    "\"x\":\"tok-inst-9876\"}",
+	                                    &res, &err),
+	                 PROVHOST_OK);
+	assert_int_equal(plan.calls, 1);
+	assert_string_equal(plan.method, "POST");
+	assert_string_equal(plan.target, "/Users");
+	assert_string_equal(plan.body,
+	                    "{\"userName\":\"a\",\"x\":\"[REDACTED]\"}");
+	assert_string_equal(res.account_id, "");
+	instance_close(inst);
+}
+
+static void test_deadline_pace(void **state)
+{
+	struct fixture *f = *state;
+	struct instance *inst;
+	provhost_result res;
+	provhost_error err;
+	provhost_call call;
+
+	assert_int_equal(instance_open(conn_named(f, "ok"), NULL, &inst, &err),
+	                 PROVHOST_OK);
+	/* a deadline in the past: pace says timeout, the op reports it */
+	instance_call_init(&call, 0, 1, NULL, NULL, NULL);
+	assert_int_equal(instance_provision(inst, &call, NULL, "{}", &res,
+	                                    &err),
+	                 PROVHOST_E_TIMEOUT);
+	assert_int_equal(err.retryable, 1);
+	instance_close(inst);
+}
+
+static void emit_copy(void *ctx, const char *json, size_t len)
+{
+	snprintf(ctx, 64, "%.*s", (int)len, json);
+}
+
+static void test_lookup(void **state)
+{
+	struct fixture *f = *state;
+	struct instance *inst;
+	provhost_error err;
+	provhost_call call;
+	char got[64] = "";
+
+	assert_int_equal(instance_open(conn_named(f, "ok"), NULL, &inst, &err),
+	                 PROVHOST_OK);
+	instance_call_init(&call, 0, 0, NULL, NULL, NULL);
+	assert_int_equal(instance_lookup(inst, &call, "fake-1", NULL,
+	                                 emit_copy, got, &err),
+	                 PROVHOST_OK);
+	assert_string_equal(got, "{\"id\":\"fake-1\"}");
+	instance_close(inst);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_open_authenticate),
+	        cmocka_unit_test(test_log_context_and_redaction),
+	        cmocka_unit_test(test_open_failure),
+	        cmocka_unit_test(test_planned_write_hooks),
+	        cmocka_unit_test(test_deadline_pace),
+	        cmocka_unit_test(test_lookup),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

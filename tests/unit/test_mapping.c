@@ -1,0 +1,214 @@
+/* Unit tests for host/mapping.c: defaults, configured templates, unknown
+ * targets, the desired SCIM record and its render errors. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "mapping.h"
+
+static struct mapping *parse_ok(const char *text)
+{
+	struct config_error err = {0};
+	struct mapping *map = NULL;
+	json_t *obj = text ? json_loads(text, 0, NULL) : NULL;
+
+	if (text)
+		assert_non_null(obj);
+	if (mapping_parse(obj, &map, &err))
+		fail_msg("%s: %s", err.path, err.message);
+	json_decref(obj);
+	return map;
+}
+
+static void assert_parse_error(const char *text, const char *path,
+                               const char *message)
+{
+	struct config_error err = {0};
+	struct mapping *map = NULL;
+	json_t *obj = json_loads(text, JSON_DECODE_ANY, NULL);
+
+	assert_non_null(obj);
+	assert_int_equal(mapping_parse(obj, &map, &err), -1);
+	assert_null(map);
+	assert_string_equal(err.path, path);
+	assert_string_equal(err.message, message);
+	json_decref(obj);
+}
+
+/* Applies map to the attributes in attrs_text; compares the compact,
+ * key-sorted record with want. */
+static void assert_record(const struct mapping *map, const char *attrs_text,
+                          bool active, const char *roles_text,
+                          const char *want)
+{
+	json_t *attrs = json_loads(attrs_text, 0, NULL);
+	json_t *roles = roles_text ? json_loads(roles_text, 0, NULL) : NULL;
+	json_t *rec = NULL;
+	char reason[256] = "", *got;
+
+	assert_non_null(attrs);
+	if (mapping_apply(map, attrs, active, roles, &rec, reason,
+	                  sizeof(reason)))
+		fail_msg("mapping_apply: %s", reason);
+	got = json_dumps(rec, JSON_SORT_KEYS | JSON_COMPACT);
+	assert_string_equal(got, want);
+	free(got);
+	json_decref(rec);
+	json_decref(roles);
+	json_decref(attrs);
+}
+
+static void assert_apply_error(const struct mapping *map,
+                               const char *attrs_text, const char *want)
+{
+	json_t *attrs = json_loads(attrs_text, 0, NULL);
+	json_t *rec = NULL;
+	char reason[256] = "";
+
+	assert_int_equal(mapping_apply(map, attrs, true, NULL, &rec, reason,
+	                               sizeof(reason)),
+	                 -1);
+	assert_null(rec);
+	assert_string_equal(reason, want);
+	json_decref(attrs);
+}
+
+static void test_defaults(void **state)
+{
+	struct mapping *map = parse_ok(NULL);
+
+	assert_record(map,
+	              "{\"first_name\":\"Ana\",\"last_name\":\"Lopez\","
+	              "\"email\":\"Ana.Lopez@Example.com\",\"timezone\":"
+	              "\"Pacific/Auckland\",\"department\":\"Eng\"}",
+	              true, NULL,
+	              "{\"active\":true,\"emails\":[{\"primary\":true,\"type\":"
+	              "\"work\",\"value\":\"Ana.Lopez@Example.com\"}],\"name\":{"
+	              "\"familyName\":\"Lopez\",\"givenName\":\"Ana\"},"
+	              "\"timezone\":\"Pacific/Auckland\",\"userName\":"
+	              "\"ana.lopez@example.com\"}");
+	/* timezone is optional: left out when missing */
+	assert_record(map,
+	              "{\"first_name\":\"Ana\",\"last_name\":\"Lopez\","
+	              "\"email\":\"a@x.org\"}",
+	              false, "[\"Modeller\",\"Viewer\"]",
+	              "{\"active\":false,\"emails\":[{\"primary\":true,"
+	              "\"type\":\"work\",\"value\":\"a@x.org\"}],\"name\":{"
+	              "\"familyName\":\"Lopez\",\"givenName\":\"Ana\"},"
+	              "\"roles\":[{\"display\":\"Modeller\"},{\"display\":"
+	              "\"Viewer\"}],\"userName\":\"a@x.org\"}");
+	assert_record(map,
+	              "{\"first_name\":\"Ana\",\"last_name\":\"Lopez\","
+	              "\"email\":\"a@x.org\"}",
+	              true, "[]",
+	              "{\"active\":true,\"emails\":[{\"primary\":true,"
+	              "\"type\":\"work\",\"value\":\"a@x.org\"}],\"name\":{"
+	              "\"familyName\":\"Lopez\",\"givenName\":\"Ana\"},"
+	              "\"roles\":[],\"userName\":\"a@x.org\"}");
+	mapping_free(map);
+}
+
+static void test_configured(void **state)
+{
+	struct mapping *map = parse_ok(
+	        "{\"userName\": \"{first_name|first|lower}{last_name|lower}\","
+	        " \"displayName\": \"{first_name} {last_name}\","
+	        " \"email\": \"{work_email?}\","
+	        " \"givenName\": \"{preferred_name|default:Friend}\","
+	        " \"timezone\": \"{tz|default:UTC}\"}");
+
+	assert_record(map,
+	              "{\"first_name\":\"Ana\",\"last_name\":\"Lopez\"}", true,
+	              NULL,
+	              "{\"active\":true,\"displayName\":\"Ana Lopez\",\"name\":{"
+	              "\"familyName\":\"Lopez\",\"givenName\":\"Friend\"},"
+	              "\"timezone\":\"UTC\",\"userName\":\"alopez\"}");
+	mapping_free(map);
+}
+
+static void test_render_errors(void **state)
+{
+	struct mapping *map = parse_ok(NULL);
+	struct mapping *custom =
+	        parse_ok("{\"userName\": \"{login?}\", \"familyName\": "
+	                 "\"{surname}\"}");
+
+	assert_apply_error(map, "{\"first_name\":\"Ana\",\"last_name\":\"L\"}",
+	                   "missing HR attribute \"email\" (required by "
+	                   "mapping \"userName\")");
+	assert_apply_error(map,
+	                   "{\"email\":\"a@x.org\",\"last_name\":\"L\","
+	                   "\"first_name\":\"  \"}",
+	                   "missing HR attribute \"first_name\" (required by "
+	                   "mapping \"givenName\")");
+	assert_apply_error(custom,
+	                   "{\"email\":\"a@x.org\",\"first_name\":\"A\","
+	                   "\"surname\":\"S\"}",
+	                   "mapping \"userName\" rendered an empty value");
+	assert_apply_error(custom,
+	                   "{\"email\":\"a@x.org\",\"first_name\":\"A\","
+	                   "\"login\":\"al\"}",
+	                   "missing HR attribute \"surname\" (required by "
+	                   "mapping \"familyName\")");
+	mapping_free(custom);
+	mapping_free(map);
+}
+
+static void test_identity(void **state)
+{
+	struct mapping *map = parse_ok(NULL);
+	json_t *attrs = json_pack("{s:s}", "email", "Bo@X.org");
+	json_t *none = json_object(), *rec = NULL;
+	char reason[256], *text;
+
+	assert_int_equal(mapping_identity(map, attrs, &rec, reason,
+	                                  sizeof(reason)),
+	                 0);
+	text = json_dumps(rec, JSON_COMPACT);
+	assert_string_equal(text, "{\"userName\":\"bo@x.org\"}");
+	free(text);
+	json_decref(rec);
+	rec = NULL;
+	assert_int_equal(mapping_identity(map, none, &rec, reason,
+	                                  sizeof(reason)),
+	                 -1);
+	assert_null(rec);
+	assert_string_equal(reason, "missing HR attribute \"email\" (required "
+	                            "by mapping \"userName\")");
+	json_decref(attrs);
+	json_decref(none);
+	mapping_free(map);
+}
+
+static void test_parse_errors(void **state)
+{
+	assert_parse_error("{\"usrName\": \"{email}\"}", "usrName",
+	                   "unknown target attribute \"usrName\" in "
+	                   "\"mapping\" (known: userName, givenName, "
+	                   "familyName, displayName, email, timezone)");
+	assert_parse_error("{\"userName\": 5}", "userName",
+	                   "\"userName\" must be a template string");
+	assert_parse_error("{\"email\": \"{email|lowr}\"}", "email",
+	                   "invalid template for \"email\": unknown filter "
+	                   "\"lowr\" at column 8 (known: lower, upper, trim, "
+	                   "first, default:TEXT)");
+	assert_parse_error("[]", "", "\"mapping\" must be an object");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_defaults),
+	        cmocka_unit_test(test_configured),
+	        cmocka_unit_test(test_render_errors),
+	        cmocka_unit_test(test_identity),
+	        cmocka_unit_test(test_parse_errors),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
