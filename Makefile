@@ -24,7 +24,7 @@ endif
 
 PKGS        := libcurl jansson sqlite3
 DEB_PKGS    := build-essential pkg-config libcurl4-openssl-dev libjansson-dev libcmocka-dev \
-               libsqlite3-dev libmicrohttpd-dev curl jq abigail-tools binutils
+               libsqlite3-dev libmicrohttpd-dev curl jq abigail-tools binutils time
 PKG_CFLAGS   = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS  = $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -59,7 +59,7 @@ FIXTURES    := $(FIXTURE_SRC:tests/fixtures/%.c=$(BUILD)/fixtures/%.so)
 
 DEPS_STAMP  := build/.deps-ok
 
-.PHONY: all check demo bench install clean format format-check deps unit-tests
+.PHONY: all check demo bench install clean format format-check deps unit-tests abi-baseline
 all: $(BUILD)/provhost $(PLUGINS) $(BUILD)/promapp-sim $(BUILD)/provhost-connector.pc
 
 # --- dependencies: install when root, else print the exact command ---------
@@ -173,6 +173,16 @@ install: all
 	$(if $(PLUGINS),install -m 755 $(PLUGINS) $(DESTDIR)$(PREFIX)/lib/provhost/plugins/)
 	install -m 644 plugin-api/provhost/*.h $(DESTDIR)$(PREFIX)/include/provhost/
 	install -m 644 $(BUILD)/provhost-connector.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+
+# Regenerate the connector ABI baseline (only for a new minor, after review;
+# see plugin-api/README.md). tests/integration/abi_baseline.sh checks it.
+ABI_BASELINE ?= plugin-api/abi/connector-v1.0.abi
+abi-baseline:
+	@mkdir -p $(BUILD)/abi
+	$(CC) -g -O0 -shared -fPIC -fvisibility=hidden -Iplugin-api \
+	  -o $(BUILD)/abi/connector-abi.so plugin-api/abi/connector-abi.c
+	abidw --no-corpus-path --no-comp-dir-path --short-locs \
+	  --out-file $(ABI_BASELINE) $(BUILD)/abi/connector-abi.so
 
 FORMAT_SRC = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 format:

@@ -1,6 +1,7 @@
 /* provhost plugins: what the loader accepted and refused, and why. */
 #include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "cli.h"
@@ -72,7 +73,7 @@ int cmd_plugins(int argc, char **argv)
 	struct plugin_set *set;
 	char dir[PATH_MAX], err[PATH_MAX + 128];
 	char *cfg_dir = NULL;
-	int first;
+	int first, from_config;
 
 	first = cli_parse_common(argc, argv,
 	                         CLI_OPT_CONFIG | CLI_OPT_PLUGIN_DIR, &opts);
@@ -83,17 +84,29 @@ int cmd_plugins(int argc, char **argv)
 		                       argv[first]);
 	if (!opts.plugin_dir && configured_dir(opts.config, &cfg_dir))
 		return EXIT_USAGE;
+	from_config = cfg_dir != NULL;
 	config_plugin_dir(opts.plugin_dir, cfg_dir, dir, sizeof(dir));
 	free(cfg_dir);
 	set = loader_new();
 	if (!set)
 		return EXIT_FAILED;
 	if (loader_scan_dir(set, dir, err, sizeof(err))) {
-		fprintf(stderr, "provhost plugins: %s\n", err);
+		if (!opts.plugin_dir && !from_config)
+			fprintf(stderr,
+			        "provhost plugins: %s (the installed plugin "
+			        "directory %s does not exist either)\n",
+			        err, config_installed_plugin_dir());
+		else
+			fprintf(stderr, "provhost plugins: %s\n", err);
 		loader_free(set);
 		return EXIT_USAGE;
 	}
 	printf("plugin directory: %s\n", dir);
+	if (!opts.plugin_dir && !from_config &&
+	    strcmp(dir, config_installed_plugin_dir()))
+		printf("note: the installed plugin directory %s does not "
+		       "exist; using the one next to the provhost binary\n",
+		       config_installed_plugin_dir());
 	if (!set->n_accepted)
 		printf("no connectors found\n");
 	for (size_t i = 0; i < set->n_accepted; i++)

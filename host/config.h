@@ -88,6 +88,10 @@ int config_read_plugin_dir(const char *path, char **out, char *err,
 void config_plugin_dir(const char *override, const char *cfg_dir, char *out,
                        size_t outlen);
 
+/* The installed plugin directory compiled in ($PREFIX/lib/provhost/plugins).
+ */
+const char *config_installed_plugin_dir(void);
+
 /* Loads the connectors from the plugin directory (see config_plugin_dir)
  * and checks every configured connection against its connector: the
  * connector was accepted (else the loader's reason), the settings match

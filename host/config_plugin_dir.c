@@ -38,6 +38,11 @@ static void build_tree_dir(char *out, size_t outlen)
 	snprintf(out, outlen, "%s/plugins", exe);
 }
 
+const char *config_installed_plugin_dir(void)
+{
+	return PROVHOST_PLUGIN_DIR;
+}
+
 void config_plugin_dir(const char *override, const char *cfg_dir, char *out,
                        size_t outlen)
 {

@@ -68,8 +68,11 @@ expect_rc 0
 if [ -d /usr/local/lib/provhost/plugins ]; then
 	expect_contains "$OUT" "plugin directory: /usr/local/lib/provhost/plugins"
 else
-	expect_contains "$OUT" "plugin directory: $BUILD/plugins"
+	expect_contains "$OUT" "plugin directory: $BUILD/plugins
+note: the installed plugin directory /usr/local/lib/provhost/plugins does not exist; using the one next to the provhost binary"
 fi
+ph plugins --plugin-dir "$BUILD/plugins"
+expect_not_contains "$OUT" "note:"
 finish
 
 begin "an unreadable plugin directory is an error (exit 2)"

@@ -133,7 +133,7 @@ begin "command-line errors exit 2 with a message and no token"
 "$SIM" --port 0 >"$T_TMP/o" 2>"$T_TMP/e"; RC=$?
 expect_rc 2
 expect_contains "$(cat "$T_TMP/e")" "a token is required"
-for args in "--port 70000" "--port abc" "--threads 0" "--rate-limit 0" "--rate-limit 5:0" \
+for args in "--port 70000" "--port abc" "--threads 0" "--rate-limit 0" "--rate-limit 5:0" "--rate-limit -1" "--rate-limit 1.5x" \
 	"--fail-every 0" "--drop-every -1" "--latency-ms x" "--max-body 1" "--bogus" \
 	"--scopeless-token secret-tok"; do
 	# shellcheck disable=SC2086

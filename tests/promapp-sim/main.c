@@ -21,6 +21,9 @@ static void block_signals(sigset_t *stop)
 	sigemptyset(stop);
 	sigaddset(stop, SIGTERM);
 	sigaddset(stop, SIGINT);
+	/* a shell starts background jobs with SIGINT ignored: undo that */
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
 	pthread_sigmask(SIG_BLOCK, stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }

@@ -24,7 +24,8 @@ static const char usage_text[] =
         "  --discovery              serve /ServiceProviderConfig, /Schemas,\n"
         "                           /ResourceTypes (Promapp has none)\n"
         "  --latency-ms N[:J]       delay every SCIM answer N ms (+0..J ms)\n"
-        "  --rate-limit RPS[:BURST] token bucket; empty bucket -> 429\n"
+        "  --rate-limit RPS[:BURST] token bucket (RPS may be 0.5); empty -> "
+        "429\n"
         "  --fail-every N           every Nth SCIM request -> 503\n"
         "  --drop-every N           every Nth SCIM request: close, no answer\n"
         "  --seed N                 seed for the latency jitter\n"
@@ -83,6 +84,32 @@ static bool parse_pair(const char *s, unsigned long max, unsigned long *a,
 	if (!parse_ulong(head, 0, max, a))
 		return false;
 	return !colon || parse_ulong(colon + 1, 0, max, b);
+}
+
+/*
+ * "RPS[:BURST]": RPS a decimal number > 0 (fractions allowed, e.g. 0.5),
+ * BURST an integer >= 1, by default max(1, RPS / 10).
+ */
+static int parse_rate(const char *s, double *rps, double *burst)
+{
+	unsigned long b;
+	char *end;
+	double r;
+
+	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+		return -1;
+	errno = 0;
+	r = strtod(s, &end);
+	if (errno || end == s || !(r > 0) || r > 1e7 || (*end && *end != ':'))
+		return -1;
+	*rps = r;
+	*burst = r / 10 >= 1 ? (double)(unsigned long)(r / 10) : 1;
+	if (*end == ':') {
+		if (!parse_ulong(end + 1, 1, 100000000, &b))
+			return -1;
+		*burst = (double)b;
+	}
+	return 0;
 }
 
 static int parse_roles(struct role_list *l, const char *arg)
@@ -230,13 +257,11 @@ static int apply_option(struct sim_options *o, int opt, const char *arg)
 		o->jitter_ms = has_b ? (unsigned)b : 0;
 		return -1;
 	case OPT_RATE:
-		if (!parse_pair(arg, 10000000, &a, &b, &has_b) || a == 0 ||
-		    (has_b && b == 0))
-			return usage_error("invalid --rate-limit '%s' "
-			                   "(want RPS or RPS:BURST, both > 0)",
-			                   arg);
-		o->rate_rps = (double)a;
-		o->rate_burst = has_b ? (double)b : (a / 10 ? a / 10 : 1);
+		if (parse_rate(arg, &o->rate_rps, &o->rate_burst) < 0)
+			return usage_error(
+			        "invalid --rate-limit '%s' (want RPS "
+			        "or RPS:BURST, RPS > 0, BURST >= 1)",
+			        arg);
 		return -1;
 	case OPT_FAIL:
 	case OPT_DROP:

@@ -254,8 +254,8 @@ static void invalid_records_fail_before_any_io(void **state)
 	        "not json",
 	        "[]",
 	        "{\"userName\":\"" TOKEN "\"}",
-	        "{\"userName\":\"a\",\"name\":{\"givenName\":\"A\","
-	        "\"familyName\":\"B\"},\"emails\":[],\"active\":1}",
+	        ("{\"userName\":\"a\",\"name\":{\"givenName\":\"A\","
+	         "\"familyName\":\"B\"},\"emails\":[],\"active\":1}"),
 	};
 	provhost_error err = {.struct_size = sizeof err};
 	provhost_result res = {.struct_size = sizeof res};

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# The connector ABI against its committed v1.0 baseline (libabigail).
+# plugin-api/abi/connector-v1.0.abi was made by `make abi-baseline`: abidw
+# on a tiny .so compiled -g from plugin-api/abi/connector-abi.c, which
+# references every public type. abidiff runs with append-only.suppr, so a
+# struct that only grew at its end passes and anything else fails.
+. "$(dirname "$0")/lib.sh"
+CC=${CC:-cc}
+BASELINE="$ROOT/plugin-api/abi/connector-v1.0.abi"
+SUPPR="$ROOT/plugin-api/abi/append-only.suppr"
+SRC="$ROOT/plugin-api/abi/connector-abi.c"
+
+# abi_so INCLUDE_DIR OUT: builds the ABI probe object against a header.
+abi_so() {
+	"$CC" -g -O0 -shared -fPIC -fvisibility=hidden -I"$1" -o "$2" "$SRC" 2>"$T_TMP/cc.err" ||
+		fail "cannot compile the ABI probe: $(cat "$T_TMP/cc.err")"
+}
+
+# abi_check SO: runs abidiff; sets RC and OUT.
+abi_check() {
+	OUT=$(abidiff --suppressions "$SUPPR" "$BASELINE" "$1" 2>&1)
+	RC=$?
+}
+
+begin "today's header is ABI-compatible with the v1.0 baseline"
+abi_so "$ROOT/plugin-api" "$T_TMP/current.so"
+abi_check "$T_TMP/current.so"
+expect_rc 0
+finish
+
+begin "the frozen v1.0 header copy matches the baseline exactly"
+abi_so "$ROOT/tests/fixtures/abi-v1.0" "$T_TMP/frozen.so"
+OUT=$(abidiff "$BASELINE" "$T_TMP/frozen.so" 2>&1)
+RC=$?
+expect_rc 0
+finish
+
+begin "a member inserted in the middle of provhost_error is caught"
+mkdir -p "$T_TMP/broken/provhost"
+sed 's/^\tint32_t retryable;/\tint32_t severity;\n&/' "$ROOT/plugin-api/provhost/connector.h" \
+	>"$T_TMP/broken/provhost/connector.h"
+grep -q 'int32_t severity;' "$T_TMP/broken/provhost/connector.h" || fail "could not make the broken header"
+abi_so "$T_TMP/broken" "$T_TMP/broken.so"
+abi_check "$T_TMP/broken.so"
+[ "$RC" -ne 0 ] || fail "abidiff accepted an incompatible change"
+expect_contains "$OUT" "'int32_t severity', at offset 64 (in bits)"
+expect_contains "$OUT" "'int32_t retryable' offset changed from 64 to 96 (in bits)"
+finish
+
+begin "a member appended at the end (struct_size grows) is accepted"
+mkdir -p "$T_TMP/appended/provhost"
+sed 's/^\tchar message\[512\];.*$/&\n\tuint32_t hint_code; \/* appended in a later minor *\//' \
+	"$ROOT/plugin-api/provhost/connector.h" >"$T_TMP/appended/provhost/connector.h"
+grep -q 'uint32_t hint_code;' "$T_TMP/appended/provhost/connector.h" || fail "could not make the appended header"
+abi_so "$T_TMP/appended" "$T_TMP/appended.so"
+abi_check "$T_TMP/appended.so"
+expect_rc 0
+# without the suppression abidiff does report it (as a change, bit 4)
+OUT=$(abidiff "$BASELINE" "$T_TMP/appended.so" 2>&1)
+RC=$?
+expect_rc 4
+expect_contains "$OUT" "'uint32_t hint_code', at offset 4256 (in bits)"
+finish
+
+done_testing

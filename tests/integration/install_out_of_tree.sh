@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# make install into a DESTDIR, then build a connector out of tree with
+# nothing but the installed header and pkg-config file, and load it with
+# the installed provhost.
+. "$(dirname "$0")/lib.sh"
+DEST="$T_TMP/dest"
+
+# make_in_tree ARGS...: the project's make, same BUILD, not part of any
+# parent make's jobserver.
+make_in_tree() {
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$ROOT" -s BUILD="$BUILD" \
+		SANITIZE="${SANITIZE:-}" "$@" >"$T_TMP/make.log" 2>&1
+}
+
+begin "make install DESTDIR=… PREFIX=/usr installs binary, plugins, header, pkg-config"
+make_in_tree install DESTDIR="$DEST" PREFIX=/usr
+RC=$?
+expect_rc 0
+[ -x "$DEST/usr/bin/provhost" ] || fail "no $DEST/usr/bin/provhost: $(tail -5 "$T_TMP/make.log")"
+[ -f "$DEST/usr/include/provhost/connector.h" ] || fail "header not installed"
+cmp -s "$DEST/usr/include/provhost/connector.h" "$ROOT/plugin-api/provhost/connector.h" ||
+	fail "installed header differs"
+for so in "$BUILD"/plugins/*.so; do
+	[ -e "$so" ] || continue
+	[ -f "$DEST/usr/lib/provhost/plugins/$(basename "$so")" ] || fail "$(basename "$so") not installed"
+done
+PC="$DEST/usr/lib/pkgconfig/provhost-connector.pc"
+[ -f "$PC" ] || fail "no $PC"
+expect_contains "$(cat "$PC" 2>/dev/null)" "prefix=/usr"
+expect_contains "$(cat "$PC" 2>/dev/null)" "plugindir=\${prefix}/lib/provhost/plugins"
+finish
+
+begin "the installed provhost looks for plugins in PREFIX/lib/provhost/plugins"
+"$DEST/usr/bin/provhost" --version >"$T_TMP/out" 2>&1
+expect_eq "$(cat "$T_TMP/out")" "provhost 0.1.0 (connector ABI 1.0)"
+PROVHOST_CONFIG="$T_TMP/none.json" "$DEST/usr/bin/provhost" plugins >"$T_TMP/out" 2>&1
+OUT=$(cat "$T_TMP/out")
+if [ -d /usr/lib/provhost/plugins ]; then
+	expect_contains "$OUT" "plugin directory: /usr/lib/provhost/plugins"
+else
+	expect_eq "$OUT" "provhost plugins: cannot read plugin directory \"$DEST/usr/bin/plugins\": No such file or directory (the installed plugin directory /usr/lib/provhost/plugins does not exist either)"
+fi
+finish
+
+begin "a connector builds out of tree with pkg-config and loads in the installed provhost"
+mkdir -p "$T_TMP/author/plugins"
+cp "$ROOT/tests/fixtures/minimal.c" "$T_TMP/author/"
+(
+	cd "$T_TMP/author" || exit 1
+	cflags=$(PKG_CONFIG_PATH="$DEST/usr/lib/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$DEST" \
+		pkg-config --cflags provhost-connector) || exit 1
+	cflags=$(echo $cflags) # pkg-config ends with a space
+	[ "$cflags" = "-I$DEST/usr/include" ] || { echo "unexpected cflags: $cflags"; exit 1; }
+	${CC:-cc} $cflags -std=c99 -Wall -Wextra -Wno-unused-parameter -Werror -shared -fPIC -fvisibility=hidden \
+		-o plugins/minimal.so minimal.c
+) >"$T_TMP/author.log" 2>&1 || fail "out-of-tree build failed: $(cat "$T_TMP/author.log")"
+chmod go-w "$T_TMP/author/plugins/minimal.so" 2>/dev/null
+syms=$(nm -D --defined-only "$T_TMP/author/plugins/minimal.so" 2>/dev/null | awk '{print $NF}' | tr '\n' ' ')
+expect_eq "$syms" "provhost_connector_v1 " "exported symbols"
+"$DEST/usr/bin/provhost" plugins --plugin-dir "$T_TMP/author/plugins" >"$T_TMP/out" 2>&1
+RC=$?
+OUT=$(cat "$T_TMP/out")
+expect_rc 0
+expect_eq "$OUT" "plugin directory: $T_TMP/author/plugins
+connector minimal 1.0.0 (ABI 1.0, capabilities: none) $T_TMP/author/plugins/minimal.so
+  the smallest valid connector
+  vendor: provhost tests; license: MIT"
+finish
+
+# put the build tree's provhost back to the default PREFIX
+make_in_tree all || echo "warning: could not rebuild $BUILD after the install test" >&2
+
+done_testing

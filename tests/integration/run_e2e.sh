@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# provhost run end to end: the demo configuration and conf/demo/events.jsonl
+# against the simulator; the accounts, the reject file, the summary, the
+# ledger and the audit trail it leaves; usage errors.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/run_common.inc"
+
+rt_sim || exit 1
+rt_state demo
+
+begin "demo events: exit 1 for the one bad line, accounts exactly as the role rules say"
+rph run --reject-file "$REJ" "$DEMO_EVENTS"
+expect_rc 1
+# E1001 Engineering employee: "engineering" grants Modeller, "employees"
+#   (no grant) adds the default Viewer.
+# E1002 hired into Quality (Process Expert, Viewer), terminated, rehired
+#   into Engineering: active again, roles replaced by Modeller, Viewer.
+# E1003 Finance: only "employees" -> Viewer; the update into Quality adds
+#   Process Expert.
+# E1004 Engineering + "Head of ...": Modeller, Editor, Viewer.
+# E1005 a Sales contractor matches no rule; no_match=deprovision: never
+#   created. E1006 (line 8) is malformed. E1007 starts in 2099.
+expect_eq "$(users_brief)" \
+	"aroha.ngata@example.com active=true roles=Modeller,Viewer name=Aroha Ngata
+jonas.berg@example.com active=true roles=Editor,Modeller,Viewer name=Jonas Berg
+liam.obrien@example.com active=true roles=Modeller,Viewer name=Liam O'Brien
+mei.chen@example.com active=true roles=Process Expert,Viewer name=Mei Chen" "users"
+expect_eq "$(sim_users | jq -r 'sort_by(.userName)[] | "\(.emails | map(.value) | join(",")) \(.timezone // "-")"')" \
+	"aroha.ngata@example.com Pacific/Auckland
+jonas.berg@example.com -
+liam.obrien@example.com Pacific/Auckland
+mei.chen@example.com Australia/Sydney" "emails and time zones"
+expect_eq "$(sim_count POST) $(sim_count DELETE) $(sim_writes)" "4 1 7" "POSTs, DELETEs, writes"
+finish
+
+begin "demo events: the reject file holds line 8 verbatim and its reason"
+expect_eq "$(cat "$REJ")" "$(sed -n 8p "$DEMO_EVENTS")	# line 8: invalid JSON: '}' expected near '\"id\"' (column 42)" "reject file"
+finish
+
+begin "demo events: summary counts"
+expect_eq "$(head -n 3 <<<"$OUT")" "run 1: 10 lines read from $DEMO_EVENTS, 1 rejected
+  rejected lines:
+    line 8: invalid JSON: '}' expected near '\"id\"' (column 42)" "summary head"
+expect_contains "$OUT" "connection \"$RT_CONN\":
+  Total 10 | Rejected 1 | Skipped 0 | Unchanged 1 | Created 4 | Updated 1 | Reactivated 1 | Deactivated 1 | Failed 0
+  Pending 0 | Not yet effective 1
+"
+expect_not_contains "$OUT" "STOPPED"
+expect_eq "$ERR" "" stderr
+finish
+
+begin "demo events: ledger targets, links, rejects and the run row"
+expect_eq "$(targets)" "evt-0001|done|created
+evt-0002|done|created
+evt-0003|done|created
+evt-0004|done|created
+evt-0005|done|absent
+evt-0006|done|updated
+evt-0007|done|deactivated
+evt-0009|done|reactivated
+evt-0010|not_yet_effective|" "targets"
+sim_ids=$(sim_users | jq -r 'sort_by(.userName)[] | "\(.userName)|\(.id)"')
+expect_eq "$(q "SELECT user_name, account_id FROM links ORDER BY user_name")" "$sim_ids" "links point at the simulator's ids"
+expect_eq "$(q "SELECT employee_id, user_name, active FROM links WHERE connection = '$RT_CONN' ORDER BY employee_id")" \
+	"E1001|aroha.ngata@example.com|1
+E1002|liam.obrien@example.com|1
+E1003|mei.chen@example.com|1
+E1004|jonas.berg@example.com|1" "links"
+expect_eq "$(q "SELECT run_id, source, line_no, reason FROM rejects")" \
+	"1|$DEMO_EVENTS|8|invalid JSON: '}' expected near '\"id\"' (column 42)" "rejects"
+expect_eq "$(q "SELECT id, dry_run, exit_code, finished_at >= started_at FROM runs")" "1|0|1|1" "runs"
+expect_eq "$(q "SELECT json_extract(summary, '\$.\"$RT_CONN\".Created') FROM runs")" 4 "run summary JSON"
+finish
+
+begin "audit: one JSON line per target operation with the documented fields"
+fields='["time","run","event","employee","connection","operation","attempt","status","outcome","account_id","http_status","duration_ms","error"]'
+expect_eq "$(wc -l <"$AUDIT")" 8 "audit lines"
+expect_eq "$(jq -c keys_unsorted "$AUDIT" | sort -u)" "$(jq -c . <<<"$fields")" "field names and order"
+bad=$(jq -c --arg c "$RT_CONN" 'select((.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$") | not)
+	or .run != 1 or .connection != $c or .attempt != 1 or .status != "ok"
+	or .error != null or (.duration_ms | type) != "number" or .duration_ms < 0)' "$AUDIT")
+expect_eq "$bad" "" "lines with a wrong time, run, connection, attempt, status, error or duration"
+expect_eq "$(jq -r '"\(.event) \(.employee) \(.operation) \(.outcome) \(.http_status)"' "$AUDIT" | sort)" \
+	"evt-0001 E1001 provision created 201
+evt-0002 E1002 provision created 201
+evt-0003 E1003 provision created 201
+evt-0004 E1004 provision created 201
+evt-0005 E1005 deprovision absent 200
+evt-0006 E1003 provision updated 200
+evt-0007 E1002 deprovision deactivated 204
+evt-0009 E1002 provision reactivated 200" "operations"
+# account ids are the simulator's; the absent one has none
+ids=$(sim_users | jq -c 'map({(.userName): .id}) | add')
+expect_eq "$(jq -r --argjson ids "$ids" 'select(.account_id != null) | .account_id == $ids[{E1001:"aroha.ngata@example.com",E1002:"liam.obrien@example.com",E1003:"mei.chen@example.com",E1004:"jonas.berg@example.com"}[.employee]]' "$AUDIT" | sort -u)" \
+	true "account ids match the simulator"
+expect_eq "$(jq -r 'select(.account_id == null) | .event' "$AUDIT")" evt-0005 "only the absent one has no account id"
+# one person's events are applied in input order
+expect_eq "$(jq -r 'select(.employee == "E1002") | .event' "$AUDIT" | tr '\n' ' ')" "evt-0002 evt-0007 evt-0009 " "E1002 in order"
+finish
+
+begin "usage: run without EVENTS -> exit 2, one line"
+rph run
+expect_rc 2
+expect_eq "$ERR" "provhost run: missing EVENTS (a JSON Lines file, or - for stdin); see 'provhost help run'" stderr
+expect_eq "$OUT" "" stdout
+finish
+
+begin "usage: unknown option -> exit 2"
+rph run --bogus "$DEMO_EVENTS"
+expect_rc 2
+expect_eq "$ERR" "provhost run: unknown option \"--bogus\"; see 'provhost help run'" stderr
+rph run "$DEMO_EVENTS" extra
+expect_rc 2
+expect_eq "$ERR" "provhost run: unexpected argument \"extra\"; see 'provhost help run'" stderr
+finish
+
+begin "usage: unknown --connection -> exit 2, nothing stored or sent"
+rt_state usage
+w0=$(sim_stats | jq .total)
+rph run --connection "Connection-Nope" "$DEMO_EVENTS"
+expect_rc 2
+expect_eq "$ERR" "provhost run: no connection named \"Connection-Nope\" in $CFG; see 'provhost check-config'" stderr
+expect_eq "$OUT" "" stdout
+[ -e "$LEDGER" ] && fail "a ledger was created"
+expect_eq "$(sim_stats | jq .total)" "$w0" "requests"
+finish
+
+begin "usage: unreadable EVENTS file -> exit 2 with the path and reason"
+rph run "$ST/no-such-file.jsonl"
+expect_rc 2
+expect_eq "$ERR" "provhost run: cannot open \"$ST/no-such-file.jsonl\": No such file or directory" stderr
+finish
+
+rt_no_secrets_case
+done_testing
