@@ -68,6 +68,7 @@ const struct cli_command cli_commands[] = {
 	{"check-config", "validate the configuration without touching the network", USAGE_CHECK_CONFIG, cmd_check_config},
 	{"plugins", "list the connectors found and the files refused", USAGE_PLUGINS, cmd_plugins},
 	{"test", "check that a connection's credentials work", USAGE_TEST, cmd_test},
+	{"check-connector", "check a connector .so against the ABI contract", cmd_check_connector_usage, cmd_check_connector},
 	{"help", "show the usage of a command", USAGE_HELP, cmd_help},
 	{NULL, NULL, NULL, NULL},
 };

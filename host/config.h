@@ -1,7 +1,7 @@
 /* provhost's configuration: one JSON file, optionally a drop-in directory of
  * connection files, loaded and checked as a whole. Every error is reported
  * as "file:line:column: message"; unknown keys are errors. The format is
- * described in README-config.md (and the main README). */
+ * described in the README ("Configuration"). */
 #ifndef PROVHOST_CONFIG_H
 #define PROVHOST_CONFIG_H
 

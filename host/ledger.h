@@ -103,8 +103,9 @@ enum ledger_accept_result {
  * a stored not_yet_effective target that is now due becomes pending.
  * states[i] (caller's array of n) gets the state of connections[i];
  * *result says new / seen / conflict (content differs: callers should
- * reject the line rather than apply it). *seq (may be NULL) gets the
- * event's sequence number. */
+ * reject the line rather than apply it; nothing is created then, and
+ * connections without a target report "rejected"). *seq (may be NULL) gets
+ * the event's sequence number. */
 int ledger_event_accept(struct ledger *l, const struct event *ev,
                         const char *source, int64_t line_no, int64_t run_id,
                         const char *const *connections, size_t n, int64_t now,

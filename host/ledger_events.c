@@ -31,11 +31,14 @@ static int insert_target(struct ledger *l, int64_t seq, const char *conn,
 	return ledger_step_done(l, st, "cannot store an event target");
 }
 
-/* For an event already stored: each connection's state, creating missing
- * targets and promoting due not-yet-effective ones. */
+/* For an event already stored: each connection's state, promoting due
+ * not-yet-effective targets and creating missing ones (with state fresh) —
+ * unless the new line conflicts with the stored event (create false): then a
+ * missing target is reported as rejected and nothing is created. */
 static int existing_targets(struct ledger *l, int64_t seq, bool due,
-                            enum ledger_state fresh, const char *const *conns,
-                            size_t n, int64_t now, enum ledger_state *states)
+                            enum ledger_state fresh, bool create,
+                            const char *const *conns, size_t n, int64_t now,
+                            enum ledger_state *states)
 {
 	for (size_t i = 0; i < n; i++) {
 		sqlite3_stmt *st = ledger_stmt(l, LS_TARGET_STATE);
@@ -48,6 +51,9 @@ static int existing_targets(struct ledger *l, int64_t seq, bool due,
 		rc = sqlite3_step(st);
 		if (rc == SQLITE_DONE) {
 			sqlite3_reset(st);
+			states[i] = LEDGER_REJECTED;
+			if (!create)
+				continue;
 			if (insert_target(l, seq, conns[i], fresh, now))
 				return -1;
 			states[i] = fresh;
@@ -140,7 +146,7 @@ static int accept_locked(struct ledger *l, const struct event *ev,
 		due = sqlite3_column_int64(st, 2) <= now;
 	sqlite3_reset(st);
 	fresh = due ? LEDGER_PENDING : LEDGER_NOT_YET_EFFECTIVE;
-	if (existing_targets(l, seq, due, fresh, conns, n, now, states))
+	if (existing_targets(l, seq, due, fresh, same, conns, n, now, states))
 		return -1;
 	*result = same ? LEDGER_ACCEPT_SEEN : LEDGER_ACCEPT_CONFLICT;
 out_seq:

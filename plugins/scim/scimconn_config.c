@@ -91,9 +91,8 @@ static int apply_key(const char *key, json_t *v, struct scimconn_settings *out,
 	if (strcmp(key, "deprovision") == 0) {
 		s = json_string_value(v);
 		if (!s || (strcmp(s, "disable") && strcmp(s, "delete")))
-			return config_fail(err,
-			                   "setting 'deprovision' must be "
-			                   "\"disable\" or \"delete\"");
+			return config_fail(err, "setting 'deprovision' must be "
+			                        "\"disable\" or \"delete\"");
 		out->delete_accounts = strcmp(s, "delete") == 0;
 		return PROVHOST_OK;
 	}

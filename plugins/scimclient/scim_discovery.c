@@ -13,8 +13,8 @@ void scim_features_assume(struct scim_features *out)
 /* True when spc.<name>.supported is the boolean true. */
 static int supported(json_t *spc, const char *name)
 {
-	return json_is_true(json_object_get(json_object_get(spc, name),
-	                                    "supported"));
+	return json_is_true(
+	        json_object_get(json_object_get(spc, name), "supported"));
 }
 
 int scim_features_parse(json_t *spc, struct scim_features *out)

@@ -12,7 +12,8 @@ expect_contains "$OUT" "connector minimal 1.0.0 (ABI 1.0, capabilities: none) $F
 expect_contains "$OUT" "connector frozen 1.0.0 (ABI 1.0, capabilities: none) $FIX/frozen_v1_0.so"
 expect_contains "$OUT" "  secret token (in \"secrets\", required): the fake target's token"
 expect_contains "$OUT" "  setting port (integer, default 443): an integer setting"
-expect_eq "$(grep -c '^connector ' <<<"$OUT")" 3 "accepted connectors"
+expect_contains "$OUT" "connector broken 0.0.1 (ABI 1.0, capabilities: dry-run) $FIX/broken_contract.so"
+expect_eq "$(grep -c '^connector ' <<<"$OUT")" 4 "accepted connectors"
 finish
 
 begin "plugins names every refused file with its reason"

@@ -98,6 +98,32 @@ expect_eq "$(jq -r 'select(.account_id == null) | .event' "$AUDIT")" evt-0005 "o
 expect_eq "$(jq -r 'select(.employee == "E1002") | .event' "$AUDIT" | tr '\n' ' ')" "evt-0002 evt-0007 evt-0009 " "E1002 in order"
 finish
 
+begin "audit: a retried call has one line per attempt, numbered, with the error"
+# one worker and every 3rd request a 503: request 3 (r-1's POST) and 6
+# (r-2's lookup) fail once, with Retry-After: 1
+rt_sim --fail-every 3 || exit 1
+rt_state retry '.connections[0].engine.workers = 1'
+{
+	ev hire R001 r-1 - Rua Retry Engineering
+	ev hire R002 r-2 - Tia Again Quality
+} >"$T_TMP/retry.jsonl"
+rph run "$T_TMP/retry.jsonl"
+expect_rc 0
+expect_contains "$OUT" "Total 2 | Rejected 0 | Skipped 0 | Unchanged 0 | Created 2 |"
+expect_contains "$OUT" "5 connector calls, 2 retries"
+expect_eq "$(jq -c 'del(.time, .duration_ms, .connection)' "$AUDIT")" \
+	'{"run":1,"event":"r-1","employee":"R001","operation":"provision","attempt":1,"status":"transient","outcome":null,"account_id":null,"http_status":503,"error":"promapp answered 503 to POST /Users: service temporarily unavailable (injected)","retrying":true}
+{"run":1,"event":"r-1","employee":"R001","operation":"provision","attempt":2,"status":"ok","outcome":"created","account_id":"1","http_status":201,"error":null}
+{"run":1,"event":"r-2","employee":"R002","operation":"provision","attempt":1,"status":"transient","outcome":null,"account_id":null,"http_status":503,"error":"promapp answered 503 to GET /Users: service temporarily unavailable (injected)","retrying":true}
+{"run":1,"event":"r-2","employee":"R002","operation":"provision","attempt":2,"status":"ok","outcome":"created","account_id":"2","http_status":201,"error":null}' "audit lines"
+expect_eq "$(sim_users | jq length) $(sim_count POST)" "2 3" "users, POSTs"
+expect_eq "$(q "SELECT e.id, t.attempts, a.attempt, a.status, IFNULL(a.http_status, '') FROM attempts a JOIN events e ON e.seq = a.event_seq JOIN targets t ON t.event_seq = a.event_seq ORDER BY e.seq, a.attempt")" \
+	"r-1|2|1|transient|503
+r-1|2|2|ok|201
+r-2|2|1|transient|503
+r-2|2|2|ok|201" "ledger attempts"
+finish
+
 begin "usage: run without EVENTS -> exit 2, one line"
 rph run
 expect_rc 2

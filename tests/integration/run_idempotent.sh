@@ -87,6 +87,25 @@ t-2|done|deactivated" "targets"
 expect_eq "$(q "SELECT active FROM links WHERE employee_id = 'T001'")" 0 "link inactive"
 finish
 
+begin "an update after a terminate does not reactivate; a rehire does"
+{
+	ev update T001 t-3 2026-01-07 Tama Rewi Quality
+} >"$T_TMP/after-term.jsonl"
+w0=$(sim_writes)
+rph run "$T_TMP/after-term.jsonl"
+expect_rc 0
+expect_contains "$OUT" "Total 1 | Rejected 0 | Skipped 1 | Unchanged 0 | Created 0 | Updated 0 |"
+expect_eq "$(sim_writes)" "$w0" "writes"
+expect_eq "$(q "SELECT state, last_error FROM targets t JOIN events e ON e.seq = t.event_seq WHERE e.id = 't-3'")" \
+	"skipped|account was deprovisioned; an update does not reactivate it (send rehire or return)" "target"
+ev rehire T001 t-4 2026-02-01 Tama Rewi Quality >"$T_TMP/rehire.jsonl"
+rph run "$T_TMP/rehire.jsonl"
+expect_rc 0
+expect_contains "$OUT" "Reactivated 1 |"
+expect_eq "$(users_brief)" "tama.rewi@example.com active=true roles=Process Expert,Viewer name=Tama Rewi" "user"
+expect_eq "$(sim_count POST)" 1 "POSTs: the account was reused"
+finish
+
 begin "8 workers, 50 people each hired, updated, terminated: 50 inactive accounts"
 sim_reset
 rt_state many '.connections[0].engine = {"workers": 8, "max_rps": 0}

@@ -167,6 +167,10 @@ scim PATCH "/Users/$tid" "$(patch_json '[{"op":"remove","path":"emails[type eq \
 expect_eq "$(jb '[.emails[].value]|join(",")')" "pia@example.com" "email removed"
 scim PATCH "/Users/$tid" "$(patch_json '[{"op":"replace","path":"emails","value":[{"value":"only@example.com","type":"work","primary":true}]}]')"
 expect_eq "$(jb '[.emails[].value]|join(",")')" "only@example.com" "emails replaced"
+scim PATCH "/Users/$tid" "$(patch_json '[{"op":"add","path":"emails[type eq \"other\"].value","value":"o@example.com"}]')"
+expect_eq "$(jb '[.emails[]|.type+"="+.value]|join(",")')" "work=only@example.com,other=o@example.com" "add through a filter creates the email"
+scim PATCH "/Users/$tid" "$(patch_json '[{"op":"remove","path":"emails[value eq \"O@example.com\"]"}]')"
+expect_eq "$(jb '[.emails[].value]|join(",")')" "only@example.com" "removed by value"
 expect_eq "$(jb '.userName')" "patch.user@example.com" "userName untouched"
 finish
 

@@ -101,15 +101,31 @@ out_free_data:
 	return rc;
 }
 
+static long elapsed_ms(const struct timespec *since)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long)(now.tv_sec - since->tv_sec) * 1000L +
+	       (now.tv_nsec - since->tv_nsec) / 1000000L;
+}
+
+/*
+ * Saves at most every SAVE_INTERVAL_MS after a change; when a save takes
+ * long (a big store), waits ten times that long before the next one, so
+ * saving never takes more than about a tenth of the time.
+ */
 static void *saver_main(void *arg)
 {
 	struct state_saver *s = arg;
-	struct timespec until;
+	struct timespec until, started;
+	long interval_ms = SAVE_INTERVAL_MS;
 
 	pthread_mutex_lock(&s->mu);
 	while (!s->stop) {
 		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += SAVE_INTERVAL_MS * 1000000L;
+		until.tv_sec += interval_ms / 1000;
+		until.tv_nsec += (interval_ms % 1000) * 1000000L;
 		if (until.tv_nsec >= 1000000000L) {
 			until.tv_sec++;
 			until.tv_nsec -= 1000000000L;
@@ -118,8 +134,13 @@ static void *saver_main(void *arg)
 		if (s->stop)
 			break;
 		pthread_mutex_unlock(&s->mu);
-		if (store_generation(s->store) != s->saved_generation)
+		if (store_generation(s->store) != s->saved_generation) {
+			clock_gettime(CLOCK_MONOTONIC, &started);
 			save_now(s);
+			interval_ms = 10 * elapsed_ms(&started);
+			if (interval_ms < SAVE_INTERVAL_MS)
+				interval_ms = SAVE_INTERVAL_MS;
+		}
 		pthread_mutex_lock(&s->mu);
 	}
 	pthread_mutex_unlock(&s->mu);

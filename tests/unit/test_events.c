@@ -45,9 +45,9 @@ static void test_full_event(void **state)
 	assert_true(ev.id_given);
 	assert_true(ev.has_effective);
 	assert_int_equal(ev.effective, 1772323200);
-	assert_string_equal(json_string_value(json_object_get(ev.attributes,
-	                                                      "email")),
-	                    "a@x.org");
+	assert_string_equal(
+	        json_string_value(json_object_get(ev.attributes, "email")),
+	        "a@x.org");
 	assert_string_equal(ev.raw,
 	                    "{\"attributes\":{\"email\":\"a@x.org\",\"fte\":1,"
 	                    "\"middle\":null,\"remote\":true},\"effective\":"
@@ -106,8 +106,9 @@ static void test_reject_reasons(void **state)
 	                "\"employee_id\" must be a non-empty string");
 	assert_rejected("{\"event\":\"hire\",\"employee_id\":\"E\\n1\"}",
 	                "\"employee_id\" must not contain control characters");
-	assert_rejected("{\"event\":\"hire\",\"employee_id\":\"E1\",\"id\":\"\"}",
-	                "\"id\" must be a non-empty string");
+	assert_rejected(
+	        "{\"event\":\"hire\",\"employee_id\":\"E1\",\"id\":\"\"}",
+	        "\"id\" must be a non-empty string");
 	assert_rejected("{\"event\":\"hire\",\"employee_id\":\"E1\",\"id\":7}",
 	                "\"id\" must be a non-empty string");
 	assert_rejected("{\"event\":\"hire\",\"employee_id\":\"E1\","
@@ -154,14 +155,15 @@ static void test_id_too_long(void **state)
 
 	memset(id, 'x', sizeof(id) - 1);
 	id[sizeof(id) - 1] = '\0';
-	snprintf(line, sizeof(line), "{\"event\":\"hire\",\"employee_id\":\"%s\"}",
-	         id);
+	snprintf(line, sizeof(line),
+	         "{\"event\":\"hire\",\"employee_id\":\"%s\"}", id);
 	assert_int_equal(parse(line, &ev, reason), -1);
 	assert_string_equal(reason, "\"employee_id\" is too long (257 bytes, "
 	                            "limit 256)");
 	id[sizeof(id) - 2] = '\0'; /* exactly the limit */
 	snprintf(line, sizeof(line),
-	         "{\"event\":\"hire\",\"employee_id\":\"E\",\"id\":\"%s\"}", id);
+	         "{\"event\":\"hire\",\"employee_id\":\"E\",\"id\":\"%s\"}",
+	         id);
 	assert_int_equal(parse(line, &ev, reason), 0);
 	event_release(&ev);
 }
@@ -176,33 +178,34 @@ static void test_overlong_line(void **state)
 	memset(line, ' ', n);
 	memcpy(line, "{\"event\":\"hire\",\"employee_id\":\"E1\"}", 35);
 	line[n] = '\0';
-	assert_int_equal(event_parse_line(line, n, 0, &ev, reason,
-	                                  sizeof(reason)),
-	                 -1);
+	assert_int_equal(
+	        event_parse_line(line, n, 0, &ev, reason, sizeof(reason)), -1);
 	assert_string_equal(reason, "line too long (70000 bytes, limit 65536)");
 	/* the same line fits a bigger limit */
-	assert_int_equal(event_parse_line(line, n, 100000, &ev, reason,
-	                                  sizeof(reason)),
-	                 0);
+	assert_int_equal(
+	        event_parse_line(line, n, 100000, &ev, reason, sizeof(reason)),
+	        0);
 	event_release(&ev);
 	/* and a small custom limit is honoured */
-	assert_int_equal(event_parse_line(line, 35, 34, &ev, reason,
-	                                  sizeof(reason)),
-	                 -1);
+	assert_int_equal(
+	        event_parse_line(line, 35, 34, &ev, reason, sizeof(reason)),
+	        -1);
 	assert_string_equal(reason, "line too long (35 bytes, limit 34)");
 	free(line);
 }
 
 static void test_bytes(void **state)
 {
-	static const char nul[] = "{\"event\":\"hire\",\0\"employee_id\":\"E\"}";
+	static const char nul[] =
+	        "{\"event\":\"hire\",\0\"employee_id\":\"E\"}";
 	static const char bad_utf8[] =
 	        "{\"event\":\"hire\",\"employee_id\":\"E\xC3(\"}";
 	static const char overlong[] =
 	        "{\"event\":\"hire\",\"employee_id\":\"\xC0\xAF\"}";
 	static const char surrogate[] =
 	        "{\"event\":\"hire\",\"employee_id\":\"\xED\xA0\x80\"}";
-	static const char truncated[] = "{\"event\":\"hire\",\"employee_id\":\"\xE2\x82";
+	static const char truncated[] =
+	        "{\"event\":\"hire\",\"employee_id\":\"\xE2\x82";
 	static const char bom[] =
 	        "\xEF\xBB\xBF{\"event\":\"hire\",\"employee_id\":\"\xC3\xA9\"}";
 	char reason[256];
@@ -235,9 +238,10 @@ static void test_blank_and_line_endings(void **state)
 	assert_int_equal(parse("  \t \r\n", &ev, reason), 1);
 	assert_int_equal(parse("\xEF\xBB\xBF", &ev, reason), 1);
 	assert_null(ev.raw);
-	assert_int_equal(parse("{\"event\":\"leave\",\"employee_id\":\"E\"}\r\n",
-	                       &ev, reason),
-	                 0);
+	assert_int_equal(
+	        parse("{\"event\":\"leave\",\"employee_id\":\"E\"}\r\n", &ev,
+	              reason),
+	        0);
 	assert_int_equal(ev.kind, EVENT_LEAVE);
 	event_release(&ev);
 }

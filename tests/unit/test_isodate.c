@@ -93,9 +93,9 @@ static void test_format(void **state)
 
 	assert_string_equal(isodate_format(0, buf, sizeof(buf)),
 	                    "1970-01-01T00:00:00Z");
-	assert_string_equal(isodate_format(1772323200 + 34215, buf,
-	                                   sizeof(buf)),
-	                    "2026-03-01T09:30:15Z");
+	assert_string_equal(
+	        isodate_format(1772323200 + 34215, buf, sizeof(buf)),
+	        "2026-03-01T09:30:15Z");
 	assert_string_equal(isodate_format(-1, buf, sizeof(buf)),
 	                    "1969-12-31T23:59:59Z");
 	assert_string_equal(isodate_format(951782400, buf, sizeof(buf)),
@@ -117,20 +117,24 @@ static void test_sha256_fips_vectors(void **state)
 	        "hijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu";
 	char *million = malloc(1000000);
 
-	assert_sha256("", 0, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934c"
-	                     "a495991b7852b855");
-	assert_sha256("abc", 3, "ba7816bf8f01cfea414140de5dae2223b00361a39617"
-	                        "7a9cb410ff61f20015ad");
-	assert_sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-	              56, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6e"
-	                  "cedd419db06c1");
+	assert_sha256("", 0,
+	              "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934c"
+	              "a495991b7852b855");
+	assert_sha256("abc", 3,
+	              "ba7816bf8f01cfea414140de5dae2223b00361a39617"
+	              "7a9cb410ff61f20015ad");
+	assert_sha256(
+	        "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56,
+	        "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6e"
+	        "cedd419db06c1");
 	assert_sha256(two_block, strlen(two_block),
 	              "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac4503"
 	              "7afee9d1");
 	assert_non_null(million);
 	memset(million, 'a', 1000000);
-	assert_sha256(million, 1000000, "cdc76e5c9914fb9281a1c7e284d73e67f180"
-	                                "9a48a497200e046d39ccc7112cd0");
+	assert_sha256(million, 1000000,
+	              "cdc76e5c9914fb9281a1c7e284d73e67f180"
+	              "9a48a497200e046d39ccc7112cd0");
 	free(million);
 }
 
@@ -172,7 +176,8 @@ static void test_sha256_incremental(void **state)
 	for (size_t step = 1; step < 60; step += 7) {
 		sha256_init(&s);
 		for (size_t i = 0; i < 56; i += step)
-			sha256_update(&s, msg + i, i + step > 56 ? 56 - i : step);
+			sha256_update(&s, msg + i,
+			              i + step > 56 ? 56 - i : step);
 		sha256_final(&s, d1);
 		sha256_init(&s);
 		sha256_update(&s, msg, 56);

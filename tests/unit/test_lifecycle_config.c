@@ -31,8 +31,8 @@ static void test_empty_connection_gets_defaults(void **state)
 {
 	struct config_error err = {{0}, {0}};
 	struct lifecycle_config *cfg = NULL;
-	json_t *conn = json_pack("{s:s,s:{}}", "connector", "promapp",
-	                         "settings");
+	json_t *conn =
+	        json_pack("{s:s,s:{}}", "connector", "promapp", "settings");
 	json_t *attrs = json_pack("{s:s,s:s,s:s}", "email", "A@X.org",
 	                          "first_name", "A", "last_name", "B");
 	struct rules_result rr;

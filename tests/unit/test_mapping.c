@@ -43,8 +43,7 @@ static void assert_parse_error(const char *text, const char *path,
 /* Applies map to the attributes in attrs_text; compares the compact,
  * key-sorted record with want. */
 static void assert_record(const struct mapping *map, const char *attrs_text,
-                          bool active, const char *roles_text,
-                          const char *want)
+                          bool active, const char *roles_text, const char *want)
 {
 	json_t *attrs = json_loads(attrs_text, 0, NULL);
 	json_t *roles = roles_text ? json_loads(roles_text, 0, NULL) : NULL;
@@ -82,16 +81,17 @@ static void test_defaults(void **state)
 {
 	struct mapping *map = parse_ok(NULL);
 
-	assert_record(map,
-	              "{\"first_name\":\"Ana\",\"last_name\":\"Lopez\","
-	              "\"email\":\"Ana.Lopez@Example.com\",\"timezone\":"
-	              "\"Pacific/Auckland\",\"department\":\"Eng\"}",
-	              true, NULL,
-	              "{\"active\":true,\"emails\":[{\"primary\":true,\"type\":"
-	              "\"work\",\"value\":\"Ana.Lopez@Example.com\"}],\"name\":{"
-	              "\"familyName\":\"Lopez\",\"givenName\":\"Ana\"},"
-	              "\"timezone\":\"Pacific/Auckland\",\"userName\":"
-	              "\"ana.lopez@example.com\"}");
+	assert_record(
+	        map,
+	        "{\"first_name\":\"Ana\",\"last_name\":\"Lopez\","
+	        "\"email\":\"Ana.Lopez@Example.com\",\"timezone\":"
+	        "\"Pacific/Auckland\",\"department\":\"Eng\"}",
+	        true, NULL,
+	        "{\"active\":true,\"emails\":[{\"primary\":true,\"type\":"
+	        "\"work\",\"value\":\"Ana.Lopez@Example.com\"}],\"name\":{"
+	        "\"familyName\":\"Lopez\",\"givenName\":\"Ana\"},"
+	        "\"timezone\":\"Pacific/Auckland\",\"userName\":"
+	        "\"ana.lopez@example.com\"}");
 	/* timezone is optional: left out when missing */
 	assert_record(map,
 	              "{\"first_name\":\"Ana\",\"last_name\":\"Lopez\","
@@ -122,12 +122,12 @@ static void test_configured(void **state)
 	        " \"givenName\": \"{preferred_name|default:Friend}\","
 	        " \"timezone\": \"{tz|default:UTC}\"}");
 
-	assert_record(map,
-	              "{\"first_name\":\"Ana\",\"last_name\":\"Lopez\"}", true,
-	              NULL,
-	              "{\"active\":true,\"displayName\":\"Ana Lopez\",\"name\":{"
-	              "\"familyName\":\"Lopez\",\"givenName\":\"Friend\"},"
-	              "\"timezone\":\"UTC\",\"userName\":\"alopez\"}");
+	assert_record(
+	        map, "{\"first_name\":\"Ana\",\"last_name\":\"Lopez\"}", true,
+	        NULL,
+	        "{\"active\":true,\"displayName\":\"Ana Lopez\",\"name\":{"
+	        "\"familyName\":\"Lopez\",\"givenName\":\"Friend\"},"
+	        "\"timezone\":\"UTC\",\"userName\":\"alopez\"}");
 	mapping_free(map);
 }
 
@@ -166,17 +166,15 @@ static void test_identity(void **state)
 	json_t *none = json_object(), *rec = NULL;
 	char reason[256], *text;
 
-	assert_int_equal(mapping_identity(map, attrs, &rec, reason,
-	                                  sizeof(reason)),
-	                 0);
+	assert_int_equal(
+	        mapping_identity(map, attrs, &rec, reason, sizeof(reason)), 0);
 	text = json_dumps(rec, JSON_COMPACT);
 	assert_string_equal(text, "{\"userName\":\"bo@x.org\"}");
 	free(text);
 	json_decref(rec);
 	rec = NULL;
-	assert_int_equal(mapping_identity(map, none, &rec, reason,
-	                                  sizeof(reason)),
-	                 -1);
+	assert_int_equal(
+	        mapping_identity(map, none, &rec, reason, sizeof(reason)), -1);
 	assert_null(rec);
 	assert_string_equal(reason, "missing HR attribute \"email\" (required "
 	                            "by mapping \"userName\")");

@@ -72,16 +72,17 @@ static void test_defaults_table(void **state)
 		assert_decision(&p, EVENT_TERMINATE, false, linked,
 		                POLICY_DEPROVISION, NULL,
 		                "terminate; deprovision");
-		assert_decision(&p, EVENT_LEAVE, true, linked, POLICY_SKIP, NULL,
-		                "leave ignored by policy leave=ignore");
+		assert_decision(&p, EVENT_LEAVE, true, linked, POLICY_SKIP,
+		                NULL, "leave ignored by policy leave=ignore");
 		assert_decision(&p, EVENT_HIRE, false, linked,
 		                POLICY_DEPROVISION, NULL,
 		                "hire; matches no role rule; deprovisioned by "
 		                "policy no_match=deprovision");
-		assert_decision(&p, EVENT_UPDATE, false, linked,
-		                POLICY_DEPROVISION, NULL,
-		                "update; matches no role rule; deprovisioned by "
-		                "policy no_match=deprovision");
+		assert_decision(
+		        &p, EVENT_UPDATE, false, linked, POLICY_DEPROVISION,
+		        NULL,
+		        "update; matches no role rule; deprovisioned by "
+		        "policy no_match=deprovision");
 	}
 }
 
@@ -91,8 +92,8 @@ static void test_options(void **state)
 
 	policy_defaults(&p);
 	p.send_roles = true;
-	assert_decision(&p, EVENT_HIRE, true, false, POLICY_PROVISION,
-	                granted, "hire; provision");
+	assert_decision(&p, EVENT_HIRE, true, false, POLICY_PROVISION, granted,
+	                "hire; provision");
 
 	p.no_match = POLICY_NO_MATCH_DEFAULT_ROLES;
 	assert_decision(&p, EVENT_HIRE, false, false, POLICY_PROVISION,
@@ -210,10 +211,9 @@ static void test_parse(void **state)
 	             "\"send_roles\" must be true or false", &p);
 	assert_parse("{\"keep_on_role_change\":1}", "keep_on_role_change",
 	             "\"keep_on_role_change\" must be true or false", &p);
-	assert_parse("{\"max_deprovisions_per_run\":-1}",
-	             "max_deprovisions_per_run",
-	             "\"max_deprovisions_per_run\" must be an integer >= 0",
-	             &p);
+	assert_parse(
+	        "{\"max_deprovisions_per_run\":-1}", "max_deprovisions_per_run",
+	        "\"max_deprovisions_per_run\" must be an integer >= 0", &p);
 	assert_parse("{\"max_deprovisions_per_run\":2.5}",
 	             "max_deprovisions_per_run",
 	             "\"max_deprovisions_per_run\" must be an integer >= 0",

@@ -28,8 +28,7 @@ static struct rules *parse_ok(const char *text)
 /* Evaluates r on attrs_text; checks matched, the roles and the rule names
  * (compact JSON arrays). */
 static void assert_eval(const struct rules *r, const char *attrs_text,
-                        bool matched, const char *roles,
-                        const char *rule_names)
+                        bool matched, const char *roles, const char *rule_names)
 {
 	json_t *attrs = json_loads(attrs_text, 0, NULL);
 	struct rules_result res;
@@ -242,11 +241,12 @@ static void test_parse_errors(void **state)
 	                   "\"b\"},\"grant\":[3]}]}",
 	                   "rules[0].grant[0]",
 	                   "a role name must be a non-empty string");
-	assert_parse_error("{\"rules\":[{\"if\":{\"attr\":\"a\",\"equals\":"
-	                   "\"b\"}},{\"if\":{\"attr\":\"a\",\"equals\":\"b\"}},"
-	                   "{\"if\":{\"all\":[{\"attr\":\"d\",\"equals\":{}}]}}]}",
-	                   "rules[2].if.all[0].equals",
-	                   "\"equals\" must be a string, number or boolean");
+	assert_parse_error(
+	        "{\"rules\":[{\"if\":{\"attr\":\"a\",\"equals\":"
+	        "\"b\"}},{\"if\":{\"attr\":\"a\",\"equals\":\"b\"}},"
+	        "{\"if\":{\"all\":[{\"attr\":\"d\",\"equals\":{}}]}}]}",
+	        "rules[2].if.all[0].equals",
+	        "\"equals\" must be a string, number or boolean");
 	assert_parse_error("{\"rules\":[{\"if\":[]}]}", "rules[0].if",
 	                   "a condition must be an object");
 	assert_parse_error("{\"rules\":[{\"if\":{}}]}", "rules[0].if",

@@ -1,0 +1,428 @@
+/* The generic SCIM connector's account operations. Each makes at most one
+ * attempt per request and leaves retries to the host; input is validated
+ * before any request. */
+#include "scimconn.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int scimconn_authenticate(provhost_instance *inst, const provhost_call *call,
+                          provhost_result *result, provhost_error *err)
+{
+	static const char path[] = "/Users?count=1";
+	struct scim_reply reply;
+	char features[128], count[64] = "";
+	int rc;
+
+	scimconn_op_begin(inst, result, err);
+	rc = scimconn_discover(inst, call, err);
+	if (rc != PROVHOST_OK)
+		return scimconn_op_end(inst, rc, result, err);
+	rc = scimconn_send(inst, call, "GET", path, NULL, SCIM_ON_COLLECTION,
+	                   &reply, err);
+	if (rc == PROVHOST_OK && !scim_is_list_response(reply.json)) {
+		rc = scim_fail(err, PROVHOST_E_PROTOCOL, 0, (int)reply.http,
+		               "scim answered %ld to GET /Users with something "
+		               "that is not a SCIM ListResponse",
+		               reply.http);
+	} else if (rc == PROVHOST_OK) {
+		json_t *total = json_object_get(reply.json, "totalResults");
+		if (json_is_integer(total))
+			snprintf(count, sizeof count,
+			         " listing %" JSON_INTEGER_FORMAT " users",
+			         json_integer_value(total));
+		scim_features_describe(&inst->features, features,
+		                       sizeof features);
+		scim_format(
+		        result->detail, sizeof result->detail,
+		        "authenticated to %s: GET /Users answered %ld with a "
+		        "SCIM ListResponse%s; %s %s",
+		        inst->cfg.base_url, reply.http, count, features,
+		        inst->features.from_target
+		                ? "(from /ServiceProviderConfig)"
+		                : "(assumed: no /ServiceProviderConfig)");
+	}
+	scim_reply_release(&reply);
+	return scimconn_op_end(inst, rc, result, err);
+}
+
+static void describe_diff(unsigned diff, char *out, size_t out_len)
+{
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} names[] = {
+	        {SCIM_DIFF_USERNAME, "userName"},
+	        {SCIM_DIFF_NAME, "name"},
+	        {SCIM_DIFF_EMAIL, "email"},
+	        {SCIM_DIFF_TIMEZONE, "timezone"},
+	        {SCIM_DIFF_ACTIVE, "active"},
+	        {SCIM_DIFF_ROLES, "roles"},
+	};
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (!(diff & names[i].bit) || used >= out_len)
+			continue;
+		int n = snprintf(out + used, out_len - used, "%s%s",
+		                 used ? ", " : "", names[i].name);
+		if (n > 0)
+			used += (size_t)n;
+	}
+}
+
+/* Brings the existing account current to want: nothing when equal; only
+ * "active" differing and true wanted: set active (PATCH when possible);
+ * else one PUT of the full user, unmanaged attributes kept. */
+static int converge(provhost_instance *inst, const provhost_call *call,
+                    const struct scim_user *want, json_t *current,
+                    const char *note, provhost_result *result,
+                    provhost_error *err)
+{
+	struct scim_user cur;
+	struct scim_reply reply;
+	char id[256], path[1024], changed[96];
+	unsigned diff;
+	int rc, outcome, dry;
+
+	memset(&reply, 0, sizeof reply);
+	scim_user_parse_current(current, &cur);
+	if (scimconn_id_of(current, id, sizeof id) ||
+	    scimconn_user_path(id, path, sizeof path))
+		return scim_fail(
+		        err, PROVHOST_E_PROTOCOL, 0, (int)inst->last_http,
+		        "scim returned the account for '%.200s' without "
+		        "a usable id",
+		        want->user_name);
+	snprintf(result->account_id, sizeof result->account_id, "%s", id);
+	diff = scim_user_diff(want, &cur, 0);
+	if (diff == 0) {
+		result->outcome = PROVHOST_OUTCOME_UNCHANGED;
+		scim_format(result->detail, sizeof result->detail,
+		            "%s'%.200s' is up to date (account %s)", note,
+		            want->user_name, id);
+		return PROVHOST_OK;
+	}
+	outcome = !cur.active && want->active ? PROVHOST_OUTCOME_REACTIVATED
+	                                      : PROVHOST_OUTCOME_UPDATED;
+	describe_diff(diff, changed, sizeof changed);
+	if (diff == SCIM_DIFF_ACTIVE) {
+		rc = scimconn_set_active(inst, call, current, id, want->active,
+		                         &reply, err);
+	} else {
+		json_t *body = scim_user_build_replace(current, want, 0);
+		if (!body)
+			return scim_fail(err, PROVHOST_E_INTERNAL, 0, 0,
+			                 "out of memory building PUT %s", path);
+		rc = scimconn_send(inst, call, "PUT", path, body,
+		                   SCIM_ON_RESOURCE, &reply, err);
+		json_decref(body);
+	}
+	dry = reply.dry_run;
+	scim_reply_release(&reply);
+	if (rc != PROVHOST_OK)
+		return rc;
+	result->outcome = outcome;
+	scim_format(result->detail, sizeof result->detail,
+	            "%s%s%s '%.200s' (account %s; changed %s)",
+	            dry ? "dry run: would " : "", note,
+	            outcome == PROVHOST_OUTCOME_REACTIVATED
+	                    ? (dry ? "reactivate" : "reactivated")
+	                    : (dry ? "update" : "updated"),
+	            want->user_name, id, changed);
+	return PROVHOST_OK;
+}
+
+/* After POST answered "already exists" (409, or 400 uniqueness): find that
+ * account and converge it, so a race never leaves two accounts. */
+static int link_existing(provhost_instance *inst, const provhost_call *call,
+                         const struct scim_user *want, long http,
+                         provhost_result *result, provhost_error *err)
+{
+	char conflict[sizeof err->message], note[64];
+	json_t *current = NULL;
+	int rc;
+
+	memcpy(conflict, err->message, sizeof conflict);
+	err->status = PROVHOST_OK;
+	err->message[0] = '\0';
+	rc = scimconn_find_by_user_name(inst, call, want->user_name, &current,
+	                                err);
+	if (rc != PROVHOST_OK)
+		return rc;
+	if (!current)
+		return scim_fail(
+		        err, PROVHOST_E_CONFLICT, 0, (int)http,
+		        "%.300s; but no account with userName '%.100s' "
+		        "could be found to link",
+		        conflict, want->user_name);
+	snprintf(note, sizeof note, "linked the existing account after %ld; ",
+	         http);
+	rc = converge(inst, call, want, current, note, result, err);
+	json_decref(current);
+	return rc;
+}
+
+static int create(provhost_instance *inst, const provhost_call *call,
+                  const struct scim_user *want, provhost_result *result,
+                  provhost_error *err)
+{
+	struct scim_reply reply;
+	json_t *body = scim_user_build_create(want, 0);
+	int rc;
+
+	memset(&reply, 0, sizeof reply);
+	if (!body)
+		return scim_fail(err, PROVHOST_E_INTERNAL, 0, 0,
+		                 "out of memory building POST /Users");
+	rc = scimconn_send(inst, call, "POST", "/Users", body,
+	                   SCIM_ON_COLLECTION, &reply, err);
+	json_decref(body);
+	if (rc != PROVHOST_OK) {
+		if (reply.http == 409 ||
+		    (reply.http == 400 &&
+		     !strcmp(reply.error.scim_type, "uniqueness")))
+			rc = link_existing(inst, call, want, reply.http, result,
+			                   err);
+	} else if (reply.dry_run) {
+		result->outcome = PROVHOST_OUTCOME_CREATED;
+		scim_format(result->detail, sizeof result->detail,
+		            "dry run: would create '%.200s' (POST /Users)",
+		            want->user_name);
+	} else if (scimconn_id_of(reply.json, result->account_id,
+	                          sizeof result->account_id)) {
+		rc = scim_fail(err, PROVHOST_E_PROTOCOL, 0, (int)reply.http,
+		               "scim answered %ld to POST /Users without an "
+		               "account id",
+		               reply.http);
+	} else {
+		result->outcome = PROVHOST_OUTCOME_CREATED;
+		scim_format(result->detail, sizeof result->detail,
+		            "created '%.200s' (account %s)", want->user_name,
+		            result->account_id);
+	}
+	scim_reply_release(&reply);
+	return rc;
+}
+
+static json_t *load_record(const char *json, size_t len, const char *what,
+                           provhost_error *err)
+{
+	json_error_t jerr;
+	json_t *root = json && len ? json_loadb(json, len, 0, &jerr) : NULL;
+
+	if (!root)
+		scim_fail(err, PROVHOST_E_INVALID_INPUT, 0, 0,
+		          "the %s is %s%.200s", what,
+		          json && len ? "not valid JSON: " : "empty",
+		          json && len ? jerr.text : "");
+	else if (!json_is_object(root)) {
+		scim_fail(err, PROVHOST_E_INVALID_INPUT, 0, 0,
+		          "the %s is not a JSON object", what);
+		json_decref(root);
+		root = NULL;
+	}
+	return root;
+}
+
+int scimconn_provision(provhost_instance *inst, const provhost_call *call,
+                       const char *account_id, const char *desired_json,
+                       size_t len, provhost_result *result, provhost_error *err)
+{
+	struct scim_user want;
+	json_t *record, *current = NULL;
+	char why[160];
+	int rc;
+
+	scimconn_op_begin(inst, result, err);
+	record = load_record(desired_json, len, "desired record", err);
+	if (!record)
+		return scimconn_op_end(inst, PROVHOST_E_INVALID_INPUT, result,
+		                       err);
+	if (scim_user_parse_desired(record, &want, why, sizeof why)) {
+		rc = scim_fail(err, PROVHOST_E_INVALID_INPUT, 0, 0,
+		               "invalid desired record: %s", why);
+		goto out_decref;
+	}
+	rc = scimconn_resolve(inst, call, account_id, want.user_name, &current,
+	                      err);
+	if (rc != PROVHOST_OK)
+		goto out_decref;
+	if (current)
+		rc = converge(inst, call, &want, current, "", result, err);
+	else
+		rc = create(inst, call, &want, result, err);
+	json_decref(current);
+out_decref:
+	json_decref(record);
+	return scimconn_op_end(inst, rc, result, err);
+}
+
+/* Validates the identity (before any I/O) and resolves the account. */
+static int resolve_identity(provhost_instance *inst, const provhost_call *call,
+                            const char *account_id, const char *json,
+                            size_t len, json_t **identity, const char **who,
+                            json_t **found, provhost_error *err)
+{
+	const char *user_name = NULL;
+	json_t *v;
+
+	*found = NULL;
+	*identity = NULL;
+	if (json && len) {
+		*identity = load_record(json, len, "identity record", err);
+		if (!*identity)
+			return PROVHOST_E_INVALID_INPUT;
+		v = json_object_get(*identity, "userName");
+		if (v && !(json_is_string(v) && json_string_length(v) > 0 &&
+		           json_string_length(v) <= SCIM_USER_MAX_FIELD))
+			return scim_fail(
+			        err, PROVHOST_E_INVALID_INPUT, 0, 0,
+			        "invalid identity record: userName must "
+			        "be a non-empty string");
+		user_name = json_string_value(v);
+	}
+	if (!user_name && !(account_id && *account_id))
+		return scim_fail(err, PROVHOST_E_INVALID_INPUT, 0, 0,
+		                 "neither an account id nor a userName was "
+		                 "given");
+	*who = user_name ? user_name : account_id;
+	return scimconn_resolve(inst, call, account_id, user_name, found, err);
+}
+
+/* DELETE the account; a 404 means it went already. */
+static int delete_account(provhost_instance *inst, const provhost_call *call,
+                          const char *id, const char *who,
+                          provhost_result *result, provhost_error *err)
+{
+	struct scim_reply reply;
+	char path[1024];
+	int rc;
+
+	memset(&reply, 0, sizeof reply);
+	if (scimconn_user_path(id, path, sizeof path))
+		return scim_fail(err, PROVHOST_E_PROTOCOL, 0, 0,
+		                 "account id '%.100s' is unusable", id);
+	rc = scimconn_send(inst, call, "DELETE", path, NULL, SCIM_ON_RESOURCE,
+	                   &reply, err);
+	scim_reply_release(&reply);
+	if (rc == PROVHOST_E_NOT_FOUND) {
+		err->status = PROVHOST_OK;
+		err->remote_code = 0;
+		err->message[0] = '\0';
+		result->outcome = PROVHOST_OUTCOME_ABSENT;
+		scim_format(result->detail, sizeof result->detail,
+		            "account %s ('%.200s') disappeared before it could "
+		            "be deleted",
+		            id, who);
+		return PROVHOST_OK;
+	}
+	if (rc != PROVHOST_OK)
+		return rc;
+	result->outcome = PROVHOST_OUTCOME_DELETED;
+	scim_format(result->detail, sizeof result->detail,
+	            "%s '%.200s' (account %s; DELETE %s)",
+	            reply.dry_run ? "dry run: would delete" : "deleted", who,
+	            id, path);
+	return PROVHOST_OK;
+}
+
+int scimconn_deprovision(provhost_instance *inst, const provhost_call *call,
+                         const char *account_id, const char *identity_json,
+                         size_t len, provhost_result *result,
+                         provhost_error *err)
+{
+	struct scim_user cur;
+	struct scim_reply reply;
+	json_t *identity = NULL, *current = NULL;
+	const char *who = NULL;
+	char id[256];
+	int rc;
+
+	memset(&reply, 0, sizeof reply);
+	scimconn_op_begin(inst, result, err);
+	rc = resolve_identity(inst, call, account_id, identity_json, len,
+	                      &identity, &who, &current, err);
+	if (rc != PROVHOST_OK)
+		goto out_decref;
+	if (!current) {
+		result->outcome = PROVHOST_OUTCOME_ABSENT;
+		scim_format(result->detail, sizeof result->detail,
+		            "no account for '%.200s'; nothing to do", who);
+		goto out_decref;
+	}
+	if (scimconn_id_of(current, id, sizeof id)) {
+		rc = scim_fail(err, PROVHOST_E_PROTOCOL, 0,
+		               (int)inst->last_http,
+		               "scim returned the account for '%.200s' without "
+		               "a usable id",
+		               who);
+		goto out_decref;
+	}
+	snprintf(result->account_id, sizeof result->account_id, "%s", id);
+	if (inst->cfg.delete_accounts) {
+		rc = delete_account(inst, call, id, who, result, err);
+		goto out_decref;
+	}
+	scim_user_parse_current(current, &cur);
+	if (!cur.active) {
+		result->outcome = PROVHOST_OUTCOME_UNCHANGED;
+		scim_format(result->detail, sizeof result->detail,
+		            "'%.200s' (account %s) is already inactive", who,
+		            id);
+		goto out_decref;
+	}
+	rc = scimconn_set_active(inst, call, current, id, 0, &reply, err);
+	if (rc == PROVHOST_OK) {
+		result->outcome = PROVHOST_OUTCOME_DEACTIVATED;
+		scim_format(result->detail, sizeof result->detail,
+		            "%s '%.200s' (account %s; active false)",
+		            reply.dry_run ? "dry run: would deactivate"
+		                          : "deactivated",
+		            who, id);
+	}
+	scim_reply_release(&reply);
+out_decref:
+	json_decref(current);
+	json_decref(identity);
+	return scimconn_op_end(inst, rc, result, err);
+}
+
+int scimconn_lookup(provhost_instance *inst, const provhost_call *call,
+                    const char *account_id, const char *identity_json,
+                    size_t len, provhost_emit_fn emit, void *emit_ctx,
+                    provhost_error *err)
+{
+	json_t *identity = NULL, *current = NULL, *out;
+	const char *who = NULL;
+	char *text;
+	int rc;
+
+	scimconn_op_begin(inst, NULL, err);
+	rc = resolve_identity(inst, call, account_id, identity_json, len,
+	                      &identity, &who, &current, err);
+	if (rc != PROVHOST_OK)
+		goto out_decref;
+	if (!current) {
+		rc = scim_fail(err, PROVHOST_E_NOT_FOUND, 0,
+		               (int)inst->last_http, "no account for '%.200s'",
+		               who);
+		goto out_decref;
+	}
+	out = scim_user_export(current);
+	text = out ? json_dumps(out, JSON_COMPACT) : NULL;
+	json_decref(out);
+	if (!text) {
+		rc = scim_fail(err, PROVHOST_E_INTERNAL, 0, 0,
+		               "out of memory exporting the account");
+		goto out_decref;
+	}
+	emit(emit_ctx, text, strlen(text));
+	free(text);
+out_decref:
+	json_decref(current);
+	json_decref(identity);
+	return scimconn_op_end(inst, rc, NULL, err);
+}

@@ -1,0 +1,245 @@
+/* Generic SCIM requests: sending, discovery, and finding an account by id
+ * or userName (with a filter, or by paging when the target cannot filter).
+ */
+#include "scimclient/scim_filter.h"
+#include "scimconn.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define PAGE_SIZE 100
+#define MAX_PAGES 100 /* searching without a filter stops after 10,000 */
+
+int scimconn_send(provhost_instance *inst, const provhost_call *call,
+                  const char *method, const char *path, json_t *body,
+                  enum scim_target_kind kind, struct scim_reply *reply,
+                  provhost_error *err)
+{
+	int rc;
+
+	if (!body && strcmp(method, "GET") == 0)
+		rc = scim_client_send(&inst->client, call, method, path, NULL,
+		                      kind, reply, err);
+	else
+		rc = scim_client_write(&inst->client, call, method, path, body,
+		                       kind, reply, err);
+	if (reply->raw)
+		inst->last_http = reply->http;
+	return rc;
+}
+
+static void log_line(provhost_instance *inst, const provhost_call *call,
+                     int level, const char *line)
+{
+	if (inst->api->log)
+		inst->api->log(inst->host, call, level, line);
+}
+
+/* Forgets a failure that was handled (keeps struct_size). */
+static void clear_error(provhost_error *err)
+{
+	err->status = PROVHOST_OK;
+	err->retryable = 0;
+	err->retry_after_ms = 0;
+	err->remote_code = 0;
+	err->message[0] = '\0';
+}
+
+int scimconn_discover(provhost_instance *inst, const provhost_call *call,
+                      provhost_error *err)
+{
+	struct scim_reply reply;
+	char line[1400], features[128];
+	int rc;
+
+	if (inst->discovered)
+		return PROVHOST_OK;
+	rc = scimconn_send(inst, call, "GET", SCIM_SPC_PATH, NULL,
+	                   SCIM_ON_RESOURCE, &reply, err);
+	if (rc == PROVHOST_OK && json_is_object(reply.json)) {
+		scim_features_parse(reply.json, &inst->features);
+		scim_features_describe(&inst->features, features,
+		                       sizeof features);
+		snprintf(line, sizeof line, "%s/ServiceProviderConfig: %s",
+		         inst->cfg.base_url, features);
+		log_line(inst, call, PROVHOST_LOG_INFO, line);
+	} else if (rc == PROVHOST_E_NOT_FOUND || rc == PROVHOST_E_UNSUPPORTED ||
+	           (rc == PROVHOST_OK && !reply.json)) {
+		/* Loud on purpose: the assumptions may be wrong for this
+		 * target, and a person should know we are guessing. */
+		scim_features_assume(&inst->features);
+		snprintf(
+		        line, sizeof line,
+		        "no /ServiceProviderConfig at %s (HTTP %ld): assuming "
+		        "PATCH unsupported, filter supported, ETag unsupported",
+		        inst->cfg.base_url, reply.http);
+		log_line(inst, call, PROVHOST_LOG_WARN, line);
+		clear_error(err);
+		rc = PROVHOST_OK;
+	} else if (rc == PROVHOST_OK) {
+		rc = scim_fail(
+		        err, PROVHOST_E_PROTOCOL, 0, (int)reply.http,
+		        "scim answered %ld to GET /ServiceProviderConfig "
+		        "with something that is not a JSON object",
+		        reply.http);
+	}
+	scim_reply_release(&reply);
+	if (rc == PROVHOST_OK)
+		inst->discovered = 1;
+	return rc;
+}
+
+int scimconn_user_path(const char *id, char *out, size_t out_len)
+{
+	int n = snprintf(out, out_len, "/Users/");
+
+	if (n < 0 || (size_t)n >= out_len || !*id)
+		return -1;
+	return scim_query_escape(id, out + n, out_len - (size_t)n) < 0 ? -1 : 0;
+}
+
+int scimconn_id_of(json_t *resource, char *out, size_t out_len)
+{
+	json_t *v = json_object_get(resource, "id");
+	int n;
+
+	if (json_is_string(v) && json_string_length(v) > 0)
+		n = snprintf(out, out_len, "%s", json_string_value(v));
+	else if (json_is_integer(v))
+		n = snprintf(out, out_len, "%" JSON_INTEGER_FORMAT,
+		             json_integer_value(v));
+	else
+		return -1;
+	return n > 0 && (size_t)n < out_len ? 0 : -1;
+}
+
+/* Looks for user_name in one ListResponse; adds to *n_matches and keeps
+ * the first match in *found (new reference). */
+static int scan_list(json_t *list, const char *user_name, json_t **found,
+                     size_t *n_matches, long http, provhost_error *err)
+{
+	json_t *match;
+	size_t n;
+
+	if (scim_list_find_user(list, user_name, &match, &n) < 0)
+		return scim_fail(
+		        err, PROVHOST_E_PROTOCOL, 0, (int)http,
+		        "scim answered %ld to GET /Users with something "
+		        "that is not a SCIM ListResponse",
+		        http);
+	if (match && !*found)
+		*found = json_incref(match);
+	*n_matches += n;
+	return PROVHOST_OK;
+}
+
+/* Without filter support: GET /Users page by page (bounded). */
+static int search_pages(provhost_instance *inst, const provhost_call *call,
+                        const char *user_name, json_t **found,
+                        size_t *n_matches, provhost_error *err)
+{
+	struct scim_reply reply;
+	char path[128];
+	long start = 1;
+	int rc = PROVHOST_OK;
+
+	for (int page = 0; page < MAX_PAGES; page++) {
+		snprintf(path, sizeof path, "/Users?startIndex=%ld&count=%d",
+		         start, PAGE_SIZE);
+		rc = scimconn_send(inst, call, "GET", path, NULL,
+		                   SCIM_ON_COLLECTION, &reply, err);
+		if (rc != PROVHOST_OK)
+			return rc;
+		rc = scan_list(reply.json, user_name, found, n_matches,
+		               reply.http, err);
+		json_t *total = json_object_get(reply.json, "totalResults");
+		size_t got = json_array_size(
+		        json_object_get(reply.json, "Resources"));
+		scim_reply_release(&reply);
+		if (rc != PROVHOST_OK || got == 0 ||
+		    (json_is_integer(total) &&
+		     start + (long)got > (long)json_integer_value(total)))
+			return rc;
+		start += (long)got;
+	}
+	return scim_fail(err, PROVHOST_E_UNSUPPORTED, 0, 0,
+	                 "scim target has more than %d users and cannot "
+	                 "filter; cannot search for '%.200s'",
+	                 MAX_PAGES * PAGE_SIZE, user_name);
+}
+
+int scimconn_find_by_user_name(provhost_instance *inst,
+                               const provhost_call *call, const char *user_name,
+                               json_t **found, provhost_error *err)
+{
+	struct scim_reply reply;
+	char path[8192];
+	size_t n = 0;
+	int rc;
+
+	*found = NULL;
+	rc = scimconn_discover(inst, call, err);
+	if (rc != PROVHOST_OK)
+		return rc;
+	if (!inst->features.filter) {
+		rc = search_pages(inst, call, user_name, found, &n, err);
+	} else {
+		if (scim_filter_eq_path("/Users", "userName", user_name, path,
+		                        sizeof path) < 0)
+			return scim_fail(err, PROVHOST_E_INVALID_INPUT, 0, 0,
+			                 "userName is too long to search for");
+		rc = scimconn_send(inst, call, "GET", path, NULL,
+		                   SCIM_ON_COLLECTION, &reply, err);
+		if (rc != PROVHOST_OK)
+			return rc;
+		rc = scan_list(reply.json, user_name, found, &n, reply.http,
+		               err);
+		scim_reply_release(&reply);
+	}
+	if (rc == PROVHOST_OK && n > 1)
+		rc = scim_fail(err, PROVHOST_E_CONFLICT, 0,
+		               (int)inst->last_http,
+		               "scim target has %zu accounts whose userName is "
+		               "'%.200s' ignoring case",
+		               n, user_name);
+	if (rc != PROVHOST_OK) {
+		json_decref(*found);
+		*found = NULL;
+	}
+	return rc;
+}
+
+int scimconn_resolve(provhost_instance *inst, const provhost_call *call,
+                     const char *account_id, const char *user_name,
+                     json_t **found, provhost_error *err)
+{
+	struct scim_reply reply;
+	char path[1024];
+	int rc;
+
+	*found = NULL;
+	if (account_id && *account_id) {
+		if (scimconn_user_path(account_id, path, sizeof path))
+			return scim_fail(err, PROVHOST_E_INVALID_INPUT, 0, 0,
+			                 "account id is too long");
+		rc = scimconn_send(inst, call, "GET", path, NULL,
+		                   SCIM_ON_RESOURCE, &reply, err);
+		if (rc == PROVHOST_OK && json_is_object(reply.json)) {
+			*found = reply.json;
+			return PROVHOST_OK;
+		}
+		scim_reply_release(&reply);
+		if (rc == PROVHOST_OK)
+			return scim_fail(
+			        err, PROVHOST_E_PROTOCOL, 0, (int)reply.http,
+			        "scim answered %ld to GET %s without a "
+			        "User resource",
+			        reply.http, path);
+		if (rc != PROVHOST_E_NOT_FOUND)
+			return rc;
+		clear_error(err); /* a stale id: fall back to userName */
+	}
+	if (!user_name)
+		return PROVHOST_OK;
+	return scimconn_find_by_user_name(inst, call, user_name, found, err);
+}

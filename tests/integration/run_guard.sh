@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# The mass-deprovision guard: a run that would deprovision more accounts
+# than the policy's max_deprovisions_per_run sends nothing, exits 3 and
+# names --allow-mass-deprovision; with the flag it goes on.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/run_common.inc"
+
+rt_sim || exit 1
+rt_state guard '.connections[0].policy.max_deprovisions_per_run = 2'
+
+names=(Ana Silva Ben Okafor Chloe Dubois Dan Kim)
+hires="$T_TMP/hires.jsonl"
+terms="$T_TMP/terms.jsonl"
+for i in 0 1 2 3; do
+	ev hire "G00$i" "g$i-hire" 2026-01-05 "${names[2 * i]}" "${names[2 * i + 1]}" Engineering
+done >"$hires"
+for i in 0 1 2 3; do
+	ev terminate "G00$i" "g$i-term" 2026-06-30 "${names[2 * i]}" "${names[2 * i + 1]}" Engineering
+done >"$terms"
+
+begin "guard: 4 hires with max_deprovisions_per_run 2"
+rph run "$hires"
+expect_rc 0
+expect_eq "$(sim_users | jq '[.[] | select(.active)] | length')" 4 "active users"
+finish
+
+begin "guard: terminating all 4 stops the run before anything is sent"
+n0=$(sim_stats | jq .total)
+rph run --reject-file "$REJ" "$terms"
+expect_rc 3
+expect_contains "$OUT" "  STOPPED: this run would deprovision 4 accounts, more than max_deprovisions_per_run (2); nothing was sent — check the input, then re-run with --allow-mass-deprovision"
+expect_contains "$OUT" "Total 4 | Rejected 0 | Skipped 0 | Unchanged 0 | Created 0 | Updated 0 | Reactivated 0 | Deactivated 0 | Failed 0
+  Pending 4 | Not yet effective 0"
+expect_eq "$(sim_stats | jq .total)" "$n0" "requests sent"
+expect_eq "$(sim_count DELETE)" 0 "DELETEs"
+expect_eq "$(sim_users | jq '[.[] | select(.active)] | length')" 4 "active users"
+expect_eq "$(targets | grep term)" "g0-term|pending|
+g1-term|pending|
+g2-term|pending|
+g3-term|pending|" "terminations left pending"
+expect_eq "$(q "SELECT exit_code FROM runs ORDER BY id DESC LIMIT 1")" 3 "run's exit code in the ledger"
+[ -s "$REJ" ] && fail "the reject file is not empty: $(cat "$REJ")"
+finish
+
+begin "guard: a re-run without the flag stops again, even with no input"
+: >"$T_TMP/empty.jsonl"
+rph run "$T_TMP/empty.jsonl"
+expect_rc 3
+expect_contains "$OUT" "this run would deprovision 4 accounts, more than max_deprovisions_per_run (2)"
+expect_eq "$(sim_count DELETE)" 0 "DELETEs"
+finish
+
+begin "guard: --allow-mass-deprovision deactivates all 4"
+rph run --allow-mass-deprovision "$terms"
+expect_rc 0
+expect_contains "$OUT" "Total 4 | Rejected 0 | Skipped 0 | Unchanged 0 | Created 0 | Updated 0 | Reactivated 0 | Deactivated 4 | Failed 0"
+expect_not_contains "$OUT" STOPPED
+expect_eq "$(sim_count DELETE)" 4 "DELETEs"
+expect_eq "$(sim_users | jq -c '[.[] | .active] | unique')" "[false]" "every account inactive"
+expect_eq "$(sim_users | jq length)" 4 "accounts"
+expect_eq "$(count_state done)" 8 "done targets"
+finish
+
+begin "guard: exactly the limit (2) goes through without the flag"
+sim_reset
+rt_state guard-limit '.connections[0].policy.max_deprovisions_per_run = 2'
+rph run "$hires"
+expect_rc 0
+head -n 2 "$terms" >"$T_TMP/two-terms.jsonl"
+rph run "$T_TMP/two-terms.jsonl"
+expect_rc 0
+expect_eq "$(sim_count DELETE)" 2 "DELETEs"
+expect_eq "$(sim_users | jq -r '[.[] | "\(.userName)=\(.active)"] | sort | join(" ")')" \
+	"ana.silva@example.com=false ben.okafor@example.com=false chloe.dubois@example.com=true dan.kim@example.com=true" "users"
+finish
+
+rt_no_secrets_case
+done_testing

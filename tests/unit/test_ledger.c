@@ -1,0 +1,846 @@
+/* Unit tests for host/ledger*.c: creation and migration, reopening, refusing
+ * newer schemas, event acceptance and target states, attempts, links, the
+ * outstanding-work walk (incl. not-yet-effective events becoming due),
+ * status, history, batches and two threads writing at once. Each test uses
+ * its own temporary directory. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ledger.h"
+
+struct fixture {
+	char dir[64];   /* mkdtemp */
+	char sub[128];  /* dir/state: created by ledger_open */
+	char path[192]; /* dir/state/ledger.db */
+	struct ledger *l;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/provhost-ledger-XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(f->sub, sizeof(f->sub), "%s/state", f->dir);
+	snprintf(f->path, sizeof(f->path), "%s/ledger.db", f->sub);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+	char p[256];
+
+	ledger_close(f->l);
+	for (size_t i = 0; i < 4; i++) {
+		snprintf(p, sizeof(p), "%s%s", f->path, suffix[i]);
+		unlink(p);
+	}
+	rmdir(f->sub);
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static struct ledger *open_ok(struct fixture *f)
+{
+	if (ledger_open(f->path, LEDGER_OPEN_CREATE, &f->l))
+		fail_msg("ledger_open: %s", ledger_last_error());
+	return f->l;
+}
+
+/* Runs one SQL query on the file with a separate connection and returns
+ * the first column of the first row as an integer (-1 when no row). */
+static int64_t sql_int(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int64_t v = -1;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL))
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+static void sql_exec(const char *path, const char *sql)
+{
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL))
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	sqlite3_close(db);
+}
+
+/* A parsed event from a JSON line (release with event_release). */
+static struct event make_event(const char *fmt, ...)
+{
+	char line[1024], reason[256];
+	struct event ev;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (event_parse_line(line, strlen(line), 0, &ev, reason,
+	                     sizeof(reason)))
+		fail_msg("%s: %s", line, reason);
+	return ev;
+}
+
+static const char *const two_conns[] = {"alpha", "beta"};
+
+static enum ledger_accept_result accept(struct ledger *l,
+                                        const struct event *ev,
+                                        const char *const *conns, size_t n,
+                                        int64_t now, enum ledger_state *st)
+{
+	enum ledger_accept_result res;
+
+	if (ledger_event_accept(l, ev, "events.jsonl", 1, 0, conns, n, now, st,
+	                        &res, NULL))
+		fail_msg("accept: %s", ledger_last_error());
+	return res;
+}
+
+static void test_create_and_modes(void **state)
+{
+	struct fixture *f = *state;
+	struct stat sb;
+
+	open_ok(f);
+	assert_int_equal(stat(f->sub, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0700);
+	assert_int_equal(stat(f->path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	assert_int_equal(sql_int(f->path, "PRAGMA user_version"),
+	                 LEDGER_SCHEMA_VERSION);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_schema "
+	                                  "WHERE type = 'table' AND name IN "
+	                                  "('events', 'targets', 'attempts', "
+	                                  "'links', 'rejects', 'runs')"),
+	                 6);
+	ledger_close(f->l);
+	f->l = NULL;
+	/* WAL is a property of the file: a fresh connection sees it */
+	{
+		sqlite3 *db;
+		sqlite3_stmt *st;
+
+		assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode",
+		                                    -1, &st, NULL),
+		                 SQLITE_OK);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_string_equal((const char *)sqlite3_column_text(st, 0),
+		                    "wal");
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+	}
+}
+
+static void test_open_errors(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger *l = NULL;
+	char want[512];
+	FILE *fp;
+
+	assert_int_equal(ledger_open(f->path, 0, &l), -1);
+	snprintf(want, sizeof(want),
+	         "ledger \"%s\" does not exist (no run has used it yet)",
+	         f->path);
+	assert_string_equal(ledger_last_error(), want);
+	assert_int_equal(access(f->path, F_OK), -1);
+
+	/* a newer schema is refused */
+	open_ok(f);
+	ledger_close(f->l);
+	f->l = NULL;
+	sql_exec(f->path, "PRAGMA user_version = 99");
+	assert_int_equal(ledger_open(f->path, 0, &l), -1);
+	snprintf(want, sizeof(want),
+	         "ledger \"%s\" has schema version 99, newer than this "
+	         "provhost knows (%d); use a newer provhost",
+	         f->path, LEDGER_SCHEMA_VERSION);
+	assert_string_equal(ledger_last_error(), want);
+	assert_null(l);
+
+	/* not a database at all */
+	unlink(f->path);
+	fp = fopen(f->path, "w");
+	assert_non_null(fp);
+	fputs("this is not an SQLite file, just some text that is long "
+	      "enough to fill a header.......................................",
+	      fp);
+	fclose(fp);
+	assert_int_equal(ledger_open(f->path, LEDGER_OPEN_CREATE, &l), -1);
+	snprintf(want, sizeof(want),
+	         "cannot use \"%s\" as a ledger: file is not a database",
+	         f->path);
+	assert_string_equal(ledger_last_error(), want);
+}
+
+static void test_failed_migration_rolls_back(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger *l = NULL;
+	char want[512];
+
+	mkdir(f->sub, 0700);
+	/* version 0 but a clashing table: the migration must fail as a
+	 * whole */
+	sql_exec(f->path, "CREATE TABLE events (x)");
+	assert_int_equal(ledger_open(f->path, 0, &l), -1);
+	snprintf(want, sizeof(want),
+	         "cannot migrate ledger \"%s\" to schema version 1: table "
+	         "events already exists",
+	         f->path);
+	assert_string_equal(ledger_last_error(), want);
+	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 0);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_schema "
+	                                  "WHERE name = 'targets'"),
+	                 0);
+	/* once the clash is gone, the migration runs */
+	sql_exec(f->path, "DROP TABLE events");
+	open_ok(f);
+	assert_int_equal(sql_int(f->path, "PRAGMA user_version"),
+	                 LEDGER_SCHEMA_VERSION);
+}
+
+static void test_accept_and_reopen(void **state)
+{
+	struct fixture *f = *state;
+	struct event ev = make_event("{\"event\":\"hire\",\"employee_id\":"
+	                             "\"E1\",\"id\":\"evt-1\"}");
+	struct event other = make_event("{\"event\":\"update\",\"employee_id\":"
+	                                "\"E1\",\"id\":\"evt-1\"}");
+	const char *const three[] = {"alpha", "beta", "gamma"};
+	enum ledger_state st[3];
+	struct ledger_target t;
+	int64_t seq = 0;
+	enum ledger_accept_result res;
+
+	open_ok(f);
+	assert_int_equal(ledger_event_accept(f->l, &ev, "hr.jsonl", 7, 0,
+	                                     two_conns, 2, 100, st, &res, &seq),
+	                 0);
+	assert_int_equal(res, LEDGER_ACCEPT_NEW);
+	assert_int_equal(seq, 1);
+	assert_int_equal(st[0], LEDGER_PENDING);
+	assert_int_equal(st[1], LEDGER_PENDING);
+	assert_int_equal(accept(f->l, &ev, two_conns, 2, 101, st),
+	                 LEDGER_ACCEPT_SEEN);
+	assert_int_equal(ledger_target_finish(f->l, "evt-1", "alpha",
+	                                      LEDGER_DONE, "created", "1234",
+	                                      201, NULL, 102),
+	                 0);
+
+	/* reopen: everything is still there */
+	ledger_close(f->l);
+	f->l = NULL;
+	open_ok(f);
+	assert_int_equal(accept(f->l, &ev, two_conns, 2, 103, st),
+	                 LEDGER_ACCEPT_SEEN);
+	assert_int_equal(st[0], LEDGER_DONE);
+	assert_int_equal(st[1], LEDGER_PENDING);
+	/* a connection added later gets its own target */
+	assert_int_equal(accept(f->l, &ev, three, 3, 104, st),
+	                 LEDGER_ACCEPT_SEEN);
+	assert_int_equal(st[2], LEDGER_PENDING);
+	assert_int_equal(ledger_target_get(f->l, "evt-1", "gamma", &t), 0);
+	assert_int_equal(t.state, LEDGER_PENDING);
+	assert_int_equal(t.updated_at, 104);
+	/* the same id with other content */
+	assert_int_equal(accept(f->l, &other, two_conns, 2, 105, st),
+	                 LEDGER_ACCEPT_CONFLICT);
+	assert_int_equal(st[0], LEDGER_DONE);
+	/* a conflicting line creates nothing, not even a missing target */
+	{
+		const char *const delta[] = {"alpha", "delta"};
+
+		assert_int_equal(accept(f->l, &other, delta, 2, 106, st),
+		                 LEDGER_ACCEPT_CONFLICT);
+		assert_int_equal(st[0], LEDGER_DONE);
+		assert_int_equal(st[1], LEDGER_REJECTED);
+		assert_int_equal(ledger_target_get(f->l, "evt-1", "delta", &t),
+		                 1);
+	}
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM events"), 1);
+	assert_int_equal(sql_int(f->path, "SELECT line_no FROM events"), 7);
+	event_release(&ev);
+	event_release(&other);
+}
+
+static void test_targets_and_attempts(void **state)
+{
+	struct fixture *f = *state;
+	struct event ev = make_event("{\"event\":\"hire\",\"employee_id\":"
+	                             "\"E2\"}");
+	enum ledger_state st[2];
+	struct ledger_target t;
+
+	open_ok(f);
+	accept(f->l, &ev, two_conns, 2, 100, st);
+	assert_int_equal(ledger_target_get(f->l, ev.id, "alpha", &t), 0);
+	assert_int_equal(t.state, LEDGER_PENDING);
+	assert_int_equal(t.attempts, 0);
+	assert_string_equal(t.account_id, "");
+
+	assert_int_equal(ledger_attempt_record(f->l, ev.id, "alpha", 110,
+	                                       "transient", 503, 40,
+	                                       "service unavailable"),
+	                 0);
+	assert_int_equal(ledger_attempt_record(f->l, ev.id, "alpha", 111, "ok",
+	                                       201, 35, NULL),
+	                 0);
+	assert_int_equal(ledger_target_finish(f->l, ev.id, "alpha",
+	                                      LEDGER_FAILED, NULL, NULL, 503,
+	                                      "service unavailable", 112),
+	                 0);
+	assert_int_equal(ledger_target_get(f->l, ev.id, "alpha", &t), 0);
+	assert_int_equal(t.state, LEDGER_FAILED);
+	assert_int_equal(t.attempts, 2);
+	assert_int_equal(t.http_status, 503);
+	assert_string_equal(t.last_error, "service unavailable");
+	assert_int_equal(t.updated_at, 112);
+
+	assert_int_equal(ledger_target_finish(f->l, ev.id, "alpha", LEDGER_DONE,
+	                                      "created", "u-77", 201, NULL,
+	                                      113),
+	                 0);
+	/* a NULL account id keeps the stored one; NULL error clears it */
+	assert_int_equal(ledger_target_finish(f->l, ev.id, "alpha", LEDGER_DONE,
+	                                      "unchanged", NULL, 0, NULL, 114),
+	                 0);
+	assert_int_equal(ledger_target_get(f->l, ev.id, "alpha", &t), 0);
+	assert_int_equal(t.state, LEDGER_DONE);
+	assert_string_equal(t.outcome, "unchanged");
+	assert_string_equal(t.account_id, "u-77");
+	assert_string_equal(t.last_error, "");
+	assert_int_equal(t.http_status, 0);
+
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM attempts "
+	                                  "WHERE connection = 'alpha'"),
+	                 2);
+	assert_int_equal(sql_int(f->path, "SELECT http_status FROM attempts "
+	                                  "WHERE attempt = 1"),
+	                 503);
+	assert_int_equal(sql_int(f->path, "SELECT duration_ms FROM attempts "
+	                                  "WHERE attempt = 2"),
+	                 35);
+
+	/* unknown event or connection */
+	assert_int_equal(ledger_target_get(f->l, "nope", "alpha", &t), 1);
+	assert_int_equal(ledger_target_get(f->l, ev.id, "gamma", &t), 1);
+	assert_int_equal(ledger_target_finish(f->l, "nope", "alpha",
+	                                      LEDGER_DONE, NULL, NULL, 0, NULL,
+	                                      1),
+	                 1);
+	assert_int_equal(ledger_attempt_record(f->l, ev.id, "gamma", 1, "ok", 0,
+	                                       0, NULL),
+	                 1);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM attempts"), 2);
+	event_release(&ev);
+}
+
+static void test_links(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_link link;
+
+	open_ok(f);
+	assert_int_equal(ledger_link_get(f->l, "alpha", "E1", &link), 1);
+	assert_int_equal(ledger_link_set(f->l, "alpha", "E1", "1234",
+	                                 "ana@x.org", true, 50),
+	                 0);
+	assert_int_equal(ledger_link_get(f->l, "alpha", "E1", &link), 0);
+	assert_string_equal(link.account_id, "1234");
+	assert_string_equal(link.user_name, "ana@x.org");
+	assert_true(link.active);
+	assert_int_equal(link.updated_at, 50);
+	assert_int_equal(
+	        ledger_link_set(f->l, "alpha", "E1", "1234", NULL, false, 60),
+	        0);
+	assert_int_equal(ledger_link_get(f->l, "alpha", "E1", &link), 0);
+	assert_false(link.active);
+	assert_string_equal(link.user_name, "");
+	assert_int_equal(ledger_link_get(f->l, "beta", "E1", &link), 1);
+}
+
+struct walk {
+	struct ledger *l;
+	int64_t seqs[1000];
+	char ids[1000][80];
+	size_t n;
+	size_t stop_after; /* 0 = never */
+};
+
+static int collect(const struct ledger_work *w, void *ctx)
+{
+	struct walk *wk = ctx;
+	char reason[256];
+	struct event ev;
+
+	assert_true(wk->n < 1000);
+	/* the stored raw text parses back to the same event */
+	assert_int_equal(event_parse_line(w->raw, strlen(w->raw), 0, &ev,
+	                                  reason, sizeof(reason)),
+	                 0);
+	assert_string_equal(ev.id, w->event_id);
+	assert_string_equal(ev.employee_id, w->employee_id);
+	assert_int_equal(ev.kind, w->kind);
+	event_release(&ev);
+	wk->seqs[wk->n] = w->seq;
+	snprintf(wk->ids[wk->n], sizeof(wk->ids[0]), "%s", w->event_id);
+	wk->n++;
+	/* the callback may write to the ledger */
+	if (ledger_target_finish(wk->l, w->event_id, "alpha", LEDGER_DONE,
+	                         "created", "1", 201, NULL, 500))
+		return -1;
+	return wk->stop_after && wk->n == wk->stop_after ? 42 : 0;
+}
+
+static void test_outstanding_walk(void **state)
+{
+	struct fixture *f = *state;
+	struct walk *wk = calloc(1, sizeof(*wk));
+	enum ledger_state st[2];
+	struct event ev;
+
+	open_ok(f);
+	wk->l = f->l;
+	/* 600 events (more than one chunk); every 3rd done, every 5th
+	 * failed */
+	for (int i = 1; i <= 600; i++) {
+		ev = make_event("{\"event\":\"update\",\"employee_id\":\"E%d\","
+		                "\"id\":\"e%d\"}",
+		                i % 7, i);
+		accept(f->l, &ev, two_conns, 2, 100, st);
+		if (i % 3 == 0)
+			ledger_target_finish(f->l, ev.id, "alpha", LEDGER_DONE,
+			                     NULL, NULL, 0, NULL, 101);
+		else if (i % 5 == 0)
+			ledger_target_finish(f->l, ev.id, "alpha",
+			                     LEDGER_FAILED, NULL, NULL, 0, "x",
+			                     101);
+		event_release(&ev);
+	}
+	assert_int_equal(ledger_outstanding(f->l, "alpha", 200, collect, wk),
+	                 0);
+	assert_int_equal(wk->n, 400);
+	for (size_t i = 1; i < wk->n; i++)
+		assert_true(wk->seqs[i] > wk->seqs[i - 1]);
+	assert_string_equal(wk->ids[0], "e1");
+	assert_string_equal(wk->ids[399], "e599");
+	/* all done now: nothing left; beta untouched */
+	wk->n = 0;
+	assert_int_equal(ledger_outstanding(f->l, "alpha", 200, collect, wk),
+	                 0);
+	assert_int_equal(wk->n, 0);
+	/* a callback's non-zero value stops the walk and is returned */
+	wk->stop_after = 3;
+	assert_int_equal(ledger_outstanding(f->l, "beta", 200, collect, wk),
+	                 42);
+	assert_int_equal(wk->n, 3);
+	free(wk);
+}
+
+static void test_not_yet_effective(void **state)
+{
+	struct fixture *f = *state;
+	struct walk *wk = calloc(1, sizeof(*wk));
+	/* 2026-03-01 = 1772323200 */
+	struct event later = make_event("{\"event\":\"terminate\","
+	                                "\"employee_id\":\"E5\",\"effective\":"
+	                                "\"2026-03-01\"}");
+	struct event now_ev = make_event("{\"event\":\"update\","
+	                                 "\"employee_id\":\"E5\"}");
+	const int64_t due = 1772323200;
+	enum ledger_state st[2];
+	struct ledger_status *rows;
+	size_t n;
+
+	open_ok(f);
+	wk->l = f->l;
+	accept(f->l, &later, two_conns, 2, due - 10, st);
+	assert_int_equal(st[0], LEDGER_NOT_YET_EFFECTIVE);
+	accept(f->l, &now_ev, two_conns, 2, due - 10, st);
+	assert_int_equal(st[0], LEDGER_PENDING);
+	/* still in the future: accepting again keeps it waiting */
+	accept(f->l, &later, two_conns, 2, due - 5, st);
+	assert_int_equal(st[0], LEDGER_NOT_YET_EFFECTIVE);
+	assert_int_equal(ledger_status(f->l, due - 5, &rows, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(rows[0].count[LEDGER_NOT_YET_EFFECTIVE], 1);
+	assert_int_equal(rows[0].due, 0);
+	free(rows);
+	assert_int_equal(ledger_status(f->l, due, &rows, &n), 0);
+	assert_int_equal(rows[0].due, 1);
+	free(rows);
+	/* the walk before the date only sees the update */
+	assert_int_equal(
+	        ledger_outstanding(f->l, "alpha", due - 1, collect, wk), 0);
+	assert_int_equal(wk->n, 1);
+	assert_string_equal(wk->ids[0], now_ev.id);
+	/* once due, the walk picks it up as pending */
+	wk->n = 0;
+	assert_int_equal(ledger_outstanding(f->l, "alpha", due, collect, wk),
+	                 0);
+	assert_int_equal(wk->n, 1);
+	assert_string_equal(wk->ids[0], later.id);
+	/* and accepting it again when due reports pending (beta) */
+	accept(f->l, &later, two_conns, 2, due + 1, st);
+	assert_int_equal(st[0], LEDGER_DONE);
+	assert_int_equal(st[1], LEDGER_PENDING);
+	event_release(&later);
+	event_release(&now_ev);
+	free(wk);
+}
+
+static void test_status_runs_rejects(void **state)
+{
+	struct fixture *f = *state;
+	const char *const one[] = {"beta"};
+	struct ledger_status *rows;
+	struct ledger_run run;
+	enum ledger_state st[2];
+	int64_t run_id = 0, rejects = -1;
+	struct event ev;
+	size_t n;
+
+	open_ok(f);
+	assert_int_equal(ledger_last_run(f->l, &run), 1);
+	assert_int_equal(ledger_status(f->l, 0, &rows, &n), 0);
+	assert_int_equal(n, 0);
+	assert_null(rows);
+	assert_int_equal(
+	        ledger_run_begin(f->l, "hr.jsonl", false, 1000, &run_id), 0);
+	assert_int_equal(run_id, 1);
+	for (int i = 0; i < 6; i++) {
+		ev = make_event("{\"event\":\"hire\",\"employee_id\":\"E%d\"}",
+		                i);
+		accept(f->l, &ev, two_conns, 2, 1000, st);
+		if (i < 2)
+			ledger_target_finish(f->l, ev.id, "alpha", LEDGER_DONE,
+			                     "created", "a", 201, NULL, 1001);
+		else if (i == 2)
+			ledger_target_finish(f->l, ev.id, "alpha",
+			                     LEDGER_FAILED, NULL, NULL, 500,
+			                     "e", 1001);
+		else if (i == 3)
+			ledger_target_finish(f->l, ev.id, "alpha",
+			                     LEDGER_REJECTED, NULL, NULL, 0,
+			                     "r", 1001);
+		else if (i == 4)
+			ledger_target_finish(f->l, ev.id, "alpha",
+			                     LEDGER_SKIPPED, NULL, NULL, 0, "s",
+			                     1001);
+		event_release(&ev);
+	}
+	ev = make_event("{\"event\":\"hire\",\"employee_id\":\"E9\"}");
+	accept(f->l, &ev, one, 1, 1000, st);
+	event_release(&ev);
+	ledger_link_set(f->l, "alpha", "E0", "a", "u0", true, 1001);
+	ledger_link_set(f->l, "alpha", "E1", "b", "u1", false, 1001);
+	ledger_link_set(f->l, "zeta", "E1", "z", "u1", true, 1001);
+	assert_int_equal(ledger_reject(f->l, run_id, "hr.jsonl", 9,
+	                               "{\"bad\"\0x", 9, "invalid JSON", 1002),
+	                 0);
+	assert_int_equal(ledger_run_finish(f->l, run_id, 3,
+	                                   "{\"done\":2,\"failed\":1}", 1003),
+	                 0);
+
+	assert_int_equal(ledger_status(f->l, 1003, &rows, &n), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(rows[0].connection, "alpha");
+	assert_int_equal(rows[0].count[LEDGER_DONE], 2);
+	assert_int_equal(rows[0].count[LEDGER_FAILED], 1);
+	assert_int_equal(rows[0].count[LEDGER_REJECTED], 1);
+	assert_int_equal(rows[0].count[LEDGER_SKIPPED], 1);
+	assert_int_equal(rows[0].count[LEDGER_PENDING], 1);
+	assert_int_equal(rows[0].links, 2);
+	assert_int_equal(rows[0].links_active, 1);
+	assert_string_equal(rows[1].connection, "beta");
+	assert_int_equal(rows[1].count[LEDGER_PENDING], 7);
+	assert_int_equal(rows[1].links, 0);
+	assert_string_equal(rows[2].connection, "zeta");
+	assert_int_equal(rows[2].count[LEDGER_PENDING], 0);
+	assert_int_equal(rows[2].links, 1);
+	free(rows);
+
+	assert_int_equal(ledger_last_run(f->l, &run), 0);
+	assert_int_equal(run.id, 1);
+	assert_int_equal(run.started_at, 1000);
+	assert_int_equal(run.finished_at, 1003);
+	assert_int_equal(run.exit_code, 3);
+	assert_false(run.dry_run);
+	assert_string_equal(run.source, "hr.jsonl");
+	assert_string_equal(run.summary, "{\"done\":2,\"failed\":1}");
+	assert_int_equal(ledger_run_begin(f->l, "-", true, 2000, &run_id), 0);
+	assert_int_equal(ledger_last_run(f->l, &run), 0);
+	assert_int_equal(run.id, 2);
+	assert_true(run.dry_run);
+	assert_int_equal(run.finished_at, 0);
+	assert_string_equal(run.summary, "");
+
+	assert_int_equal(ledger_reject_count(f->l, &rejects), 0);
+	assert_int_equal(rejects, 1);
+	assert_int_equal(sql_int(f->path, "SELECT length(raw) FROM rejects"),
+	                 9);
+}
+
+static void test_history(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_history_row *rows;
+	enum ledger_state st[2];
+	struct event hire = make_event("{\"event\":\"hire\",\"employee_id\":"
+	                               "\"E1\",\"id\":\"h1\"}");
+	struct event other = make_event("{\"event\":\"hire\",\"employee_id\":"
+	                                "\"E2\",\"id\":\"h2\"}");
+	struct event term = make_event("{\"event\":\"terminate\","
+	                               "\"employee_id\":\"E1\",\"id\":\"t1\","
+	                               "\"effective\":\"2030-01-01\"}");
+	size_t n;
+
+	open_ok(f);
+	accept(f->l, &hire, two_conns, 2, 100, st);
+	accept(f->l, &other, two_conns, 2, 100, st);
+	accept(f->l, &term, two_conns, 2, 100, st);
+	ledger_attempt_record(f->l, "h1", "alpha", 101, "ok", 201, 10, NULL);
+	ledger_target_finish(f->l, "h1", "alpha", LEDGER_DONE, "created", "42",
+	                     201, NULL, 101);
+	ledger_target_finish(f->l, "h1", "beta", LEDGER_FAILED, NULL, NULL, 401,
+	                     "token invalid or expired", 102);
+
+	assert_int_equal(ledger_history(f->l, "E1", &rows, &n), 0);
+	assert_int_equal(n, 4);
+	assert_string_equal(rows[0].event_id, "h1");
+	assert_string_equal(rows[0].connection, "alpha");
+	assert_int_equal(rows[0].kind, EVENT_HIRE);
+	assert_int_equal(rows[0].target.state, LEDGER_DONE);
+	assert_string_equal(rows[0].target.outcome, "created");
+	assert_string_equal(rows[0].target.account_id, "42");
+	assert_int_equal(rows[0].target.attempts, 1);
+	assert_string_equal(rows[0].source, "events.jsonl");
+	assert_int_equal(rows[0].line_no, 1);
+	assert_int_equal(rows[0].received_at, 100);
+	assert_string_equal(rows[1].connection, "beta");
+	assert_int_equal(rows[1].target.state, LEDGER_FAILED);
+	assert_int_equal(rows[1].target.http_status, 401);
+	assert_string_equal(rows[1].target.last_error,
+	                    "token invalid or expired");
+	assert_string_equal(rows[2].event_id, "t1");
+	assert_int_equal(rows[2].kind, EVENT_TERMINATE);
+	assert_true(rows[2].has_effective);
+	assert_int_equal(rows[2].effective, 1893456000);
+	assert_int_equal(rows[2].target.state, LEDGER_NOT_YET_EFFECTIVE);
+	assert_false(rows[0].has_effective);
+	free(rows);
+	assert_int_equal(ledger_history(f->l, "nobody", &rows, &n), 0);
+	assert_int_equal(n, 0);
+	free(rows);
+	event_release(&hire);
+	event_release(&other);
+	event_release(&term);
+}
+
+static void test_batches(void **state)
+{
+	struct fixture *f = *state;
+	enum ledger_state st[2];
+	struct ledger_target t;
+	struct event a = make_event("{\"event\":\"hire\",\"employee_id\":"
+	                            "\"E1\",\"id\":\"a\"}");
+	struct event b = make_event("{\"event\":\"hire\",\"employee_id\":"
+	                            "\"E2\",\"id\":\"b\"}");
+
+	open_ok(f);
+	assert_int_equal(ledger_batch_begin(f->l), 0);
+	accept(f->l, &a, two_conns, 2, 100, st);
+	assert_int_equal(ledger_batch_begin(f->l), -1);
+	assert_string_equal(ledger_last_error(),
+	                    "a ledger batch is already open");
+	assert_int_equal(ledger_batch_end(f->l, false), 0);
+	assert_int_equal(ledger_target_get(f->l, "a", "alpha", &t), 1);
+
+	assert_int_equal(ledger_batch_begin(f->l), 0);
+	accept(f->l, &a, two_conns, 2, 100, st);
+	accept(f->l, &b, two_conns, 2, 100, st);
+	/* an operation that finds nothing inside the batch does not spoil
+	 * it */
+	assert_int_equal(
+	        ledger_attempt_record(f->l, "zz", "alpha", 1, "ok", 0, 0, NULL),
+	        1);
+	assert_int_equal(ledger_attempt_record(f->l, "a", "alpha", 101, "ok",
+	                                       201, 5, NULL),
+	                 0);
+	ledger_target_finish(f->l, "a", "alpha", LEDGER_DONE, "created", "1",
+	                     201, NULL, 101);
+	ledger_link_set(f->l, "alpha", "E1", "1", "u", true, 101);
+	assert_int_equal(ledger_batch_end(f->l, true), 0);
+	assert_int_equal(ledger_target_get(f->l, "a", "alpha", &t), 0);
+	assert_int_equal(t.state, LEDGER_DONE);
+	assert_int_equal(t.attempts, 1);
+	assert_int_equal(ledger_target_get(f->l, "b", "beta", &t), 0);
+	assert_int_equal(t.state, LEDGER_PENDING);
+	event_release(&a);
+	event_release(&b);
+}
+
+/* A "crash": events accepted, nothing finished, the ledger dropped without
+ * a run_finish. The next open finds all of them outstanding. */
+static void test_crash_recovery(void **state)
+{
+	struct fixture *f = *state;
+	struct walk *wk = calloc(1, sizeof(*wk));
+	enum ledger_state st[2];
+	int64_t run_id;
+	struct event ev;
+
+	open_ok(f);
+	ledger_run_begin(f->l, "-", false, 10, &run_id);
+	for (int i = 0; i < 5; i++) {
+		ev = make_event("{\"event\":\"hire\",\"employee_id\":\"E%d\"}",
+		                i);
+		accept(f->l, &ev, two_conns, 2, 10, st);
+		event_release(&ev);
+	}
+	ledger_close(f->l);
+	f->l = NULL;
+	open_ok(f);
+	wk->l = f->l;
+	assert_int_equal(ledger_outstanding(f->l, "alpha", 20, collect, wk), 0);
+	assert_int_equal(wk->n, 5);
+	free(wk);
+}
+
+struct hammer {
+	struct ledger *l;
+	int thread;
+	int errors;
+};
+
+static void *hammer_thread(void *arg)
+{
+	struct hammer *h = arg;
+	enum ledger_state st[2];
+	enum ledger_accept_result res;
+	struct ledger_link link;
+	char line[256], reason[128], emp[32];
+	struct event ev;
+
+	for (int i = 0; i < 300; i++) {
+		snprintf(emp, sizeof(emp), "T%d-E%d", h->thread, i);
+		snprintf(line, sizeof(line),
+		         "{\"event\":\"hire\",\"employee_id\":\"%s\"}", emp);
+		if (event_parse_line(line, strlen(line), 0, &ev, reason,
+		                     sizeof(reason))) {
+			h->errors++;
+			continue;
+		}
+		if (i % 50 == 0 && ledger_batch_begin(h->l))
+			h->errors++;
+		if (ledger_event_accept(h->l, &ev, "t", i, 0, two_conns, 2, 1,
+		                        st, &res, NULL) ||
+		    res != LEDGER_ACCEPT_NEW ||
+		    ledger_attempt_record(h->l, ev.id, "alpha", 2, "ok", 201, 1,
+		                          NULL) ||
+		    ledger_target_finish(h->l, ev.id, "alpha", LEDGER_DONE,
+		                         "created", emp, 201, NULL, 2) ||
+		    ledger_link_set(h->l, "alpha", emp, emp, NULL, true, 2) ||
+		    ledger_link_get(h->l, "alpha", emp, &link) ||
+		    strcmp(link.account_id, emp))
+			h->errors++;
+		if (i % 50 == 49 && ledger_batch_end(h->l, true))
+			h->errors++;
+		event_release(&ev);
+	}
+	return NULL;
+}
+
+static void test_two_threads(void **state)
+{
+	struct fixture *f = *state;
+	struct hammer h[2] = {{.thread = 0}, {.thread = 1}};
+	struct ledger_status *rows;
+	pthread_t tid[2];
+	size_t n;
+
+	open_ok(f);
+	for (int i = 0; i < 2; i++) {
+		h[i].l = f->l;
+		assert_int_equal(
+		        pthread_create(&tid[i], NULL, hammer_thread, &h[i]), 0);
+	}
+	for (int i = 0; i < 2; i++)
+		pthread_join(tid[i], NULL);
+	assert_int_equal(h[0].errors, 0);
+	assert_int_equal(h[1].errors, 0);
+	assert_int_equal(ledger_status(f->l, 3, &rows, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(rows[0].count[LEDGER_DONE], 600);
+	assert_int_equal(rows[0].links, 600);
+	assert_int_equal(rows[1].count[LEDGER_PENDING], 600);
+	free(rows);
+}
+
+static void test_state_names(void **state)
+{
+	enum ledger_state s;
+
+	for (int i = 0; i < LEDGER_STATE_COUNT; i++) {
+		assert_int_equal(
+		        ledger_state_from_name(
+		                ledger_state_name((enum ledger_state)i), &s),
+		        0);
+		assert_int_equal(s, i);
+	}
+	assert_string_equal(ledger_state_name(LEDGER_NOT_YET_EFFECTIVE),
+	                    "not_yet_effective");
+	assert_int_equal(ledger_state_from_name("finished", &s), -1);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+	const struct CMUnitTest tests[] = {
+	        T(test_create_and_modes),
+	        T(test_open_errors),
+	        T(test_failed_migration_rolls_back),
+	        T(test_accept_and_reopen),
+	        T(test_targets_and_attempts),
+	        T(test_links),
+	        T(test_outstanding_walk),
+	        T(test_not_yet_effective),
+	        T(test_status_runs_rejects),
+	        T(test_history),
+	        T(test_batches),
+	        T(test_crash_recovery),
+	        T(test_two_threads),
+	        cmocka_unit_test(test_state_names),
+	};
+#undef T
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
