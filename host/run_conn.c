@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backoff.h"
 #include "clock.h"
 #include "lifecycle_config.h"
 #include "log.h"
@@ -68,21 +69,33 @@ static int32_t pace_connection(void *ctx, const provhost_call *call)
 }
 
 /* Verifies the connection once before any event is applied, so a bad
- * token stops it after one request. */
+ * token stops it after one request. A retryable failure (the target is
+ * busy) is retried like an event would be. */
 static int preflight(struct run_conn *rc, struct instance *inst)
 {
+	const struct engine_config *ec = &rc->conn->engine;
+	uint64_t rng = (uint64_t)clock_mono_us() | 1;
 	provhost_result res;
 	provhost_error perr;
 	provhost_call call;
+	int attempt;
 	int32_t st;
 
-	instance_call_init(&call, 0,
-	                   clock_mono_ms() + rc->conn->engine.call_timeout_ms,
-	                   NULL, NULL, NULL);
-	st = instance_authenticate(inst, &call, &res, &perr);
-	run_stats_add(&rc->stats, RC_REQUESTS, 1);
-	if (st == PROVHOST_OK)
-		return 0;
+	for (attempt = 1;; attempt++) {
+		instance_call_init(&call, 0,
+		                   clock_mono_ms() + ec->call_timeout_ms, NULL,
+		                   NULL, NULL);
+		st = instance_authenticate(inst, &call, &res, &perr);
+		run_stats_add(&rc->stats, RC_REQUESTS, 1);
+		if (st == PROVHOST_OK)
+			return 0;
+		if (!perr.retryable || attempt >= ec->max_attempts)
+			break;
+		run_stats_add(&rc->stats, RC_RETRIES, 1);
+		clock_sleep_ms(backoff_delay_ms(attempt, ec->backoff_base_ms,
+		                                ec->backoff_max_ms,
+		                                perr.retry_after_ms, &rng));
+	}
 	stop_connection(rc, "connection check failed: %s (%s)", perr.message,
 	                provhost_status_name(st));
 	return -1;

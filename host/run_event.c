@@ -294,8 +294,6 @@ static void apply_plan(struct run_worker *w, const struct run_task *t,
 			pacer_pause(&rc->pacer, clock_mono_us(), delay * 1000);
 			delay = 0; /* the pacer holds the next call */
 		} else {
-			if (target_trouble(st))
-				breaker_record(&rc->breaker, 1);
 			failures++;
 			delay = backoff_delay_ms(failures, ec->backoff_base_ms,
 			                         ec->backoff_max_ms,
@@ -310,6 +308,10 @@ static void apply_plan(struct run_worker *w, const struct run_task *t,
 		run_stats_add(&rc->stats, RC_RETRIES, 1);
 		clock_sleep_ms(delay);
 	}
+	/* the breaker judges events, not attempts: a call that succeeds on a
+	 * retry is a working target, one that exhausts its retries is not */
+	if (target_trouble(st))
+		breaker_record(&rc->breaker, 1);
 	if (perr.retryable)
 		snprintf(why, sizeof(why), "gave up after %d attempts: %s",
 		         attempt, perr.message);

@@ -6,6 +6,7 @@
 . "$(dirname "$0")/run_common.inc"
 
 rt_sim || exit 1
+MAIN_URL=$SIM_URL MAIN_ROOT=$SIM_ROOT
 rt_state demo
 
 begin "demo events: exit 1 for the one bad line, accounts exactly as the role rules say"
@@ -122,6 +123,42 @@ expect_eq "$(q "SELECT e.id, t.attempts, a.attempt, a.status, IFNULL(a.http_stat
 r-1|2|2|ok|201
 r-2|2|1|transient|503
 r-2|2|2|ok|201" "ledger attempts"
+finish
+
+begin "a single 503 on the pre-flight check is retried, not fatal"
+# the target is fine but has one hiccup: the 3rd request, which is made the
+# pre-flight check by sending two requests first
+sim_reset
+rt_state preflight-503 '.connections[0].engine.workers = 1'
+scim GET /Users
+scim GET /Users
+ev hire R003 r-3 - Pia Flight Engineering >"$T_TMP/preflight.jsonl"
+rph run "$T_TMP/preflight.jsonl"
+expect_rc 0
+expect_not_contains "$OUT" "STOPPED"
+expect_contains "$OUT" "Created 1 |"
+expect_eq "$(sim_users | jq -r '.[].userName')" "pia.flight@example.com" "users"
+finish
+SIM_URL=$MAIN_URL SIM_ROOT=$MAIN_ROOT
+
+begin "leave, return and a terminate carrying only the employee id"
+rt_state leave '.connections[0].policy.leave = "deprovision"'
+{
+	ev hire L001 l-1 2026-01-05 Lena Leave Engineering
+	ev leave L001 l-2 2026-02-01 Lena Leave Engineering
+	ev return L001 l-3 2026-05-01 Lena Leave Engineering
+	ev hire L002 l-4 2026-01-05 Tom Short Engineering
+	printf '%s\n' '{"event":"terminate","employee_id":"L002","id":"l-5","effective":"2026-06-30"}'
+} >"$T_TMP/leave.jsonl"
+rph run "$T_TMP/leave.jsonl"
+expect_rc 0
+expect_eq "$(targets)" "l-1|done|created
+l-2|done|deactivated
+l-3|done|reactivated
+l-4|done|created
+l-5|done|deactivated" "targets"
+expect_eq "$(sim_users | jq -r '[.[] | select(.userName == "lena.leave@example.com" or .userName == "tom.short@example.com") | "\(.userName)=\(.active)"] | sort | join(" ")')" \
+	"lena.leave@example.com=true tom.short@example.com=false" "users"
 finish
 
 begin "usage: run without EVENTS -> exit 2, one line"

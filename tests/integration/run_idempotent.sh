@@ -139,5 +139,34 @@ expect_eq "$(count_state done)" 150 "done targets"
 expect_eq "$(q "SELECT count(*) FROM links WHERE active = 0")" 50 "inactive links"
 finish
 
+begin "ordering across runs: a failed hire does not let the later terminate overtake it"
+# The hire fails for good this run (the target lacks the role "Process
+# Expert"); the terminate of the same person comes after it in the input.
+# Once the role exists, the next run retries the hire: the person was
+# terminated last, so they must not end up with an active account. (Per
+# person order means the terminate waits behind the failed hire and runs
+# after it; applying it first, then retrying the hire, re-creates the
+# account of a leaver.)
+MAIN_URL=$SIM_URL MAIN_ROOT=$SIM_ROOT
+sim_start --roles "Viewer,Modeller,Editor" || exit 1
+rt_state order-fail
+{
+	ev hire O001 o-1 2026-01-05 Olga Order Quality
+	ev terminate O001 o-2 2026-03-01 Olga Order Quality
+} >"$T_TMP/order-fail.jsonl"
+rph run "$T_TMP/order-fail.jsonl"
+expect_rc 1
+expect_contains "$OUT" "event o-1 (employee O001): promapp answered 400 to POST /Users: Role not found: Process Expert"
+expect_eq "$(q "SELECT state FROM targets t JOIN events e ON e.seq = t.event_seq WHERE e.id = 'o-1'")" failed "hire target"
+sim_stop
+SIM_URL=$MAIN_URL SIM_ROOT=$MAIN_ROOT # knows every role
+sed -i "s|\"instance_url\": \"[^\"]*\"|\"instance_url\": \"$SIM_URL\"|" "$CFG"
+: >"$T_TMP/empty.jsonl"
+rph run "$T_TMP/empty.jsonl"
+expect_rc 0
+expect_eq "$(sim_users | jq -c '[.[] | select(.userName == "olga.order@example.com" and .active) | .id]')" "[]" "active account of the terminated person"
+expect_eq "$(targets | grep '^o-' | grep -cE '\|(pending|failed)\|')" 0 "targets left open"
+finish
+
 rt_no_secrets_case
 done_testing

@@ -19,7 +19,7 @@ config() {
                    \"familyName\": \"{last_name}\", \"email\": \"{email|lower}\",
                    \"timezone\": \"{timezone?}\" },
       \"policy\": { \"no_match\": \"default_roles\" },
-      \"engine\": { \"workers\": 4 }${4:+, $4} }
+      \"engine\": { \"workers\": ${5:-4} }${4:+, $4} }
   ]
 }"
 }
@@ -71,7 +71,7 @@ sum0=$(sha256sum <"$ACC")
 printf '%s\n' '{"event":"hire","employee_id":"E3","id":"e7","attributes":{"first_name":"Cy","last_name":"Ode","email":"cy@example.com"}}' >"$T_TMP/ev4.jsonl"
 ph run --dry-run -c "$T_TMP/a.json" "$T_TMP/ev4.jsonl"
 expect_rc 0
-expect_contains "$OUT" "plan: WRITE $ACC {\"active\":true,\"emails\":[{\"primary\":true,\"type\":\"work\",\"value\":\"cy@example.com\"}],\"id\":\"3\",\"meta\":{"
+expect_contains "$OUT" "plan: connection \"file\" event e7 employee E3: WRITE $ACC {\"active\":true,\"emails\":[{\"primary\":true,\"type\":\"work\",\"value\":\"cy@example.com\"}],\"id\":\"3\",\"meta\":{"
 expect_eq "$(sha256sum <"$ACC")" "$sum0" "file contents"
 finish
 

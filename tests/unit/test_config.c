@@ -76,7 +76,8 @@ static void test_defaults(void **state)
 	assert_null(cfg->plugin_dir);
 	assert_null(cfg->audit_file);
 	assert_string_equal(cfg->state_dir, "/var/tmp/ph-state");
-	assert_string_equal(cfg->ledger_path, "/var/tmp/ph-state/ledger.sqlite");
+	assert_string_equal(cfg->ledger_path,
+	                    "/var/tmp/ph-state/ledger.sqlite");
 	assert_int_equal(cfg->n_connections, 1);
 	c = &cfg->connections[0];
 	assert_string_equal(c->name, "Connection-Bearer Token-1");
@@ -119,15 +120,16 @@ static void test_paths_and_include(void **state)
 	write_file("conf.d/10-a.json",
 	           "{\"name\": \"a\", \"connector\": \"minimal\"}\n", 0600);
 	write_file("conf.d/ignored.txt", "not json", 0600);
-	write_file("main.json",
-	           "{\"plugin_dir\": \"plugins\", \"state_dir\": \"/abs/st\",\n"
-	           " \"ledger\": \"l.sqlite\", \"audit_file\": \"audit.jsonl\",\n"
-	           " \"include\": \"conf.d\",\n"
-	           " \"connections\": [{\"name\": \"main\", \"connector\": "
-	           "\"fake\", \"settings\": {\"mode\": \"ok\", \"port\": 8},"
-	           " \"secrets\": {\"token\": {\"env\": \"PH_CFG_TOKEN\"}},"
-	           " \"engine\": {\"workers\": 3, \"max_rps\": 12.5}}]}\n",
-	           0600);
+	write_file(
+	        "main.json",
+	        "{\"plugin_dir\": \"plugins\", \"state_dir\": \"/abs/st\",\n"
+	        " \"ledger\": \"l.sqlite\", \"audit_file\": \"audit.jsonl\",\n"
+	        " \"include\": \"conf.d\",\n"
+	        " \"connections\": [{\"name\": \"main\", \"connector\": "
+	        "\"fake\", \"settings\": {\"mode\": \"ok\", \"port\": 8},"
+	        " \"secrets\": {\"token\": {\"env\": \"PH_CFG_TOKEN\"}},"
+	        " \"engine\": {\"workers\": 3, \"max_rps\": 12.5}}]}\n",
+	        0600);
 	cfg = load_ok("main.json");
 	snprintf(want, sizeof(want), "%s/plugins", dir);
 	assert_string_equal(cfg->plugin_dir, want);
@@ -200,13 +202,13 @@ static void test_bind_collects_every_connection(void **state)
 	           "\"settings\": {\"a\": 1}}]}",
 	           0600);
 	cfg = load_ok("two.json");
-	assert_int_equal(config_bind_connectors(cfg, fixtures, &set, err,
-	                                        sizeof(err)),
-	                 -1);
+	assert_int_equal(
+	        config_bind_connectors(cfg, fixtures, &set, err, sizeof(err)),
+	        -1);
 	assert_null(set);
 	snprintf(want, sizeof(want),
 	         "%s/two.json:2:15: connection \"x\": unknown connector "
-	         "\"nosuch\" (available in %s: fake, frozen, minimal)\n"
+	         "\"nosuch\" (available in %s: broken, fake, frozen, minimal)\n"
 	         "%s/two.json:3:52: connection \"y\": unknown setting \"a\" "
 	         "for connector \"minimal\" (known: none)",
 	         dir, fixtures, dir);

@@ -93,6 +93,9 @@ static void sql_exec(const char *path, const char *sql)
 
 /* A parsed event from a JSON line (release with event_release). */
 static struct event make_event(const char *fmt, ...)
+        __attribute__((format(printf, 1, 2)));
+
+static struct event make_event(const char *fmt, ...)
 {
 	char line[1024], reason[256];
 	struct event ev;
