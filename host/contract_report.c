@@ -3,8 +3,9 @@
 
 #include "contract.h"
 
-static void report(struct contract_report *r, const char *verdict,
-                   const char *check, const char *fmt, va_list ap)
+__attribute__((format(printf, 4, 0))) static void
+report(struct contract_report *r, const char *verdict, const char *check,
+       const char *fmt, va_list ap)
 {
 	fprintf(r->out, "%s %s: ", verdict, check);
 	vfprintf(r->out, fmt, ap);

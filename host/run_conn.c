@@ -203,6 +203,7 @@ static size_t start_workers(struct run_conn *rc, struct run_worker *workers,
 
 	for (i = 0; i < n; i++) {
 		workers[i].rc = rc;
+		strset_init(&workers[i].blocked);
 		workers[i].rng = 0x9E3779B97F4A7C15ULL ^ (uint64_t)(i + 1) ^
 		                 (uint64_t)clock_mono_us();
 		if (i == 0)
@@ -300,6 +301,7 @@ void run_conn_apply(struct run_conn *rc)
 		pthread_join(workers[i].thread, NULL);
 		workq_release(&workers[i].queue);
 		instance_close(workers[i].inst);
+		strset_release(&workers[i].blocked);
 	}
 	free(workers);
 	if (show_progress) {

@@ -270,10 +270,16 @@ static void apply_plan(struct run_worker *w, const struct run_task *t,
 		                    &perr);
 		run_stats_add(&rc->stats, RC_REQUESTS, 1);
 		if (st == PROVHOST_OK) {
+			/* attempt, outcome and link in one transaction */
+			bool batched = !ledger_batch_begin(rc->run->ledger);
+
 			record_attempt(w, t, plan, attempt, st, &res, &perr,
 			               clock_mono_ms() - start, false);
-			breaker_record(&rc->breaker, 0);
 			record_success(rc, t, plan, &res);
+			if (batched && ledger_batch_end(rc->run->ledger, true))
+				log_msg(PROVHOST_LOG_ERROR, "ledger: %s",
+				        ledger_last_error());
+			breaker_record(&rc->breaker, 0);
 			return;
 		}
 		if (stops_connection(st)) {
@@ -323,6 +329,8 @@ static void apply_plan(struct run_worker *w, const struct run_task *t,
 		log_msg(PROVHOST_LOG_ERROR, "ledger: %s", ledger_last_error());
 	run_stats_add(&rc->stats, RC_FAILED, 1);
 	note_problem(rc, t, why);
+	if (strset_add(&w->blocked, t->employee_id))
+		log_msg(PROVHOST_LOG_ERROR, "out of memory");
 }
 
 void run_event_apply(struct run_worker *w, const struct run_task *t)
@@ -335,6 +343,15 @@ void run_event_apply(struct run_worker *w, const struct run_task *t)
 	bool has_link;
 	int r;
 
+	if (strset_has(&w->blocked, t->employee_id)) {
+		/* an earlier event of this person failed: keep the order, wait
+		 * for the next run (the target stays pending) */
+		snprintf(reason, sizeof(reason),
+		         "waits for an earlier event of the same employee that "
+		         "failed; stays pending");
+		note_problem(rc, t, reason);
+		return;
+	}
 	if (event_parse_line(t->raw, strlen(t->raw), 0, &ev, reason,
 	                     sizeof(reason))) {
 		finish_without_call(rc, t, LEDGER_REJECTED, reason);
@@ -355,7 +372,8 @@ void run_event_apply(struct run_worker *w, const struct run_task *t)
 		struct plan_ctx pctx = {rc, t};
 
 		print_plan(&pctx,
-		           plan.op == OP_PROVISION ? "provision" : "deprovision",
+		           plan.op == OP_PROVISION ? "provision"
+		                                   : "deprovision",
 		           "(connector has no dry run)", plan.record);
 		run_stats_add(&rc->stats, RC_SKIPPED, 1);
 	} else {

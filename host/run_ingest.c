@@ -9,6 +9,8 @@
 #include "line_reader.h"
 #include "run_internal.h"
 
+#define INGEST_BATCH 256
+
 /* Writes the original line and the reason to the reject file, records the
  * rejection in the ledger and lists it for the summary. */
 static void reject_line(struct run *run, const struct line_reader *lr,
@@ -21,8 +23,10 @@ static void reject_line(struct run *run, const struct line_reader *lr,
 	for (i = 0; i < run->n_conns; i++)
 		run_stats_add(&run->conns[i].stats, RC_REJECTED, 1);
 	if (run->reject_file) {
-		fprintf(run->reject_file, "%s\t# line %ld: %s\n", lr->buf,
-		        lr->line_no, reason);
+		/* the original bytes, NULs included, then the reason */
+		fwrite(lr->buf, 1, lr->len, run->reject_file);
+		fprintf(run->reject_file, "\t# line %ld: %s\n", lr->line_no,
+		        reason);
 		fflush(run->reject_file);
 	}
 	if (ledger_reject(run->ledger, run->run_id, run->source, lr->line_no,
@@ -118,17 +122,33 @@ int run_ingest(struct run *run)
 		goto out_free;
 	for (i = 0; i < run->n_conns; i++)
 		names[i] = run->conns[i].conn->name;
+	/* Lines are stored in batches: one transaction per INGEST_BATCH
+	 * lines. Nothing acts on them before ingest ends, and a crash in the
+	 * middle loses only lines the re-run reads again. */
+	if (ledger_batch_begin(run->ledger))
+		goto out_ledger;
 	while ((r = line_reader_next(&lr)) == 1) {
 		run->lines++;
-		if (ingest_line(run, &lr, names, states))
+		if (ingest_line(run, &lr, names, states)) {
+			ledger_batch_end(run->ledger, false);
 			goto out_release;
+		}
+		if (run->lines % INGEST_BATCH == 0 &&
+		    (ledger_batch_end(run->ledger, true) ||
+		     ledger_batch_begin(run->ledger)))
+			goto out_ledger;
 	}
+	if (ledger_batch_end(run->ledger, true))
+		goto out_ledger;
 	if (r < 0) {
 		fprintf(stderr, "provhost run: cannot read \"%s\": %s\n",
 		        run->source, strerror(errno));
 		goto out_release;
 	}
 	rc = 0;
+	goto out_release;
+out_ledger:
+	fprintf(stderr, "provhost run: ledger: %s\n", ledger_last_error());
 out_release:
 	line_reader_release(&lr);
 out_free:

@@ -15,6 +15,7 @@
 #include "pacer.h"
 #include "run.h"
 #include "run_stats.h"
+#include "strset.h"
 #include "workq.h"
 
 #define RUN_MAX_LISTED 20 /* failures listed in the summary */
@@ -78,6 +79,9 @@ struct run_worker {
 	struct workq queue;
 	pthread_t thread;
 	uint64_t rng;
+	/* Employees with an event that failed in this run: their later events
+	 * wait (stay pending) so a person's events never apply out of order. */
+	struct strset blocked;
 };
 
 /* run_ingest.c: reads the input into the ledger. Returns 0, or -1 when the

@@ -82,19 +82,19 @@ finish
 begin "crash: input from a pipe, re-run with empty stdin finishes the stored events"
 sim_reset
 rt_state crash-stdin '.connections[0].engine = {"workers": 4, "max_rps": 0}'
-hires 200 S >"$T_TMP/stdin.jsonl"
+hires 120 S >"$T_TMP/stdin.jsonl"
 "$PROVHOST" run -c "$CFG" - < <(cat "$T_TMP/stdin.jsonl") >"$ST/run1.out" 2>"$ST/run1.err" &
 kill_when_posts_over 20 $!
 cat "$ST/run1.out" "$ST/run1.err" >>"$ALL_OUT"
 expect_eq "$KILL_RC" 137 "killed run's status"
-[ "$KILLED_AT" -gt 20 ] && [ "$KILLED_AT" -lt 200 ] ||
+[ "$KILLED_AT" -gt 20 ] && [ "$KILLED_AT" -lt 120 ] ||
 	fail "the kill did not land mid-run: $KILLED_AT POSTs"
 : >"$T_TMP/empty"
 rph_stdin "$T_TMP/empty" run -
 expect_rc 0
 expect_contains "$OUT" "run 2: 0 lines read from stdin, 0 rejected"
 expect_contains "$OUT" "| Failed 0"
-expect_all_created 200 S
+expect_all_created 120 S
 expect_eq "$(q "SELECT DISTINCT source FROM events")" stdin "events' source"
 finish
 

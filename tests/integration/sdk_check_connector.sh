@@ -49,6 +49,12 @@ for c in promapp-sim:promapp scim-sim:scim file:example; do
 	finish
 done
 
+begin "every shipped connector is covered above"
+# a new plugins/<name>/ must get a connection here so make check runs its
+# contract
+expect_eq "$(cd "$PLUGIN_DIR" && ls -- *.so | tr '\n' ' ')" "example.so promapp.so scim.so " "shipped connectors"
+finish
+
 begin "the live checks leave exactly one deactivated test person per connector"
 # promapp and scim share the simulator: two contract persons, both inactive
 expect_eq "$(sim_users | jq '[.[] | select(.userName|startswith("provhost-contract-"))] | length')" 2 "contract users"
