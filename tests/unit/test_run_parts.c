@@ -36,7 +36,7 @@ static void line_reader_reads_lines_and_flags_overlong_ones(void **state)
 	assert_int_equal(lr.line_no, 3);
 
 	assert_int_equal(line_reader_next(&lr), 1);
-	assert_string_equal(lr.buf, "last-no");
+	assert_string_equal(lr.buf, "last-no-");
 	assert_true(lr.overlong);
 	assert_int_equal(lr.line_no, 4);
 	assert_int_equal(line_reader_next(&lr), 0);
