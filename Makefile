@@ -24,7 +24,8 @@ endif
 
 PKGS        := libcurl jansson sqlite3
 DEB_PKGS    := build-essential pkg-config libcurl4-openssl-dev libjansson-dev libcmocka-dev \
-               libsqlite3-dev libmicrohttpd-dev curl jq abigail-tools binutils time
+               libsqlite3-dev libmicrohttpd-dev curl jq abigail-tools binutils time \
+               python3 sqlite3
 PKG_CFLAGS   = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS  = $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -68,7 +69,7 @@ $(DEPS_STAMP):
 	@missing=""; \
 	for p in libcurl jansson sqlite3 cmocka libmicrohttpd; do \
 	  pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
-	for c in pkg-config curl jq abidiff nm cc; do \
+	for c in pkg-config curl jq abidiff nm cc python3 sqlite3; do \
 	  command -v $$c >/dev/null 2>&1 || missing="$$missing $$c"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "provhost: missing build dependencies:$$missing"; \

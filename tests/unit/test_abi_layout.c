@@ -93,7 +93,10 @@ struct field {
 	size_t actual, expected;
 };
 
-#define F(type, member, off) {#type "." #member, offsetof(type, member), off}
+#define F(type, member, off)                                                   \
+	{                                                                      \
+#type "." #member, offsetof(type, member), off                 \
+	}
 
 static void test_offsets(void **state)
 {

@@ -104,8 +104,7 @@ static void test_bad_config(void **state)
 		write_expected(expected_path, err);
 	expected = read_text(expected_path);
 	if (!expected)
-		fail_msg("missing %s; actual message:\n%s", expected_path,
-		         err);
+		fail_msg("missing %s; actual message:\n%s", expected_path, err);
 	want = expand(expected);
 	assert_string_equal(err, want);
 	free(want);

@@ -9,16 +9,17 @@
 
 #include "config_locate.h"
 
-static const char doc[] = "{\n"
-                          "  \"a\": 1,\n"
-                          "  \"connections\": [\n"
-                          "    { \"name\": \"x\" },\n"
-                          "    {\n"
-                          "      \"name\": \"h\\u00e9\",\n"
-                          "      \"settings\": { \"url\": \"é\", \"k\": [1, {\"z\": 2}] }\n"
-                          "    }\n"
-                          "  ]\n"
-                          "}\n";
+static const char doc[] =
+        "{\n"
+        "  \"a\": 1,\n"
+        "  \"connections\": [\n"
+        "    { \"name\": \"x\" },\n"
+        "    {\n"
+        "      \"name\": \"h\\u00e9\",\n"
+        "      \"settings\": { \"url\": \"é\", \"k\": [1, {\"z\": 2}] }\n"
+        "    }\n"
+        "  ]\n"
+        "}\n";
 
 static void expect_at(const char *path, int want_rc, int want_line,
                       int want_col)
@@ -63,9 +64,8 @@ static void test_bad_text(void **state)
 {
 	int line, col;
 
-	assert_int_equal(config_locate("{\"a\": [1, 2", 11, "a[5]", &line,
-	                               &col),
-	                 -1);
+	assert_int_equal(
+	        config_locate("{\"a\": [1, 2", 11, "a[5]", &line, &col), -1);
 }
 
 static void test_path_join(void **state)

@@ -59,8 +59,8 @@ static void test_env_secret(void **state)
 	struct config_error err;
 
 	setenv("PH_T_SECRET", "s3cr3t", 1);
-	assert_int_equal(load(&set, "token", "{\"env\": \"PH_T_SECRET\"}", &err),
-	                 0);
+	assert_int_equal(
+	        load(&set, "token", "{\"env\": \"PH_T_SECRET\"}", &err), 0);
 	assert_int_equal(set.n, 1);
 	assert_string_equal(secret_set_find(&set, "token")->value, "s3cr3t");
 	assert_int_equal(secret_set_find(&set, "token")->len, 6);
@@ -109,17 +109,18 @@ static void test_refusals(void **state)
 	assert_string_equal(err.message, want);
 
 	unsetenv("PH_T_UNSET");
-	assert_int_equal(load(&set, "t", "{\"env\": \"PH_T_UNSET\"}", &err), -1);
+	assert_int_equal(load(&set, "t", "{\"env\": \"PH_T_UNSET\"}", &err),
+	                 -1);
 	assert_string_equal(err.message, "secret \"t\": environment variable "
 	                                 "PH_T_UNSET is not set");
 	setenv("PH_T_EMPTY", "", 1);
-	assert_int_equal(load(&set, "t", "{\"env\": \"PH_T_EMPTY\"}", &err), -1);
+	assert_int_equal(load(&set, "t", "{\"env\": \"PH_T_EMPTY\"}", &err),
+	                 -1);
 	assert_string_equal(err.message, "secret \"t\": environment variable "
 	                                 "PH_T_EMPTY is empty");
 
-	assert_int_equal(load(&set, "t", "{\"env\": \"A\", \"file\": \"b\"}",
-	                      &err),
-	                 -1);
+	assert_int_equal(
+	        load(&set, "t", "{\"env\": \"A\", \"file\": \"b\"}", &err), -1);
 	assert_string_equal(err.message, "secret \"t\" needs exactly one of "
 	                                 "\"env\" or \"file\"");
 	assert_int_equal(load(&set, "t", "{\"value\": \"x\"}", &err), -1);

@@ -162,9 +162,8 @@ static void test_writable_and_scan(void **state)
 	loader_free(set);
 
 	set = loader_new();
-	assert_int_equal(loader_scan_dir(set, "/nonexistent-dir", err,
-	                                 sizeof(err)),
-	                 -1);
+	assert_int_equal(
+	        loader_scan_dir(set, "/nonexistent-dir", err, sizeof(err)), -1);
 	assert_string_equal(err, "cannot read plugin directory "
 	                         "\"/nonexistent-dir\": No such file or "
 	                         "directory");

@@ -57,8 +57,7 @@ static int setup(void **state)
 	fclose(out);
 	setenv("PH_INST_TOKEN", "tok-inst-9876", 1);
 	if (config_load(path, &f.cfg, err, sizeof(err)) ||
-	    config_bind_connectors(f.cfg, fixtures, &f.set, err,
-	                           sizeof(err))) {
+	    config_bind_connectors(f.cfg, fixtures, &f.set, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
 		return -1;
 	}
@@ -78,8 +77,7 @@ static int teardown(void **state)
 }
 
 /* Runs fn with stderr captured into buf. */
-static void capture_stderr(void (*fn)(void *), void *arg, char *buf,
-                           size_t len)
+static void capture_stderr(void (*fn)(void *), void *arg, char *buf, size_t len)
 {
 	FILE *tmp = tmpfile();
 	int saved = dup(2);
@@ -113,9 +111,9 @@ static void test_open_authenticate(void **state)
 	                 PROVHOST_OK);
 	assert_string_equal(res.detail, "token accepted by the fake target");
 	assert_int_equal(res.remote_code, 200);
-	assert_int_equal(instance_provision(inst, &call, NULL, "{}", &res,
-	                                    &err),
-	                 PROVHOST_OK);
+	assert_int_equal(
+	        instance_provision(inst, &call, NULL, "{}", &res, &err),
+	        PROVHOST_OK);
 	assert_string_equal(res.account_id, "fake-1");
 	assert_int_equal(res.outcome, PROVHOST_OUTCOME_CREATED);
 	instance_close(inst);
@@ -176,9 +174,9 @@ static void test_open_failure(void **state)
 	struct instance *inst = (struct instance *)1;
 	provhost_error err;
 
-	assert_int_equal(instance_open(conn_named(f, "openfail"), NULL, &inst,
-	                               &err),
-	                 PROVHOST_E_CONFIG);
+	assert_int_equal(
+	        instance_open(conn_named(f, "openfail"), NULL, &inst, &err),
+	        PROVHOST_E_CONFIG);
 	assert_null(inst);
 	assert_int_equal(err.status, PROVHOST_E_CONFIG);
 	assert_string_equal(err.message,
@@ -240,9 +238,9 @@ static void test_deadline_pace(void **state)
 	                 PROVHOST_OK);
 	/* a deadline in the past: pace says timeout, the op reports it */
 	instance_call_init(&call, 0, 1, NULL, NULL, NULL);
-	assert_int_equal(instance_provision(inst, &call, NULL, "{}", &res,
-	                                    &err),
-	                 PROVHOST_E_TIMEOUT);
+	assert_int_equal(
+	        instance_provision(inst, &call, NULL, "{}", &res, &err),
+	        PROVHOST_E_TIMEOUT);
 	assert_int_equal(err.retryable, 1);
 	instance_close(inst);
 }
@@ -263,8 +261,8 @@ static void test_lookup(void **state)
 	assert_int_equal(instance_open(conn_named(f, "ok"), NULL, &inst, &err),
 	                 PROVHOST_OK);
 	instance_call_init(&call, 0, 0, NULL, NULL, NULL);
-	assert_int_equal(instance_lookup(inst, &call, "fake-1", NULL,
-	                                 emit_copy, got, &err),
+	assert_int_equal(instance_lookup(inst, &call, "fake-1", NULL, emit_copy,
+	                                 got, &err),
 	                 PROVHOST_OK);
 	assert_string_equal(got, "{\"id\":\"fake-1\"}");
 	instance_close(inst);

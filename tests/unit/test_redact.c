@@ -37,7 +37,8 @@ static void expect_redacted(const char *in, const char *want)
 
 static void test_every_occurrence(void **state)
 {
-	expect_redacted("a tok-123456 b tok-123456", "a [REDACTED] b [REDACTED]");
+	expect_redacted("a tok-123456 b tok-123456",
+	                "a [REDACTED] b [REDACTED]");
 	expect_redacted("tok-123456tok-123456", "[REDACTED][REDACTED]");
 	expect_redacted("nothing here", "nothing here");
 	expect_redacted("", "");
