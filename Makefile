@@ -114,6 +114,7 @@ $(BUILD)/promapp-sim: $(SIM_OBJ)
 
 # Every plugins/<name>/ becomes build/plugins/<name>.so, exporting only the
 # entry symbol (plugins/connector.map + -fvisibility=hidden).
+.SECONDARY:
 .SECONDEXPANSION:
 $(BUILD)/plugins/%.so: $$(addsuffix .o,$$(basename $$(addprefix $(BUILD)/obj/,$$(wildcard plugins/$$*/*.c)))) $(BUILD)/libscimclient.a plugins/connector.map
 	@mkdir -p $(dir $@)

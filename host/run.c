@@ -103,7 +103,8 @@ static int select_connections(struct run *run)
 		if (run->opt->connection &&
 		    strcmp(run->opt->connection, cfg->connections[i].name))
 			continue;
-		rc = &run->conns[n++];
+		rc = &run->conns[n];
+		run->n_conns = ++n; /* released by release_connections */
 		rc->run = run;
 		rc->conn = &cfg->connections[i];
 		run_stats_init(&rc->stats);
@@ -201,7 +202,7 @@ int run_execute(const struct run_options *opt)
 		goto out;
 	}
 	if (select_connections(&run))
-		goto out;
+		goto out_conns;
 	if (audit_open(&run.audit,
 	               opt->audit_file ? opt->audit_file : run.cfg->audit_file,
 	               err, sizeof(err))) {

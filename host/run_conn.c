@@ -35,7 +35,13 @@ static int count_work(const struct ledger_work *lw, void *ctx)
 	                         lw->employee_id, &link) == 0;
 	if (!rules_evaluate(lc->rules, ev.attributes, &rr)) {
 		policy_decide(&lc->policy, ev.kind, &rr, linked, &dec);
-		if (dec.action == POLICY_DEPROVISION)
+		/* what could deactivate an account: a terminate or leave (the
+		 * account may predate provhost), or anything for a person with
+		 * an active linked account; a no-match hire of someone who has
+		 * no account deactivates nothing */
+		if (dec.action == POLICY_DEPROVISION &&
+		    (ev.kind == EVENT_TERMINATE || ev.kind == EVENT_LEAVE ||
+		     (linked && link.active)))
 			rc->deprovisions++;
 		rules_result_release(&rr);
 	}
