@@ -128,13 +128,11 @@ sim_start --latency-ms 2000 || exit 1
 # one curl opens 40 connections at once (--parallel, no connection reuse)
 args=()
 for i in $(seq 1 40); do args+=(-o /dev/null "$SIM_URL/Users?count=$i"); done
-start=$(date +%s.%N)
-codes_out=$(curl -s -m 60 --parallel --parallel-immediate --parallel-max 50 \
+codes_out=$(curl -s -m 120 --parallel --parallel-immediate --parallel-max 50 \
 	-H "Authorization: Bearer $TEST_TOKEN" -w '%{http_code}\n' "${args[@]}" 2>/dev/null)
-elapsed=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
 expect_eq "$(grep -c '^200$' <<<"$codes_out")" 40 "40 answers"
-# serialised they would need 80 s; overlapping, about 2 s
-awk -v t="$elapsed" 'BEGIN { exit !(t < 40) }' || fail "40 requests took ${elapsed}s: they did not overlap"
+# the overlap is proven by the simulator's own count of connections open at
+# once while answers were delayed (no wall-clock assertion: machines are noisy)
 m=$(sim_stats | jq .max_concurrent_connections)
 [ "$m" -ge 32 ] || fail "max_concurrent_connections $m, expected >= 32"
 sim_stop_clean
