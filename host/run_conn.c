@@ -14,8 +14,12 @@
 
 #define RUN_QUEUE_CAPACITY 64
 
-/* Pre-pass: how many targets are outstanding and how many of them would
- * deprovision (with the links as they are now). */
+/* Pre-pass: how many targets are outstanding and how many of them could
+ * deactivate an account: a terminate or a leave by policy (the account may
+ * predate provhost), or any event of a person whose linked account is
+ * active and whom the policy would deprovision (no role rule matches any
+ * more). A no-match hire of someone without an account deactivates
+ * nothing. The event is parsed only when the answer depends on it. */
 static int count_work(const struct ledger_work *lw, void *ctx)
 {
 	struct run_conn *rc = ctx;
@@ -25,23 +29,25 @@ static int count_work(const struct ledger_work *lw, void *ctx)
 	struct ledger_link link;
 	struct event ev;
 	char reason[300];
-	int linked;
 
 	rc->outstanding++;
+	if (lw->kind == EVENT_TERMINATE ||
+	    (lw->kind == EVENT_LEAVE &&
+	     lc->policy.leave == POLICY_LEAVE_DEPROVISION)) {
+		rc->deprovisions++;
+		return 0;
+	}
+	if (lw->kind == EVENT_LEAVE || rules_count(lc->rules) == 0 ||
+	    ledger_link_get(rc->run->ledger, rc->conn->name, lw->employee_id,
+	                    &link) != 0 ||
+	    !link.active)
+		return 0;
 	if (event_parse_line(lw->raw, strlen(lw->raw), 0, &ev, reason,
 	                     sizeof(reason)))
 		return 0;
-	linked = ledger_link_get(rc->run->ledger, rc->conn->name,
-	                         lw->employee_id, &link) == 0;
 	if (!rules_evaluate(lc->rules, ev.attributes, &rr)) {
-		policy_decide(&lc->policy, ev.kind, &rr, linked, &dec);
-		/* what could deactivate an account: a terminate or leave (the
-		 * account may predate provhost), or anything for a person with
-		 * an active linked account; a no-match hire of someone who has
-		 * no account deactivates nothing */
-		if (dec.action == POLICY_DEPROVISION &&
-		    (ev.kind == EVENT_TERMINATE || ev.kind == EVENT_LEAVE ||
-		     (linked && link.active)))
+		policy_decide(&lc->policy, ev.kind, &rr, true, &dec);
+		if (dec.action == POLICY_DEPROVISION)
 			rc->deprovisions++;
 		rules_result_release(&rr);
 	}

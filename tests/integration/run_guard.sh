@@ -74,5 +74,36 @@ expect_eq "$(sim_users | jq -r '[.[] | "\(.userName)=\(.active)"] | sort | join(
 	"ana.silva@example.com=false ben.okafor@example.com=false chloe.dubois@example.com=true dan.kim@example.com=true" "users"
 finish
 
+begin "guard: no-match hires of people without an account count for nothing"
+sim_reset
+rt_state guard-nomatch '.connections[0].policy.max_deprovisions_per_run = 2'
+for i in 1 2 3; do
+	ev hire "C00$i" "c$i-hire" 2026-01-05 Casey "Contract$i" Sales Contractor
+done >"$T_TMP/contractors.jsonl"
+rph run "$T_TMP/contractors.jsonl"
+expect_rc 0
+expect_not_contains "$OUT" STOPPED
+expect_eq "$(sim_count DELETE)" 0 "DELETEs"
+expect_eq "$(sim_users | jq length)" 0 "accounts"
+finish
+
+begin "guard: a role change deprovisioning linked people counts"
+for i in 1 2 3; do
+	ev hire "R00$i" "r$i-hire" 2026-01-05 Riley "Role$i" Engineering
+done >"$T_TMP/role-hires.jsonl"
+for i in 1 2 3; do
+	ev update "R00$i" "r$i-move" 2026-02-01 Riley "Role$i" Sales Contractor
+done >"$T_TMP/role-moves.jsonl"
+rph run "$T_TMP/role-hires.jsonl"
+expect_rc 0
+rph run "$T_TMP/role-moves.jsonl"
+expect_rc 3
+expect_contains "$OUT" "this run would deprovision 3 accounts, more than max_deprovisions_per_run (2)"
+expect_eq "$(sim_count DELETE)" 0 "DELETEs"
+rph run --allow-mass-deprovision "$T_TMP/role-moves.jsonl"
+expect_rc 0
+expect_eq "$(sim_users | jq -c '[.[] | select(.userName | startswith("riley")) | .active] | unique')" "[false]" "moved people deactivated"
+finish
+
 rt_no_secrets_case
 done_testing
