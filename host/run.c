@@ -4,8 +4,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -85,6 +87,55 @@ static void remove_dry_ledger(struct run *run)
 	unlink(side);
 	snprintf(side, sizeof(side), "%s-shm", run->dry_ledger);
 	unlink(side);
+}
+
+/* One real run at a time per ledger: two runs applying the same pending
+ * events at once would race each other on the targets. The lock is an
+ * flock on "<ledger>.lock", released by the kernel however the process
+ * ends. A dry run works on a copy and takes no lock. Returns the lock's
+ * descriptor, or -1 (message printed). */
+static int lock_ledger(const char *ledger_path)
+{
+	char path[4200];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s.lock", ledger_path);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		fprintf(stderr, "provhost run: cannot open \"%s\": %s\n", path,
+		        strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		fprintf(stderr,
+		        "provhost run: another provhost run is using the "
+		        "ledger "
+		        "%s; nothing was done — run again when it has "
+		        "finished\n",
+		        ledger_path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void on_stop_signal(int signo)
+{
+	run_stop_signal = signo;
+}
+
+/* SIGINT/SIGTERM: finish the calls in flight, leave the rest pending. A
+ * second signal ends the process at once (the ledger makes that safe). */
+static void catch_stop_signals(bool on)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on ? on_stop_signal : SIG_DFL;
+	sa.sa_flags = on ? SA_RESETHAND : 0;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 }
 
 /* Selects the connections this run applies to. */
@@ -185,7 +236,7 @@ int run_execute(const struct run_options *opt)
 	struct run run = {0};
 	struct plugin_set *set = NULL;
 	char err[8192];
-	int code = EXIT_USAGE;
+	int code = EXIT_USAGE, lock_fd = -1;
 	size_t i;
 
 	run.opt = opt;
@@ -212,6 +263,9 @@ int run_execute(const struct run_options *opt)
 	if (open_reject_file(&run) || open_ledger(&run))
 		goto out_files;
 	code = EXIT_STOPPED;
+	if (!opt->dry_run && (lock_fd = lock_ledger(run.cfg->ledger_path)) < 0)
+		goto out_ledger;
+	catch_stop_signals(true);
 	if (ledger_run_begin(run.ledger, run.source, opt->dry_run,
 	                     clock_wall_s(), &run.run_id)) {
 		fprintf(stderr, "provhost run: %s\n", ledger_last_error());
@@ -229,6 +283,9 @@ int run_execute(const struct run_options *opt)
 	run_print_summary(&run, stdout);
 	fflush(stdout);
 out_ledger:
+	catch_stop_signals(false);
+	if (lock_fd >= 0)
+		close(lock_fd);
 	ledger_close(run.ledger);
 	remove_dry_ledger(&run);
 out_files:

@@ -55,6 +55,21 @@ static int count_work(const struct ledger_work *lw, void *ctx)
 	return 0;
 }
 
+volatile sig_atomic_t run_stop_signal;
+
+bool run_conn_halted(struct run_conn *rc)
+{
+	return run_stop_signal || breaker_is_open(&rc->breaker, NULL, 0);
+}
+
+void run_conn_sleep(struct run_conn *rc, int64_t ms)
+{
+	int64_t end = clock_mono_ms() + ms, left;
+
+	while (!run_conn_halted(rc) && (left = end - clock_mono_ms()) > 0)
+		clock_sleep_ms(left < 100 ? left : 100);
+}
+
 static void stop_connection(struct run_conn *rc, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 
@@ -73,7 +88,7 @@ static int32_t pace_connection(void *ctx, const provhost_call *call)
 {
 	struct run_conn *rc = ctx;
 
-	if (breaker_is_open(&rc->breaker, NULL, 0))
+	if (run_conn_halted(rc))
 		return PROVHOST_E_TIMEOUT; /* stopping: send nothing more */
 	return pacer_acquire(&rc->pacer, call ? call->deadline_ms : 0)
 	               ? PROVHOST_E_TIMEOUT
@@ -119,7 +134,7 @@ static void *worker_main(void *arg)
 	struct run_task *t;
 
 	while ((t = workq_pop(&w->queue)) != NULL) {
-		if (!breaker_is_open(&w->rc->breaker, NULL, 0))
+		if (!run_conn_halted(w->rc))
 			run_event_apply(w, t);
 		free(t->event_id);
 		free(t->employee_id);
@@ -142,7 +157,7 @@ static int dispatch_work(const struct ledger_work *lw, void *ctx)
 	struct dispatch *d = ctx;
 	struct run_task *t;
 
-	if (breaker_is_open(&d->rc->breaker, NULL, 0))
+	if (run_conn_halted(d->rc))
 		return 1; /* stop walking: the rest stays pending */
 	t = calloc(1, sizeof(*t));
 	if (!t)
@@ -255,6 +270,11 @@ void run_conn_apply(struct run_conn *rc)
 	size_t i, started;
 	int walk;
 
+	if (run_stop_signal) {
+		stop_connection(rc, "interrupted by %s before it started",
+		                strsignal(run_stop_signal));
+		return;
+	}
 	if (ledger_outstanding(run->ledger, rc->conn->name, clock_wall_s(),
 	                       count_work, rc) < 0) {
 		stop_connection(rc, "ledger: %s", ledger_last_error());
@@ -325,6 +345,11 @@ void run_conn_apply(struct run_conn *rc)
 	}
 	if (breaker_is_open(&rc->breaker, why, sizeof(why)))
 		stop_connection(rc, "stopped: %s", why);
+	else if (run_stop_signal)
+		stop_connection(rc,
+		                "interrupted by %s; calls in flight were "
+		                "finished, the rest is pending",
+		                strsignal(run_stop_signal));
 	else if (walk < 0)
 		stop_connection(rc, "stopped: ledger: %s", ledger_last_error());
 }

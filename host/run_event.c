@@ -259,7 +259,7 @@ static void apply_plan(struct run_worker *w, const struct run_task *t,
 	bool retry;
 
 	for (;;) {
-		if (breaker_is_open(&rc->breaker, NULL, 0))
+		if (run_conn_halted(rc))
 			return; /* stays pending for a re-run */
 		attempt++;
 		call_deadline = clock_mono_ms() + ec->call_timeout_ms;
@@ -312,7 +312,7 @@ static void apply_plan(struct run_worker *w, const struct run_task *t,
 		if (!retry)
 			break;
 		run_stats_add(&rc->stats, RC_RETRIES, 1);
-		clock_sleep_ms(delay);
+		run_conn_sleep(rc, delay);
 	}
 	/* the breaker judges events, not attempts: a call that succeeds on a
 	 * retry is a working target, one that exhausts its retries is not */

@@ -3,6 +3,7 @@
 #define PROVHOST_RUN_INTERNAL_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -83,6 +84,17 @@ struct run_worker {
 	 * wait (stay pending) so a person's events never apply out of order. */
 	struct strset blocked;
 };
+
+/* Set by SIGINT/SIGTERM during a run: stop taking work, finish the calls
+ * in flight, leave the rest pending (exit 3). */
+extern volatile sig_atomic_t run_stop_signal;
+
+/* True when rc should take no more work: its breaker opened or the run was
+ * interrupted. */
+bool run_conn_halted(struct run_conn *rc);
+
+/* Sleeps ms, waking early when rc is halted. */
+void run_conn_sleep(struct run_conn *rc, int64_t ms);
 
 /* run_ingest.c: reads the input into the ledger. Returns 0, or -1 when the
  * input cannot be read at all (message printed). */
