@@ -5,6 +5,7 @@
 #define PROMAPP_H
 
 #include "scimclient/scim_client.h"
+#include "scimclient/scim_conn.h"
 
 #include <jansson.h>
 #include <provhost/connector.h>
@@ -16,22 +17,13 @@
 
 /* Parsed, validated settings (see promapp_config.c for the keys). */
 struct promapp_settings {
-	char base_url[1024]; /* normalised SCIM base, no trailing slash */
-	long timeout_ms;
-	long connect_timeout_ms;
-	char ca_file[1024]; /* "" = the system store */
-	int roles;          /* send and compare roles */
-	char user_agent[256];
+	struct scim_conn_settings conn; /* instance_url, timeouts, ca_file... */
+	int roles;                      /* send and compare roles */
 };
 
 struct provhost_instance {
-	const provhost_host_api *api;
-	provhost_host *host;
 	struct promapp_settings cfg;
-	struct scim_http *http;
-	struct scim_client client;
-	char *token;    /* wiped and freed by close; only for redaction */
-	long last_http; /* HTTP status of the last request, 0 if none */
+	struct scim_conn conn; /* host services, token, HTTP, last status */
 };
 
 /* promapp_config.c */
@@ -58,27 +50,17 @@ int promapp_lookup(provhost_instance *inst, const provhost_call *call,
                    size_t len, provhost_emit_fn emit, void *emit_ctx,
                    provhost_error *err);
 
-/* promapp_request.c: one request with Promapp's hints applied on failure
- * (401 token expiry, 403 scope, sign-in URL, no SCIM API). body NULL and
- * method GET is a read; anything else is a write (planned in a dry run).
- * Records the HTTP status in inst->last_http. */
-int promapp_send(provhost_instance *inst, const provhost_call *call,
-                 const char *method, const char *path, json_t *body,
-                 enum scim_target_kind kind, struct scim_reply *reply,
-                 provhost_error *err);
+/* promapp_request.c: Promapp's hints, set as inst->conn.hint (ctx is the
+ * instance) so every request gets them on failure: 401 token expiry, 403
+ * scope, sign-in URL, no SCIM API. */
+void promapp_hint(void *ctx, const char *method, const char *path,
+                  const struct scim_reply *reply, provhost_error *err);
 
 /* Turns err into the "this looks like the sign-in URL" config error for a
  * 2xx answer that is not JSON. */
 void promapp_signin_error(provhost_instance *inst, const char *method,
                           const char *path, const struct scim_reply *reply,
                           provhost_error *err);
-
-/* Writes "/Users/<id percent-encoded>" into out. Returns 0 or -1. */
-int promapp_user_path(const char *id, char *out, size_t out_len);
-
-/* Copies the resource's "id" (string or integer) into out. Returns 0, or
- * -1 when there is none. */
-int promapp_id_of(json_t *resource, char *out, size_t out_len);
 
 /* Finds the account whose userName equals user_name ignoring case.
  * PROVHOST_OK with *found a new reference (NULL when there is none), or an

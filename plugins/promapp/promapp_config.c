@@ -1,13 +1,10 @@
 /* Promapp connector settings: the schema, and parsing/validation without
  * I/O. Every message names the offending key. */
 #include "promapp.h"
+#include "scimclient/scim_setting.h"
 #include "scimclient/scim_url.h"
 
-#include <stdio.h>
 #include <string.h>
-
-#define TIMEOUT_MIN_MS 100
-#define TIMEOUT_MAX_MS 600000
 
 const provhost_setting promapp_settings_schema[PROMAPP_N_SETTINGS] = {
         {"instance_url", PROVHOST_SETTING_STRING, 0, PROMAPP_DEFAULT_URL,
@@ -32,52 +29,15 @@ const provhost_setting promapp_settings_schema[PROMAPP_N_SETTINGS] = {
 #define config_fail(err, ...)                                                  \
 	scim_fail(err, PROVHOST_E_CONFIG, 0, 0, __VA_ARGS__)
 
-static int get_timeout(json_t *v, const char *key, long *out,
-                       provhost_error *err)
-{
-	if (!json_is_integer(v) || json_integer_value(v) < TIMEOUT_MIN_MS ||
-	    json_integer_value(v) > TIMEOUT_MAX_MS)
-		return scim_fail(
-		        err, PROVHOST_E_CONFIG, 0, 0,
-		        "setting '%s' must be an integer from %d to %d "
-		        "(milliseconds)",
-		        key, TIMEOUT_MIN_MS, TIMEOUT_MAX_MS);
-	*out = (long)json_integer_value(v);
-	return PROVHOST_OK;
-}
-
-/* Copies a string setting into out; rejects wrong types, control
- * characters and values that do not fit. */
-static int get_string(json_t *v, const char *key, char *out, size_t out_len,
-                      provhost_error *err)
-{
-	const char *s;
-
-	if (!json_is_string(v))
-		return config_fail(err, "setting '%s' must be a string", key);
-	s = json_string_value(v);
-	if (strlen(s) >= out_len || strlen(s) != json_string_length(v))
-		return config_fail(
-		        err, "setting '%s' is too long or has a NUL byte", key);
-	for (const char *p = s; *p; p++) {
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			return config_fail(
-			        err, "setting '%s' contains control characters",
-			        key);
-	}
-	memcpy(out, s, strlen(s) + 1);
-	return PROVHOST_OK;
-}
-
 static int set_url(json_t *v, struct promapp_settings *out, provhost_error *err)
 {
 	char raw[1024], why[256];
 
-	int rc = get_string(v, "instance_url", raw, sizeof raw, err);
+	int rc = scim_setting_string(v, "instance_url", raw, sizeof raw, err);
 	if (rc != PROVHOST_OK)
 		return rc;
-	if (scim_url_normalise(raw, PROMAPP_API_PATH, out->base_url,
-	                       sizeof out->base_url, why, sizeof why) == 0)
+	if (scim_url_normalise(raw, PROMAPP_API_PATH, out->conn.base_url,
+	                       sizeof out->conn.base_url, why, sizeof why) == 0)
 		return PROVHOST_OK;
 	/* never quote a URL that carries user information */
 	if (strchr(raw, '@'))
@@ -91,18 +51,13 @@ static int set_url(json_t *v, struct promapp_settings *out, provhost_error *err)
 static int apply_key(const char *key, json_t *v, struct promapp_settings *out,
                      provhost_error *err)
 {
+	int handled;
+	int rc = scim_setting_apply(key, v, &out->conn, &handled, err);
+
+	if (handled)
+		return rc;
 	if (strcmp(key, "instance_url") == 0)
 		return set_url(v, out, err);
-	if (strcmp(key, "timeout_ms") == 0)
-		return get_timeout(v, key, &out->timeout_ms, err);
-	if (strcmp(key, "connect_timeout_ms") == 0)
-		return get_timeout(v, key, &out->connect_timeout_ms, err);
-	if (strcmp(key, "ca_file") == 0)
-		return get_string(v, key, out->ca_file, sizeof out->ca_file,
-		                  err);
-	if (strcmp(key, "user_agent") == 0)
-		return get_string(v, key, out->user_agent,
-		                  sizeof out->user_agent, err);
 	if (strcmp(key, "roles") == 0) {
 		if (!json_is_boolean(v))
 			return config_fail(
@@ -133,13 +88,10 @@ int promapp_settings_parse(const char *json, size_t len,
 	int rc = PROVHOST_OK;
 
 	memset(out, 0, sizeof *out);
-	out->timeout_ms = 30000;
-	out->connect_timeout_ms = 10000;
-	snprintf(out->user_agent, sizeof out->user_agent,
-	         "provhost/%s promapp/%s", PROVHOST_VERSION, PROMAPP_VERSION);
+	scim_setting_defaults(&out->conn, PROMAPP_LABEL, PROMAPP_VERSION);
 	if (scim_url_normalise(PROMAPP_DEFAULT_URL, PROMAPP_API_PATH,
-	                       out->base_url, sizeof out->base_url, why,
-	                       sizeof why))
+	                       out->conn.base_url, sizeof out->conn.base_url,
+	                       why, sizeof why))
 		return scim_fail(err, PROVHOST_E_INTERNAL, 0, 0,
 		                 "default instance_url %s", why);
 	if (!json || len == 0)

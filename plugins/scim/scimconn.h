@@ -12,6 +12,7 @@
 #define SCIMCONN_H
 
 #include "scimclient/scim_client.h"
+#include "scimclient/scim_conn.h"
 #include "scimclient/scim_discovery.h"
 #include "scimclient/scim_user.h"
 
@@ -25,23 +26,14 @@
 
 /* Parsed, validated settings (see scimconn_config.c for the keys). */
 struct scimconn_settings {
-	char base_url[1024]; /* normalised, no trailing slash */
+	struct scim_conn_settings conn; /* base_url, timeouts, ca_file... */
 	int delete_accounts; /* deprovision "delete" (else "disable") */
-	long timeout_ms;
-	long connect_timeout_ms;
-	char ca_file[1024]; /* "" = the system store */
-	char user_agent[256];
 };
 
 struct provhost_instance {
-	const provhost_host_api *api;
-	provhost_host *host;
 	struct scimconn_settings cfg;
-	struct scim_http *http;
-	struct scim_client client;
-	char *token;    /* wiped and freed by close; only for redaction */
-	long last_http; /* HTTP status of the last request, 0 if none */
-	int discovered; /* features below are known (read or assumed) */
+	struct scim_conn conn; /* host services, token, HTTP, last status */
+	int discovered;        /* features below are known (read or assumed) */
 	struct scim_features features;
 	int patch_active_refused; /* the target refused PATCH of "active" */
 };
@@ -57,24 +49,11 @@ int scimconn_settings_parse(const char *json, size_t len,
 
 /* scimconn_request.c */
 
-/* One request: reads with GET and no body, writes planned in a dry run.
- * Records the HTTP status in inst->last_http. */
-int scimconn_send(provhost_instance *inst, const provhost_call *call,
-                  const char *method, const char *path, json_t *body,
-                  enum scim_target_kind kind, struct scim_reply *reply,
-                  provhost_error *err);
-
 /* Reads /ServiceProviderConfig once per instance. A target without one
  * (404, 405, 501) gets the assumptions of scim_features_assume and a WARN
  * log line saying so; other failures are returned. */
 int scimconn_discover(provhost_instance *inst, const provhost_call *call,
                       provhost_error *err);
-
-/* "/Users/<id percent-encoded>" into out. Returns 0 or -1. */
-int scimconn_user_path(const char *id, char *out, size_t out_len);
-
-/* The resource's "id" (string or integer) into out. Returns 0 or -1. */
-int scimconn_id_of(json_t *resource, char *out, size_t out_len);
 
 /* Finds the account whose userName equals user_name ignoring case, with a
  * filter query, or by paging through /Users when the target cannot
@@ -112,10 +91,8 @@ int scimconn_lookup(provhost_instance *inst, const provhost_call *call,
                     size_t len, provhost_emit_fn emit, void *emit_ctx,
                     provhost_error *err);
 
-/* Clears what an op reports (keeping struct_size); op_end fills the last
- * HTTP status, redacts the token and returns rc. */
-void scimconn_op_begin(provhost_instance *inst, provhost_result *result,
-                       provhost_error *err);
+/* Ends an op as scim_conn_op_end does, and also reports no outcome when
+ * the op failed. Returns rc. */
 int scimconn_op_end(provhost_instance *inst, int rc, provhost_result *result,
                     provhost_error *err);
 

@@ -3,6 +3,7 @@
  * resource. Some targets advertise PATCH but refuse it for "active" (the
  * Promapp-like simulator does: 400 mutability); then we say so once, loudly,
  * and use PUT for this instance from then on. */
+#include "scimclient/scim_account.h"
 #include "scimconn.h"
 
 #include <stdio.h>
@@ -54,8 +55,8 @@ static int send_with(provhost_instance *inst, const provhost_call *call,
 	if (!body)
 		return scim_fail(err, PROVHOST_E_INTERNAL, 0, 0,
 		                 "out of memory building %s %s", method, path);
-	rc = scimconn_send(inst, call, method, path, body, SCIM_ON_RESOURCE,
-	                   reply, err);
+	rc = scim_conn_send(&inst->conn, call, method, path, body,
+	                    SCIM_ON_RESOURCE, reply, err);
 	json_decref(body);
 	return rc;
 }
@@ -69,7 +70,7 @@ int scimconn_set_active(provhost_instance *inst, const provhost_call *call,
 	int rc;
 
 	memset(reply, 0, sizeof *reply);
-	if (scimconn_user_path(id, path, sizeof path))
+	if (scim_account_path(id, path, sizeof path))
 		return scim_fail(err, PROVHOST_E_PROTOCOL, 0, 0,
 		                 "account id '%.100s' is unusable", id);
 	rc = scimconn_discover(inst, call, err);
@@ -85,10 +86,8 @@ int scimconn_set_active(provhost_instance *inst, const provhost_call *call,
 		         "%.200s refused PATCH of \"active\" (%.400s); using "
 		         "PUT of the "
 		         "whole user instead",
-		         inst->cfg.base_url, err->message);
-		if (inst->api->log)
-			inst->api->log(inst->host, call, PROVHOST_LOG_WARN,
-			               line);
+		         inst->cfg.conn.base_url, err->message);
+		scim_conn_log(&inst->conn, call, PROVHOST_LOG_WARN, line);
 		inst->patch_active_refused = 1;
 		scim_reply_release(reply);
 		err->status = PROVHOST_OK;

@@ -1,13 +1,10 @@
 /* Generic SCIM connector settings: the schema, and parsing without I/O.
  * Every message names the offending key. */
+#include "scimclient/scim_setting.h"
 #include "scimclient/scim_url.h"
 #include "scimconn.h"
 
-#include <stdio.h>
 #include <string.h>
-
-#define TIMEOUT_MIN_MS 100
-#define TIMEOUT_MAX_MS 600000
 
 const provhost_setting scimconn_settings_schema[SCIMCONN_N_SETTINGS] = {
         {"base_url", PROVHOST_SETTING_STRING, PROVHOST_SETTING_REQUIRED, NULL,
@@ -31,50 +28,16 @@ const provhost_setting scimconn_settings_schema[SCIMCONN_N_SETTINGS] = {
 #define config_fail(err, ...)                                                  \
 	scim_fail(err, PROVHOST_E_CONFIG, 0, 0, __VA_ARGS__)
 
-static int get_timeout(json_t *v, const char *key, long *out,
-                       provhost_error *err)
-{
-	if (!json_is_integer(v) || json_integer_value(v) < TIMEOUT_MIN_MS ||
-	    json_integer_value(v) > TIMEOUT_MAX_MS)
-		return config_fail(err,
-		                   "setting '%s' must be an integer from %d to "
-		                   "%d (milliseconds)",
-		                   key, TIMEOUT_MIN_MS, TIMEOUT_MAX_MS);
-	*out = (long)json_integer_value(v);
-	return PROVHOST_OK;
-}
-
-/* Copies a string setting; rejects other types, NUL bytes, control
- * characters and values that do not fit. */
-static int get_string(json_t *v, const char *key, char *out, size_t out_len,
-                      provhost_error *err)
-{
-	const char *s = json_string_value(v);
-
-	if (!s)
-		return config_fail(err, "setting '%s' must be a string", key);
-	if (strlen(s) >= out_len || strlen(s) != json_string_length(v))
-		return config_fail(
-		        err, "setting '%s' is too long or has a NUL byte", key);
-	for (const char *p = s; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			return config_fail(
-			        err, "setting '%s' contains control characters",
-			        key);
-	memcpy(out, s, strlen(s) + 1);
-	return PROVHOST_OK;
-}
-
 static int set_url(json_t *v, struct scimconn_settings *out,
                    provhost_error *err)
 {
 	char raw[1024], why[256];
-	int rc = get_string(v, "base_url", raw, sizeof raw, err);
+	int rc = scim_setting_string(v, "base_url", raw, sizeof raw, err);
 
 	if (rc != PROVHOST_OK)
 		return rc;
-	if (scim_url_normalise(raw, NULL, out->base_url, sizeof out->base_url,
-	                       why, sizeof why) == 0)
+	if (scim_url_normalise(raw, NULL, out->conn.base_url,
+	                       sizeof out->conn.base_url, why, sizeof why) == 0)
 		return PROVHOST_OK;
 	if (strchr(raw, '@')) /* never quote user information */
 		return config_fail(err, "setting 'base_url' %s", why);
@@ -85,7 +48,11 @@ static int apply_key(const char *key, json_t *v, struct scimconn_settings *out,
                      provhost_error *err)
 {
 	const char *s;
+	int handled;
+	int rc = scim_setting_apply(key, v, &out->conn, &handled, err);
 
+	if (handled)
+		return rc;
 	if (strcmp(key, "base_url") == 0)
 		return set_url(v, out, err);
 	if (strcmp(key, "deprovision") == 0) {
@@ -96,16 +63,6 @@ static int apply_key(const char *key, json_t *v, struct scimconn_settings *out,
 		out->delete_accounts = strcmp(s, "delete") == 0;
 		return PROVHOST_OK;
 	}
-	if (strcmp(key, "timeout_ms") == 0)
-		return get_timeout(v, key, &out->timeout_ms, err);
-	if (strcmp(key, "connect_timeout_ms") == 0)
-		return get_timeout(v, key, &out->connect_timeout_ms, err);
-	if (strcmp(key, "ca_file") == 0)
-		return get_string(v, key, out->ca_file, sizeof out->ca_file,
-		                  err);
-	if (strcmp(key, "user_agent") == 0)
-		return get_string(v, key, out->user_agent,
-		                  sizeof out->user_agent, err);
 	if (strcmp(key, "access_token") == 0)
 		return config_fail(err,
 		                   "setting '%s' is a secret and must not be "
@@ -128,10 +85,7 @@ int scimconn_settings_parse(const char *json, size_t len,
 	int rc = PROVHOST_OK;
 
 	memset(out, 0, sizeof *out);
-	out->timeout_ms = 30000;
-	out->connect_timeout_ms = 10000;
-	snprintf(out->user_agent, sizeof out->user_agent, "provhost/%s scim/%s",
-	         PROVHOST_VERSION, SCIMCONN_VERSION);
+	scim_setting_defaults(&out->conn, SCIMCONN_LABEL, SCIMCONN_VERSION);
 	if (!json || len == 0)
 		return config_fail(err, "missing required setting 'base_url' "
 		                        "(no settings were given)");
@@ -149,7 +103,7 @@ int scimconn_settings_parse(const char *json, size_t len,
 		if (rc != PROVHOST_OK)
 			goto out_decref;
 	}
-	if (!out->base_url[0])
+	if (!out->conn.base_url[0])
 		rc = config_fail(err, "missing required setting 'base_url' "
 		                      "(the SCIM base URL)");
 out_decref:

@@ -1,10 +1,10 @@
 /* The generic SCIM connector's account operations. Each makes at most one
  * attempt per request and leaves retries to the host; input is validated
  * before any request. */
+#include "scimclient/scim_account.h"
 #include "scimconn.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 int scimconn_authenticate(provhost_instance *inst, const provhost_call *call,
@@ -15,12 +15,12 @@ int scimconn_authenticate(provhost_instance *inst, const provhost_call *call,
 	char features[128], count[64] = "";
 	int rc;
 
-	scimconn_op_begin(inst, result, err);
+	scim_conn_op_begin(&inst->conn, result, err);
 	rc = scimconn_discover(inst, call, err);
 	if (rc != PROVHOST_OK)
 		return scimconn_op_end(inst, rc, result, err);
-	rc = scimconn_send(inst, call, "GET", path, NULL, SCIM_ON_COLLECTION,
-	                   &reply, err);
+	rc = scim_conn_send(&inst->conn, call, "GET", path, NULL,
+	                    SCIM_ON_COLLECTION, &reply, err);
 	if (rc == PROVHOST_OK && !scim_is_list_response(reply.json)) {
 		rc = scim_fail(err, PROVHOST_E_PROTOCOL, 0, (int)reply.http,
 		               "scim answered %ld to GET /Users with something "
@@ -38,39 +38,13 @@ int scimconn_authenticate(provhost_instance *inst, const provhost_call *call,
 		        result->detail, sizeof result->detail,
 		        "authenticated to %s: GET /Users answered %ld with a "
 		        "SCIM ListResponse%s; %s %s",
-		        inst->cfg.base_url, reply.http, count, features,
+		        inst->cfg.conn.base_url, reply.http, count, features,
 		        inst->features.from_target
 		                ? "(from /ServiceProviderConfig)"
 		                : "(assumed: no /ServiceProviderConfig)");
 	}
 	scim_reply_release(&reply);
 	return scimconn_op_end(inst, rc, result, err);
-}
-
-static void describe_diff(unsigned diff, char *out, size_t out_len)
-{
-	static const struct {
-		unsigned bit;
-		const char *name;
-	} names[] = {
-	        {SCIM_DIFF_USERNAME, "userName"},
-	        {SCIM_DIFF_NAME, "name"},
-	        {SCIM_DIFF_EMAIL, "email"},
-	        {SCIM_DIFF_TIMEZONE, "timezone"},
-	        {SCIM_DIFF_ACTIVE, "active"},
-	        {SCIM_DIFF_ROLES, "roles"},
-	};
-	size_t used = 0;
-
-	out[0] = '\0';
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		if (!(diff & names[i].bit) || used >= out_len)
-			continue;
-		int n = snprintf(out + used, out_len - used, "%s%s",
-		                 used ? ", " : "", names[i].name);
-		if (n > 0)
-			used += (size_t)n;
-	}
 }
 
 /* Brings the existing account current to want: nothing when equal; only
@@ -81,57 +55,33 @@ static int converge(provhost_instance *inst, const provhost_call *call,
                     const char *note, provhost_result *result,
                     provhost_error *err)
 {
-	struct scim_user cur;
+	struct scim_account_change ch;
 	struct scim_reply reply;
-	char id[256], path[1024], changed[96];
-	unsigned diff;
-	int rc, outcome, dry;
+	int rc, dry;
 
 	memset(&reply, 0, sizeof reply);
-	scim_user_parse_current(current, &cur);
-	if (scimconn_id_of(current, id, sizeof id) ||
-	    scimconn_user_path(id, path, sizeof path))
-		return scim_fail(
-		        err, PROVHOST_E_PROTOCOL, 0, (int)inst->last_http,
-		        "scim returned the account for '%.200s' without "
-		        "a usable id",
-		        want->user_name);
-	snprintf(result->account_id, sizeof result->account_id, "%s", id);
-	diff = scim_user_diff(want, &cur, 0);
-	if (diff == 0) {
-		result->outcome = PROVHOST_OUTCOME_UNCHANGED;
-		scim_format(result->detail, sizeof result->detail,
-		            "%s'%.200s' is up to date (account %s)", note,
-		            want->user_name, id);
-		return PROVHOST_OK;
-	}
-	outcome = !cur.active && want->active ? PROVHOST_OUTCOME_REACTIVATED
-	                                      : PROVHOST_OUTCOME_UPDATED;
-	describe_diff(diff, changed, sizeof changed);
-	if (diff == SCIM_DIFF_ACTIVE) {
-		rc = scimconn_set_active(inst, call, current, id, want->active,
-		                         &reply, err);
+	rc = scim_account_plan(SCIMCONN_LABEL, want, current, 0, note,
+	                       inst->conn.last_http, &ch, result, err);
+	if (rc != PROVHOST_OK || ch.diff == 0)
+		return rc;
+	if (ch.diff == SCIM_DIFF_ACTIVE) {
+		rc = scimconn_set_active(inst, call, current, ch.id,
+		                         want->active, &reply, err);
 	} else {
 		json_t *body = scim_user_build_replace(current, want, 0);
 		if (!body)
 			return scim_fail(err, PROVHOST_E_INTERNAL, 0, 0,
-			                 "out of memory building PUT %s", path);
-		rc = scimconn_send(inst, call, "PUT", path, body,
-		                   SCIM_ON_RESOURCE, &reply, err);
+			                 "out of memory building PUT %s",
+			                 ch.path);
+		rc = scim_conn_send(&inst->conn, call, "PUT", ch.path, body,
+		                    SCIM_ON_RESOURCE, &reply, err);
 		json_decref(body);
 	}
 	dry = reply.dry_run;
 	scim_reply_release(&reply);
 	if (rc != PROVHOST_OK)
 		return rc;
-	result->outcome = outcome;
-	scim_format(result->detail, sizeof result->detail,
-	            "%s%s%s '%.200s' (account %s; changed %s)",
-	            dry ? "dry run: would " : "", note,
-	            outcome == PROVHOST_OUTCOME_REACTIVATED
-	                    ? (dry ? "reactivate" : "reactivated")
-	                    : (dry ? "update" : "updated"),
-	            want->user_name, id, changed);
+	scim_account_report_change(&ch, want, note, dry, result);
 	return PROVHOST_OK;
 }
 
@@ -177,13 +127,11 @@ static int create(provhost_instance *inst, const provhost_call *call,
 	if (!body)
 		return scim_fail(err, PROVHOST_E_INTERNAL, 0, 0,
 		                 "out of memory building POST /Users");
-	rc = scimconn_send(inst, call, "POST", "/Users", body,
-	                   SCIM_ON_COLLECTION, &reply, err);
+	rc = scim_conn_send(&inst->conn, call, "POST", "/Users", body,
+	                    SCIM_ON_COLLECTION, &reply, err);
 	json_decref(body);
 	if (rc != PROVHOST_OK) {
-		if (reply.http == 409 ||
-		    (reply.http == 400 &&
-		     !strcmp(reply.error.scim_type, "uniqueness")))
+		if (scim_account_already_exists(&reply))
 			rc = link_existing(inst, call, want, reply.http, result,
 			                   err);
 	} else if (reply.dry_run) {
@@ -191,8 +139,8 @@ static int create(provhost_instance *inst, const provhost_call *call,
 		scim_format(result->detail, sizeof result->detail,
 		            "dry run: would create '%.200s' (POST /Users)",
 		            want->user_name);
-	} else if (scimconn_id_of(reply.json, result->account_id,
-	                          sizeof result->account_id)) {
+	} else if (scim_account_id(reply.json, result->account_id,
+	                           sizeof result->account_id)) {
 		rc = scim_fail(err, PROVHOST_E_PROTOCOL, 0, (int)reply.http,
 		               "scim answered %ld to POST /Users without an "
 		               "account id",
@@ -236,7 +184,7 @@ int scimconn_provision(provhost_instance *inst, const provhost_call *call,
 	char why[160];
 	int rc;
 
-	scimconn_op_begin(inst, result, err);
+	scim_conn_op_begin(&inst->conn, result, err);
 	record = load_record(desired_json, len, "desired record", err);
 	if (!record)
 		return scimconn_op_end(inst, PROVHOST_E_INVALID_INPUT, result,
@@ -260,14 +208,15 @@ out_decref:
 	return scimconn_op_end(inst, rc, result, err);
 }
 
-/* Validates the identity (before any I/O) and resolves the account. */
+/* Validates the identity (before any I/O) and resolves the account.
+ * *identity owns the record; *who borrows from it or account_id. */
 static int resolve_identity(provhost_instance *inst, const provhost_call *call,
                             const char *account_id, const char *json,
                             size_t len, json_t **identity, const char **who,
                             json_t **found, provhost_error *err)
 {
-	const char *user_name = NULL;
-	json_t *v;
+	const char *user_name;
+	int rc;
 
 	*found = NULL;
 	*identity = NULL;
@@ -275,38 +224,24 @@ static int resolve_identity(provhost_instance *inst, const provhost_call *call,
 		*identity = load_record(json, len, "identity record", err);
 		if (!*identity)
 			return PROVHOST_E_INVALID_INPUT;
-		v = json_object_get(*identity, "userName");
-		if (v && !(json_is_string(v) && json_string_length(v) > 0 &&
-		           json_string_length(v) <= SCIM_USER_MAX_FIELD))
-			return scim_fail(
-			        err, PROVHOST_E_INVALID_INPUT, 0, 0,
-			        "invalid identity record: userName must "
-			        "be a non-empty string");
-		user_name = json_string_value(v);
 	}
-	if (!user_name && !(account_id && *account_id))
-		return scim_fail(err, PROVHOST_E_INVALID_INPUT, 0, 0,
-		                 "neither an account id nor a userName was "
-		                 "given");
-	*who = user_name ? user_name : account_id;
+	rc = scim_account_identity(*identity, account_id, &user_name, who, err);
+	if (rc != PROVHOST_OK)
+		return rc;
 	return scimconn_resolve(inst, call, account_id, user_name, found, err);
 }
 
 /* DELETE the account; a 404 means it went already. */
 static int delete_account(provhost_instance *inst, const provhost_call *call,
-                          const char *id, const char *who,
+                          const char *id, const char *path, const char *who,
                           provhost_result *result, provhost_error *err)
 {
 	struct scim_reply reply;
-	char path[1024];
 	int rc;
 
 	memset(&reply, 0, sizeof reply);
-	if (scimconn_user_path(id, path, sizeof path))
-		return scim_fail(err, PROVHOST_E_PROTOCOL, 0, 0,
-		                 "account id '%.100s' is unusable", id);
-	rc = scimconn_send(inst, call, "DELETE", path, NULL, SCIM_ON_RESOURCE,
-	                   &reply, err);
+	rc = scim_conn_send(&inst->conn, call, "DELETE", path, NULL,
+	                    SCIM_ON_RESOURCE, &reply, err);
 	scim_reply_release(&reply);
 	if (rc == PROVHOST_E_NOT_FOUND) {
 		err->status = PROVHOST_OK;
@@ -338,11 +273,11 @@ int scimconn_deprovision(provhost_instance *inst, const provhost_call *call,
 	struct scim_reply reply;
 	json_t *identity = NULL, *current = NULL;
 	const char *who = NULL;
-	char id[256];
+	char id[256], path[1024];
 	int rc;
 
 	memset(&reply, 0, sizeof reply);
-	scimconn_op_begin(inst, result, err);
+	scim_conn_op_begin(&inst->conn, result, err);
 	rc = resolve_identity(inst, call, account_id, identity_json, len,
 	                      &identity, &who, &current, err);
 	if (rc != PROVHOST_OK)
@@ -353,17 +288,14 @@ int scimconn_deprovision(provhost_instance *inst, const provhost_call *call,
 		            "no account for '%.200s'; nothing to do", who);
 		goto out_decref;
 	}
-	if (scimconn_id_of(current, id, sizeof id)) {
-		rc = scim_fail(err, PROVHOST_E_PROTOCOL, 0,
-		               (int)inst->last_http,
-		               "scim returned the account for '%.200s' without "
-		               "a usable id",
-		               who);
+	rc = scim_account_locate(SCIMCONN_LABEL, current, who,
+	                         inst->conn.last_http, id, sizeof id, path,
+	                         sizeof path, err);
+	if (rc != PROVHOST_OK)
 		goto out_decref;
-	}
 	snprintf(result->account_id, sizeof result->account_id, "%s", id);
 	if (inst->cfg.delete_accounts) {
-		rc = delete_account(inst, call, id, who, result, err);
+		rc = delete_account(inst, call, id, path, who, result, err);
 		goto out_decref;
 	}
 	scim_user_parse_current(current, &cur);
@@ -395,32 +327,22 @@ int scimconn_lookup(provhost_instance *inst, const provhost_call *call,
                     size_t len, provhost_emit_fn emit, void *emit_ctx,
                     provhost_error *err)
 {
-	json_t *identity = NULL, *current = NULL, *out;
+	json_t *identity = NULL, *current = NULL;
 	const char *who = NULL;
-	char *text;
 	int rc;
 
-	scimconn_op_begin(inst, NULL, err);
+	scim_conn_op_begin(&inst->conn, NULL, err);
 	rc = resolve_identity(inst, call, account_id, identity_json, len,
 	                      &identity, &who, &current, err);
 	if (rc != PROVHOST_OK)
 		goto out_decref;
 	if (!current) {
 		rc = scim_fail(err, PROVHOST_E_NOT_FOUND, 0,
-		               (int)inst->last_http, "no account for '%.200s'",
-		               who);
+		               (int)inst->conn.last_http,
+		               "no account for '%.200s'", who);
 		goto out_decref;
 	}
-	out = scim_user_export(current);
-	text = out ? json_dumps(out, JSON_COMPACT) : NULL;
-	json_decref(out);
-	if (!text) {
-		rc = scim_fail(err, PROVHOST_E_INTERNAL, 0, 0,
-		               "out of memory exporting the account");
-		goto out_decref;
-	}
-	emit(emit_ctx, text, strlen(text));
-	free(text);
+	rc = scim_account_emit(current, emit, emit_ctx, err);
 out_decref:
 	json_decref(current);
 	json_decref(identity);

@@ -1,49 +1,14 @@
 /* Generic SCIM requests: sending, discovery, and finding an account by id
  * or userName (with a filter, or by paging when the target cannot filter).
  */
+#include "scimclient/scim_account.h"
 #include "scimclient/scim_filter.h"
 #include "scimconn.h"
 
 #include <stdio.h>
-#include <string.h>
 
 #define PAGE_SIZE 100
 #define MAX_PAGES 100 /* searching without a filter stops after 10,000 */
-
-int scimconn_send(provhost_instance *inst, const provhost_call *call,
-                  const char *method, const char *path, json_t *body,
-                  enum scim_target_kind kind, struct scim_reply *reply,
-                  provhost_error *err)
-{
-	int rc;
-
-	if (!body && strcmp(method, "GET") == 0)
-		rc = scim_client_send(&inst->client, call, method, path, NULL,
-		                      kind, reply, err);
-	else
-		rc = scim_client_write(&inst->client, call, method, path, body,
-		                       kind, reply, err);
-	if (reply->raw)
-		inst->last_http = reply->http;
-	return rc;
-}
-
-static void log_line(provhost_instance *inst, const provhost_call *call,
-                     int level, const char *line)
-{
-	if (inst->api->log)
-		inst->api->log(inst->host, call, level, line);
-}
-
-/* Forgets a failure that was handled (keeps struct_size). */
-static void clear_error(provhost_error *err)
-{
-	err->status = PROVHOST_OK;
-	err->retryable = 0;
-	err->retry_after_ms = 0;
-	err->remote_code = 0;
-	err->message[0] = '\0';
-}
 
 int scimconn_discover(provhost_instance *inst, const provhost_call *call,
                       provhost_error *err)
@@ -54,15 +19,15 @@ int scimconn_discover(provhost_instance *inst, const provhost_call *call,
 
 	if (inst->discovered)
 		return PROVHOST_OK;
-	rc = scimconn_send(inst, call, "GET", SCIM_SPC_PATH, NULL,
-	                   SCIM_ON_RESOURCE, &reply, err);
+	rc = scim_conn_send(&inst->conn, call, "GET", SCIM_SPC_PATH, NULL,
+	                    SCIM_ON_RESOURCE, &reply, err);
 	if (rc == PROVHOST_OK && json_is_object(reply.json)) {
 		scim_features_parse(reply.json, &inst->features);
 		scim_features_describe(&inst->features, features,
 		                       sizeof features);
 		snprintf(line, sizeof line, "%s/ServiceProviderConfig: %s",
-		         inst->cfg.base_url, features);
-		log_line(inst, call, PROVHOST_LOG_INFO, line);
+		         inst->cfg.conn.base_url, features);
+		scim_conn_log(&inst->conn, call, PROVHOST_LOG_INFO, line);
 	} else if (rc == PROVHOST_E_NOT_FOUND || rc == PROVHOST_E_UNSUPPORTED ||
 	           (rc == PROVHOST_OK && !reply.json)) {
 		/* Loud on purpose: the assumptions may be wrong for this
@@ -72,9 +37,9 @@ int scimconn_discover(provhost_instance *inst, const provhost_call *call,
 		        line, sizeof line,
 		        "no /ServiceProviderConfig at %s (HTTP %ld): assuming "
 		        "PATCH unsupported, filter supported, ETag unsupported",
-		        inst->cfg.base_url, reply.http);
-		log_line(inst, call, PROVHOST_LOG_WARN, line);
-		clear_error(err);
+		        inst->cfg.conn.base_url, reply.http);
+		scim_conn_log(&inst->conn, call, PROVHOST_LOG_WARN, line);
+		scim_clear_error(err);
 		rc = PROVHOST_OK;
 	} else if (rc == PROVHOST_OK) {
 		rc = scim_fail(
@@ -87,30 +52,6 @@ int scimconn_discover(provhost_instance *inst, const provhost_call *call,
 	if (rc == PROVHOST_OK)
 		inst->discovered = 1;
 	return rc;
-}
-
-int scimconn_user_path(const char *id, char *out, size_t out_len)
-{
-	int n = snprintf(out, out_len, "/Users/");
-
-	if (n < 0 || (size_t)n >= out_len || !*id)
-		return -1;
-	return scim_query_escape(id, out + n, out_len - (size_t)n) < 0 ? -1 : 0;
-}
-
-int scimconn_id_of(json_t *resource, char *out, size_t out_len)
-{
-	json_t *v = json_object_get(resource, "id");
-	int n;
-
-	if (json_is_string(v) && json_string_length(v) > 0)
-		n = snprintf(out, out_len, "%s", json_string_value(v));
-	else if (json_is_integer(v))
-		n = snprintf(out, out_len, "%" JSON_INTEGER_FORMAT,
-		             json_integer_value(v));
-	else
-		return -1;
-	return n > 0 && (size_t)n < out_len ? 0 : -1;
 }
 
 /* Looks for user_name in one ListResponse; adds to *n_matches and keeps
@@ -146,8 +87,8 @@ static int search_pages(provhost_instance *inst, const provhost_call *call,
 	for (int page = 0; page < MAX_PAGES; page++) {
 		snprintf(path, sizeof path, "/Users?startIndex=%ld&count=%d",
 		         start, PAGE_SIZE);
-		rc = scimconn_send(inst, call, "GET", path, NULL,
-		                   SCIM_ON_COLLECTION, &reply, err);
+		rc = scim_conn_send(&inst->conn, call, "GET", path, NULL,
+		                    SCIM_ON_COLLECTION, &reply, err);
 		if (rc != PROVHOST_OK)
 			return rc;
 		rc = scan_list(reply.json, user_name, found, n_matches,
@@ -188,8 +129,8 @@ int scimconn_find_by_user_name(provhost_instance *inst,
 		                        sizeof path) < 0)
 			return scim_fail(err, PROVHOST_E_INVALID_INPUT, 0, 0,
 			                 "userName is too long to search for");
-		rc = scimconn_send(inst, call, "GET", path, NULL,
-		                   SCIM_ON_COLLECTION, &reply, err);
+		rc = scim_conn_send(&inst->conn, call, "GET", path, NULL,
+		                    SCIM_ON_COLLECTION, &reply, err);
 		if (rc != PROVHOST_OK)
 			return rc;
 		rc = scan_list(reply.json, user_name, found, &n, reply.http,
@@ -198,7 +139,7 @@ int scimconn_find_by_user_name(provhost_instance *inst,
 	}
 	if (rc == PROVHOST_OK && n > 1)
 		rc = scim_fail(err, PROVHOST_E_CONFLICT, 0,
-		               (int)inst->last_http,
+		               (int)inst->conn.last_http,
 		               "scim target has %zu accounts whose userName is "
 		               "'%.200s' ignoring case",
 		               n, user_name);
@@ -213,31 +154,18 @@ int scimconn_resolve(provhost_instance *inst, const provhost_call *call,
                      const char *account_id, const char *user_name,
                      json_t **found, provhost_error *err)
 {
-	struct scim_reply reply;
 	char path[1024];
 	int rc;
 
 	*found = NULL;
 	if (account_id && *account_id) {
-		if (scimconn_user_path(account_id, path, sizeof path))
+		if (scim_account_path(account_id, path, sizeof path))
 			return scim_fail(err, PROVHOST_E_INVALID_INPUT, 0, 0,
 			                 "account id is too long");
-		rc = scimconn_send(inst, call, "GET", path, NULL,
-		                   SCIM_ON_RESOURCE, &reply, err);
-		if (rc == PROVHOST_OK && json_is_object(reply.json)) {
-			*found = reply.json;
-			return PROVHOST_OK;
-		}
-		scim_reply_release(&reply);
-		if (rc == PROVHOST_OK)
-			return scim_fail(
-			        err, PROVHOST_E_PROTOCOL, 0, (int)reply.http,
-			        "scim answered %ld to GET %s without a "
-			        "User resource",
-			        reply.http, path);
+		rc = scim_conn_get_user(&inst->conn, call, path, found, err);
 		if (rc != PROVHOST_E_NOT_FOUND)
 			return rc;
-		clear_error(err); /* a stale id: fall back to userName */
+		scim_clear_error(err); /* a stale id: fall back to userName */
 	}
 	if (!user_name)
 		return PROVHOST_OK;
