@@ -43,8 +43,9 @@ const char cmd_run_usage[] =
         "\n"
         "Exit status: 0 everything done; 1 some events failed or were\n"
         "rejected (listed in the summary); 2 usage or configuration error;\n"
-        "3 the run stopped early (mass-deprovision guard, or a connection was\n"
-        "unusable) and events were left pending for a re-run.\n";
+        "3 the run stopped early (mass-deprovision guard, a connection was\n"
+        "unusable, SIGINT/SIGTERM, or another run holds the ledger) and\n"
+        "events were left pending for a re-run.\n";
 
 int cmd_run(int argc, char **argv)
 {
