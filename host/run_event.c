@@ -101,6 +101,34 @@ static void print_plan(void *ctx, const char *method, const char *target,
 	pthread_mutex_unlock(&plan_lock);
 }
 
+/* True when the last deactivation of this person's account on rc's
+ * connection came from a terminate or a leave: then an update must not
+ * bring the account back (only a rehire or return does). A deactivation by
+ * a role change (no rule matched) may be undone by a later update that
+ * matches again. Rare path: only for updates of deactivated people. */
+static bool deactivated_by_leaving(struct run_conn *rc, const char *employee)
+{
+	struct ledger_history_row *rows = NULL;
+	bool leaving = true; /* unknown: be careful */
+	size_t n = 0, i;
+
+	if (ledger_history(rc->run->ledger, employee, &rows, &n))
+		return true;
+	for (i = n; i-- > 0;) {
+		const struct ledger_history_row *r = &rows[i];
+
+		if (strcmp(r->connection, rc->conn->name) ||
+		    r->target.state != LEDGER_DONE ||
+		    (strcmp(r->target.outcome, "deactivated") &&
+		     strcmp(r->target.outcome, "deleted")))
+			continue;
+		leaving = r->kind == EVENT_TERMINATE || r->kind == EVENT_LEAVE;
+		break;
+	}
+	free(rows);
+	return leaving;
+}
+
 /* Decides the operation and builds the record. Returns 0 with *plan
  * filled, or 1 when the task was finished here (skipped / rejected). */
 static int make_plan(struct run_conn *rc, const struct run_task *t,
@@ -114,7 +142,8 @@ static int make_plan(struct run_conn *rc, const struct run_task *t,
 	char reason[400];
 	int rc_map;
 
-	if (ev->kind == EVENT_UPDATE && has_link && !link->active) {
+	if (ev->kind == EVENT_UPDATE && has_link && !link->active &&
+	    deactivated_by_leaving(rc, t->employee_id)) {
 		finish_without_call(
 		        rc, t, LEDGER_SKIPPED,
 		        "account was deprovisioned; an update does "
