@@ -42,7 +42,7 @@ LDFLAGS_ALL  = $(SAN_FLAGS) $(LDFLAGS)
 PIC_CFLAGS   = -fPIC -fvisibility=hidden
 
 # --- sources -------------------------------------------------------------
-HOST_SRC    := $(filter-out host/main.c,$(wildcard host/*.c))
+HOST_SRC    := $(filter-out host/cli/main.c,$(wildcard host/*/*.c))
 HOST_OBJ    := $(HOST_SRC:%.c=$(BUILD)/obj/%.o)
 SCIM_SRC    := $(wildcard plugins/scimclient/*.c)
 SCIM_OBJ    := $(SCIM_SRC:%.c=$(BUILD)/obj/%.o)
@@ -106,7 +106,7 @@ $(BUILD)/libscimclient.a: $(SCIM_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 # --- programs -------------------------------------------------------------
-$(BUILD)/provhost: $(BUILD)/obj/host/main.o $(BUILD)/libprovhost.a
+$(BUILD)/provhost: $(BUILD)/obj/host/cli/main.o $(BUILD)/libprovhost.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS) -ldl -lpthread -lm
 
 $(BUILD)/promapp-sim: $(SIM_OBJ)
@@ -146,13 +146,13 @@ $(BUILD)/fixtures/%.so: tests/fixtures/%.c | $(DEPS_STAMP)
 	  -shared -MMD -MP -o $@ $< $(LDFLAGS_ALL)
 	chmod go-w $@
 
-# The installed plugin directory is compiled in (config_plugin_dir.c); the
+# The installed plugin directory is compiled in (config/plugin_dir.c); the
 # stamp changes only when PREFIX does, so a new PREFIX rebuilds it.
 $(BUILD)/prefix.stamp: FORCE
 	@mkdir -p $(dir $@)
 	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
-$(BUILD)/obj/host/config_plugin_dir.o: $(BUILD)/prefix.stamp
-$(BUILD)/obj/host/config_plugin_dir.o: ALL_CFLAGS += -DPROVHOST_PLUGIN_DIR='"$(PREFIX)/lib/provhost/plugins"'
+$(BUILD)/obj/host/config/plugin_dir.o: $(BUILD)/prefix.stamp
+$(BUILD)/obj/host/config/plugin_dir.o: ALL_CFLAGS += -DPROVHOST_PLUGIN_DIR='"$(PREFIX)/lib/provhost/plugins"'
 .PHONY: FORCE
 FORCE:
 
@@ -195,4 +195,4 @@ format-check:
 clean:
 	rm -rf build
 
--include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/obj/*/*/*.d $(BUILD)/tests/*.d $(BUILD)/tests/tools/*.d $(BUILD)/fixtures/*.d)
+-include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/obj/*/*/*.d $(BUILD)/obj/*/*/*/*.d $(BUILD)/tests/*.d $(BUILD)/tests/tools/*.d $(BUILD)/fixtures/*.d)

@@ -14,7 +14,7 @@
  *   error: ...                      when the op failed
  * Log lines go to stderr as "log <level>: message". Exit 0 on PROVHOST_OK,
  * 1 on any other status, 2 on usage or loading errors. */
-#include "status_names.h"
+#include "connector/status_names.h"
 
 #include <ctype.h>
 #include <curl/curl.h>

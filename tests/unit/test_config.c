@@ -11,7 +11,8 @@
 
 #include <cmocka.h>
 
-#include "config.h"
+#include "config/config.h"
+#include "connector/bind.h"
 
 static char dir[] = "/tmp/provhost-config-XXXXXX";
 static char fixtures[1024];

@@ -15,7 +15,8 @@
 
 #include <cmocka.h>
 
-#include "config.h"
+#include "config/config.h"
+#include "connector/bind.h"
 
 #define CORPUS_DIR "tests/fixtures/config-bad"
 

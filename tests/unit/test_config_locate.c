@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "config_locate.h"
+#include "config/config_locate.h"
 
 static const char doc[] =
         "{\n"

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "secrets.h"
+#include "config/secrets.h"
 
 static char dir[] = "/tmp/provhost-secrets-XXXXXX";
 
@@ -42,7 +42,7 @@ static void write_file(const char *name, const char *text, mode_t mode)
 }
 
 static int load(struct secret_set *set, const char *key, const char *spec,
-                struct config_error *err)
+                struct path_error *err)
 {
 	json_t *j = json_loads(spec, JSON_DECODE_ANY, NULL);
 	int rc;
@@ -56,7 +56,7 @@ static int load(struct secret_set *set, const char *key, const char *spec,
 static void test_env_secret(void **state)
 {
 	struct secret_set set = {0};
-	struct config_error err;
+	struct path_error err;
 
 	setenv("PH_T_SECRET", "s3cr3t", 1);
 	assert_int_equal(
@@ -75,7 +75,7 @@ static void test_env_secret(void **state)
 static void test_file_secret_strips_one_newline(void **state)
 {
 	struct secret_set set = {0};
-	struct config_error err;
+	struct path_error err;
 
 	write_file("tok", "abc\n\n", 0600);
 	assert_int_equal(load(&set, "t", "{\"file\": \"tok\"}", &err), 0);
@@ -91,7 +91,7 @@ static void test_file_secret_strips_one_newline(void **state)
 static void test_refusals(void **state)
 {
 	struct secret_set set = {0};
-	struct config_error err;
+	struct path_error err;
 	char want[512];
 
 	assert_int_equal(load(&set, "t", "\"inline\"", &err), -1);

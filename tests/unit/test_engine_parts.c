@@ -9,11 +9,11 @@
 
 #include <cmocka.h>
 
-#include "backoff.h"
-#include "breaker.h"
-#include "engine_config.h"
-#include "pacer.h"
-#include "workq.h"
+#include "config/engine_config.h"
+#include "engine/backoff.h"
+#include "engine/breaker.h"
+#include "engine/pacer.h"
+#include "engine/workq.h"
 
 static void pacer_spaces_requests_at_the_rate(void **state)
 {
@@ -196,7 +196,7 @@ static void workq_route_is_stable_and_spreads(void **state)
 static void engine_config_defaults_and_errors(void **state)
 {
 	struct engine_config cfg;
-	struct config_error err;
+	struct path_error err;
 	json_t *obj;
 
 	assert_int_equal(engine_config_parse(NULL, &cfg, &err), 0);

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "events.h"
+#include "lifecycle/events.h"
 
 static int parse(const char *line, struct event *ev, char *reason)
 {

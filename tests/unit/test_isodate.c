@@ -9,8 +9,8 @@
 
 #include <cmocka.h>
 
-#include "isodate.h"
-#include "sha256.h"
+#include "lifecycle/isodate.h"
+#include "util/sha256.h"
 
 static void assert_parses(const char *s, int64_t want)
 {

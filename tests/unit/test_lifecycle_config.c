@@ -9,12 +9,12 @@
 
 #include <cmocka.h>
 
-#include "lifecycle_config.h"
+#include "config/lifecycle_config.h"
 
 static void assert_error(const char *text, const char *path,
                          const char *message)
 {
-	struct config_error err = {{0}, {0}};
+	struct path_error err = {{0}, {0}};
 	struct lifecycle_config *cfg = NULL;
 	json_t *conn = json_loads(text, JSON_DECODE_ANY, NULL);
 
@@ -29,7 +29,7 @@ static void assert_error(const char *text, const char *path,
 
 static void test_empty_connection_gets_defaults(void **state)
 {
-	struct config_error err = {{0}, {0}};
+	struct path_error err = {{0}, {0}};
 	struct lifecycle_config *cfg = NULL;
 	json_t *conn =
 	        json_pack("{s:s,s:{}}", "connector", "promapp", "settings");
@@ -62,7 +62,7 @@ static void test_empty_connection_gets_defaults(void **state)
 
 static void test_full_connection(void **state)
 {
-	struct config_error err = {{0}, {0}};
+	struct path_error err = {{0}, {0}};
 	struct lifecycle_config *cfg = NULL;
 	json_t *conn = json_loads(
 	        "{\"mapping\":{\"userName\":\"{login}\"},"

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "loader.h"
+#include "connector/loader.h"
 
 static char fixtures[1024];
 

@@ -11,9 +11,10 @@
 
 #include <cmocka.h>
 
-#include "clock.h"
-#include "instance.h"
-#include "log.h"
+#include "connector/bind.h"
+#include "connector/instance.h"
+#include "util/clock.h"
+#include "util/log.h"
 
 struct fixture {
 	struct config *cfg;

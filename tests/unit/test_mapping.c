@@ -9,11 +9,11 @@
 
 #include <cmocka.h>
 
-#include "mapping.h"
+#include "lifecycle/mapping.h"
 
 static struct mapping *parse_ok(const char *text)
 {
-	struct config_error err = {0};
+	struct path_error err = {0};
 	struct mapping *map = NULL;
 	json_t *obj = text ? json_loads(text, 0, NULL) : NULL;
 
@@ -28,7 +28,7 @@ static struct mapping *parse_ok(const char *text)
 static void assert_parse_error(const char *text, const char *path,
                                const char *message)
 {
-	struct config_error err = {0};
+	struct path_error err = {0};
 	struct mapping *map = NULL;
 	json_t *obj = json_loads(text, JSON_DECODE_ANY, NULL);
 

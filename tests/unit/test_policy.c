@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "policy.h"
+#include "lifecycle/policy.h"
 
 static json_t *granted, *defaults;
 
@@ -154,7 +154,7 @@ static void test_no_rules_result(void **state)
 static void assert_parse(const char *text, const char *path,
                          const char *message, struct policy *p)
 {
-	struct config_error err = {{0}, {0}};
+	struct path_error err = {{0}, {0}};
 	json_t *obj = json_loads(text, JSON_DECODE_ANY, NULL);
 
 	assert_non_null(obj);

@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "redact.h"
+#include "connector/redact.h"
 
 static char key0[] = "token", val0[] = "tok-123456";
 static char key1[] = "longer", val1[] = "tok-123456-extra";

@@ -9,11 +9,11 @@
 
 #include <cmocka.h>
 
-#include "rules.h"
+#include "lifecycle/rules.h"
 
 static struct rules *parse_ok(const char *text)
 {
-	struct config_error err = {0};
+	struct path_error err = {0};
 	struct rules *r = NULL;
 	json_t *obj = text ? json_loads(text, 0, NULL) : NULL;
 
@@ -64,7 +64,7 @@ static void assert_match(const char *cond, const char *attrs, bool want)
 static void assert_parse_error(const char *text, const char *path,
                                const char *message)
 {
-	struct config_error err = {0};
+	struct path_error err = {0};
 	struct rules *r = NULL;
 	json_t *obj = json_loads(text, JSON_DECODE_ANY, NULL);
 
@@ -297,7 +297,7 @@ static void test_parse_errors(void **state)
 static void test_depth_limit(void **state)
 {
 	char text[4096] = "{\"rules\":[{\"if\":";
-	struct config_error err = {0};
+	struct path_error err = {0};
 	struct rules *r = NULL;
 	json_t *obj;
 	int i;

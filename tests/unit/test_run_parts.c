@@ -9,8 +9,8 @@
 
 #include <cmocka.h>
 
-#include "line_reader.h"
-#include "strset.h"
+#include "util/line_reader.h"
+#include "util/strset.h"
 
 static void line_reader_reads_lines_and_flags_overlong_ones(void **state)
 {

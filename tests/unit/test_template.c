@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "template.h"
+#include "lifecycle/template.h"
 
 static json_t *attrs(void)
 {

@@ -1,0 +1,132 @@
+/* provhost run: option parsing; the work is in run.c. */
+#include <getopt.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "engine/run.h"
+#include "util/exit_codes.h"
+#include "util/log.h"
+
+const char cmd_run_usage[] =
+        "usage: provhost run [-c FILE] [--connection NAME] [--dry-run]\n"
+        "                    [--allow-mass-deprovision] [--reject-file FILE]\n"
+        "                    [--audit FILE] [--plugin-dir DIR] [--progress|"
+        "--no-progress]\n"
+        "                    EVENTS.jsonl|-\n"
+        "\n"
+        "Apply HR lifecycle events (JSON Lines, a file or - for stdin) to\n"
+        "every configured connection, or only to --connection NAME. Every\n"
+        "accepted event is stored in the ledger before it is applied; events\n"
+        "left pending by an interrupted or stopped run are finished by the\n"
+        "next run, and events already done are skipped.\n"
+        "\n"
+        "  -c, --config FILE         configuration file (default\n"
+        "                            $PROVHOST_CONFIG, else\n"
+        "                            /etc/provhost/provhost.json)\n"
+        "  --connection NAME         apply to this connection only\n"
+        "  --dry-run                 send no write to any target and change\n"
+        "                            nothing in the ledger; print each "
+        "planned\n"
+        "                            change as a \"plan:\" line\n"
+        "  --allow-mass-deprovision  go on when the run would deprovision "
+        "more\n"
+        "                            accounts than the policy's\n"
+        "                            max_deprovisions_per_run\n"
+        "  --reject-file FILE        append each rejected line, with its line\n"
+        "                            number and reason, to FILE\n"
+        "  --audit FILE              append one JSON line per target "
+        "operation\n"
+        "                            to FILE (default: the configuration's\n"
+        "                            audit_file)\n"
+        "  --progress, --no-progress progress line on stderr (default: when\n"
+        "                            stderr is a terminal)\n"
+        "\n"
+        "Exit status: 0 everything done; 1 some events failed or were\n"
+        "rejected (listed in the summary); 2 usage or configuration error;\n"
+        "3 the run stopped early (mass-deprovision guard, a connection was\n"
+        "unusable, SIGINT/SIGTERM, or another run holds the ledger) and\n"
+        "events were left pending for a re-run.\n";
+
+int cmd_run(int argc, char **argv)
+{
+	enum {
+		OPT_CONNECTION = 256,
+		OPT_DRY_RUN,
+		OPT_ALLOW_MASS,
+		OPT_REJECT,
+		OPT_AUDIT,
+		OPT_PLUGIN_DIR,
+		OPT_PROGRESS,
+		OPT_NO_PROGRESS,
+	};
+	static const struct option longopts[] = {
+	        {"config", required_argument, NULL, 'c'},
+	        {"connection", required_argument, NULL, OPT_CONNECTION},
+	        {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+	        {"allow-mass-deprovision", no_argument, NULL, OPT_ALLOW_MASS},
+	        {"reject-file", required_argument, NULL, OPT_REJECT},
+	        {"audit", required_argument, NULL, OPT_AUDIT},
+	        {"plugin-dir", required_argument, NULL, OPT_PLUGIN_DIR},
+	        {"progress", no_argument, NULL, OPT_PROGRESS},
+	        {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
+	};
+	struct run_options opt = {.progress = -1};
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:c:hv", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			opt.config_path = optarg;
+			break;
+		case OPT_CONNECTION:
+			opt.connection = optarg;
+			break;
+		case OPT_DRY_RUN:
+			opt.dry_run = true;
+			break;
+		case OPT_ALLOW_MASS:
+			opt.allow_mass_deprovision = true;
+			break;
+		case OPT_REJECT:
+			opt.reject_file = optarg;
+			break;
+		case OPT_AUDIT:
+			opt.audit_file = optarg;
+			break;
+		case OPT_PLUGIN_DIR:
+			opt.plugin_dir = optarg;
+			break;
+		case OPT_PROGRESS:
+			opt.progress = 1;
+			break;
+		case OPT_NO_PROGRESS:
+			opt.progress = 0;
+			break;
+		case 'v':
+			log_set_level(log_level() + 1);
+			break;
+		case 'h':
+			fputs(cmd_run_usage, stdout);
+			return EXIT_DONE;
+		case ':':
+			return cli_usage_error(argv[0],
+			                       "option \"%s\" needs a value",
+			                       argv[optind - 1]);
+		default:
+			return cli_usage_error(argv[0], "unknown option \"%s\"",
+			                       argv[optind - 1]);
+		}
+	}
+	if (optind == argc)
+		return cli_usage_error(argv[0], "missing EVENTS (a JSON Lines "
+		                                "file, or - for stdin)");
+	if (optind + 1 < argc)
+		return cli_usage_error(argv[0], "unexpected argument \"%s\"",
+		                       argv[optind + 1]);
+	opt.input = argv[optind];
+	return run_execute(&opt);
+}

@@ -1,0 +1,52 @@
+/* A connection's secrets: values read at load time from an environment
+ * variable or a private file (never inline in the configuration), kept in
+ * memory provhost owns and wiped when freed. */
+#ifndef PROVHOST_SECRETS_H
+#define PROVHOST_SECRETS_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "util/path_error.h"
+
+/* Largest secret value we read (a bearer token is far smaller). */
+#define SECRET_MAX_LEN 65536
+
+struct secret {
+	char *key;    /* the connector's secret key, e.g. "access_token" */
+	char *value;  /* NUL-terminated; wiped by secret_set_release */
+	size_t len;   /* strlen(value) */
+	char *source; /* for people: "environment variable PROMAPP_TOKEN" or
+	                 "file /etc/provhost/token" — never the value */
+};
+
+struct secret_set {
+	struct secret *items;
+	size_t n;
+};
+
+/* Reads the secret key from spec ({"env": "VAR"} or {"file": "path"}; a
+ * relative path is resolved against base_dir) and appends it to set. On
+ * error returns -1 with err->path "secrets.KEY" (or a member below it) and a
+ * message naming the secret; set is unchanged. Refuses: inline strings,
+ * unknown members, unset or empty variables, missing or unreadable files,
+ * files readable by group or others, empty values and NUL bytes. */
+int secret_set_load(struct secret_set *set, const char *key, const json_t *spec,
+                    const char *base_dir, struct path_error *err);
+
+/* The secret named key, or NULL. Borrowed from set. */
+const struct secret *secret_set_find(const struct secret_set *set,
+                                     const char *key);
+
+/* Wipes (explicit_bzero) and frees every value, then the array; set is
+ * left empty and may be reused. */
+void secret_set_release(struct secret_set *set);
+
+/* Reads the whole file at path (regular file, mode & 077 == 0, at most
+ * SECRET_MAX_LEN bytes) into a new NUL-terminated buffer (*out, wipe and
+ * free it), strips one trailing newline, stores the length in *len. On error
+ * returns -1 and a one-line reason in why (without the path). */
+int secret_read_file(const char *path, char **out, size_t *len, char *why,
+                     size_t whylen);
+
+#endif

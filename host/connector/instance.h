@@ -1,0 +1,82 @@
+/* A connector instance bound to one configured connection, and the host
+ * services provhost offers it (logging with context and redaction, secrets,
+ * the clock, dry-run reports, pacing). Every op goes through the wrappers
+ * below, which also make the connector's results safe to print. */
+#ifndef PROVHOST_INSTANCE_H
+#define PROVHOST_INSTANCE_H
+
+#include <provhost/connector.h>
+
+#include "config/config.h"
+
+/* What provhost_call.host_data points to (or NULL). The engine fills one
+ * per call to receive the connector's dry-run reports. With NULL host_data
+ * (or a NULL planned_write) a report is printed to stdout as
+ * "plan: METHOD TARGET BODY". Arguments are borrowed and already redacted.
+ */
+struct call_hooks {
+	void (*planned_write)(void *ctx, const char *method, const char *target,
+	                      const char *body);
+	void *ctx;
+};
+
+/* Optional pacing for host_api->pace, shared by a connection's instances:
+ * pace returns PROVHOST_OK to go ahead or PROVHOST_E_TIMEOUT. Without one,
+ * pace only checks the call's deadline. */
+struct instance_pacer {
+	int32_t (*pace)(void *ctx, const provhost_call *call);
+	void *ctx;
+};
+
+struct instance_host; /* = provhost_host, private to instance.c */
+
+struct instance {
+	const struct connection *conn;       /* borrowed; must outlive it */
+	const provhost_connector *connector; /* conn->bound->desc */
+	provhost_instance *inst;             /* the connector's */
+	struct instance_host *host;
+};
+
+/* Opens an instance of conn's bound connector (config_bind_connectors must
+ * have succeeded) with conn's settings. pacer may be NULL; it is copied.
+ * On success *out is new (instance_close it) and PROVHOST_OK is returned;
+ * otherwise a status with err filled and redacted. */
+int32_t instance_open(const struct connection *conn,
+                      const struct instance_pacer *pacer, struct instance **out,
+                      provhost_error *err);
+
+/* Closes the connector instance and frees inst. NULL is allowed. */
+void instance_close(struct instance *inst);
+
+/* Prepares a call: deadline_ms is absolute on clock_mono_ms (0 = none);
+ * event_id, employee_id and hooks are borrowed and may be NULL. */
+void instance_call_init(provhost_call *call, uint32_t flags,
+                        int64_t deadline_ms, const char *event_id,
+                        const char *employee_id, struct call_hooks *hooks);
+
+/* Zero a result / error and set its struct_size. */
+void instance_result_init(provhost_result *res);
+void instance_error_init(provhost_error *err);
+
+/* The connector's ops. Each initialises res and err, calls the op, and
+ * then guarantees NUL-terminated strings, err->status equal to the returned
+ * status, a non-empty message on failure, and no secret value of the
+ * connection in err->message or res->detail. */
+int32_t instance_authenticate(struct instance *inst, const provhost_call *call,
+                              provhost_result *res, provhost_error *err);
+int32_t instance_provision(struct instance *inst, const provhost_call *call,
+                           const char *account_id, const char *desired_json,
+                           provhost_result *res, provhost_error *err);
+int32_t instance_deprovision(struct instance *inst, const provhost_call *call,
+                             const char *account_id, const char *identity_json,
+                             provhost_result *res, provhost_error *err);
+/* PROVHOST_E_UNSUPPORTED when the connector has no lookup. */
+int32_t instance_lookup(struct instance *inst, const provhost_call *call,
+                        const char *account_id, const char *identity_json,
+                        provhost_emit_fn emit, void *emit_ctx,
+                        provhost_error *err);
+
+/* Redacts conn's secret values from text in place (size bytes). */
+void instance_redact(const struct instance *inst, char *text, size_t size);
+
+#endif

@@ -1,0 +1,285 @@
+/* `provhost run`: configuration, ledger and files, then ingest and apply
+ * (see run.h), then the summary and the exit code. */
+#include "engine/run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "connector/bind.h"
+#include "engine/run_internal.h"
+#include "engine/run_stop.h"
+#include "ledger/ledger_copy.h"
+#include "util/clock.h"
+#include "util/exit_codes.h"
+#include "util/log.h"
+
+/* Opens the reject file for appending (0600). */
+static int open_reject_file(struct run *run)
+{
+	int fd;
+
+	if (!run->opt->reject_file)
+		return 0;
+	fd = open(run->opt->reject_file,
+	          O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		run->reject_file = fdopen(fd, "a");
+	if (!run->reject_file) {
+		fprintf(stderr,
+		        "provhost run: cannot open reject file \"%s\": "
+		        "%s\n",
+		        run->opt->reject_file, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return 0;
+}
+
+/* A dry run works on a private copy of the ledger, deleted at the end, so
+ * it sees exactly what a real run would and changes nothing. */
+static int open_ledger(struct run *run)
+{
+	const char *path = run->cfg->ledger_path;
+	char err[1024];
+	int fd, r;
+
+	if (run->opt->dry_run) {
+		snprintf(run->dry_ledger, sizeof(run->dry_ledger),
+		         "%s/provhost-dry-run.XXXXXX",
+		         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+		fd = mkstemp(run->dry_ledger);
+		if (fd < 0) {
+			fprintf(stderr,
+			        "provhost run: cannot create a "
+			        "temporary ledger: %s\n",
+			        strerror(errno));
+			run->dry_ledger[0] = '\0';
+			return -1;
+		}
+		close(fd);
+		unlink(run->dry_ledger);
+		r = ledger_copy(path, run->dry_ledger, err, sizeof(err));
+		if (r < 0) {
+			fprintf(stderr, "provhost run: %s\n", err);
+			return -1;
+		}
+		path = run->dry_ledger;
+	}
+	if (ledger_open(path, LEDGER_OPEN_CREATE, &run->ledger)) {
+		fprintf(stderr, "provhost run: %s\n", ledger_last_error());
+		return -1;
+	}
+	return 0;
+}
+
+static void remove_dry_ledger(struct run *run)
+{
+	char side[4200];
+
+	if (!run->dry_ledger[0])
+		return;
+	unlink(run->dry_ledger);
+	snprintf(side, sizeof(side), "%s-wal", run->dry_ledger);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", run->dry_ledger);
+	unlink(side);
+}
+
+/* One real run at a time per ledger: two runs applying the same pending
+ * events at once would race each other on the targets. The lock is an
+ * flock on "<ledger>.lock", released by the kernel however the process
+ * ends. A dry run works on a copy and takes no lock. Returns the lock's
+ * descriptor, or -1 (message printed). */
+static int lock_ledger(const char *ledger_path)
+{
+	char path[4200];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s.lock", ledger_path);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		fprintf(stderr, "provhost run: cannot open \"%s\": %s\n", path,
+		        strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		fprintf(stderr,
+		        "provhost run: another provhost run is using the "
+		        "ledger "
+		        "%s; nothing was done — run again when it has "
+		        "finished\n",
+		        ledger_path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Selects the connections this run applies to. */
+static int select_connections(struct run *run)
+{
+	struct config *cfg = run->cfg;
+	size_t i, n = 0;
+
+	run->conns = calloc(cfg->n_connections ? cfg->n_connections : 1,
+	                    sizeof(*run->conns));
+	if (!run->conns)
+		return -1;
+	for (i = 0; i < cfg->n_connections; i++) {
+		struct run_conn *rc;
+
+		if (run->opt->connection &&
+		    strcmp(run->opt->connection, cfg->connections[i].name))
+			continue;
+		rc = &run->conns[n];
+		run->n_conns = ++n; /* released by release_connections */
+		rc->run = run;
+		rc->conn = &cfg->connections[i];
+		run_stats_init(&rc->stats);
+		pthread_mutex_init(&rc->problems.lock, NULL);
+		pacer_init(&rc->pacer, rc->conn->engine.max_rps);
+		if (breaker_init(&rc->breaker, rc->conn->engine.breaker_window,
+		                 rc->conn->engine.breaker_ratio))
+			return -1;
+	}
+	run->n_conns = n;
+	if (n == 0) {
+		fprintf(stderr,
+		        "provhost run: no connection named \"%s\" in %s; see "
+		        "'provhost check-config'\n",
+		        run->opt->connection, cfg->path);
+		return -1;
+	}
+	return 0;
+}
+
+static void release_connections(struct run *run)
+{
+	size_t i;
+
+	for (i = 0; i < run->n_conns; i++) {
+		run_stats_release(&run->conns[i].stats);
+		pthread_mutex_destroy(&run->conns[i].problems.lock);
+		pacer_release(&run->conns[i].pacer);
+		breaker_release(&run->conns[i].breaker);
+	}
+	free(run->conns);
+}
+
+/* Pending counts after applying, the exit code, and the ledger's run row. */
+static int finish_run(struct run *run)
+{
+	struct ledger_status *rows = NULL;
+	bool stopped = false, failed = run->bad_lines > 0;
+	json_t *summary = json_object();
+	size_t n = 0, i, j;
+	char *text;
+	int code;
+
+	if (ledger_status(run->ledger, clock_wall_s(), &rows, &n))
+		log_msg(PROVHOST_LOG_ERROR, "ledger: %s", ledger_last_error());
+	for (i = 0; i < run->n_conns; i++) {
+		struct run_conn *rc = &run->conns[i];
+		struct run_stats *s = &rc->stats;
+		int64_t total;
+
+		for (j = 0; j < n; j++)
+			if (!strcmp(rows[j].connection, rc->conn->name))
+				run_stats_add(s, RC_PENDING,
+				              rows[j].count[LEDGER_PENDING]);
+		total = run_stats_finished(s) + run_stats_get(s, RC_PENDING) +
+		        run_stats_get(s, RC_NOT_YET);
+		run_stats_add(s, RC_TOTAL, total);
+		stopped |= rc->stopped;
+		failed |= run_stats_get(s, RC_FAILED) > 0 ||
+		          run_stats_get(s, RC_REJECTED) > 0;
+		if (summary)
+			json_object_set_new(summary, rc->conn->name,
+			                    run_stats_json(s));
+	}
+	free(rows);
+	code = stopped ? EXIT_STOPPED : failed ? EXIT_FAILED : EXIT_DONE;
+	text = summary ? json_dumps(summary, JSON_COMPACT) : NULL;
+	if (ledger_run_finish(run->ledger, run->run_id, code, text,
+	                      clock_wall_s()))
+		log_msg(PROVHOST_LOG_ERROR, "ledger: %s", ledger_last_error());
+	free(text);
+	json_decref(summary);
+	return code;
+}
+
+int run_execute(const struct run_options *opt)
+{
+	struct run run = {0};
+	struct plugin_set *set = NULL;
+	char err[8192];
+	int code = EXIT_USAGE, lock_fd = -1;
+	size_t i;
+
+	run.opt = opt;
+	run.source = strcmp(opt->input, "-") ? opt->input : "stdin";
+	pthread_mutex_init(&run.line_problems.lock, NULL);
+	if (config_load(config_default_path(opt->config_path), &run.cfg, err,
+	                sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		goto out;
+	}
+	if (config_bind_connectors(run.cfg, opt->plugin_dir, &set, err,
+	                           sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		goto out;
+	}
+	if (select_connections(&run))
+		goto out_conns;
+	if (audit_open(&run.audit,
+	               opt->audit_file ? opt->audit_file : run.cfg->audit_file,
+	               err, sizeof(err))) {
+		fprintf(stderr, "provhost run: %s\n", err);
+		goto out_conns;
+	}
+	if (open_reject_file(&run) || open_ledger(&run))
+		goto out_files;
+	code = EXIT_STOPPED;
+	if (!opt->dry_run && (lock_fd = lock_ledger(run.cfg->ledger_path)) < 0)
+		goto out_ledger;
+	run_stop_catch_signals(true);
+	if (ledger_run_begin(run.ledger, run.source, opt->dry_run,
+	                     clock_wall_s(), &run.run_id)) {
+		fprintf(stderr, "provhost run: %s\n", ledger_last_error());
+		goto out_ledger;
+	}
+	if (run_ingest(&run)) {
+		ledger_run_finish(run.ledger, run.run_id, EXIT_USAGE, NULL,
+		                  clock_wall_s());
+		code = EXIT_USAGE;
+		goto out_ledger;
+	}
+	for (i = 0; i < run.n_conns; i++)
+		run_conn_apply(&run.conns[i]);
+	code = finish_run(&run);
+	run_print_summary(&run, stdout);
+	fflush(stdout);
+out_ledger:
+	run_stop_catch_signals(false);
+	if (lock_fd >= 0)
+		close(lock_fd);
+	ledger_close(run.ledger);
+	remove_dry_ledger(&run);
+out_files:
+	if (run.reject_file)
+		fclose(run.reject_file);
+	audit_close(&run.audit);
+out_conns:
+	release_connections(&run);
+out:
+	pthread_mutex_destroy(&run.line_problems.lock);
+	config_free(run.cfg);
+	loader_free(set);
+	return code;
+}

@@ -1,0 +1,341 @@
+/* Phase two of a run, for one connection: count and guard the outstanding
+ * work, check the connection, then feed the workers in input order. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config/lifecycle_config.h"
+#include "connector/status_names.h"
+#include "engine/backoff.h"
+#include "engine/run_internal.h"
+#include "engine/run_stop.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+#define RUN_QUEUE_CAPACITY 64
+
+/* Pre-pass: how many targets are outstanding and how many of them could
+ * deactivate an account: a terminate or a leave by policy (the account may
+ * predate provhost), or any event of a person whose linked account is
+ * active and whom the policy would deprovision (no role rule matches any
+ * more). A no-match hire of someone without an account deactivates
+ * nothing. The event is parsed only when the answer depends on it. */
+static int count_work(const struct ledger_work *lw, void *ctx)
+{
+	struct run_conn *rc = ctx;
+	const struct lifecycle_config *lc = rc->conn->lifecycle;
+	struct policy_decision dec;
+	struct rules_result rr;
+	struct ledger_link link;
+	struct event ev;
+	char reason[300];
+
+	rc->outstanding++;
+	if (lw->kind == EVENT_TERMINATE ||
+	    (lw->kind == EVENT_LEAVE &&
+	     lc->policy.leave == POLICY_LEAVE_DEPROVISION)) {
+		rc->deprovisions++;
+		return 0;
+	}
+	if (lw->kind == EVENT_LEAVE || rules_count(lc->rules) == 0 ||
+	    ledger_link_get(rc->run->ledger, rc->conn->name, lw->employee_id,
+	                    &link) != 0 ||
+	    !link.active)
+		return 0;
+	if (event_parse_line(lw->raw, strlen(lw->raw), 0, &ev, reason,
+	                     sizeof(reason)))
+		return 0;
+	if (!rules_evaluate(lc->rules, ev.attributes, &rr)) {
+		policy_decide(&lc->policy, ev.kind, &rr, true, &dec);
+		if (dec.action == POLICY_DEPROVISION)
+			rc->deprovisions++;
+		rules_result_release(&rr);
+	}
+	event_release(&ev);
+	return 0;
+}
+
+static void stop_connection(struct run_conn *rc, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+
+static void stop_connection(struct run_conn *rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	rc->stopped = true;
+	va_start(ap, fmt);
+	vsnprintf(rc->stop_reason, sizeof(rc->stop_reason), fmt, ap);
+	va_end(ap);
+}
+
+/* host_api->pace for this connection's instances. */
+static int32_t pace_connection(void *ctx, const provhost_call *call)
+{
+	struct run_conn *rc = ctx;
+
+	if (run_conn_halted(rc))
+		return PROVHOST_E_TIMEOUT; /* stopping: send nothing more */
+	return pacer_acquire(&rc->pacer, call ? call->deadline_ms : 0)
+	               ? PROVHOST_E_TIMEOUT
+	               : PROVHOST_OK;
+}
+
+/* Verifies the connection once before any event is applied, so a bad
+ * token stops it after one request. A retryable failure (the target is
+ * busy) is retried like an event would be. */
+static int preflight(struct run_conn *rc, struct instance *inst)
+{
+	const struct engine_config *ec = &rc->conn->engine;
+	uint64_t rng = (uint64_t)clock_mono_us() | 1;
+	provhost_result res;
+	provhost_error perr;
+	provhost_call call;
+	int attempt;
+	int32_t st;
+
+	for (attempt = 1;; attempt++) {
+		instance_call_init(&call, 0,
+		                   clock_mono_ms() + ec->call_timeout_ms, NULL,
+		                   NULL, NULL);
+		st = instance_authenticate(inst, &call, &res, &perr);
+		run_stats_add(&rc->stats, RC_REQUESTS, 1);
+		if (st == PROVHOST_OK)
+			return 0;
+		if (!perr.retryable || attempt >= ec->max_attempts)
+			break;
+		run_stats_add(&rc->stats, RC_RETRIES, 1);
+		clock_sleep_ms(backoff_delay_ms(attempt, ec->backoff_base_ms,
+		                                ec->backoff_max_ms,
+		                                perr.retry_after_ms, &rng));
+	}
+	stop_connection(rc, "connection check failed: %s (%s)", perr.message,
+	                provhost_status_name(st));
+	return -1;
+}
+
+static void *worker_main(void *arg)
+{
+	struct run_worker *w = arg;
+	struct run_task *t;
+
+	while ((t = workq_pop(&w->queue)) != NULL) {
+		if (!run_conn_halted(w->rc))
+			run_event_apply(w, t);
+		free(t->event_id);
+		free(t->employee_id);
+		free(t->raw);
+		free(t);
+	}
+	return NULL;
+}
+
+struct dispatch {
+	struct run_conn *rc;
+	struct run_worker *workers;
+	size_t n;
+	int64_t sent;
+};
+
+/* Routes one outstanding target to the worker owning its employee. */
+static int dispatch_work(const struct ledger_work *lw, void *ctx)
+{
+	struct dispatch *d = ctx;
+	struct run_task *t;
+
+	if (run_conn_halted(d->rc))
+		return 1; /* stop walking: the rest stays pending */
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -1;
+	t->seq = lw->seq;
+	t->event_id = strdup(lw->event_id);
+	t->employee_id = strdup(lw->employee_id);
+	t->raw = strdup(lw->raw);
+	if (!t->event_id || !t->employee_id || !t->raw ||
+	    workq_push(&d->workers[workq_route(lw->employee_id, d->n)].queue,
+	               t)) {
+		free(t->event_id);
+		free(t->employee_id);
+		free(t->raw);
+		free(t);
+		return -1;
+	}
+	d->sent++;
+	return 0;
+}
+
+/* Progress on a terminal: done/total, rate, ETA, every half second. */
+struct progress {
+	struct run_conn *rc;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	bool done;
+};
+
+static void *progress_main(void *arg)
+{
+	struct progress *p = arg;
+	struct run_conn *rc = p->rc;
+	struct timespec ts;
+	int64_t done, elapsed_us;
+	double rate;
+
+	pthread_mutex_lock(&p->lock);
+	while (!p->done) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 500000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&p->wake, &p->lock, &ts);
+		done = run_stats_finished(&rc->stats) -
+		       run_stats_get(&rc->stats, RC_REJECTED) -
+		       run_stats_get(&rc->stats, RC_SKIPPED);
+		elapsed_us = clock_mono_us() - rc->stats.started_us;
+		rate = elapsed_us > 0 ? (double)done * 1e6 / (double)elapsed_us
+		                      : 0;
+		fprintf(stderr, "\r%s: %lld/%lld events, %.0f/s, ETA %.0f s   ",
+		        rc->conn->name, (long long)done,
+		        (long long)rc->outstanding, rate,
+		        rate > 0 ? (double)(rc->outstanding - done) / rate : 0);
+	}
+	fprintf(stderr, "\r\033[K");
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+/* Opens the workers' instances and threads; returns how many started. */
+static size_t start_workers(struct run_conn *rc, struct run_worker *workers,
+                            size_t n, struct instance *first)
+{
+	struct instance_pacer ip = {pace_connection, rc};
+	provhost_error perr;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		workers[i].rc = rc;
+		strset_init(&workers[i].blocked);
+		workers[i].rng = 0x9E3779B97F4A7C15ULL ^ (uint64_t)(i + 1) ^
+		                 (uint64_t)clock_mono_us();
+		if (i == 0)
+			workers[i].inst = first;
+		else if (instance_open(rc->conn, &ip, &workers[i].inst,
+		                       &perr) != PROVHOST_OK) {
+			log_msg(PROVHOST_LOG_WARN,
+			        "connection \"%s\": worker %zu not started: %s",
+			        rc->conn->name, i + 1, perr.message);
+			break;
+		}
+		if (workq_init(&workers[i].queue, RUN_QUEUE_CAPACITY) ||
+		    pthread_create(&workers[i].thread, NULL, worker_main,
+		                   &workers[i])) {
+			if (i > 0)
+				instance_close(workers[i].inst);
+			break;
+		}
+	}
+	return i;
+}
+
+void run_conn_apply(struct run_conn *rc)
+{
+	struct run *run = rc->run;
+	const struct engine_config *ec = &rc->conn->engine;
+	struct instance_pacer ip = {pace_connection, rc};
+	struct run_worker *workers = NULL;
+	struct instance *first = NULL;
+	struct dispatch d = {rc, NULL, 0, 0};
+	struct progress prog = {rc, PTHREAD_MUTEX_INITIALIZER,
+	                        PTHREAD_COND_INITIALIZER, false};
+	pthread_t prog_thread;
+	bool show_progress;
+	provhost_error perr;
+	char why[700];
+	size_t i, started;
+	int walk;
+
+	if (run_stop_signal) {
+		stop_connection(rc, "interrupted by %s before it started",
+		                strsignal(run_stop_signal));
+		return;
+	}
+	if (ledger_outstanding(run->ledger, rc->conn->name, clock_wall_s(),
+	                       count_work, rc) < 0) {
+		stop_connection(rc, "ledger: %s", ledger_last_error());
+		return;
+	}
+	if (rc->outstanding == 0)
+		return;
+	if (rc->deprovisions >
+	            rc->conn->lifecycle->policy.max_deprovisions_per_run &&
+	    !run->opt->allow_mass_deprovision) {
+		stop_connection(
+		        rc,
+		        "this run would deprovision %lld accounts, more than "
+		        "max_deprovisions_per_run (%lld); nothing was sent — "
+		        "check "
+		        "the input, then re-run with --allow-mass-deprovision",
+		        (long long)rc->deprovisions,
+		        (long long)rc->conn->lifecycle->policy
+		                .max_deprovisions_per_run);
+		return;
+	}
+	if (instance_open(rc->conn, &ip, &first, &perr) != PROVHOST_OK) {
+		stop_connection(rc, "cannot open connector \"%s\": %s",
+		                rc->conn->connector, perr.message);
+		return;
+	}
+	if (preflight(rc, first)) {
+		instance_close(first);
+		return;
+	}
+	workers = calloc((size_t)ec->workers, sizeof(*workers));
+	if (!workers) {
+		instance_close(first);
+		stop_connection(rc, "out of memory");
+		return;
+	}
+	started = start_workers(rc, workers, (size_t)ec->workers, first);
+	if (started == 0) {
+		instance_close(first);
+		free(workers);
+		stop_connection(rc, "cannot start workers");
+		return;
+	}
+	show_progress =
+	        run->opt->progress > 0 || (run->opt->progress < 0 && isatty(2));
+	if (show_progress &&
+	    pthread_create(&prog_thread, NULL, progress_main, &prog))
+		show_progress = false;
+	d.workers = workers;
+	d.n = started;
+	walk = ledger_outstanding(run->ledger, rc->conn->name, clock_wall_s(),
+	                          dispatch_work, &d);
+	for (i = 0; i < started; i++)
+		workq_close(&workers[i].queue);
+	for (i = 0; i < started; i++) {
+		pthread_join(workers[i].thread, NULL);
+		workq_release(&workers[i].queue);
+		instance_close(workers[i].inst);
+		strset_release(&workers[i].blocked);
+	}
+	free(workers);
+	if (show_progress) {
+		pthread_mutex_lock(&prog.lock);
+		prog.done = true;
+		pthread_cond_signal(&prog.wake);
+		pthread_mutex_unlock(&prog.lock);
+		pthread_join(prog_thread, NULL);
+	}
+	if (breaker_is_open(&rc->breaker, why, sizeof(why)))
+		stop_connection(rc, "stopped: %s", why);
+	else if (run_stop_signal)
+		stop_connection(rc,
+		                "interrupted by %s; calls in flight were "
+		                "finished, the rest is pending",
+		                strsignal(run_stop_signal));
+	else if (walk < 0)
+		stop_connection(rc, "stopped: ledger: %s", ledger_last_error());
+}

@@ -1,0 +1,103 @@
+/* Shared state of one `provhost run` (see run.h): private to run_*.c. */
+#ifndef PROVHOST_RUN_INTERNAL_H
+#define PROVHOST_RUN_INTERNAL_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config/config.h"
+#include "connector/instance.h"
+#include "engine/audit.h"
+#include "engine/breaker.h"
+#include "engine/pacer.h"
+#include "engine/run.h"
+#include "engine/run_stats.h"
+#include "engine/workq.h"
+#include "ledger/ledger.h"
+#include "util/strset.h"
+
+#define RUN_MAX_LISTED 20 /* failures listed in the summary */
+
+/* One line of the summary's list of failures and rejections. */
+struct run_problem {
+	char what[96]; /* "line 8" or "event evt-7 (employee E1002)" */
+	char why[400];
+};
+
+struct run_problems {
+	pthread_mutex_t lock;
+	struct run_problem items[RUN_MAX_LISTED];
+	int n;        /* listed */
+	int64_t more; /* not listed */
+};
+
+/* The whole run. */
+struct run {
+	const struct run_options *opt;
+	struct config *cfg;
+	struct ledger *ledger;
+	int64_t run_id;
+	struct audit audit;
+	FILE *reject_file;
+	const char *source; /* input path or "stdin" */
+	int64_t lines;      /* lines read */
+	int64_t bad_lines;  /* rejected before becoming events */
+	struct run_problems line_problems;
+	struct run_conn *conns;
+	size_t n_conns;
+	char dry_ledger[4096]; /* temp copy used by a dry run, "" otherwise */
+};
+
+/* One connection's part of the run. */
+struct run_conn {
+	struct run *run;
+	const struct connection *conn;
+	struct run_stats stats;
+	struct run_problems problems;
+	struct pacer pacer;
+	struct breaker breaker;
+	bool stopped; /* guard or unusable: left pending */
+	char stop_reason[700];
+	int64_t outstanding;  /* targets to apply, counted before applying */
+	int64_t deprovisions; /* of those, planned deprovisions */
+};
+
+/* One outstanding target handed to a worker; owned by whoever holds it. */
+struct run_task {
+	int64_t seq;
+	char *event_id;
+	char *employee_id;
+	char *raw;
+};
+
+/* Worker state: one connector instance and one queue. */
+struct run_worker {
+	struct run_conn *rc;
+	struct instance *inst;
+	struct workq queue;
+	pthread_t thread;
+	uint64_t rng;
+	/* Employees with an event that failed in this run: their later events
+	 * wait (stay pending) so a person's events never apply out of order. */
+	struct strset blocked;
+};
+
+/* run_ingest.c: reads the input into the ledger. Returns 0, or -1 when the
+ * input cannot be read at all (message printed). */
+int run_ingest(struct run *run);
+
+/* run_conn.c: applies outstanding work of rc's connection. */
+void run_conn_apply(struct run_conn *rc);
+
+/* run_event.c: applies one task with worker w's instance. */
+void run_event_apply(struct run_worker *w, const struct run_task *task);
+
+/* run_report.c */
+void run_problem_add(struct run_problems *p, const char *what, const char *why);
+void run_problems_print(struct run_problems *p, FILE *out);
+void run_print_summary(struct run *run, FILE *out);
+
+#endif

@@ -1,0 +1,60 @@
+/* The end-of-run summary: counts per connection, why a connection stopped,
+ * and the first failures and rejections with their reasons. */
+#include <string.h>
+
+#include "engine/run_internal.h"
+
+void run_problem_add(struct run_problems *p, const char *what, const char *why)
+{
+	pthread_mutex_lock(&p->lock);
+	if (p->n < RUN_MAX_LISTED) {
+		snprintf(p->items[p->n].what, sizeof(p->items[p->n].what), "%s",
+		         what);
+		snprintf(p->items[p->n].why, sizeof(p->items[p->n].why), "%s",
+		         why);
+		p->n++;
+	} else {
+		p->more++;
+	}
+	pthread_mutex_unlock(&p->lock);
+}
+
+void run_problems_print(struct run_problems *p, FILE *out)
+{
+	int i;
+
+	pthread_mutex_lock(&p->lock);
+	for (i = 0; i < p->n; i++)
+		fprintf(out, "    %s: %s\n", p->items[i].what, p->items[i].why);
+	if (p->more)
+		fprintf(out, "    ... and %lld more (see provhost history)\n",
+		        (long long)p->more);
+	pthread_mutex_unlock(&p->lock);
+}
+
+void run_print_summary(struct run *run, FILE *out)
+{
+	size_t i;
+
+	fprintf(out, "%srun %lld: %lld lines read from %s, %lld rejected\n",
+	        run->opt->dry_run ? "dry " : "", (long long)run->run_id,
+	        (long long)run->lines, run->source, (long long)run->bad_lines);
+	if (run->line_problems.n) {
+		fprintf(out, "  rejected lines:\n");
+		run_problems_print(&run->line_problems, out);
+	}
+	for (i = 0; i < run->n_conns; i++) {
+		struct run_conn *rc = &run->conns[i];
+
+		run_stats_print(&rc->stats, rc->conn->name, out);
+		if (rc->stopped)
+			fprintf(out, "  STOPPED: %s\n", rc->stop_reason);
+		if (rc->problems.n) {
+			fprintf(out, "  failed or rejected:\n");
+			run_problems_print(&rc->problems, out);
+		}
+	}
+	if (run->opt->dry_run)
+		fprintf(out, "dry run: nothing was sent to any target and the "
+		             "ledger is unchanged\n");
+}

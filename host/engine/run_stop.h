@@ -1,0 +1,29 @@
+/* Stopping a run: the signal flag SIGINT/SIGTERM set, and the per-connection
+ * "halted" test every worker and pause checks. Shared by run.c (which
+ * catches the signals), run_conn.c and run_event.c. */
+#ifndef PROVHOST_RUN_STOP_H
+#define PROVHOST_RUN_STOP_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct run_conn;
+
+/* Set by SIGINT/SIGTERM during a run: stop taking work, finish the calls
+ * in flight, leave the rest pending (exit 3). */
+extern volatile sig_atomic_t run_stop_signal;
+
+/* on: SIGINT/SIGTERM set run_stop_signal (once; a second signal ends the
+ * process at once, which the ledger makes safe). off: default handlers.
+ * Call from the main thread only. */
+void run_stop_catch_signals(bool on);
+
+/* True when rc should take no more work: its breaker opened or the run was
+ * interrupted. Any thread. */
+bool run_conn_halted(struct run_conn *rc);
+
+/* Sleeps ms, waking early when rc is halted. */
+void run_conn_sleep(struct run_conn *rc, int64_t ms);
+
+#endif

@@ -1,0 +1,440 @@
+/* Ledger: opening, schema migrations, the statement cache and helpers.
+ * The event, link and query operations live in ledger_*.c. */
+#include "ledger/ledger_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static _Thread_local char last_error[768];
+
+static const char *const state_names[LEDGER_STATE_COUNT] = {
+        [LEDGER_PENDING] = "pending",
+        [LEDGER_NOT_YET_EFFECTIVE] = "not_yet_effective",
+        [LEDGER_DONE] = "done",
+        [LEDGER_FAILED] = "failed",
+        [LEDGER_REJECTED] = "rejected",
+        [LEDGER_SKIPPED] = "skipped",
+};
+
+static const char *const stmt_sql[LS_COUNT] = {
+        [LS_BEGIN] = "BEGIN IMMEDIATE",
+        [LS_COMMIT] = "COMMIT",
+        [LS_ROLLBACK] = "ROLLBACK",
+        [LS_SAVEPOINT] = "SAVEPOINT ledger_op",
+        [LS_RELEASE] = "RELEASE ledger_op",
+        [LS_ROLLBACK_TO] = "ROLLBACK TO ledger_op",
+        [LS_EVENT_INSERT] =
+                "INSERT INTO events (id, employee_id, kind, effective, raw, "
+                "source, line_no, run_id, received_at) VALUES (?1, ?2, ?3, "
+                "?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO NOTHING",
+        [LS_EVENT_FIND] =
+                "SELECT seq, raw, effective FROM events WHERE id = ?1",
+        [LS_TARGET_INSERT] = "INSERT INTO targets (event_seq, connection, "
+                             "state, updated_at) VALUES (?1, ?2, ?3, ?4)",
+        [LS_TARGET_STATE] = "SELECT state FROM targets WHERE event_seq = ?1 "
+                            "AND connection = ?2",
+        [LS_TARGET_PROMOTE_ONE] =
+                "UPDATE targets SET state = 'pending', updated_at = ?3 "
+                "WHERE event_seq = ?1 AND connection = ?2 AND state = "
+                "'not_yet_effective'",
+        [LS_TARGET_GET] =
+                "SELECT t.state, t.attempts, t.http_status, t.updated_at, "
+                "t.outcome, t.account_id, t.last_error FROM targets t "
+                "JOIN events e ON e.seq = t.event_seq WHERE e.id = ?1 AND "
+                "t.connection = ?2",
+        [LS_TARGET_FINISH] =
+                "UPDATE targets SET state = ?3, outcome = ?4, account_id = "
+                "coalesce(?5, account_id), http_status = ?6, last_error = "
+                "?7, updated_at = ?8 WHERE event_seq = (SELECT seq FROM "
+                "events WHERE id = ?1) AND connection = ?2",
+        [LS_TARGET_ATTEMPT] =
+                "UPDATE targets SET attempts = attempts + 1, updated_at = ?3 "
+                "WHERE event_seq = (SELECT seq FROM events WHERE id = ?1) "
+                "AND connection = ?2",
+        [LS_ATTEMPT_INSERT] =
+                "INSERT INTO attempts (event_seq, connection, attempt, at, "
+                "status, http_status, duration_ms, error) SELECT "
+                "event_seq, connection, attempts, ?3, ?4, ?5, ?6, ?7 FROM "
+                "targets WHERE event_seq = (SELECT seq FROM events WHERE "
+                "id = ?1) AND connection = ?2",
+        [LS_PROMOTE_DUE] =
+                "UPDATE targets SET state = 'pending', updated_at = ?2 "
+                "WHERE connection = ?1 AND state = 'not_yet_effective' AND "
+                "(SELECT effective FROM events WHERE seq = "
+                "targets.event_seq) <= ?2",
+        [LS_OUTSTANDING] =
+                "SELECT e.seq, e.id, e.employee_id, e.kind, e.effective, "
+                "e.raw, t.state, t.attempts FROM targets t JOIN events e ON "
+                "e.seq = t.event_seq WHERE t.connection = ?1 AND t.state "
+                "IN ('pending', 'failed') AND t.event_seq > ?2 ORDER BY "
+                "t.event_seq LIMIT ?3",
+        [LS_REJECT_INSERT] = "INSERT INTO rejects (run_id, source, line_no, "
+                             "raw, reason, at) VALUES (?1, ?2, ?3, ?4, ?5, "
+                             "?6)",
+        [LS_LINK_GET] = "SELECT account_id, user_name, active, updated_at "
+                        "FROM links WHERE connection = ?1 AND employee_id = "
+                        "?2",
+        [LS_LINK_SET] =
+                "INSERT INTO links (connection, employee_id, account_id, "
+                "user_name, active, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, "
+                "?6) ON CONFLICT (connection, employee_id) DO UPDATE SET "
+                "account_id = excluded.account_id, user_name = "
+                "excluded.user_name, active = excluded.active, updated_at "
+                "= excluded.updated_at",
+        [LS_RUN_INSERT] = "INSERT INTO runs (started_at, source, dry_run) "
+                          "VALUES (?1, ?2, ?3)",
+        [LS_RUN_FINISH] = "UPDATE runs SET finished_at = ?2, exit_code = "
+                          "?3, summary = ?4 WHERE id = ?1",
+        [LS_RUN_LAST] = "SELECT id, started_at, finished_at, dry_run, "
+                        "exit_code, source, summary FROM runs ORDER BY id "
+                        "DESC LIMIT 1",
+};
+
+const char *ledger_state_name(enum ledger_state s)
+{
+	if ((unsigned)s >= LEDGER_STATE_COUNT)
+		return "?";
+	return state_names[s];
+}
+
+int ledger_state_from_name(const char *name, enum ledger_state *out)
+{
+	for (int i = 0; i < LEDGER_STATE_COUNT; i++) {
+		if (!strcmp(name, state_names[i])) {
+			*out = (enum ledger_state)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *ledger_last_error(void)
+{
+	return last_error;
+}
+
+int ledger_failf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int ledger_fail(struct ledger *l, const char *what)
+{
+	int code = sqlite3_errcode(l->db);
+
+	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+		return ledger_failf("%s: the ledger is busy (another provhost "
+		                    "is using it): %s",
+		                    what, sqlite3_errmsg(l->db));
+	return ledger_failf("%s: %s", what, sqlite3_errmsg(l->db));
+}
+
+sqlite3_stmt *ledger_stmt(struct ledger *l, enum ledger_stmt_id id)
+{
+	sqlite3_stmt *st = l->stmt[id];
+
+	if (!st) {
+		if (sqlite3_prepare_v3(l->db, stmt_sql[id], -1,
+		                       SQLITE_PREPARE_PERSISTENT, &st, NULL)) {
+			ledger_fail(l, "cannot prepare a ledger statement");
+			return NULL;
+		}
+		l->stmt[id] = st;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return st;
+}
+
+int ledger_step_done(struct ledger *l, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return ledger_fail(l, what);
+	return 0;
+}
+
+static int run_simple(struct ledger *l, enum ledger_stmt_id id,
+                      const char *what)
+{
+	sqlite3_stmt *st = ledger_stmt(l, id);
+
+	return st ? ledger_step_done(l, st, what) : -1;
+}
+
+int ledger_begin(struct ledger *l, bool *outer)
+{
+	*outer = sqlite3_get_autocommit(l->db) != 0;
+	if (*outer)
+		return run_simple(l, LS_BEGIN,
+		                  "cannot start a ledger transaction");
+	return run_simple(l, LS_SAVEPOINT, "cannot start a ledger savepoint");
+}
+
+int ledger_commit(struct ledger *l, bool outer)
+{
+	if (run_simple(l, outer ? LS_COMMIT : LS_RELEASE,
+	               "cannot commit to the ledger")) {
+		ledger_rollback(l, outer);
+		return -1;
+	}
+	return 0;
+}
+
+void ledger_rollback(struct ledger *l, bool outer)
+{
+	char saved[sizeof(last_error)];
+
+	memcpy(saved, last_error, sizeof(saved));
+	if (outer) {
+		if (!sqlite3_get_autocommit(l->db))
+			run_simple(l, LS_ROLLBACK, "cannot roll back");
+	} else {
+		run_simple(l, LS_ROLLBACK_TO, "cannot roll back");
+		run_simple(l, LS_RELEASE, "cannot roll back");
+	}
+	memcpy(last_error, saved, sizeof(saved));
+}
+
+int ledger_batch_begin(struct ledger *l)
+{
+	pthread_mutex_lock(&l->lock);
+	if (!sqlite3_get_autocommit(l->db)) {
+		pthread_mutex_unlock(&l->lock);
+		return ledger_failf("a ledger batch is already open");
+	}
+	if (run_simple(l, LS_BEGIN, "cannot start a ledger batch")) {
+		pthread_mutex_unlock(&l->lock);
+		return -1;
+	}
+	return 0; /* the lock stays held until ledger_batch_end */
+}
+
+int ledger_batch_end(struct ledger *l, bool commit)
+{
+	int rc = 0;
+
+	if (commit)
+		rc = ledger_commit(l, true);
+	else
+		ledger_rollback(l, true);
+	pthread_mutex_unlock(&l->lock);
+	return rc;
+}
+
+int ledger_bind_text(sqlite3_stmt *st, int idx, const char *s)
+{
+	if (!s)
+		return sqlite3_bind_null(st, idx);
+	return sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
+}
+
+void ledger_column_copy(sqlite3_stmt *st, int col, char *buf, size_t len)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+
+	snprintf(buf, len, "%s", s ? (const char *)s : "");
+}
+
+/* mkdir -p of path's parent directories, new ones mode 0700. */
+static int make_parents(const char *path)
+{
+	char *dir = strdup(path);
+	int rc = 0;
+
+	if (!dir)
+		return ledger_failf("out of memory");
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0700) && errno != EEXIST) {
+			rc = ledger_failf("cannot create directory \"%s\" for "
+			                  "the ledger: %s",
+			                  dir, strerror(errno));
+			break;
+		}
+		*p = '/';
+	}
+	free(dir);
+	return rc;
+}
+
+static int create_file(const char *path)
+{
+	int fd;
+
+	if (make_parents(path))
+		return -1;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return ledger_failf("cannot create ledger \"%s\": %s", path,
+		                    strerror(errno));
+	close(fd);
+	return 0;
+}
+
+static int user_version(struct ledger *l, int *version)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(l->db, "PRAGMA user_version", -1, &st, NULL))
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* Applies one migration (from -> from + 1) in a transaction, unless another
+ * process got there first. */
+static int migrate_one(struct ledger *l, const char *path, int from)
+{
+	char sql[64];
+	char *msg = NULL;
+	int now;
+
+	if (sqlite3_exec(l->db, "BEGIN IMMEDIATE", NULL, NULL, NULL))
+		return ledger_fail(l, "cannot lock the ledger to migrate it");
+	if (user_version(l, &now))
+		goto out_rollback;
+	if (now != from) {
+		sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL);
+		return 0;
+	}
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", from + 1);
+	if (sqlite3_exec(l->db, ledger_migrations[from], NULL, NULL, &msg) ||
+	    sqlite3_exec(l->db, sql, NULL, NULL, &msg) ||
+	    sqlite3_exec(l->db, "COMMIT", NULL, NULL, &msg))
+		goto out_rollback;
+	return 0;
+
+out_rollback:
+	ledger_failf("cannot migrate ledger \"%s\" to schema version %d: %s",
+	             path, from + 1, msg ? msg : sqlite3_errmsg(l->db));
+	sqlite3_free(msg);
+	sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+static int migrate(struct ledger *l, const char *path)
+{
+	int version;
+
+	if (user_version(l, &version))
+		return ledger_fail(l,
+		                   "cannot read the ledger's schema version");
+	if (version > LEDGER_SCHEMA_VERSION)
+		return ledger_failf(
+		        "ledger \"%s\" has schema version %d, newer "
+		        "than this provhost knows (%d); use a newer "
+		        "provhost",
+		        path, version, LEDGER_SCHEMA_VERSION);
+	for (; version < LEDGER_SCHEMA_VERSION; version++)
+		if (migrate_one(l, path, version))
+			return -1;
+	return 0;
+}
+
+static int configure(struct ledger *l, const char *path)
+{
+	sqlite3_stmt *st;
+	const char *mode;
+	int ok;
+
+	sqlite3_busy_timeout(l->db, 5000);
+	if (sqlite3_prepare_v2(l->db, "PRAGMA journal_mode = WAL", -1, &st,
+	                       NULL))
+		return ledger_failf("cannot use \"%s\" as a ledger: %s", path,
+		                    sqlite3_errmsg(l->db));
+	ok = sqlite3_step(st) == SQLITE_ROW;
+	mode = ok ? (const char *)sqlite3_column_text(st, 0) : NULL;
+	ok = mode && !strcmp(mode, "wal");
+	sqlite3_finalize(st);
+	if (!ok)
+		return ledger_failf("cannot use \"%s\" as a ledger: cannot "
+		                    "switch it to WAL mode: %s",
+		                    path, sqlite3_errmsg(l->db));
+	if (sqlite3_exec(
+	            l->db,
+	            "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON",
+	            NULL, NULL, NULL))
+		return ledger_fail(l, "cannot configure the ledger");
+	return 0;
+}
+
+static int init_lock(pthread_mutex_t *lock)
+{
+	pthread_mutexattr_t attr;
+	int rc;
+
+	if (pthread_mutexattr_init(&attr))
+		return -1;
+	rc = pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE) ||
+	     pthread_mutex_init(lock, &attr);
+	pthread_mutexattr_destroy(&attr);
+	return rc ? -1 : 0;
+}
+
+int ledger_open(const char *path, int flags, struct ledger **out)
+{
+	struct ledger *l;
+
+	if (flags & LEDGER_OPEN_CREATE) {
+		if (create_file(path))
+			return -1;
+	} else if (access(path, F_OK)) {
+		return ledger_failf("ledger \"%s\" does not exist (no run has "
+		                    "used it yet)",
+		                    path);
+	}
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return ledger_failf("out of memory");
+	if (sqlite3_open_v2(path, &l->db,
+	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+	                    NULL)) {
+		ledger_failf("cannot open ledger \"%s\": %s", path,
+		             l->db ? sqlite3_errmsg(l->db) : "out of memory");
+		goto out_close;
+	}
+	if (configure(l, path) || migrate(l, path))
+		goto out_close;
+	if (init_lock(&l->lock)) {
+		ledger_failf("cannot create the ledger lock");
+		goto out_close;
+	}
+	*out = l;
+	return 0;
+
+out_close:
+	sqlite3_close(l->db);
+	free(l);
+	return -1;
+}
+
+void ledger_close(struct ledger *l)
+{
+	if (!l)
+		return;
+	for (int i = 0; i < LS_COUNT; i++)
+		sqlite3_finalize(l->stmt[i]);
+	sqlite3_close(l->db);
+	pthread_mutex_destroy(&l->lock);
+	free(l);
+}

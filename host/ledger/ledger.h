@@ -1,0 +1,230 @@
+/* The ledger: an SQLite file recording every accepted event, its state per
+ * connection, every attempt, the employee -> account links, rejected lines
+ * and runs. It is what makes re-runs idempotent and crash recovery possible,
+ * and what `provhost status` / `history` read.
+ *
+ * Threads: one struct ledger may be used by several threads at once; every
+ * call takes an internal mutex (one SQLite connection, statements cached).
+ * Callbacks (ledger_outstanding) run without the mutex held and may call
+ * the ledger again.
+ *
+ * Errors: calls return -1 and leave a one-line message for the calling
+ * thread in ledger_last_error(). Times are epoch seconds chosen by the
+ * caller ("now"), so tests control the clock. Strings in result structs are
+ * copied into fixed buffers (cut at their size); nothing to free unless
+ * stated. See README-lifecycle.md for the schema and states. */
+#ifndef PROVHOST_LEDGER_H
+#define PROVHOST_LEDGER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lifecycle/events.h"
+
+#define LEDGER_SCHEMA_VERSION 1
+
+struct ledger;
+
+enum ledger_state {
+	LEDGER_PENDING = 0,       /* accepted, not finished (or crashed) */
+	LEDGER_NOT_YET_EFFECTIVE, /* "effective" is in the future */
+	LEDGER_DONE,              /* applied on the target */
+	LEDGER_FAILED,            /* gave up this run; retried next run */
+	LEDGER_REJECTED,          /* can never apply (e.g. mapping error) */
+	LEDGER_SKIPPED,           /* nothing to do by policy */
+	LEDGER_STATE_COUNT
+};
+
+/* "pending", "not_yet_effective", "done", "failed", "rejected", "skipped". */
+const char *ledger_state_name(enum ledger_state s);
+int ledger_state_from_name(const char *name, enum ledger_state *out);
+
+/* The calling thread's message for its last failed ledger call. */
+const char *ledger_last_error(void);
+
+#define LEDGER_OPEN_CREATE 1 /* create the file (and its directory) */
+
+/* Opens (with LEDGER_OPEN_CREATE: creates, parent directories mode 0700,
+ * file mode 0600) the ledger at path, sets WAL, synchronous=NORMAL,
+ * busy_timeout 5000 ms and foreign keys, and migrates the schema to
+ * LEDGER_SCHEMA_VERSION. Refuses a ledger written by a newer provhost.
+ * Returns 0 and *out (ledger_close), or -1 (ledger_last_error()). */
+int ledger_open(const char *path, int flags, struct ledger **out);
+
+void ledger_close(struct ledger *l);
+
+/* Groups the calling thread's next ledger calls into one transaction until
+ * ledger_batch_end: far faster than one transaction per call when storing
+ * many events or outcomes. Other threads' calls wait meanwhile, so keep
+ * batches short (a few hundred events). A call that fails inside a batch is
+ * undone on its own; the batch goes on. ledger_batch_end(l, true) commits
+ * (-1 if that fails: then nothing of the batch is stored), false rolls the
+ * whole batch back. Batches do not nest. */
+int ledger_batch_begin(struct ledger *l);
+int ledger_batch_end(struct ledger *l, bool commit);
+
+/* --- runs ---------------------------------------------------------------- */
+
+/* Records the start of a run; *run_id gets its id. */
+int ledger_run_begin(struct ledger *l, const char *source, bool dry_run,
+                     int64_t now, int64_t *run_id);
+
+/* Records the end of a run with its exit code and a JSON summary text
+ * (copied; NULL = none). */
+int ledger_run_finish(struct ledger *l, int64_t run_id, int exit_code,
+                      const char *summary_json, int64_t now);
+
+struct ledger_run {
+	int64_t id;
+	int64_t started_at;
+	int64_t finished_at; /* 0 while unfinished (or the run crashed) */
+	bool dry_run;
+	int exit_code; /* meaningful when finished_at != 0 */
+	char source[512];
+	char summary[4096]; /* JSON text, "" when none */
+};
+
+/* The most recent run: 0 and *out, 1 when there is none, -1 on error. */
+int ledger_last_run(struct ledger *l, struct ledger_run *out);
+
+/* --- events and their per-connection targets ------------------------------ */
+
+enum ledger_accept_result {
+	LEDGER_ACCEPT_NEW = 0,  /* stored now */
+	LEDGER_ACCEPT_SEEN,     /* stored before, same content */
+	LEDGER_ACCEPT_CONFLICT, /* stored before with this id, other content */
+};
+
+/* Stores ev (and where it came from) with one target row per connection,
+ * in one transaction. Each new target starts "not_yet_effective" when ev is
+ * effective after now, else "pending". When the event id is already stored,
+ * nothing of the event changes; connections without a target row get one;
+ * a stored not_yet_effective target that is now due becomes pending.
+ * states[i] (caller's array of n) gets the state of connections[i];
+ * *result says new / seen / conflict (content differs: callers should
+ * reject the line rather than apply it; nothing is created then, and
+ * connections without a target report "rejected"). *seq (may be NULL) gets
+ * the event's sequence number. */
+int ledger_event_accept(struct ledger *l, const struct event *ev,
+                        const char *source, int64_t line_no, int64_t run_id,
+                        const char *const *connections, size_t n, int64_t now,
+                        enum ledger_state *states,
+                        enum ledger_accept_result *result, int64_t *seq);
+
+/* Records a line that was not accepted (raw may be any bytes; at most
+ * 64 KiB are kept). */
+int ledger_reject(struct ledger *l, int64_t run_id, const char *source,
+                  int64_t line_no, const char *raw, size_t raw_len,
+                  const char *reason, int64_t now);
+
+struct ledger_target {
+	enum ledger_state state;
+	int attempts;
+	int http_status; /* 0 = none */
+	int64_t updated_at;
+	char outcome[32];     /* "created", "deactivated", ... or "" */
+	char account_id[256]; /* "" = none */
+	char last_error[512]; /* "" = none; also the skip/reject reason */
+};
+
+/* One target: 0 and *out, 1 when the event or target is unknown, -1. */
+int ledger_target_get(struct ledger *l, const char *event_id,
+                      const char *connection, struct ledger_target *out);
+
+/* Sets a target's state and outcome. outcome, account_id and error may be
+ * NULL ("none"; a NULL account_id keeps the stored one); http_status 0 =
+ * none. Returns 1 when the target does not exist. */
+int ledger_target_finish(struct ledger *l, const char *event_id,
+                         const char *connection, enum ledger_state state,
+                         const char *outcome, const char *account_id,
+                         int http_status, const char *error, int64_t now);
+
+/* Records one attempt (its number is the target's attempts + 1, which it
+ * also increments). status is a short word ("ok", "transient", ...);
+ * error may be NULL. Returns 1 when the target does not exist. */
+int ledger_attempt_record(struct ledger *l, const char *event_id,
+                          const char *connection, int64_t at,
+                          const char *status, int http_status,
+                          int64_t duration_ms, const char *error);
+
+/* One piece of outstanding work, valid during the callback only. */
+struct ledger_work {
+	int64_t seq;
+	const char *event_id;
+	const char *employee_id;
+	enum event_kind kind;
+	bool has_effective;
+	int64_t effective;
+	const char *raw; /* canonical event text: event_parse_line() it */
+	enum ledger_state state; /* pending or failed */
+	int attempts;
+};
+
+/* Return 0 to go on, anything else stops the walk and is returned. */
+typedef int (*ledger_work_fn)(const struct ledger_work *w, void *ctx);
+
+/* Calls fn, in sequence (input) order, for every target of connection that
+ * is pending or failed, after turning not-yet-effective targets that are due
+ * by now into pending ones. Rows are read in chunks; fn runs without the
+ * ledger mutex and may update the ledger. Returns 0, fn's non-zero value,
+ * or -1. */
+int ledger_outstanding(struct ledger *l, const char *connection, int64_t now,
+                       ledger_work_fn fn, void *ctx);
+
+/* --- links -----------------------------------------------------------------
+ */
+
+struct ledger_link {
+	char account_id[256];
+	char user_name[256];
+	bool active;
+	int64_t updated_at;
+};
+
+/* The account linked to an employee on a connection: 0 and *out, 1 none. */
+int ledger_link_get(struct ledger *l, const char *connection,
+                    const char *employee_id, struct ledger_link *out);
+
+/* Creates or replaces the link. user_name may be NULL. */
+int ledger_link_set(struct ledger *l, const char *connection,
+                    const char *employee_id, const char *account_id,
+                    const char *user_name, bool active, int64_t now);
+
+/* --- reading: status and history ------------------------------------------ */
+
+struct ledger_status {
+	char connection[128];
+	int64_t count[LEDGER_STATE_COUNT]; /* targets per state */
+	int64_t due;          /* of count[NOT_YET_EFFECTIVE]: due by now */
+	int64_t links;        /* employees linked to an account */
+	int64_t links_active; /* ... whose account is active */
+};
+
+/* One row per connection found in the ledger (targets or links), sorted by
+ * name, in a malloc'd array *rows of *n (caller frees; NULL when 0). */
+int ledger_status(struct ledger *l, int64_t now, struct ledger_status **rows,
+                  size_t *n);
+
+/* Lines rejected before they became events (all runs). */
+int ledger_reject_count(struct ledger *l, int64_t *n);
+
+struct ledger_history_row {
+	int64_t seq;
+	char event_id[300];
+	enum event_kind kind;
+	bool has_effective;
+	int64_t effective;
+	int64_t received_at;
+	char source[256];
+	int64_t line_no;
+	char connection[128]; /* "" when the event has no target */
+	struct ledger_target target;
+};
+
+/* Every event of employee_id with its outcome per connection, ordered by
+ * sequence then connection, in a malloc'd array (caller frees). */
+int ledger_history(struct ledger *l, const char *employee_id,
+                   struct ledger_history_row **rows, size_t *n);
+
+#endif

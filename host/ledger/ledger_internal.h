@@ -1,0 +1,73 @@
+/* Internals shared by the ledger_*.c files; not for other modules. */
+#ifndef PROVHOST_LEDGER_INTERNAL_H
+#define PROVHOST_LEDGER_INTERNAL_H
+
+#include <pthread.h>
+#include <sqlite3.h>
+
+#include "ledger/ledger.h"
+
+/* Cached statements, prepared on first use. */
+enum ledger_stmt_id {
+	LS_BEGIN,
+	LS_COMMIT,
+	LS_ROLLBACK,
+	LS_SAVEPOINT,
+	LS_RELEASE,
+	LS_ROLLBACK_TO,
+	LS_EVENT_INSERT,
+	LS_EVENT_FIND,
+	LS_TARGET_INSERT,
+	LS_TARGET_STATE,
+	LS_TARGET_PROMOTE_ONE,
+	LS_TARGET_GET,
+	LS_TARGET_FINISH,
+	LS_TARGET_ATTEMPT,
+	LS_ATTEMPT_INSERT,
+	LS_PROMOTE_DUE,
+	LS_OUTSTANDING,
+	LS_REJECT_INSERT,
+	LS_LINK_GET,
+	LS_LINK_SET,
+	LS_RUN_INSERT,
+	LS_RUN_FINISH,
+	LS_RUN_LAST,
+	LS_COUNT
+};
+
+struct ledger {
+	sqlite3 *db;
+	pthread_mutex_t lock; /* recursive: a batch holds it across calls */
+	sqlite3_stmt *stmt[LS_COUNT];
+};
+
+/* The migrations: ledger_migrations[i] takes schema version i to i + 1. */
+extern const char *const ledger_migrations[LEDGER_SCHEMA_VERSION];
+
+/* The cached statement id, reset and with bindings cleared; NULL (and the
+ * error set) when it cannot be prepared. Call with the mutex held. */
+sqlite3_stmt *ledger_stmt(struct ledger *l, enum ledger_stmt_id id);
+
+/* Sets the calling thread's error to "what: <sqlite message>"; returns -1. */
+int ledger_fail(struct ledger *l, const char *what);
+
+/* Sets the calling thread's error to a printf-style message; returns -1. */
+int ledger_failf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A transaction for one operation: BEGIN IMMEDIATE when none is open, else
+ * (inside a ledger_batch) a savepoint, so a failed operation is undone
+ * without undoing the batch. *outer records which one; pass it on. */
+int ledger_begin(struct ledger *l, bool *outer);
+int ledger_commit(struct ledger *l, bool outer);
+void ledger_rollback(struct ledger *l, bool outer);
+
+/* Runs a statement to completion (expects no rows); 0 or -1. */
+int ledger_step_done(struct ledger *l, sqlite3_stmt *st, const char *what);
+
+/* Binds text or NULL. */
+int ledger_bind_text(sqlite3_stmt *st, int idx, const char *s);
+
+/* Copies column col (text, may be NULL -> "") into buf of len. */
+void ledger_column_copy(sqlite3_stmt *st, int col, char *buf, size_t len);
+
+#endif

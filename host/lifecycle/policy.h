@@ -1,0 +1,72 @@
+/* What each lifecycle event means for one connection (its "policy" object),
+ * and the pure decision function the engine calls per event. */
+#ifndef PROVHOST_POLICY_H
+#define PROVHOST_POLICY_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lifecycle/events.h"
+#include "lifecycle/rules.h"
+#include "util/path_error.h"
+
+enum policy_update {
+	POLICY_UPDATE_PROVISION = 0, /* "provision" (default) */
+	POLICY_UPDATE_LINKED_ONLY,   /* "linked_only" */
+};
+
+enum policy_leave {
+	POLICY_LEAVE_IGNORE = 0,  /* "ignore" (default) */
+	POLICY_LEAVE_DEPROVISION, /* "deprovision" */
+};
+
+enum policy_no_match {
+	POLICY_NO_MATCH_DEPROVISION = 0, /* "deprovision" (default) */
+	POLICY_NO_MATCH_DEFAULT_ROLES,   /* "default_roles" */
+	POLICY_NO_MATCH_SKIP,            /* "skip" */
+};
+
+struct policy {
+	enum policy_update update;
+	enum policy_leave leave;
+	enum policy_no_match no_match;
+	bool keep_on_role_change;
+	int64_t max_deprovisions_per_run; /* mass-deprovision guard */
+	bool send_roles; /* put computed roles into the desired record */
+};
+
+/* update provision, leave ignore, no_match deprovision, keep_on_role_change
+ * false, max_deprovisions_per_run 25, send_roles false. */
+void policy_defaults(struct policy *p);
+
+/* Fills p from a "policy" object (NULL = defaults). Returns 0, or -1 with
+ * err->path relative to obj ("no_match"). */
+int policy_parse(const json_t *obj, struct policy *p, struct path_error *err);
+
+enum policy_action {
+	POLICY_PROVISION = 0,
+	POLICY_DEPROVISION,
+	POLICY_SKIP,
+};
+
+struct policy_decision {
+	enum policy_action action;
+	/* Borrowed from the rules_result (or its rules): the roles to put into
+	 * the desired record; NULL unless action is PROVISION and send_roles is
+	 * on. */
+	const json_t *roles;
+	char reason[160]; /* one line for the plan / audit / ledger */
+};
+
+/* Decides what kind means for a person. rr is the evaluation of the
+ * connection's role rules (NULL = treat as matched, no roles);
+ * has_linked_account says whether the ledger links this person to an account
+ * on this connection. Pure: no I/O. */
+void policy_decide(const struct policy *p, enum event_kind kind,
+                   const struct rules_result *rr, bool has_linked_account,
+                   struct policy_decision *out);
+
+const char *policy_action_name(enum policy_action a);
+
+#endif

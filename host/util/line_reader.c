@@ -1,0 +1,46 @@
+#include "util/line_reader.h"
+
+#include <stdlib.h>
+
+int line_reader_init(struct line_reader *r, FILE *in, size_t max_len)
+{
+	r->in = in;
+	r->max_len = max_len;
+	r->buf = malloc(max_len + 1);
+	r->len = r->full_len = 0;
+	r->overlong = false;
+	r->line_no = 0;
+	return r->buf ? 0 : -1;
+}
+
+void line_reader_release(struct line_reader *r)
+{
+	free(r->buf);
+	r->buf = NULL;
+}
+
+int line_reader_next(struct line_reader *r)
+{
+	int c;
+	bool any = false;
+
+	r->len = r->full_len = 0;
+	r->overlong = false;
+	while ((c = getc(r->in)) != EOF) {
+		any = true;
+		if (c == '\n')
+			break;
+		if (r->len < r->max_len)
+			r->buf[r->len++] = (char)c;
+		else
+			r->overlong = true;
+		r->full_len++;
+	}
+	if (c == EOF && ferror(r->in))
+		return -1;
+	if (!any)
+		return 0;
+	r->buf[r->len] = '\0';
+	r->line_no++;
+	return 1;
+}
