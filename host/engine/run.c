@@ -2,18 +2,19 @@
  * (see run.h), then the summary and the exit code. */
 #include "engine/run.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "connector/bind.h"
 #include "engine/run_internal.h"
 #include "engine/run_stop.h"
-#include "ledger/ledger_copy.h"
 #include "util/clock.h"
 #include "util/exit_codes.h"
 #include "util/log.h"
@@ -41,54 +42,49 @@ static int open_reject_file(struct run *run)
 	return 0;
 }
 
-/* A dry run works on a private copy of the ledger, deleted at the end, so
- * it sees exactly what a real run would and changes nothing. */
+/* Older provhost versions gave a dry run a temporary file copy of the
+ * ledger in $TMPDIR (provhost-dry-run.XXXXXX, with -wal/-shm), which a
+ * kill -9 left behind, readable by others. Removes such leftovers owned by
+ * this user; a dry run now uses an in-memory copy. */
+static void remove_stale_dry_ledgers(void)
+{
+	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	char path[4200];
+	struct dirent *de;
+	struct stat st;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (strncmp(de->d_name, "provhost-dry-run.", 17))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_uid == geteuid())
+			unlink(path);
+	}
+	closedir(d);
+}
+
+/* A dry run works on a private in-memory copy of the ledger, so it sees
+ * exactly what a real run would and changes nothing on disk. */
 static int open_ledger(struct run *run)
 {
 	const char *path = run->cfg->ledger_path;
-	char err[1024];
-	int fd, r;
+	int r;
 
 	if (run->opt->dry_run) {
-		snprintf(run->dry_ledger, sizeof(run->dry_ledger),
-		         "%s/provhost-dry-run.XXXXXX",
-		         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-		fd = mkstemp(run->dry_ledger);
-		if (fd < 0) {
-			fprintf(stderr,
-			        "provhost run: cannot create a "
-			        "temporary ledger: %s\n",
-			        strerror(errno));
-			run->dry_ledger[0] = '\0';
-			return -1;
-		}
-		close(fd);
-		unlink(run->dry_ledger);
-		r = ledger_copy(path, run->dry_ledger, err, sizeof(err));
-		if (r < 0) {
-			fprintf(stderr, "provhost run: %s\n", err);
-			return -1;
-		}
-		path = run->dry_ledger;
+		remove_stale_dry_ledgers();
+		r = ledger_open_copy(path, &run->ledger);
+	} else {
+		r = ledger_open(path, LEDGER_OPEN_CREATE, &run->ledger);
 	}
-	if (ledger_open(path, LEDGER_OPEN_CREATE, &run->ledger)) {
+	if (r) {
 		fprintf(stderr, "provhost run: %s\n", ledger_last_error());
 		return -1;
 	}
 	return 0;
-}
-
-static void remove_dry_ledger(struct run *run)
-{
-	char side[4200];
-
-	if (!run->dry_ledger[0])
-		return;
-	unlink(run->dry_ledger);
-	snprintf(side, sizeof(side), "%s-wal", run->dry_ledger);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", run->dry_ledger);
-	unlink(side);
 }
 
 /* One real run at a time per ledger: two runs applying the same pending
@@ -270,7 +266,6 @@ out_ledger:
 	if (lock_fd >= 0)
 		close(lock_fd);
 	ledger_close(run.ledger);
-	remove_dry_ledger(&run);
 out_files:
 	if (run.reject_file)
 		fclose(run.reject_file);

@@ -48,7 +48,6 @@ struct run {
 	struct run_problems line_problems;
 	struct run_conn *conns;
 	size_t n_conns;
-	char dry_ledger[4096]; /* temp copy used by a dry run, "" otherwise */
 };
 
 /* One connection's part of the run. */

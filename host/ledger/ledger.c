@@ -391,6 +391,44 @@ static int init_lock(pthread_mutex_t *lock)
 	return rc ? -1 : 0;
 }
 
+int ledger_open_copy(const char *path, struct ledger **out)
+{
+	struct ledger *l;
+	char err[1024];
+
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return ledger_failf("out of memory");
+	if (sqlite3_open_v2(":memory:", &l->db,
+	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+	                    NULL)) {
+		ledger_failf("cannot open an in-memory ledger: %s",
+		             l->db ? sqlite3_errmsg(l->db) : "out of memory");
+		goto out_close;
+	}
+	if (ledger_copy_into(path, l->db, err, sizeof(err)) < 0) {
+		ledger_failf("%s", err);
+		goto out_close;
+	}
+	if (sqlite3_exec(l->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL)) {
+		ledger_fail(l, "cannot configure the ledger copy");
+		goto out_close;
+	}
+	if (migrate(l, path))
+		goto out_close;
+	if (init_lock(&l->lock)) {
+		ledger_failf("cannot create the ledger lock");
+		goto out_close;
+	}
+	*out = l;
+	return 0;
+
+out_close:
+	sqlite3_close(l->db);
+	free(l);
+	return -1;
+}
+
 int ledger_open(const char *path, int flags, struct ledger **out)
 {
 	struct ledger *l;

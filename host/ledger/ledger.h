@@ -52,6 +52,13 @@ const char *ledger_last_error(void);
  * Returns 0 and *out (ledger_close), or -1 (ledger_last_error()). */
 int ledger_open(const char *path, int flags, struct ledger **out);
 
+/* Opens a private in-memory copy of the ledger at path (a consistent
+ * snapshot; a new empty ledger when path does not exist) for a dry run: it
+ * sees exactly what a real run would, and nothing it writes reaches a disk
+ * or outlives the process — no temporary file holds HR data. Returns 0 and
+ * *out (ledger_close), or -1 (ledger_last_error()). */
+int ledger_open_copy(const char *path, struct ledger **out);
+
 void ledger_close(struct ledger *l);
 
 /* Groups the calling thread's next ledger calls into one transaction until

@@ -1,15 +1,16 @@
-/* A private copy of a ledger for dry runs. */
-#include "ledger/ledger_copy.h"
-
+/* A snapshot of a ledger copied into another SQLite database: how a dry
+ * run gets its private, in-memory ledger (see ledger_open_copy). */
 #include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
-int ledger_copy(const char *src, const char *dst, char *err, size_t errlen)
+#include "ledger/ledger_internal.h"
+
+int ledger_copy_into(const char *src, sqlite3 *to, char *err, size_t errlen)
 {
-	sqlite3 *from = NULL, *to = NULL;
+	sqlite3 *from = NULL;
 	sqlite3_backup *bk;
 	struct stat st;
 	int rc = -1;
@@ -24,14 +25,7 @@ int ledger_copy(const char *src, const char *dst, char *err, size_t errlen)
 	if (sqlite3_open_v2(src, &from, SQLITE_OPEN_READONLY, NULL) !=
 	    SQLITE_OK) {
 		snprintf(err, errlen, "cannot open ledger \"%s\": %s", src,
-		         sqlite3_errmsg(from));
-		goto out_close;
-	}
-	if (sqlite3_open_v2(dst, &to,
-	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-	                    NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "cannot create \"%s\": %s", dst,
-		         sqlite3_errmsg(to));
+		         from ? sqlite3_errmsg(from) : "out of memory");
 		goto out_close;
 	}
 	sqlite3_busy_timeout(from, 5000);
@@ -50,6 +44,5 @@ int ledger_copy(const char *src, const char *dst, char *err, size_t errlen)
 	rc = 0;
 out_close:
 	sqlite3_close(from);
-	sqlite3_close(to);
 	return rc;
 }

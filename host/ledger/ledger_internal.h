@@ -54,6 +54,11 @@ int ledger_fail(struct ledger *l, const char *what);
 /* Sets the calling thread's error to a printf-style message; returns -1. */
 int ledger_failf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Copies the ledger at src (a consistent snapshot, WAL included) into the
+ * open database to, replacing its content. Returns 0, 1 when src does not
+ * exist (nothing copied), or -1 with a message in err. */
+int ledger_copy_into(const char *src, sqlite3 *to, char *err, size_t errlen);
+
 /* A transaction for one operation: BEGIN IMMEDIATE when none is open, else
  * (inside a ledger_batch) a savepoint, so a failed operation is undone
  * without undoing the batch. *outer records which one; pass it on. */

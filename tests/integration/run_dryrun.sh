@@ -88,5 +88,36 @@ expect_eq "$(sim_users | jq -r --arg id "$aroha" '.[] | select(.id == $id) | "\(
 expect_eq "$(sim_users | jq -r '.[] | select(.userName == "tui.walker@example.com") | "\(.active) \([.roles[].display] | sort | join(","))"')" "true Process Expert,Viewer" "hired"
 finish
 
+begin "dry run keeps its ledger copy in memory: nothing on disk, even after kill -9"
+fast_url=$SIM_URL fast_root=$SIM_ROOT fast_pid=$SIM_PID
+rt_sim --latency-ms 400 || exit 1
+slow_pid=$SIM_PID
+rt_state drykill
+mkdir -p "$ST/tmp"
+ev hire E2001 evt-2001 2026-10-01 Ana Silva Quality >"$T_TMP/one.jsonl"
+rph run "$T_TMP/one.jsonl"
+expect_rc 0
+# a copy an older provhost left behind (world-readable), to be cleaned up
+stale="$ST/tmp/provhost-dry-run.Ab12Cd"
+printf 'HR data\n' >"$stale"
+chmod 644 "$stale"
+files0=$(ls -A "$ST" | grep -vE '^audit|^ledger.sqlite-(wal|shm)$' | sort)
+TMPDIR="$ST/tmp" "$PROVHOST" run --dry-run -c "$CFG" "$DEMO_EVENTS" >"$T_TMP/dk.out" 2>&1 </dev/null &
+dry_pid=$!
+for i in $(seq 1 100); do # until it has planned its first event
+	grep -q '^plan: ' "$T_TMP/dk.out" 2>/dev/null && break
+	sleep 0.05
+done
+expect_contains "$(cat "$T_TMP/dk.out")" "plan: "
+expect_eq "$(ls -A "$ST/tmp")" "" "files in TMPDIR during the dry run"
+expect_eq "$(ls -A "$ST" | grep -vE '^audit|^ledger.sqlite-(wal|shm)$' | sort)" "$files0" "files next to the ledger during the dry run"
+kill -9 "$dry_pid"
+wait "$dry_pid" 2>/dev/null
+expect_eq "$(ls -A "$ST/tmp")" "" "files in TMPDIR after kill -9"
+expect_eq "$(ls -A "$ST" | grep -vE '^audit|^ledger.sqlite-(wal|shm)$' | sort)" "$files0" "files next to the ledger after kill -9"
+sim_stop "$slow_pid"
+SIM_URL=$fast_url SIM_ROOT=$fast_root SIM_PID=$fast_pid
+finish
+
 rt_no_secrets_case
 done_testing
