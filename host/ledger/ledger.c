@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -287,6 +288,73 @@ static int create_file(const char *path)
 	return 0;
 }
 
+/* An existing ledger file must be one provhost can use without losing its
+ * history: not empty (SQLite would silently start a new ledger in a
+ * truncated file) and writable, with a writable directory for the -wal
+ * file. Says what is wrong and what to do. */
+static int check_existing(const char *path)
+{
+	char *dir, wal[4200];
+	struct stat st, wst;
+	int dir_ok;
+
+	if (stat(path, &st))
+		return ledger_failf("cannot read ledger \"%s\": %s", path,
+		                    strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return ledger_failf("ledger \"%s\" is not a regular file",
+		                    path);
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	if (st.st_size == 0 && (stat(wal, &wst) || wst.st_size == 0))
+		return ledger_failf(
+		        "ledger \"%s\" is an empty file (0 bytes), not a "
+		        "provhost ledger: its history is gone. If it was "
+		        "truncated, restore it from a backup; if a new ledger "
+		        "is meant, delete the file",
+		        path);
+	dir = strdup(path);
+	if (!dir)
+		return ledger_failf("out of memory");
+	dir_ok = access(dirname(dir), W_OK) == 0;
+	free(dir);
+	if (access(path, R_OK | W_OK) || !dir_ok)
+		return ledger_failf(
+		        "ledger \"%s\" is read-only for this user (uid %u): "
+		        "provhost writes the file and creates \"%s\" next to "
+		        "it. Run provhost as the ledger's owner, or make the "
+		        "file and its directory writable for this user",
+		        path, (unsigned)geteuid(), wal);
+	return 0;
+}
+
+/* PRAGMA quick_check on a ledger opened for reading (status, history), so
+ * a damaged file is reported instead of read as wrong counts. */
+static int quick_check(struct ledger *l, const char *path)
+{
+	sqlite3_stmt *st;
+	const char *first;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(l->db, "PRAGMA quick_check(1)", -1, &st, NULL))
+		return ledger_failf("ledger \"%s\" is damaged: %s; restore it "
+		                    "from a backup",
+		                    path, sqlite3_errmsg(l->db));
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = ledger_failf("ledger \"%s\" is damaged: %s; restore it "
+		                  "from a backup",
+		                  path, sqlite3_errmsg(l->db));
+	} else {
+		first = (const char *)sqlite3_column_text(st, 0);
+		if (!first || strcmp(first, "ok"))
+			rc = ledger_failf("ledger \"%s\" is damaged (SQLite "
+			                  "quick_check: %s); restore it from a "
+			                  "backup",
+			                  path, first ? first : "no answer");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static int user_version(struct ledger *l, int *version)
 {
 	sqlite3_stmt *st;
@@ -433,10 +501,13 @@ int ledger_open(const char *path, int flags, struct ledger **out)
 {
 	struct ledger *l;
 
-	if (flags & LEDGER_OPEN_CREATE) {
+	if (access(path, F_OK) == 0) {
+		if (check_existing(path))
+			return -1;
+	} else if (flags & LEDGER_OPEN_CREATE) {
 		if (create_file(path))
 			return -1;
-	} else if (access(path, F_OK)) {
+	} else {
 		return ledger_failf("ledger \"%s\" does not exist (no run has "
 		                    "used it yet)",
 		                    path);
@@ -452,6 +523,8 @@ int ledger_open(const char *path, int flags, struct ledger **out)
 		goto out_close;
 	}
 	if (configure(l, path) || migrate(l, path))
+		goto out_close;
+	if (!(flags & LEDGER_OPEN_CREATE) && quick_check(l, path))
 		goto out_close;
 	if (init_lock(&l->lock)) {
 		ledger_failf("cannot create the ledger lock");

@@ -84,6 +84,7 @@ static int parse_time(const char *s, size_t i, int64_t *t, char *reason,
                       size_t len)
 {
 	int hh, mm, ss = 0, oh, om;
+	bool leap;
 	int64_t off;
 
 	if (!digits(s, &i, 2, &hh) || !sep(s, &i, ':') ||
@@ -101,9 +102,12 @@ static int parse_time(const char *s, size_t i, int64_t *t, char *reason,
 	}
 	if (range("hour", hh, 0, 23, reason, len) ||
 	    range("minute", mm, 0, 59, reason, len) ||
-	    range("second", ss, 0, 59, reason, len))
+	    range("second", ss, 0, 60, reason, len))
 		return -1;
-	*t += (int64_t)hh * 3600 + mm * 60 + ss;
+	/* A leap second (23:59:60 UTC) is valid ISO 8601; POSIX time has no
+	 * such second, so it counts as 23:59:59, before the next day begins. */
+	leap = ss == 60;
+	*t += (int64_t)hh * 3600 + mm * 60 + (leap ? 59 : ss);
 	if (!s[i]) {
 		snprintf(reason, len, "no UTC offset (add Z or +hh:mm)");
 		return -1;
@@ -126,6 +130,12 @@ static int parse_time(const char *s, size_t i, int64_t *t, char *reason,
 	}
 	if (s[i])
 		return fail_at(s, i, reason, len);
+	if (leap && ((*t % 86400) + 86400) % 86400 != 86399) {
+		snprintf(reason, len,
+		         "second 60 out of range (only a leap second, "
+		         "23:59:60 UTC, may have it)");
+		return -1;
+	}
 	return 0;
 }
 

@@ -121,5 +121,55 @@ expect_eq "$(sim_users | jq -r '.[] | select(.userName == "dan.kim@example.com")
 expect_eq "$(targets | grep f-6)" "f-6|done|created" "target"
 finish
 
+begin "status on an empty, a damaged and a read-only ledger says what is wrong"
+good_ledger=$LEDGER
+rt_state damaged
+cp "$good_ledger" "$LEDGER"
+: >"$LEDGER"
+rph status
+expect_rc 2
+expect_contains "$ERR" "ledger \"$LEDGER\" is an empty file (0 bytes), not a provhost ledger"
+rph run "$DEMO_EVENTS"
+expect_contains "$ERR" "ledger \"$LEDGER\" is an empty file (0 bytes), not a provhost ledger"
+expect_eq "$(stat -c %s "$LEDGER")" 0 "ledger left as it was"
+python3 - "$good_ledger" "$LEDGER" <<'PY'
+import shutil, sqlite3, sys
+src, dst = sys.argv[1], sys.argv[2]
+db = sqlite3.connect(src); db.execute("PRAGMA wal_checkpoint(TRUNCATE)"); db.close()
+shutil.copy(src, dst)
+db = sqlite3.connect(dst)
+db.execute("CREATE TABLE filler(x TEXT)")
+db.executemany("INSERT INTO filler VALUES (?)", [("%0300d" % i,) for i in range(3000)])
+db.execute("CREATE INDEX filler_x ON filler(x)")
+db.commit(); db.execute("PRAGMA wal_checkpoint(TRUNCATE)"); db.close()
+with open(dst, "r+b") as f:
+    size = f.seek(0, 2)
+    for page in range(size // 4096 // 2, size // 4096 // 2 + 20):
+        f.seek(page * 4096 + 8); f.write(b"\x5a" * 600)
+PY
+rph status
+expect_rc 2
+expect_contains "$ERR" "ledger \"$LEDGER\" is damaged"
+expect_contains "$ERR" "restore it from a backup"
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	ro=$(mktemp -d /tmp/provhost-ro.XXXXXX)
+	chmod 755 "$ro"
+	cp "$good_ledger" "$ro/ledger.sqlite"
+	chmod 644 "$ro/ledger.sqlite"
+	jq --arg d "$ro" '.state_dir = $d | .audit_file = null | del(.audit_file)
+		| .connections[0].secrets.access_token = {"env": "RO_TOKEN"}' "$CFG" >"$ro/provhost.json"
+	chmod 644 "$ro/provhost.json"
+	RO_TOKEN=$TEST_TOKEN setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$PROVHOST" status -c "$ro/provhost.json" >"$T_TMP/ro.out" 2>&1 </dev/null
+	rc=$?
+	expect_eq "$rc" 2 "exit status as another user"
+	expect_contains "$(cat "$T_TMP/ro.out")" "ledger \"$ro/ledger.sqlite\" is read-only for this user (uid 65534)"
+	expect_not_contains "$(cat "$T_TMP/ro.out")" "attempt to write a readonly database"
+	rm -rf "$ro"
+else
+	echo "# read-only ledger part skipped: needs root and setpriv"
+fi
+finish
+
 rt_no_secrets_case
 done_testing

@@ -55,6 +55,15 @@ static void test_date_times(void **state)
 	assert_parses("2026-03-01T00:00-00:00", 1772323200);
 }
 
+/* A leap second is valid ISO 8601 and counts as the last second of its
+ * UTC day (POSIX time has no 60th second). */
+static void test_leap_second(void **state)
+{
+	assert_parses("2016-12-31T23:59:60Z", 1483228799);
+	assert_parses("2017-01-01T08:59:60+09:00", 1483228799);
+	assert_parses("2016-12-31T23:59:60.5Z", 1483228799);
+}
+
 static void test_rejects(void **state)
 {
 	assert_rejects("2026-13-01", "month 13 out of range");
@@ -69,7 +78,13 @@ static void test_rejects(void **state)
 	               "no UTC offset (add Z or +hh:mm)");
 	assert_rejects("2026-03-01T24:00Z", "hour 24 out of range");
 	assert_rejects("2026-03-01T10:60Z", "minute 60 out of range");
-	assert_rejects("2026-03-01T10:00:60Z", "second 60 out of range");
+	assert_rejects("2026-03-01T10:00:60Z",
+	               "second 60 out of range (only a leap second, 23:59:60 "
+	               "UTC, may have it)");
+	assert_rejects("2016-12-31T23:59:60+01:00",
+	               "second 60 out of range (only a leap second, 23:59:60 "
+	               "UTC, may have it)");
+	assert_rejects("2016-12-31T23:59:61Z", "second 61 out of range");
 	assert_rejects("2026-03-01T10:00+24:00", "offset hour 24 out of range");
 	assert_rejects("2026-03-01T10:00+01:60",
 	               "offset minute 60 out of range");
@@ -194,6 +209,7 @@ int main(void)
 	        cmocka_unit_test(test_dates),
 	        cmocka_unit_test(test_date_times),
 	        cmocka_unit_test(test_rejects),
+	        cmocka_unit_test(test_leap_second),
 	        cmocka_unit_test(test_format),
 	        cmocka_unit_test(test_sha256_fips_vectors),
 	        cmocka_unit_test(test_sha256_padding_boundaries),

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -201,6 +202,68 @@ static void test_open_errors(void **state)
 	         "cannot use \"%s\" as a ledger: file is not a database",
 	         f->path);
 	assert_string_equal(ledger_last_error(), want);
+}
+
+/* A 0-byte ledger (truncated, or touched by hand) is not silently used as
+ * a new one: its history would be lost without a word. */
+static void test_empty_file_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger *l = NULL;
+	char want[1024];
+	int fd;
+
+	open_ok(f);
+	ledger_close(f->l);
+	f->l = NULL;
+	fd = open(f->path, O_WRONLY | O_TRUNC);
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(want, sizeof(want),
+	         "ledger \"%s\" is an empty file (0 bytes), not a provhost "
+	         "ledger: its history is gone. If it was truncated, restore "
+	         "it from a backup; if a new ledger is meant, delete the "
+	         "file",
+	         f->path);
+	assert_int_equal(ledger_open(f->path, LEDGER_OPEN_CREATE, &l), -1);
+	assert_string_equal(ledger_last_error(), want);
+	assert_int_equal(ledger_open(f->path, 0, &l), -1);
+	assert_string_equal(ledger_last_error(), want);
+	assert_null(l);
+}
+
+/* A damaged ledger opened for reading (status, history) is reported by
+ * PRAGMA quick_check instead of being read as wrong counts. */
+static void test_damaged_file_reported(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger *l = NULL;
+	char junk[4096], want[512];
+	FILE *fp;
+
+	open_ok(f);
+	ledger_close(f->l);
+	f->l = NULL;
+	sql_exec(f->path, "CREATE TABLE filler(x TEXT);"
+	                  "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT "
+	                  "i + 1 FROM n WHERE i < 2000) INSERT INTO filler "
+	                  "SELECT printf('%0200d', i) FROM n;"
+	                  "CREATE INDEX filler_x ON filler(x)");
+	fp = fopen(f->path, "r+");
+	assert_non_null(fp);
+	memset(junk, 0x5a, sizeof(junk));
+	/* pages 40..59 of 4096 bytes: inside the filler table and index */
+	for (int page = 40; page < 60; page++) {
+		assert_int_equal(fseek(fp, (long)page * 4096 + 8, SEEK_SET), 0);
+		assert_int_equal(fwrite(junk, 1, 512, fp), 512);
+	}
+	fclose(fp);
+	assert_int_equal(ledger_open(f->path, 0, &l), -1);
+	snprintf(want, sizeof(want), "ledger \"%s\" is damaged", f->path);
+	assert_non_null(strstr(ledger_last_error(), want));
+	assert_non_null(
+	        strstr(ledger_last_error(), "restore it from a backup"));
+	assert_null(l);
 }
 
 static void test_failed_migration_rolls_back(void **state)
@@ -830,6 +893,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        T(test_create_and_modes),
 	        T(test_open_errors),
+	        T(test_empty_file_refused),
+	        T(test_damaged_file_reported),
 	        T(test_failed_migration_rolls_back),
 	        T(test_accept_and_reopen),
 	        T(test_targets_and_attempts),
