@@ -19,7 +19,8 @@ DESTDIR     ?=
 bindir      ?= $(PREFIX)/bin
 libdir      ?= $(PREFIX)/lib
 includedir  ?= $(PREFIX)/include
-mandir      ?= $(PREFIX)/share/man# no man page is installed yet
+# mandir: for a man page; none is installed yet
+mandir      ?= $(PREFIX)/share/man
 plugindir   ?= $(libdir)/provhost/plugins
 pkgconfigdir?= $(libdir)/pkgconfig
 CC          ?= cc
