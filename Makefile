@@ -5,14 +5,41 @@
 #   make check SANITIZE=1  the same suite under ASan+UBSan (build in build/asan)
 #   make demo            the main job end to end on the built-in simulator
 #   make bench           benchmarks (not part of check)
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install PREFIX=/usr/local DESTDIR=   (also bindir= libdir= includedir=)
+#   make uninstall       removes what install put there (same variables)
 #   make format / make format-check
+#
+# The build prints one short line per step ("  CC      build/obj/host/foo.o");
+# V=1 shows the full command lines. CPPFLAGS, CFLAGS, LDFLAGS and LDLIBS are
+# honoured as usual.
 
 VERSION     := 0.1.0
 PREFIX      ?= /usr/local
 DESTDIR     ?=
+bindir      ?= $(PREFIX)/bin
+libdir      ?= $(PREFIX)/lib
+includedir  ?= $(PREFIX)/include
+# mandir: for a man page; none is installed yet
+mandir      ?= $(PREFIX)/share/man
+plugindir   ?= $(libdir)/provhost/plugins
+pkgconfigdir?= $(libdir)/pkgconfig
 CC          ?= cc
 SANITIZE    ?=
+V           ?=
+
+# quiet build: $(call msg,TAG,WHAT) prints "  TAG     WHAT" and hides the
+# command that follows it on the same recipe line; V=1 (or make -s) shows
+# the commands as make normally does (or nothing).
+ifeq ($(V),1)
+Q           :=
+msg          =
+else ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
+Q           := @
+msg          = @
+else
+Q           := @
+msg          = @printf '  %-7s %s\n' '$(1)' '$(2)';
+endif
 
 ifeq ($(SANITIZE),1)
 BUILD       ?= build/asan
@@ -22,10 +49,10 @@ BUILD       ?= build
 SAN_FLAGS   :=
 endif
 
-PKGS        := libcurl jansson sqlite3
+PKGS        := libcurl jansson sqlite3 libcrypto
 DEB_PKGS    := build-essential pkg-config libcurl4-openssl-dev libjansson-dev libcmocka-dev \
-               libsqlite3-dev libmicrohttpd-dev curl jq abigail-tools binutils time \
-               python3 sqlite3
+               libsqlite3-dev libmicrohttpd-dev libssl-dev curl jq abigail-tools binutils \
+               time python3 sqlite3 g++
 PKG_CFLAGS   = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS  = $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -37,7 +64,7 @@ WARN        := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prot
                -Wno-unused-parameter
 CFLAGS      ?= -O2 -g
 ALL_CFLAGS   = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SAN_FLAGS) -Iplugin-api \
-               -DPROVHOST_VERSION='"$(VERSION)"' $(PKG_CFLAGS)
+               -DPROVHOST_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(CPPFLAGS)
 LDFLAGS_ALL  = $(SAN_FLAGS) $(LDFLAGS)
 PIC_CFLAGS   = -fPIC -fvisibility=hidden
 
@@ -60,16 +87,16 @@ FIXTURES    := $(FIXTURE_SRC:tests/fixtures/%.c=$(BUILD)/fixtures/%.so)
 
 DEPS_STAMP  := build/.deps-ok
 
-.PHONY: all check demo bench install clean format format-check deps unit-tests abi-baseline
+.PHONY: all check demo bench install uninstall clean format format-check deps unit-tests abi-baseline
 all: $(BUILD)/provhost $(PLUGINS) $(BUILD)/promapp-sim $(BUILD)/provhost-connector.pc
 
 # --- dependencies: install when root, else print the exact command ---------
 deps: $(DEPS_STAMP)
 $(DEPS_STAMP):
 	@missing=""; \
-	for p in libcurl jansson sqlite3 cmocka libmicrohttpd; do \
+	for p in libcurl jansson sqlite3 libcrypto cmocka libmicrohttpd; do \
 	  pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
-	for c in pkg-config curl jq abidiff nm cc python3 sqlite3; do \
+	for c in pkg-config curl jq abidiff nm cc g++ python3 sqlite3; do \
 	  command -v $$c >/dev/null 2>&1 || missing="$$missing $$c"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "provhost: missing build dependencies:$$missing"; \
@@ -87,30 +114,30 @@ $(DEPS_STAMP):
 # --- objects --------------------------------------------------------------
 $(BUILD)/obj/host/%.o: host/%.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Ihost -MMD -MP -c $< -o $@
+	$(call msg,CC,$@)$(CC) $(ALL_CFLAGS) -Ihost -MMD -MP -c $< -o $@
 
 $(BUILD)/obj/plugins/%.o: plugins/%.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(PIC_CFLAGS) -Iplugins -MMD -MP -c $< -o $@
+	$(call msg,CC,$@)$(CC) $(ALL_CFLAGS) $(PIC_CFLAGS) -Iplugins -MMD -MP -c $< -o $@
 
 $(BUILD)/obj/tests/promapp-sim/%.o: tests/promapp-sim/%.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(MHD_CFLAGS) -MMD -MP -c $< -o $@
+	$(call msg,CC,$@)$(CC) $(ALL_CFLAGS) $(MHD_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/libprovhost.a: $(HOST_OBJ)
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	$(call msg,AR,$@)rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/libscimclient.a: $(SCIM_OBJ)
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	$(call msg,AR,$@)rm -f $@ && ar rcs $@ $^
 
 # --- programs -------------------------------------------------------------
 $(BUILD)/provhost: $(BUILD)/obj/host/cli/main.o $(BUILD)/libprovhost.a
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS) -ldl -lpthread -lm
+	$(call msg,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS) -ldl -lpthread -lm $(LDLIBS)
 
 $(BUILD)/promapp-sim: $(SIM_OBJ)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(MHD_LIBS) $(PKG_LIBS) -lpthread -lm
+	$(call msg,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(MHD_LIBS) $(PKG_LIBS) -lpthread -lm $(LDLIBS)
 
 # Every plugins/<name>/ becomes build/plugins/<name>.so, exporting only the
 # entry symbol (plugins/connector.map + -fvisibility=hidden).
@@ -118,41 +145,49 @@ $(BUILD)/promapp-sim: $(SIM_OBJ)
 .SECONDEXPANSION:
 $(BUILD)/plugins/%.so: $$(addsuffix .o,$$(basename $$(addprefix $(BUILD)/obj/,$$(wildcard plugins/$$*/*.c)))) $(BUILD)/libscimclient.a plugins/connector.map
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS_ALL) -shared -Wl,--version-script=plugins/connector.map \
-	  -Wl,--as-needed -Wl,-z,defs -o $@ $(filter %.o,$^) $(BUILD)/libscimclient.a $(PKG_LIBS)
+	$(call msg,LD,$@)$(CC) $(LDFLAGS_ALL) -shared -Wl,--version-script=plugins/connector.map \
+	  -Wl,--as-needed -Wl,-z,defs -o $@ $(filter %.o,$^) $(BUILD)/libscimclient.a $(PKG_LIBS) \
+	  $(LDLIBS)
 
+# pc_rel DIR: DIR as "${prefix}/..." when it lies under PREFIX.
+pc_rel = $(patsubst $(PREFIX)/%,$${prefix}/%,$(1))
 $(BUILD)/provhost-connector.pc: plugin-api/provhost-connector.pc.in Makefile $(BUILD)/prefix.stamp
 	@mkdir -p $(dir $@)
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
+	$(call msg,GEN,$@)sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	  -e 's|@LIBDIR@|$(call pc_rel,$(libdir))|g' \
+	  -e 's|@INCLUDEDIR@|$(call pc_rel,$(includedir))|g' \
+	  -e 's|@PLUGINDIR@|$(call pc_rel,$(plugindir))|g' $< > $@
 
 # --- unit tests: each tests/unit/test_X.c is one cmocka binary --------------
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libprovhost.a $(BUILD)/libscimclient.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Ihost -Iplugins -MMD -MP -o $@ $< $(BUILD)/libprovhost.a \
-	  $(BUILD)/libscimclient.a $(LDFLAGS_ALL) $(CMOCKA_LIBS) $(PKG_LIBS) -ldl -lpthread -lm
+	$(call msg,CCLD,$@)$(CC) $(ALL_CFLAGS) -Ihost -Iplugins -MMD -MP -o $@ $< $(BUILD)/libprovhost.a \
+	  $(BUILD)/libscimclient.a $(LDFLAGS_ALL) $(CMOCKA_LIBS) $(PKG_LIBS) -ldl -lpthread -lm $(LDLIBS)
 
 # --- test tools: each tests/tools/X.c is one helper program for the tests ----
 $(BUILD)/tests/tools/%: tests/tools/%.c $(BUILD)/libprovhost.a $(BUILD)/libscimclient.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Ihost -Iplugins -MMD -MP -o $@ $< $(BUILD)/libprovhost.a \
-	  $(BUILD)/libscimclient.a $(LDFLAGS_ALL) $(PKG_LIBS) -ldl -lpthread -lm
+	$(call msg,CCLD,$@)$(CC) $(ALL_CFLAGS) -Ihost -Iplugins -MMD -MP -o $@ $< $(BUILD)/libprovhost.a \
+	  $(BUILD)/libscimclient.a $(LDFLAGS_ALL) $(PKG_LIBS) -ldl -lpthread -lm $(LDLIBS)
 
 # --- test fixtures: each tests/fixtures/X.c is one connector .so for the
 # loader tests (frozen_v1_0.c is built against the frozen v1.0 header copy).
 # chmod: the loader refuses group/world-writable files whatever the umask.
 $(BUILD)/fixtures/%.so: tests/fixtures/%.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(if $(filter frozen_v1_0,$*),-Itests/fixtures/abi-v1.0) $(ALL_CFLAGS) $(PIC_CFLAGS) \
-	  -shared -MMD -MP -o $@ $< $(LDFLAGS_ALL)
-	chmod go-w $@
+	$(call msg,CCLD,$@)$(CC) $(if $(filter frozen_v1_0,$*),-Itests/fixtures/abi-v1.0) \
+	  $(ALL_CFLAGS) $(PIC_CFLAGS) -shared -MMD -MP -o $@ $< $(LDFLAGS_ALL) $(LDLIBS)
+	$(Q)chmod go-w $@
 
 # The installed plugin directory is compiled in (config/plugin_dir.c); the
-# stamp changes only when PREFIX does, so a new PREFIX rebuilds it.
+# stamp changes only when an installation directory does, so a new PREFIX
+# (or libdir, ...) rebuilds it and the .pc file.
+INSTALL_DIRS = $(PREFIX) $(libdir) $(includedir) $(plugindir)
 $(BUILD)/prefix.stamp: FORCE
 	@mkdir -p $(dir $@)
-	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
+	@echo '$(INSTALL_DIRS)' | cmp -s - $@ || echo '$(INSTALL_DIRS)' > $@
 $(BUILD)/obj/host/config/plugin_dir.o: $(BUILD)/prefix.stamp
-$(BUILD)/obj/host/config/plugin_dir.o: ALL_CFLAGS += -DPROVHOST_PLUGIN_DIR='"$(PREFIX)/lib/provhost/plugins"'
+$(BUILD)/obj/host/config/plugin_dir.o: ALL_CFLAGS += -DPROVHOST_PLUGIN_DIR='"$(plugindir)"'
 .PHONY: FORCE
 FORCE:
 
@@ -168,13 +203,25 @@ bench: all
 	@BUILD=$(BUILD) bash tests/bench/run
 
 # --- install ----------------------------------------------------------------
+# uninstall removes exactly these files, then the provhost/ directories
+# install made if they are empty; it never removes bindir, libdir, ...
+API_HEADERS := $(notdir $(wildcard plugin-api/provhost/*.h))
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/provhost/plugins \
-	  $(DESTDIR)$(PREFIX)/include/provhost $(DESTDIR)$(PREFIX)/lib/pkgconfig
-	install -m 755 $(BUILD)/provhost $(DESTDIR)$(PREFIX)/bin/provhost
-	$(if $(PLUGINS),install -m 755 $(PLUGINS) $(DESTDIR)$(PREFIX)/lib/provhost/plugins/)
-	install -m 644 plugin-api/provhost/*.h $(DESTDIR)$(PREFIX)/include/provhost/
-	install -m 644 $(BUILD)/provhost-connector.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(plugindir) \
+	  $(DESTDIR)$(includedir)/provhost $(DESTDIR)$(pkgconfigdir)
+	install -m 755 $(BUILD)/provhost $(DESTDIR)$(bindir)/provhost
+	$(if $(PLUGINS),install -m 755 $(PLUGINS) $(DESTDIR)$(plugindir)/)
+	install -m 644 $(API_HEADERS:%=plugin-api/provhost/%) $(DESTDIR)$(includedir)/provhost/
+	install -m 644 $(BUILD)/provhost-connector.pc $(DESTDIR)$(pkgconfigdir)/
+
+uninstall:
+	rm -f $(DESTDIR)$(bindir)/provhost \
+	  $(PLUGIN_NAMES:%=$(DESTDIR)$(plugindir)/%.so) \
+	  $(API_HEADERS:%=$(DESTDIR)$(includedir)/provhost/%) \
+	  $(DESTDIR)$(pkgconfigdir)/provhost-connector.pc
+	for d in $(DESTDIR)$(plugindir) $(DESTDIR)$(includedir)/provhost \
+	  $(if $(filter %/provhost/plugins,$(plugindir)),$(DESTDIR)$(patsubst %/,%,$(dir $(plugindir)))); do \
+	  [ ! -d "$$d" ] || rmdir --ignore-fail-on-non-empty "$$d"; done
 
 # Regenerate the connector ABI baseline (only for a new minor, after review;
 # see plugin-api/README.md). tests/integration/abi_baseline.sh checks it.

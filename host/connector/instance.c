@@ -142,12 +142,25 @@ void instance_redact(const struct instance *inst, char *text, size_t size)
 	redact_into(&inst->conn->secrets, text, text, size);
 }
 
-/* Makes what the connector returned safe and consistent (see header). */
+/* Makes what the connector returned safe and consistent (see header). An
+ * account id that fills account_id without a NUL was cut short by the
+ * connector: linking a truncated id would be wrong, so the call fails. */
 static int32_t settle(const struct connection *conn,
                       const provhost_connector *d, int32_t status,
                       provhost_result *res, provhost_error *err)
 {
 	err->message[sizeof(err->message) - 1] = '\0';
+	if (res && status == PROVHOST_OK &&
+	    !memchr(res->account_id, '\0', sizeof(res->account_id))) {
+		status = PROVHOST_E_PROTOCOL;
+		err->retryable = 0;
+		err->remote_code = 0;
+		snprintf(err->message, sizeof(err->message),
+		         "connector \"%s\" returned an account id longer than "
+		         "%zu bytes",
+		         d->name, sizeof(res->account_id) - 1);
+		res->account_id[0] = '\0';
+	}
 	if (res) {
 		res->account_id[sizeof(res->account_id) - 1] = '\0';
 		res->detail[sizeof(res->detail) - 1] = '\0';
@@ -207,10 +220,14 @@ int32_t instance_open(const struct connection *conn,
 	                                strlen(json), &inst->inst, err);
 	free(json);
 	if (st != PROVHOST_OK) {
+		/* a failed open owns nothing: *out is ignored, close not called
+		 */
+		inst->inst = NULL;
 		settle(conn, inst->connector, st, NULL, err);
 		instance_close(inst);
 		return st;
 	}
+	inst->opened = 1;
 	*out = inst;
 	return PROVHOST_OK;
 
@@ -227,7 +244,7 @@ void instance_close(struct instance *inst)
 {
 	if (!inst)
 		return;
-	if (inst->inst)
+	if (inst->opened)
 		inst->connector->ops->close(inst->inst);
 	free(inst->host);
 	free(inst);

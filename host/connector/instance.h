@@ -33,14 +33,16 @@ struct instance_host; /* = provhost_host, private to instance.c */
 struct instance {
 	const struct connection *conn;       /* borrowed; must outlive it */
 	const provhost_connector *connector; /* conn->bound->desc */
-	provhost_instance *inst;             /* the connector's */
+	provhost_instance *inst;             /* the connector's, may be NULL */
+	int opened; /* open succeeded: close inst exactly once */
 	struct instance_host *host;
 };
 
 /* Opens an instance of conn's bound connector (config_bind_connectors must
  * have succeeded) with conn's settings. pacer may be NULL; it is copied.
  * On success *out is new (instance_close it) and PROVHOST_OK is returned;
- * otherwise a status with err filled and redacted. */
+ * otherwise a status with err filled and redacted. After a failed open the
+ * connector's *out is ignored and its close is never called. */
 int32_t instance_open(const struct connection *conn,
                       const struct instance_pacer *pacer, struct instance **out,
                       provhost_error *err);
@@ -61,7 +63,9 @@ void instance_error_init(provhost_error *err);
 /* The connector's ops. Each initialises res and err, calls the op, and
  * then guarantees NUL-terminated strings, err->status equal to the returned
  * status, a non-empty message on failure, and no secret value of the
- * connection in err->message or res->detail. */
+ * connection in err->message or res->detail. A success whose account_id
+ * has no NUL (an id longer than 255 bytes) becomes PROVHOST_E_PROTOCOL.
+ * On failure res means nothing. */
 int32_t instance_authenticate(struct instance *inst, const provhost_call *call,
                               provhost_result *res, provhost_error *err);
 int32_t instance_provision(struct instance *inst, const provhost_call *call,

@@ -284,8 +284,8 @@ int event_parse_line(const char *line, size_t len, size_t max_len,
 		goto out_release;
 	}
 	if (!out->id_given) {
-		sha256_hex(out->raw, strlen(out->raw), hex);
-		if (asprintf(&out->id, "sha256:%s", hex) < 0) {
+		if (sha256_hex(out->raw, strlen(out->raw), hex) ||
+		    asprintf(&out->id, "sha256:%s", hex) < 0) {
 			out->id = NULL;
 			fail(reason, reason_len, "out of memory");
 			goto out_release;

@@ -1,22 +1,24 @@
-/* SHA-256 (FIPS 180-4), for event identities. Not for secrets. */
+/* SHA-256 (FIPS 180-4) through OpenSSL's libcrypto, for event identities.
+ * Not for secrets. Every function returns 0, or -1 when libcrypto fails
+ * (out of memory); a failed context needs no cleanup. */
 #ifndef PROVHOST_SHA256_H
 #define PROVHOST_SHA256_H
 
 #include <stddef.h>
-#include <stdint.h>
 
+/* An incremental hash. init allocates; final (or a failed update) frees. */
 struct sha256 {
-	uint32_t h[8];
-	uint64_t len; /* bytes hashed so far */
-	unsigned char buf[64];
-	size_t buf_len;
+	void *ctx; /* EVP_MD_CTX *, owned */
 };
 
-void sha256_init(struct sha256 *s);
-void sha256_update(struct sha256 *s, const void *data, size_t len);
-void sha256_final(struct sha256 *s, unsigned char digest[32]);
+int sha256_init(struct sha256 *s);
+/* On failure the context is freed (do not call final). */
+int sha256_update(struct sha256 *s, const void *data, size_t len);
+/* Writes the digest and frees the context, also on failure. */
+int sha256_final(struct sha256 *s, unsigned char digest[32]);
 
-/* Hashes data and writes 64 lower-case hex digits + NUL into hex. */
-void sha256_hex(const void *data, size_t len, char hex[65]);
+/* Hashes data and writes 64 lower-case hex digits + NUL into hex
+ * (hex is "" on failure). */
+int sha256_hex(const void *data, size_t len, char hex[65]);
 
 #endif

@@ -15,6 +15,34 @@
  *     minor added (PROVHOST_HAS_FIELD below).
  *   - A connector states the lowest host minor it needs (min_host_minor). The
  *     host refuses a connector that needs a newer minor than it speaks.
+ *   - "since 1.N": every member, op, enum value, capability bit or flag that
+ *     minor N appends says "since 1.N" in its comment; anything without the
+ *     tag is in 1.0. Check PROVHOST_HAS_FIELD (or host_api->abi_minor) before
+ *     using a tagged member, or set min_host_minor to N. A setting type from
+ *     1.N needs min_host_minor >= N: an older host refuses unknown types.
+ *   - Readers accept values they do not know, from a newer other side: an
+ *     unknown status is a failure (the host names it "unknown", retries it
+ *     only when err->retryable is set, and otherwise handles it like
+ *     PROVHOST_E_INTERNAL); an unknown outcome of a successful op is a
+ *     success (the host records "unknown" and counts it as unchanged);
+ *     unknown capability and call flag bits are ignored. A connector treats
+ *     any status but PROVHOST_OK from a host_api function as a failure.
+ *
+ * Calls (what the host guarantees around every op)
+ *   - Before the call, the result and error structs the op receives are
+ *     zeroed, with struct_size set to the host's sizeof; write only members
+ *     that struct_size covers. *out of open is NULL.
+ *   - JSON text arguments are NUL-terminated and len is their strlen; one
+ *     documented "may be NULL" comes with len 0. `provhost check-connector`
+ *     also hands every op NULL, "" and malformed JSON on purpose: fail those
+ *     cleanly (PROVHOST_E_INVALID_INPUT or _CONFIG), never crash.
+ *   - After a failure the host reads only err (status, retryable,
+ *     retry_after_ms, remote_code, message); result means nothing. After a
+ *     success it reads only result; err means nothing.
+ *   - The host NUL-terminates the strings it reads (a longer text is cut at
+ *     the last byte, except account_id: see provision), sets err->status to
+ *     the returned status, supplies a message when there is none, and
+ *     redacts the connection's secrets from message and detail.
  *
  * Ownership
  *   - Everything the host passes in (strings, JSON text, tables) is borrowed
@@ -80,7 +108,8 @@ extern "C" {
 #define PROVHOST_HAS_FIELD(ptr, type, m)                                       \
 	((ptr)->struct_size >= offsetof(type, m) + sizeof(((type *)0)->m))
 
-/* Status of every op. Closed and append-only: values are never renumbered. */
+/* Status of every op. Append-only: values are never renumbered; a reader
+ * treats one it does not know as a failure (see Versioning). */
 typedef enum provhost_status {
 	PROVHOST_OK = 0,
 	PROVHOST_E_INVALID_INPUT = 1, /* the request or record is wrong */
@@ -100,7 +129,8 @@ typedef enum provhost_status {
 	PROVHOST_E_INTERNAL = 15      /* bug or resource exhaustion */
 } provhost_status;
 
-/* What a provision or deprovision did. Append-only. */
+/* What a provision or deprovision did. Append-only; a reader treats one it
+ * does not know as a success (see Versioning). */
 typedef enum provhost_outcome {
 	PROVHOST_OUTCOME_NONE = 0,
 	PROVHOST_OUTCOME_CREATED = 1,
@@ -141,31 +171,36 @@ typedef enum provhost_setting_type {
 #define PROVHOST_SETTING_SECRET (1u << 1)
 
 /* One entry of a connector's settings schema. The array's element size is
- * given by provhost_connector.setting_size so entries can grow. */
+ * given by provhost_connector.setting_size so entries can grow.
+ * default_value is documentation (`provhost plugins` shows it): the host
+ * never adds it to the settings JSON, so the connector applies the default
+ * itself when the key is absent. */
 typedef struct provhost_setting {
 	const char *key;           /* e.g. "instance_url" */
 	int32_t type;              /* provhost_setting_type */
 	uint32_t flags;            /* PROVHOST_SETTING_* */
-	const char *default_value; /* textual default, or NULL */
+	const char *default_value; /* documentation only, or NULL */
 	const char *description;   /* one line, for `provhost plugins` */
 } provhost_setting;
 
-/* Caller-owned error report, filled by the connector on failure. */
+/* Caller-owned error report, filled by the connector on failure; zeroed by
+ * the host before every op and read only when the op fails. */
 typedef struct provhost_error {
 	uint32_t struct_size;    /* set by the caller */
-	int32_t status;          /* provhost_status */
+	int32_t status;          /* provhost_status (= the op's return) */
 	int32_t retryable;       /* non-zero: the same call may succeed later */
 	uint32_t retry_after_ms; /* target's hint (Retry-After), 0 if none */
 	int32_t remote_code; /* HTTP status or target error code, 0 if none */
 	char message[512];   /* one line, NUL-terminated, never a secret */
 } provhost_error;
 
-/* Caller-owned result of authenticate, provision and deprovision. */
+/* Caller-owned result of authenticate, provision and deprovision; zeroed by
+ * the host before every op and read only when the op succeeds. */
 typedef struct provhost_result {
 	uint32_t struct_size; /* set by the caller */
 	int32_t outcome;      /* provhost_outcome */
 	int32_t remote_code;  /* HTTP status of the last request, 0 if none */
-	char account_id[256]; /* the target's account id, "" if none */
+	char account_id[256]; /* target's id, "" if none; at most 255 bytes */
 	char detail[512];     /* one line for people: what was verified/done */
 } provhost_result;
 
@@ -234,28 +269,43 @@ typedef struct provhost_ops {
 
 	/* Check settings (a JSON object, borrowed) without any I/O. Must name
 	 * the offending key in the message. Secrets are not part of settings.
-	 */
+	 * err arrives zeroed. settings_json may be NULL (len 0), "" or not
+	 * JSON at all (`provhost check-connector` tries these): never crash;
+	 * treat NULL and "" as {} or fail with PROVHOST_E_CONFIG. No host_api
+	 * is available here: no logging, no secrets. */
 	int32_t (*validate_config)(const char *settings_json, size_t len,
 	                           provhost_error *err);
 
 	/* Create an instance for settings (already validated). host_api and
-	 * host stay valid until close(). On success *out is the connector's. */
+	 * host stay valid until close(). *out is NULL and err zeroed on entry.
+	 * On success store the instance in *out (NULL is allowed for a
+	 * connector without state): the host passes it to every op and then
+	 * to close exactly once. On failure free everything you allocated: the
+	 * host ignores *out and never calls close for a failed open. */
 	int32_t (*open)(const provhost_host_api *host_api, provhost_host *host,
 	                const char *settings_json, size_t len,
 	                provhost_instance **out, provhost_error *err);
 
-	/* Release an instance and everything it owns. inst may be NULL. */
+	/* Release an instance and everything it owns. Called once per
+	 * successful open, after the instance's last op has returned; never
+	 * after a failed open. inst is what open stored, so it may be NULL. */
 	void (*close)(provhost_instance *inst);
 
 	/* Verify the credentials work and may provision and deprovision users.
-	 * result->detail says what was verified. */
+	 * result->detail says what was verified. result and err arrive zeroed;
+	 * on failure result is ignored. */
 	int32_t (*authenticate)(provhost_instance *inst,
 	                        const provhost_call *call,
 	                        provhost_result *result, provhost_error *err);
 
 	/* Converge one account to desired (JSON). account_id is the id the host
 	 * has linked for this person, or NULL. Idempotent. Fills outcome and
-	 * account_id in result. */
+	 * account_id in result (left "", the host keeps the linked id). result
+	 * and err arrive zeroed; on failure result is ignored.
+	 * Ids: account_id holds at most 255 bytes and a NUL. A target id that
+	 * does not fit is an error (PROVHOST_E_PROTOCOL), never to be cut
+	 * short; an account_id filling all 256 bytes without a NUL is turned
+	 * into that error by the host, and nothing is linked. */
 	int32_t (*provision)(provhost_instance *inst, const provhost_call *call,
 	                     const char *account_id, const char *desired_json,
 	                     size_t len, provhost_result *result,
@@ -263,16 +313,18 @@ typedef struct provhost_ops {
 
 	/* Deactivate (or delete) one account, found by account_id or, when that
 	 * is NULL or unknown, by the identity in identity_json (at least what
-	 * provision would use to find it). Idempotent: an account already gone
-	 * is PROVHOST_OK with outcome ABSENT. */
+	 * provision would use to find it; may be NULL). Idempotent: an account
+	 * already gone is PROVHOST_OK with outcome ABSENT. result and err
+	 * arrive zeroed; result is read as for provision (same id rules). */
 	int32_t (*deprovision)(provhost_instance *inst,
 	                       const provhost_call *call,
 	                       const char *account_id,
 	                       const char *identity_json, size_t len,
 	                       provhost_result *result, provhost_error *err);
 
-	/* Read one account by account_id or identity; emit it once as JSON.
-	 * PROVHOST_E_NOT_FOUND when there is none. Optional. */
+	/* Read one account by account_id or identity (either may be NULL);
+	 * emit it once as JSON. PROVHOST_E_NOT_FOUND when there is none. err
+	 * arrives zeroed. Optional. */
 	int32_t (*lookup)(provhost_instance *inst, const provhost_call *call,
 	                  const char *account_id, const char *identity_json,
 	                  size_t len, provhost_emit_fn emit, void *emit_ctx,

@@ -67,6 +67,57 @@ connector minimal 1.0.0 (ABI 1.0, capabilities: none) $T_TMP/author/plugins/mini
   vendor: provhost tests; license: MIT"
 finish
 
+# files_under DIR: every file and symlink below DIR, sorted, relative to it.
+files_under() { (cd "$1" 2>/dev/null && find . ! -type d | sort); }
+
+begin "make uninstall removes exactly what make install put there"
+DEST2="$T_TMP/dest2"
+mkdir -p "$DEST2/usr/bin" "$DEST2/usr/lib/pkgconfig" "$DEST2/usr/include"
+echo other >"$DEST2/usr/bin/other-tool"         # not provhost's: must stay
+echo other >"$DEST2/usr/lib/pkgconfig/other.pc" # not provhost's: must stay
+before=$(files_under "$DEST2")
+make_in_tree install DESTDIR="$DEST2" PREFIX=/usr
+RC=$?
+expect_rc 0
+[ "$(files_under "$DEST2")" != "$before" ] || fail "install put nothing there"
+make_in_tree uninstall DESTDIR="$DEST2" PREFIX=/usr
+RC=$?
+expect_rc 0
+expect_eq "$(files_under "$DEST2")" "$before" "files left after uninstall"
+for d in usr/lib/provhost/plugins usr/lib/provhost usr/include/provhost; do
+	[ ! -e "$DEST2/$d" ] || fail "uninstall left the directory $d"
+done
+for d in usr/bin usr/lib/pkgconfig usr/include; do
+	[ -d "$DEST2/$d" ] || fail "uninstall removed $d, which install did not create"
+done
+finish
+
+begin "bindir, libdir and includedir override PREFIX for install, the .pc file, the plugin dir and uninstall"
+DEST3="$T_TMP/dest3"
+dirs=(PREFIX=/opt/ph bindir=/opt/ph/sbin libdir=/opt/ph/lib64 includedir=/opt/inc)
+make_in_tree install DESTDIR="$DEST3" "${dirs[@]}"
+RC=$?
+expect_rc 0
+[ -x "$DEST3/opt/ph/sbin/provhost" ] || fail "no sbin/provhost: $(tail -5 "$T_TMP/make.log")"
+[ -f "$DEST3/opt/inc/provhost/connector.h" ] || fail "header not in includedir"
+[ -f "$DEST3/opt/ph/lib64/provhost/plugins/example.so" ] || fail "plugins not in libdir"
+PC="$DEST3/opt/ph/lib64/pkgconfig/provhost-connector.pc"
+[ -f "$PC" ] || fail "no $PC"
+for want in "prefix=/opt/ph" "libdir=\${prefix}/lib64" "includedir=/opt/inc" \
+	"plugindir=\${prefix}/lib64/provhost/plugins"; do
+	grep -qxF "$want" "$PC" 2>/dev/null || fail "the .pc file has no line $want"
+done
+got=$(PKG_CONFIG_PATH="$DEST3/opt/ph/lib64/pkgconfig" pkg-config --variable=plugindir provhost-connector 2>&1)
+expect_eq "$got" "/opt/ph/lib64/provhost/plugins" "pkg-config plugindir"
+PROVHOST_CONFIG="$T_TMP/none.json" "$DEST3/opt/ph/sbin/provhost" plugins >"$T_TMP/out" 2>&1
+expect_contains "$(cat "$T_TMP/out")" "the installed plugin directory /opt/ph/lib64/provhost/plugins does not exist"
+[ -z "$(find "$DEST3" -path '*/lib/*' 2>/dev/null)" ] || fail "something went to PREFIX/lib: $(find "$DEST3" -path '*/lib/*')"
+make_in_tree uninstall DESTDIR="$DEST3" "${dirs[@]}"
+RC=$?
+expect_rc 0
+expect_eq "$(files_under "$DEST3")" "" "files left after uninstall"
+finish
+
 # put the build tree's provhost back to the default PREFIX
 make_in_tree all || echo "warning: could not rebuild $BUILD after the install test" >&2
 

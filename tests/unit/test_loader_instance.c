@@ -1,5 +1,6 @@
 /* Host services seen by a connector (through the "fake" fixture): secrets,
- * log context and redaction, planned_write hooks, error hygiene. */
+ * log context and redaction, planned_write hooks, error hygiene, and the
+ * host's side of the op contracts in <provhost/connector.h>. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -53,6 +54,12 @@ static int setup(void **state)
 	      "\"PH_INST_TOKEN\"}}},\n"
 	      " {\"name\": \"openfail\", \"connector\": \"fake\", "
 	      "\"settings\": {\"mode\": \"open-fail\"}, \"secrets\": "
+	      "{\"token\": {\"env\": \"PH_INST_TOKEN\"}}},\n"
+	      " {\"name\": \"opendirty\", \"connector\": \"fake\", "
+	      "\"settings\": {\"mode\": \"open-fail-dirty\"}, \"secrets\": "
+	      "{\"token\": {\"env\": \"PH_INST_TOKEN\"}}},\n"
+	      " {\"name\": \"longid\", \"connector\": \"fake\", "
+	      "\"settings\": {\"mode\": \"long-id\"}, \"secrets\": "
 	      "{\"token\": {\"env\": \"PH_INST_TOKEN\"}}}]}\n",
 	      out);
 	fclose(out);
@@ -184,6 +191,113 @@ static void test_open_failure(void **state)
 	                    "cannot open: the fake target refuses (open-fail)");
 }
 
+static void emit_copy(void *ctx, const char *json, size_t len);
+
+struct open_run {
+	struct connection *conn;
+	struct instance *inst;
+	int32_t status;
+	provhost_error err;
+};
+
+static void run_open(void *arg)
+{
+	struct open_run *r = arg;
+
+	r->status = instance_open(r->conn, NULL, &r->inst, &r->err);
+	instance_close(r->inst);
+}
+
+/* A failed open that left an instance in *out: the host ignores it and
+ * never calls close (fake's close would log). */
+static void test_open_failure_ignores_out(void **state)
+{
+	struct fixture *f = *state;
+	struct open_run r = {.conn = conn_named(f, "opendirty")};
+	char out[4096];
+
+	log_set_level(PROVHOST_LOG_DEBUG);
+	capture_stderr(run_open, &r, out, sizeof(out));
+	log_set_level(PROVHOST_LOG_WARN);
+	assert_int_equal(r.status, PROVHOST_E_CONFIG);
+	assert_null(r.inst);
+	assert_string_equal(r.err.message,
+	                    "cannot open: the fake target refuses (open-fail)");
+	assert_null(strstr(out, "close called after a failed open"));
+}
+
+/* Whatever the caller's structs held, the connector sees them zeroed with
+ * struct_size set (fake fails each op otherwise). */
+static void test_ops_get_fresh_structs(void **state)
+{
+	struct fixture *f = *state;
+	struct instance *inst;
+	provhost_result res;
+	provhost_error err;
+	provhost_call call;
+	char got[64] = "";
+
+	memset(&err, 0xab, sizeof(err));
+	assert_int_equal(instance_open(conn_named(f, "ok"), NULL, &inst, &err),
+	                 PROVHOST_OK);
+	instance_call_init(&call, 0, 0, NULL, NULL, NULL);
+	memset(&res, 0xab, sizeof(res));
+	memset(&err, 0xab, sizeof(err));
+	assert_int_equal(instance_authenticate(inst, &call, &res, &err),
+	                 PROVHOST_OK);
+	memset(&res, 0xab, sizeof(res));
+	memset(&err, 0xab, sizeof(err));
+	assert_int_equal(
+	        instance_provision(inst, &call, NULL, "{}", &res, &err),
+	        PROVHOST_OK);
+	memset(&res, 0xab, sizeof(res));
+	memset(&err, 0xab, sizeof(err));
+	assert_int_equal(
+	        instance_deprovision(inst, &call, "fake-1", NULL, &res, &err),
+	        PROVHOST_OK);
+	assert_int_equal(res.outcome, PROVHOST_OUTCOME_ABSENT);
+	memset(&err, 0xab, sizeof(err));
+	assert_int_equal(instance_lookup(inst, &call, "fake-1", NULL, emit_copy,
+	                                 got, &err),
+	                 PROVHOST_OK);
+	instance_close(inst);
+}
+
+/* An id of 255 bytes is returned intact; one that fills account_id
+ * without a NUL is an error, never a truncated link. */
+static void test_long_account_id(void **state)
+{
+	struct fixture *f = *state;
+	struct instance *inst;
+	provhost_result res;
+	provhost_error err;
+	provhost_call call;
+	char want[256];
+
+	memset(want, 'x', 255);
+	want[255] = '\0';
+	assert_int_equal(
+	        instance_open(conn_named(f, "longid"), NULL, &inst, &err),
+	        PROVHOST_OK);
+	instance_call_init(&call, 0, 0, NULL, NULL, NULL);
+	assert_int_equal(
+	        instance_provision(inst, &call, NULL, "{}", &res, &err),
+	        PROVHOST_OK);
+	assert_string_equal(res.account_id, want);
+	assert_int_equal(res.outcome, PROVHOST_OUTCOME_CREATED);
+	assert_int_equal(instance_provision(inst, &call, NULL,
+	                                    "{\"userName\":\"overlong\"}", &res,
+	                                    &err),
+	                 PROVHOST_E_PROTOCOL);
+	assert_int_equal(err.status, PROVHOST_E_PROTOCOL);
+	assert_int_equal(err.retryable, 0);
+	assert_string_equal(err.message,
+	                    "connector \"fake\" returned an account id longer "
+	                    "than 255 bytes");
+	assert_string_equal(res.account_id, "");
+	instance_close(inst);
+}
+
 struct plan {
 	char method[16], target[64], body[128];
 	int calls;
@@ -275,6 +389,9 @@ int main(void)
 	        cmocka_unit_test(test_open_authenticate),
 	        cmocka_unit_test(test_log_context_and_redaction),
 	        cmocka_unit_test(test_open_failure),
+	        cmocka_unit_test(test_open_failure_ignores_out),
+	        cmocka_unit_test(test_ops_get_fresh_structs),
+	        cmocka_unit_test(test_long_account_id),
 	        cmocka_unit_test(test_planned_write_hooks),
 	        cmocka_unit_test(test_deadline_pace),
 	        cmocka_unit_test(test_lookup),
