@@ -15,26 +15,26 @@ mk() {
 }
 
 begin "the build prints one short line per step by default"
-mk "$B/obj/host/clock.o"
+mk "$B/obj/host/util/clock.o"
 expect_rc 0
-expect_eq "$OUT" "  CC      $B/obj/host/clock.o"
+expect_eq "$OUT" "  CC      $B/obj/host/util/clock.o"
 mk "$B/fixtures/minimal.so"
 expect_rc 0
 expect_eq "$OUT" "  CCLD    $B/fixtures/minimal.so"
 finish
 
 begin "V=1 prints the full command lines"
-rm -f "$B/obj/host/clock.o"
-mk V=1 "$B/obj/host/clock.o"
+rm -f "$B/obj/host/util/clock.o"
+mk V=1 "$B/obj/host/util/clock.o"
 expect_rc 0
-expect_contains "$OUT" "-MMD -MP -c host/clock.c -o $B/obj/host/clock.o"
+expect_contains "$OUT" "-MMD -MP -c host/util/clock.c -o $B/obj/host/util/clock.o"
 expect_not_contains "$OUT" "  CC      "
 finish
 
 begin "CPPFLAGS reaches the compiler"
 printf '#error cppflags-probe\n' >"$T_TMP/probe.h"
-rm -f "$B/obj/host/clock.o"
-mk CPPFLAGS="-include $T_TMP/probe.h" "$B/obj/host/clock.o"
+rm -f "$B/obj/host/util/clock.o"
+mk CPPFLAGS="-include $T_TMP/probe.h" "$B/obj/host/util/clock.o"
 [ "$RC" -ne 0 ] || fail "the build ignored CPPFLAGS"
 expect_contains "$OUT" "cppflags-probe"
 finish
