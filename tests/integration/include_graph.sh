@@ -92,6 +92,14 @@ expect_rc 1
 expect_eq "$OUT" "forbidden include: host/util/strset.c:1 includes host/config/config.h (util/ includes nothing else in host/)"
 finish
 
+begin "self-test: a host folder including a folder above it in the layer order fails"
+tree order host/config/config.h '#include "connector/loader.h"\n' host/connector/loader.h '' \
+	host/connector/bind.c '#include "config/config.h"\n'
+ig "$TREE"
+expect_rc 1
+expect_eq "$OUT" "forbidden include: host/config/config.h:1 includes host/connector/loader.h (host/config/ sits below connector/, contract/, ledger/, engine/, cli/ (host/README.md))"
+finish
+
 begin "self-test: a connector or the public header including host/ fails, and host/ including plugins/"
 tree layers host/ledger.h '' host/run.c '#include "promapp/promapp.h"\n' \
 	plugins/promapp/promapp.h '#include "ledger.h"\n' \

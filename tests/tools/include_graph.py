@@ -42,6 +42,18 @@ RULES = [
      "the host never includes a connector's code"),
 ]
 
+# host/'s folders from the bottom up (host/README.md has the same table): a
+# folder may include only the folders before it, so the direction of every
+# dependency is decided once, here.
+HOST_LAYERS = ["util", "lifecycle", "config", "connector", "contract",
+               "ledger", "engine", "cli"]
+for _i, _low in enumerate(HOST_LAYERS):
+    _higher = ["host/%s/*" % h for h in HOST_LAYERS[_i + 1:]]
+    if _higher:
+        RULES.append((["host/%s/*" % _low], _higher, [],
+                      "host/%s/ sits below %s (host/README.md)" %
+                      (_low, ", ".join(h + "/" for h in HOST_LAYERS[_i + 1:]))))
+
 INCLUDE_RE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*([<"])([^">]+)[">]',
                         re.M)
 COMMENT_RE = re.compile(r"/\*.*?\*/|//[^\n]*", re.S)
