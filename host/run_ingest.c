@@ -128,7 +128,8 @@ static int note_accepted(struct run *run, const struct line_reader *lr,
 	return 0;
 }
 
-/* Parses and stores one line. Returns -1 only on a ledger failure. */
+/* Parses and stores one line. Returns -1 only on a ledger failure or when
+ * out of memory. */
 static int ingest_line(struct run *run, const struct line_reader *lr,
                        const char *const *names, enum ledger_state *states)
 {
