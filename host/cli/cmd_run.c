@@ -41,11 +41,11 @@ const char cmd_run_usage[] =
         "  --progress, --no-progress progress line on stderr (default: when\n"
         "                            stderr is a terminal)\n"
         "\n"
-        "Exit status: 0 everything done; 1 some events failed or were\n"
-        "rejected (listed in the summary); 2 usage or configuration error;\n"
-        "3 the run stopped early (mass-deprovision guard, a connection was\n"
-        "unusable, SIGINT/SIGTERM, or another run holds the ledger) and\n"
-        "events were left pending for a re-run.\n";
+        "Exit status: 0 everything done; 1 some events failed, were\n"
+        "rejected or were held for review (listed in the summary); 2 usage\n"
+        "or configuration error; 3 the run stopped early (mass-deprovision\n"
+        "guard, a connection was unusable, SIGINT/SIGTERM, or another run\n"
+        "holds the ledger) and events were left pending for a re-run.\n";
 
 int cmd_run(int argc, char **argv)
 {

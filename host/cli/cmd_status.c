@@ -15,8 +15,9 @@ const char cmd_status_usage[] =
         "usage: provhost status [-c FILE]\n"
         "\n"
         "Per connection: events pending, not yet effective (and how many are\n"
-        "due), done, failed, rejected and skipped; accounts linked; then the\n"
-        "last run and its summary, and how many input lines were rejected.\n"
+        "due), done, failed, rejected, skipped and held for review; accounts\n"
+        "linked; then the last run and its summary, and how many input lines\n"
+        "were rejected.\n"
         "\n"
         "Exit status: 0, or 2 when the configuration or ledger cannot be "
         "read.\n";
@@ -71,13 +72,18 @@ static void print_connection_status(const struct ledger_status *s)
 {
 	printf("connection \"%s\":\n", s->connection);
 	printf("  pending %lld | not yet effective %lld (due %lld) | done %lld "
-	       "| failed %lld | rejected %lld | skipped %lld\n",
+	       "| failed %lld | rejected %lld | skipped %lld | held %lld\n",
 	       (long long)s->count[LEDGER_PENDING],
 	       (long long)s->count[LEDGER_NOT_YET_EFFECTIVE], (long long)s->due,
 	       (long long)s->count[LEDGER_DONE],
 	       (long long)s->count[LEDGER_FAILED],
 	       (long long)s->count[LEDGER_REJECTED],
-	       (long long)s->count[LEDGER_SKIPPED]);
+	       (long long)s->count[LEDGER_SKIPPED],
+	       (long long)s->count[LEDGER_HELD]);
+	if (s->count[LEDGER_HELD])
+		printf("  %lld held for review: not applied by any run; see "
+		       "provhost history EMPLOYEE_ID for the reason\n",
+		       (long long)s->count[LEDGER_HELD]);
 	printf("  accounts linked %lld (active %lld)\n", (long long)s->links,
 	       (long long)s->links_active);
 }

@@ -163,6 +163,7 @@ static void release_connections(struct run *run)
 		run_stats_release(&run->conns[i].stats);
 		pthread_mutex_destroy(&run->conns[i].problems.lock);
 		pacer_release(&run->conns[i].pacer);
+		free(run->conns[i].held);
 		breaker_release(&run->conns[i].breaker);
 	}
 	free(run->conns);
@@ -185,16 +186,21 @@ static int finish_run(struct run *run)
 		struct run_stats *s = &rc->stats;
 		int64_t total;
 
-		for (j = 0; j < n; j++)
-			if (!strcmp(rows[j].connection, rc->conn->name))
-				run_stats_add(s, RC_PENDING,
-				              rows[j].count[LEDGER_PENDING]);
+		for (j = 0; j < n; j++) {
+			if (strcmp(rows[j].connection, rc->conn->name))
+				continue;
+			run_stats_add(s, RC_PENDING,
+			              rows[j].count[LEDGER_PENDING]);
+			rc->held_left = rows[j].count[LEDGER_HELD];
+		}
 		total = run_stats_finished(s) + run_stats_get(s, RC_PENDING) +
-		        run_stats_get(s, RC_NOT_YET);
+		        run_stats_get(s, RC_NOT_YET) +
+		        run_stats_get(s, RC_HELD);
 		run_stats_add(s, RC_TOTAL, total);
 		stopped |= rc->stopped;
 		failed |= run_stats_get(s, RC_FAILED) > 0 ||
-		          run_stats_get(s, RC_REJECTED) > 0;
+		          run_stats_get(s, RC_REJECTED) > 0 ||
+		          run_stats_get(s, RC_HELD) > 0;
 		if (summary)
 			json_object_set_new(summary, rc->conn->name,
 			                    run_stats_json(s));
@@ -221,6 +227,8 @@ int run_execute(const struct run_options *opt)
 	run.opt = opt;
 	run.source = strcmp(opt->input, "-") ? opt->input : "stdin";
 	pthread_mutex_init(&run.line_problems.lock, NULL);
+	pthread_mutex_init(&run.dup_problems.lock, NULL);
+	pthread_mutex_init(&run.held_problems.lock, NULL);
 	if (config_load(config_default_path(opt->config_path), &run.cfg, err,
 	                sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
@@ -274,6 +282,8 @@ out_conns:
 	release_connections(&run);
 out:
 	pthread_mutex_destroy(&run.line_problems.lock);
+	pthread_mutex_destroy(&run.dup_problems.lock);
+	pthread_mutex_destroy(&run.held_problems.lock);
 	config_free(run.cfg);
 	loader_free(set);
 	return code;

@@ -149,6 +149,8 @@ static int dispatch_work(const struct ledger_work *lw, void *ctx)
 	if (!t)
 		return -1;
 	t->seq = lw->seq;
+	t->run_id = lw->run_id;
+	t->line_no = lw->line_no;
 	t->event_id = strdup(lw->event_id);
 	t->employee_id = strdup(lw->employee_id);
 	t->raw = strdup(lw->raw);
@@ -268,6 +270,11 @@ void run_conn_apply(struct run_conn *rc)
 	}
 	if (rc->outstanding == 0)
 		return;
+	if (ledger_held_list(run->ledger, rc->conn->name, &rc->held,
+	                     &rc->n_held)) {
+		stop_connection(rc, "ledger: %s", ledger_last_error());
+		return;
+	}
 	if (rc->deprovisions >
 	            rc->conn->lifecycle->policy.max_deprovisions_per_run &&
 	    !run->opt->allow_mass_deprovision) {

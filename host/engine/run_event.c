@@ -364,8 +364,46 @@ static void apply_plan(struct run_worker *w, const struct run_task *t,
 		log_msg(PROVHOST_LOG_ERROR, "out of memory");
 }
 
+static int by_employee(const void *key, const void *row)
+{
+	return strcmp(key, ((const struct ledger_held *)row)->employee_id);
+}
+
+/* The held target of t's employee that t comes after, or NULL. "After":
+ * stored later, or on a later line of the same run's input (a line held at
+ * the end of ingest is stored after the lines that follow it). */
+static const struct ledger_held *held_before(const struct run_conn *rc,
+                                             const struct run_task *t)
+{
+	const struct ledger_held *h, *end = rc->held + rc->n_held;
+
+	if (!rc->n_held)
+		return NULL;
+	h = bsearch(t->employee_id, rc->held, rc->n_held, sizeof(*h),
+	            by_employee);
+	if (!h)
+		return NULL;
+	while (h > rc->held && !strcmp(h[-1].employee_id, t->employee_id))
+		h--; /* the person's first held target */
+	for (; h < end && !strcmp(h->employee_id, t->employee_id); h++)
+		if (t->seq > h->seq ||
+		    (t->run_id == h->run_id && t->line_no > h->line_no))
+			return h;
+	return NULL;
+}
+
+/* A deprovision is never blocked by a held item: a leaver must not keep
+ * access because an earlier line waits for review. */
+static bool is_deprovision(const struct run_conn *rc, const struct event *ev)
+{
+	return ev->kind == EVENT_TERMINATE ||
+	       (ev->kind == EVENT_LEAVE &&
+	        rc->conn->lifecycle->policy.leave == POLICY_LEAVE_DEPROVISION);
+}
+
 void run_event_apply(struct run_worker *w, const struct run_task *t)
 {
+	const struct ledger_held *held;
 	struct run_conn *rc = w->rc;
 	struct ledger_link link;
 	struct plan plan = {0};
@@ -387,6 +425,16 @@ void run_event_apply(struct run_worker *w, const struct run_task *t)
 	                     sizeof(reason))) {
 		finish_without_call(rc, t, LEDGER_REJECTED, reason);
 		return;
+	}
+	held = held_before(rc, t);
+	if (held && !is_deprovision(rc, &ev)) {
+		/* like behind a failure: order per person is kept */
+		snprintf(reason, sizeof(reason),
+		         "waits for event #%lld of the same employee, held for "
+		         "review (provhost history %.60s); stays pending",
+		         (long long)held->seq, t->employee_id);
+		note_problem(rc, t, reason);
+		goto out_release;
 	}
 	r = ledger_link_get(rc->run->ledger, rc->conn->name, t->employee_id,
 	                    &link);

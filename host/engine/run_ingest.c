@@ -36,10 +36,8 @@ static void reject_line(struct run *run, const struct line_reader *lr,
 	run_problem_add(&run->line_problems, what, reason);
 }
 
-/* Counts a stored event's state per connection: only work that apply will
- * not see is counted here (already processed, not yet effective). */
-static void count_states(struct run *run, enum ledger_accept_result result,
-                         const enum ledger_state *states)
+void run_count_states(struct run *run, enum ledger_accept_result result,
+                      const enum ledger_state *states)
 {
 	size_t i;
 
@@ -48,6 +46,8 @@ static void count_states(struct run *run, enum ledger_accept_result result,
 
 		if (states[i] == LEDGER_NOT_YET_EFFECTIVE)
 			run_stats_add(s, RC_NOT_YET, 1);
+		else if (states[i] == LEDGER_HELD)
+			run_stats_add(s, RC_HELD, 1);
 		else if (result != LEDGER_ACCEPT_NEW &&
 		         (states[i] == LEDGER_DONE ||
 		          states[i] == LEDGER_SKIPPED ||
@@ -56,7 +56,80 @@ static void count_states(struct run *run, enum ledger_accept_result result,
 	}
 }
 
-/* Parses and stores one line. Returns -1 only on a ledger failure. */
+/* A line with the same event id as an earlier line of this input (and the
+ * same content): one event, so nothing more to do, but the line is counted
+ * as skipped and listed, so every line read shows up in the counts. */
+static void skip_duplicate(struct run *run, const struct line_reader *lr,
+                           const struct event *ev, int64_t first_line)
+{
+	char what[96], why[400];
+	size_t i;
+
+	for (i = 0; i < run->n_conns; i++)
+		run_stats_add(&run->conns[i].stats, RC_SKIPPED, 1);
+	snprintf(what, sizeof(what), "line %ld", lr->line_no);
+	snprintf(why, sizeof(why),
+	         "the same event as line %lld (id \"%.300s\"); skipped",
+	         (long long)first_line, ev->id);
+	run_problem_add(&run->dup_problems, what, why);
+}
+
+/* Remembers an id-less line whose identity an earlier run stored, for
+ * run_hold_decide. Returns 0 or -1 (out of memory). */
+static int add_candidate(struct run *run, const struct line_reader *lr,
+                         const struct event *ev,
+                         const enum ledger_state *states)
+{
+	struct run_candidate *c;
+
+	if (run->n_candidates == run->cap_candidates) {
+		size_t cap = run->cap_candidates ? run->cap_candidates * 2 : 16;
+
+		c = realloc(run->candidates, cap * sizeof(*c));
+		if (!c)
+			return -1;
+		run->candidates = c;
+		run->cap_candidates = cap;
+	}
+	c = &run->candidates[run->n_candidates];
+	memset(c, 0, sizeof(*c));
+	c->line_no = lr->line_no;
+	c->event_id = strdup(ev->id);
+	c->employee_id = strdup(ev->employee_id);
+	c->raw = strdup(ev->raw);
+	c->states = calloc(run->n_conns ? run->n_conns : 1, sizeof(*states));
+	run->n_candidates++; /* freed by run_ingest either way */
+	if (!c->event_id || !c->employee_id || !c->raw || !c->states)
+		return -1;
+	memcpy(c->states, states, run->n_conns * sizeof(*states));
+	return 0;
+}
+
+/* Records where ev's id was seen and counts the line: a duplicate of an
+ * earlier line, a candidate for run_hold_decide, or its state. Returns 0
+ * or -1 (out of memory). */
+static int note_accepted(struct run *run, const struct line_reader *lr,
+                         const struct event *ev,
+                         enum ledger_accept_result result,
+                         const enum ledger_state *states)
+{
+	const struct input_seen_entry *e =
+	        input_seen_add(&run->ids, ev->id, lr->line_no);
+
+	if (!e)
+		return -1;
+	if (e->count > 1) {
+		skip_duplicate(run, lr, ev, e->first);
+		return 0;
+	}
+	if (result == LEDGER_ACCEPT_SEEN && !ev->id_given)
+		return add_candidate(run, lr, ev, states);
+	run_count_states(run, result, states);
+	return 0;
+}
+
+/* Parses and stores one line. Returns -1 only on a ledger failure or when
+ * out of memory. */
 static int ingest_line(struct run *run, const struct line_reader *lr,
                        const char *const *names, enum ledger_state *states)
 {
@@ -74,11 +147,22 @@ static int ingest_line(struct run *run, const struct line_reader *lr,
 	}
 	rc = event_parse_line(lr->buf, lr->len, lr->max_len, &ev, reason,
 	                      sizeof(reason));
-	if (rc == 1)
-		return 0; /* blank line */
+	if (rc == 1) {
+		run->blank_lines++;
+		return 0;
+	}
 	if (rc < 0) {
 		reject_line(run, lr, reason);
 		return 0;
+	}
+	/* the identity rule (events.h): the k-th line of this input with
+	 * the same content is occurrence k */
+	if (!ev.id_given) {
+		const struct input_seen_entry *e =
+		        input_seen_add(&run->contents, ev.id, lr->line_no);
+
+		if (!e || event_set_occurrence(&ev, (unsigned)e->count))
+			goto out_oom;
 	}
 	if (ledger_event_accept(run->ledger, &ev, run->source, lr->line_no,
 	                        run->run_id, names, run->n_conns,
@@ -93,10 +177,48 @@ static int ingest_line(struct run *run, const struct line_reader *lr,
 		         "other content",
 		         ev.id);
 		reject_line(run, lr, reason);
-	} else {
-		count_states(run, result, states);
+	} else if (note_accepted(run, lr, &ev, result, states)) {
+		goto out_oom;
 	}
 	event_release(&ev);
+	return 0;
+
+out_oom:
+	fprintf(stderr, "provhost run: out of memory\n");
+	event_release(&ev);
+	return -1;
+}
+
+static void release_candidates(struct run *run)
+{
+	for (size_t i = 0; i < run->n_candidates; i++) {
+		free(run->candidates[i].event_id);
+		free(run->candidates[i].employee_id);
+		free(run->candidates[i].raw);
+		free(run->candidates[i].states);
+	}
+	free(run->candidates);
+	run->candidates = NULL;
+	run->n_candidates = run->cap_candidates = 0;
+}
+
+/* The input's identity, stored with the run. */
+static int finish_input_hash(struct run *run)
+{
+	unsigned char d[32];
+
+	if (sha256_final(&run->input_hash, d)) {
+		fprintf(stderr, "provhost run: cannot hash the input (out of "
+		                "memory)\n");
+		return -1;
+	}
+	for (int i = 0; i < 32; i++)
+		snprintf(run->input_sha256 + 2 * i, 3, "%02x", d[i]);
+	if (ledger_run_set_input(run->ledger, run->run_id, run->input_sha256)) {
+		fprintf(stderr, "provhost run: ledger: %s\n",
+		        ledger_last_error());
+		return -1;
+	}
 	return 0;
 }
 
@@ -115,11 +237,15 @@ int run_ingest(struct run *run)
 		        run->opt->input, strerror(errno));
 		return -1;
 	}
+	input_seen_init(&run->contents);
+	input_seen_init(&run->ids);
+	sha256_init(&run->input_hash);
 	names = calloc(run->n_conns ? run->n_conns : 1, sizeof(*names));
 	states = calloc(run->n_conns ? run->n_conns : 1, sizeof(*states));
 	if (!names || !states ||
 	    line_reader_init(&lr, in, EVENT_MAX_LINE_DEFAULT))
 		goto out_free;
+	lr.hash = &run->input_hash;
 	for (i = 0; i < run->n_conns; i++)
 		names[i] = run->conns[i].conn->name;
 	/* Lines are stored in batches: one transaction per INGEST_BATCH
@@ -145,6 +271,8 @@ int run_ingest(struct run *run)
 		        run->source, strerror(errno));
 		goto out_release;
 	}
+	if (finish_input_hash(run) || run_hold_decide(run))
+		goto out_release;
 	rc = 0;
 	goto out_release;
 out_ledger:
@@ -152,6 +280,14 @@ out_ledger:
 out_release:
 	line_reader_release(&lr);
 out_free:
+	if (run->input_hash.ctx) { /* a path that did not finish the hash */
+		unsigned char unused[32];
+
+		sha256_final(&run->input_hash, unused);
+	}
+	release_candidates(run);
+	input_seen_release(&run->contents);
+	input_seen_release(&run->ids);
 	free(names);
 	free(states);
 	if (in != stdin)

@@ -12,11 +12,13 @@
 #include "connector/instance.h"
 #include "engine/audit.h"
 #include "engine/breaker.h"
+#include "engine/input_seen.h"
 #include "engine/pacer.h"
 #include "engine/run.h"
 #include "engine/run_stats.h"
 #include "engine/workq.h"
 #include "ledger/ledger.h"
+#include "util/sha256.h"
 #include "util/strset.h"
 
 #define RUN_MAX_LISTED 20 /* failures listed in the summary */
@@ -34,6 +36,16 @@ struct run_problems {
 	int64_t more; /* not listed */
 };
 
+/* An id-less line whose identity was stored by an earlier run: decided
+ * after ingest (run_hold.c) — skipped as already processed, or held. */
+struct run_candidate {
+	int64_t line_no;
+	char *event_id;            /* owned: the identity (events.h) */
+	char *employee_id;         /* owned */
+	char *raw;                 /* owned: canonical text */
+	enum ledger_state *states; /* owned: per connection, from accept */
+};
+
 /* The whole run. */
 struct run {
 	const struct run_options *opt;
@@ -45,7 +57,16 @@ struct run {
 	const char *source; /* input path or "stdin" */
 	int64_t lines;      /* lines read */
 	int64_t bad_lines;  /* rejected before becoming events */
+	int64_t blank_lines;
 	struct run_problems line_problems;
+	struct run_problems dup_problems;  /* lines repeating an earlier one */
+	struct run_problems held_problems; /* lines held for review */
+	struct sha256 input_hash;          /* of every byte read */
+	char input_sha256[65];             /* hex, set when ingest ends */
+	struct input_seen contents;        /* id-less contents: occurrences */
+	struct input_seen ids;             /* event ids: lines they are on */
+	struct run_candidate *candidates;
+	size_t n_candidates, cap_candidates;
 	struct run_conn *conns;
 	size_t n_conns;
 };
@@ -62,6 +83,12 @@ struct run_conn {
 	char stop_reason[700];
 	int64_t outstanding;  /* targets to apply, counted before applying */
 	int64_t deprovisions; /* of those, planned deprovisions */
+	/* Held targets of this connection, read before applying (sorted by
+	 * employee): the person's later work waits behind them, except a
+	 * deprovision. Read-only while workers run. */
+	struct ledger_held *held;
+	size_t n_held;
+	int64_t held_left; /* held targets in the ledger after the run */
 };
 
 /* One outstanding target handed to a worker; owned by whoever holds it. */
@@ -70,6 +97,8 @@ struct run_task {
 	char *event_id;
 	char *employee_id;
 	char *raw;
+	int64_t run_id;  /* the run that first stored the event */
+	int64_t line_no; /* its line there */
 };
 
 /* Worker state: one connector instance and one queue. */
@@ -87,6 +116,16 @@ struct run_worker {
 /* run_ingest.c: reads the input into the ledger. Returns 0, or -1 when the
  * input cannot be read at all (message printed). */
 int run_ingest(struct run *run);
+
+/* run_hold.c: after ingest, decides every candidate: skipped as already
+ * processed, or held for review (stored as a new event in state held).
+ * Returns 0, or -1 on a ledger failure (message printed). */
+int run_hold_decide(struct run *run);
+
+/* Counts a stored event's state per connection: only work that apply will
+ * not see is counted here (already processed, not yet effective, held). */
+void run_count_states(struct run *run, enum ledger_accept_result result,
+                      const enum ledger_state *states);
 
 /* run_conn.c: applies outstanding work of rc's connection. */
 void run_conn_apply(struct run_conn *rc);

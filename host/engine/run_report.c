@@ -36,17 +36,39 @@ void run_print_summary(struct run *run, FILE *out)
 {
 	size_t i;
 
-	fprintf(out, "%srun %lld: %lld lines read from %s, %lld rejected\n",
+	fprintf(out, "%srun %lld: %lld lines read from %s, %lld rejected",
 	        run->opt->dry_run ? "dry " : "", (long long)run->run_id,
 	        (long long)run->lines, run->source, (long long)run->bad_lines);
+	if (run->blank_lines)
+		fprintf(out, ", %lld blank", (long long)run->blank_lines);
+	fprintf(out, "\n");
 	if (run->line_problems.n) {
 		fprintf(out, "  rejected lines:\n");
 		run_problems_print(&run->line_problems, out);
+	}
+	if (run->dup_problems.n) {
+		fprintf(out, "  Skipped (duplicate in input):\n");
+		run_problems_print(&run->dup_problems, out);
+	}
+	if (run->held_problems.n) {
+		fprintf(out, "  held for review (not applied until a person "
+		             "decides):\n");
+		run_problems_print(&run->held_problems, out);
 	}
 	for (i = 0; i < run->n_conns; i++) {
 		struct run_conn *rc = &run->conns[i];
 
 		run_stats_print(&rc->stats, rc->conn->name, out);
+		if (rc->held_left)
+			fprintf(out,
+			        "  HELD: %lld event%s wait%s for review in the "
+			        "ledger (provhost status, provhost history "
+			        "EMPLOYEE_ID); no run applies them, and the "
+			        "person's later events wait behind them (a "
+			        "deprovision does not)\n",
+			        (long long)rc->held_left,
+			        rc->held_left == 1 ? "" : "s",
+			        rc->held_left == 1 ? "s" : "");
 		if (rc->stopped)
 			fprintf(out, "  STOPPED: %s\n", rc->stop_reason);
 		if (rc->problems.n) {

@@ -14,6 +14,7 @@ static const char *const count_names[RC_N] = {
         [RC_FAILED] = "Failed",
         [RC_PENDING] = "Pending",
         [RC_NOT_YET] = "Not yet effective",
+        [RC_HELD] = "Held",
         [RC_RETRIES] = "Retries",
         [RC_REQUESTS] = "Calls",
 };
@@ -85,6 +86,8 @@ void run_stats_print(struct run_stats *s, const char *connection, FILE *out)
 	if (c[RC_PENDING] || c[RC_NOT_YET])
 		fprintf(out, "  Pending %lld | Not yet effective %lld\n",
 		        (long long)c[RC_PENDING], (long long)c[RC_NOT_YET]);
+	if (c[RC_HELD])
+		fprintf(out, "  Held for review %lld\n", (long long)c[RC_HELD]);
 	fprintf(out, "  %.1f s, %lld connector calls, %lld retries\n", secs,
 	        (long long)c[RC_REQUESTS], (long long)c[RC_RETRIES]);
 }

@@ -21,6 +21,7 @@ static const char *const state_names[LEDGER_STATE_COUNT] = {
         [LEDGER_FAILED] = "failed",
         [LEDGER_REJECTED] = "rejected",
         [LEDGER_SKIPPED] = "skipped",
+        [LEDGER_HELD] = "held",
 };
 
 static const char *const stmt_sql[LS_COUNT] = {
@@ -37,7 +38,8 @@ static const char *const stmt_sql[LS_COUNT] = {
         [LS_EVENT_FIND] =
                 "SELECT seq, raw, effective FROM events WHERE id = ?1",
         [LS_TARGET_INSERT] = "INSERT INTO targets (event_seq, connection, "
-                             "state, updated_at) VALUES (?1, ?2, ?3, ?4)",
+                             "state, updated_at, last_error) VALUES (?1, "
+                             "?2, ?3, ?4, ?5)",
         [LS_TARGET_STATE] = "SELECT state FROM targets WHERE event_seq = ?1 "
                             "AND connection = ?2",
         [LS_TARGET_PROMOTE_ONE] =
@@ -71,7 +73,8 @@ static const char *const stmt_sql[LS_COUNT] = {
                 "targets.event_seq) <= ?2",
         [LS_OUTSTANDING] =
                 "SELECT e.seq, e.id, e.employee_id, e.kind, e.effective, "
-                "e.raw, t.state, t.attempts FROM targets t JOIN events e ON "
+                "e.raw, t.state, t.attempts, e.run_id, e.line_no FROM "
+                "targets t JOIN events e ON "
                 "e.seq = t.event_seq WHERE t.connection = ?1 AND t.state "
                 "IN ('pending', 'failed') AND t.event_seq > ?2 ORDER BY "
                 "t.event_seq LIMIT ?3",
@@ -92,6 +95,7 @@ static const char *const stmt_sql[LS_COUNT] = {
                           "VALUES (?1, ?2, ?3)",
         [LS_RUN_FINISH] = "UPDATE runs SET finished_at = ?2, exit_code = "
                           "?3, summary = ?4 WHERE id = ?1",
+        [LS_RUN_INPUT] = "UPDATE runs SET input_sha256 = ?2 WHERE id = ?1",
         [LS_RUN_LAST] = "SELECT id, started_at, finished_at, dry_run, "
                         "exit_code, source, summary FROM runs ORDER BY id "
                         "DESC LIMIT 1",
@@ -369,6 +373,25 @@ static int user_version(struct ledger *l, int *version)
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
+/* After a migration that rebuilt a table with foreign keys off: 0 when
+ * every reference still holds, else -1 with *msg (sqlite3_free). */
+static int foreign_keys_broken(struct ledger *l, char **msg)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(l->db, "PRAGMA foreign_key_check", -1, &st,
+	                       NULL))
+		return -1;
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	*msg = sqlite3_mprintf("a foreign key does not hold after the "
+	                       "migration");
+	return -1;
+}
+
 /* Applies one migration (from -> from + 1) in a transaction, unless another
  * process got there first. */
 static int migrate_one(struct ledger *l, const char *path, int from)
@@ -387,6 +410,7 @@ static int migrate_one(struct ledger *l, const char *path, int from)
 	}
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", from + 1);
 	if (sqlite3_exec(l->db, ledger_migrations[from], NULL, NULL, &msg) ||
+	    foreign_keys_broken(l, &msg) ||
 	    sqlite3_exec(l->db, sql, NULL, NULL, &msg) ||
 	    sqlite3_exec(l->db, "COMMIT", NULL, NULL, &msg))
 		goto out_rollback;
@@ -413,10 +437,18 @@ static int migrate(struct ledger *l, const char *path)
 		        "than this provhost knows (%d); use a newer "
 		        "provhost",
 		        path, version, LEDGER_SCHEMA_VERSION);
+	if (version == LEDGER_SCHEMA_VERSION)
+		return 0;
+	/* a migration may rebuild a table others refer to (the documented
+	 * way: foreign keys off, checked before each commit); the pragma
+	 * cannot change inside a transaction, so it is set around them */
+	sqlite3_exec(l->db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL);
 	for (; version < LEDGER_SCHEMA_VERSION; version++)
 		if (migrate_one(l, path, version))
-			return -1;
-	return 0;
+			break;
+	if (sqlite3_exec(l->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL))
+		return ledger_fail(l, "cannot configure the ledger");
+	return version == LEDGER_SCHEMA_VERSION ? 0 : -1;
 }
 
 static int configure(struct ledger *l, const char *path)

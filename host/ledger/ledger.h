@@ -22,7 +22,7 @@
 
 #include "lifecycle/events.h"
 
-#define LEDGER_SCHEMA_VERSION 1
+#define LEDGER_SCHEMA_VERSION 2
 
 struct ledger;
 
@@ -33,10 +33,15 @@ enum ledger_state {
 	LEDGER_FAILED,            /* gave up this run; retried next run */
 	LEDGER_REJECTED,          /* can never apply (e.g. mapping error) */
 	LEDGER_SKIPPED,           /* nothing to do by policy */
+	LEDGER_HELD,              /* waits for a person to review it (the
+	                           * reason is the target's last_error, the run
+	                           * that held it the event's run); no run
+	                           * applies it */
 	LEDGER_STATE_COUNT
 };
 
-/* "pending", "not_yet_effective", "done", "failed", "rejected", "skipped". */
+/* "pending", "not_yet_effective", "done", "failed", "rejected", "skipped",
+ * "held". */
 const char *ledger_state_name(enum ledger_state s);
 int ledger_state_from_name(const char *name, enum ledger_state *out);
 
@@ -95,6 +100,12 @@ struct ledger_run {
 /* The most recent run: 0 and *out, 1 when there is none, -1 on error. */
 int ledger_last_run(struct ledger *l, struct ledger_run *out);
 
+/* Records the identity of the run's input: the SHA-256 (hex) of every byte
+ * read. Together with the run's source it tells "the same input again" from
+ * a different one (ledger_event_origin). */
+int ledger_run_set_input(struct ledger *l, int64_t run_id,
+                         const char *input_sha256);
+
 /* --- events and their per-connection targets ------------------------------ */
 
 enum ledger_accept_result {
@@ -118,6 +129,59 @@ int ledger_event_accept(struct ledger *l, const struct event *ev,
                         const char *const *connections, size_t n, int64_t now,
                         enum ledger_state *states,
                         enum ledger_accept_result *result, int64_t *seq);
+
+/* ledger_event_accept for an event held for review: a new event gets
+ * targets in state held with reason as their last_error (an event already
+ * stored keeps its targets; missing ones are created held). */
+int ledger_event_hold(struct ledger *l, const struct event *ev,
+                      const char *source, int64_t line_no, int64_t run_id,
+                      const char *const *connections, size_t n,
+                      const char *reason, int64_t now,
+                      enum ledger_state *states,
+                      enum ledger_accept_result *result);
+
+/* Where a stored event was first seen, and the input of that run. */
+struct ledger_origin {
+	int64_t seq;
+	int64_t run_id; /* 0 = unknown */
+	int64_t line_no;
+	enum event_kind kind;
+	char source[512];
+	char run_source[512];  /* "" when unknown */
+	char input_sha256[65]; /* "" when unknown (older provhost, crash) */
+};
+
+/* 0 and *out, 1 when no event has that id, -1. */
+int ledger_event_origin(struct ledger *l, const char *event_id,
+                        struct ledger_origin *out);
+
+/* One event of a person, for the identity checks of ingest. */
+struct ledger_event_brief {
+	int64_t seq;
+	enum event_kind kind;
+	int64_t line_no;
+	char id[300];
+	char source[256];
+};
+
+/* The events of employee_id stored after sequence number after, in order,
+ * in a malloc'd array (caller frees; NULL when none). */
+int ledger_events_after(struct ledger *l, const char *employee_id,
+                        int64_t after, struct ledger_event_brief **rows,
+                        size_t *n);
+
+/* A held target of a connection: the person's later work waits behind it. */
+struct ledger_held {
+	char employee_id[257];
+	int64_t seq;
+	int64_t run_id;
+	int64_t line_no;
+};
+
+/* Every held target of connection, ordered by employee then sequence, in a
+ * malloc'd array (caller frees; NULL when none). */
+int ledger_held_list(struct ledger *l, const char *connection,
+                     struct ledger_held **rows, size_t *n);
 
 /* Records a line that was not accepted (raw may be any bytes; at most
  * 64 KiB are kept). */
@@ -166,6 +230,8 @@ struct ledger_work {
 	const char *raw; /* canonical event text: event_parse_line() it */
 	enum ledger_state state; /* pending or failed */
 	int attempts;
+	int64_t run_id;  /* the run that first stored the event, 0 unknown */
+	int64_t line_no; /* its line in that run's input */
 };
 
 /* Return 0 to go on, anything else stops the walk and is returned. */

@@ -17,8 +17,10 @@ static int state_of_text(const unsigned char *text, enum ledger_state *out)
 	return 0;
 }
 
+/* reason: the held reason (stored as last_error), NULL for other states */
 static int insert_target(struct ledger *l, int64_t seq, const char *conn,
-                         enum ledger_state state, int64_t now)
+                         enum ledger_state state, const char *reason,
+                         int64_t now)
 {
 	sqlite3_stmt *st = ledger_stmt(l, LS_TARGET_INSERT);
 
@@ -28,6 +30,7 @@ static int insert_target(struct ledger *l, int64_t seq, const char *conn,
 	ledger_bind_text(st, 2, conn);
 	ledger_bind_text(st, 3, ledger_state_name(state));
 	sqlite3_bind_int64(st, 4, now);
+	ledger_bind_text(st, 5, reason);
 	return ledger_step_done(l, st, "cannot store an event target");
 }
 
@@ -36,9 +39,9 @@ static int insert_target(struct ledger *l, int64_t seq, const char *conn,
  * unless the new line conflicts with the stored event (create false): then a
  * missing target is reported as rejected and nothing is created. */
 static int existing_targets(struct ledger *l, int64_t seq, bool due,
-                            enum ledger_state fresh, bool create,
-                            const char *const *conns, size_t n, int64_t now,
-                            enum ledger_state *states)
+                            enum ledger_state fresh, const char *reason,
+                            bool create, const char *const *conns, size_t n,
+                            int64_t now, enum ledger_state *states)
 {
 	for (size_t i = 0; i < n; i++) {
 		sqlite3_stmt *st = ledger_stmt(l, LS_TARGET_STATE);
@@ -54,7 +57,7 @@ static int existing_targets(struct ledger *l, int64_t seq, bool due,
 			states[i] = LEDGER_REJECTED;
 			if (!create)
 				continue;
-			if (insert_target(l, seq, conns[i], fresh, now))
+			if (insert_target(l, seq, conns[i], fresh, reason, now))
 				return -1;
 			states[i] = fresh;
 			continue;
@@ -105,16 +108,19 @@ static int insert_event(struct ledger *l, const struct event *ev,
 	return 0;
 }
 
-/* The body of ledger_event_accept, inside the transaction. */
+/* The body of ledger_event_accept (held_reason NULL) and ledger_event_hold,
+ * inside the transaction. */
 static int accept_locked(struct ledger *l, const struct event *ev,
                          const char *source, int64_t line_no, int64_t run_id,
-                         const char *const *conns, size_t n, int64_t now,
+                         const char *const *conns, size_t n,
+                         const char *held_reason, int64_t now,
                          enum ledger_state *states,
                          enum ledger_accept_result *result, int64_t *seq_out)
 {
 	bool due = !ev->has_effective || ev->effective <= now;
-	enum ledger_state fresh =
-	        due ? LEDGER_PENDING : LEDGER_NOT_YET_EFFECTIVE;
+	enum ledger_state fresh = held_reason ? LEDGER_HELD
+	                          : due       ? LEDGER_PENDING
+	                                      : LEDGER_NOT_YET_EFFECTIVE;
 	bool inserted, same;
 	sqlite3_stmt *st;
 	int64_t seq;
@@ -124,7 +130,8 @@ static int accept_locked(struct ledger *l, const struct event *ev,
 	if (inserted) {
 		seq = sqlite3_last_insert_rowid(l->db);
 		for (size_t i = 0; i < n; i++) {
-			if (insert_target(l, seq, conns[i], fresh, now))
+			if (insert_target(l, seq, conns[i], fresh, held_reason,
+			                  now))
 				return -1;
 			states[i] = fresh;
 		}
@@ -145,8 +152,11 @@ static int accept_locked(struct ledger *l, const struct event *ev,
 	else
 		due = sqlite3_column_int64(st, 2) <= now;
 	sqlite3_reset(st);
-	fresh = due ? LEDGER_PENDING : LEDGER_NOT_YET_EFFECTIVE;
-	if (existing_targets(l, seq, due, fresh, same, conns, n, now, states))
+	fresh = held_reason ? LEDGER_HELD
+	        : due       ? LEDGER_PENDING
+	                    : LEDGER_NOT_YET_EFFECTIVE;
+	if (existing_targets(l, seq, due, fresh, held_reason, same, conns, n,
+	                     now, states))
 		return -1;
 	*result = same ? LEDGER_ACCEPT_SEEN : LEDGER_ACCEPT_CONFLICT;
 out_seq:
@@ -155,11 +165,12 @@ out_seq:
 	return 0;
 }
 
-int ledger_event_accept(struct ledger *l, const struct event *ev,
-                        const char *source, int64_t line_no, int64_t run_id,
-                        const char *const *connections, size_t n, int64_t now,
-                        enum ledger_state *states,
-                        enum ledger_accept_result *result, int64_t *seq)
+static int accept_tx(struct ledger *l, const struct event *ev,
+                     const char *source, int64_t line_no, int64_t run_id,
+                     const char *const *connections, size_t n,
+                     const char *held_reason, int64_t now,
+                     enum ledger_state *states,
+                     enum ledger_accept_result *result, int64_t *seq)
 {
 	bool outer;
 	int rc;
@@ -168,7 +179,7 @@ int ledger_event_accept(struct ledger *l, const struct event *ev,
 	rc = ledger_begin(l, &outer);
 	if (!rc) {
 		rc = accept_locked(l, ev, source, line_no, run_id, connections,
-		                   n, now, states, result, seq);
+		                   n, held_reason, now, states, result, seq);
 		if (rc)
 			ledger_rollback(l, outer);
 		else
@@ -176,6 +187,28 @@ int ledger_event_accept(struct ledger *l, const struct event *ev,
 	}
 	pthread_mutex_unlock(&l->lock);
 	return rc;
+}
+
+int ledger_event_accept(struct ledger *l, const struct event *ev,
+                        const char *source, int64_t line_no, int64_t run_id,
+                        const char *const *connections, size_t n, int64_t now,
+                        enum ledger_state *states,
+                        enum ledger_accept_result *result, int64_t *seq)
+{
+	return accept_tx(l, ev, source, line_no, run_id, connections, n, NULL,
+	                 now, states, result, seq);
+}
+
+int ledger_event_hold(struct ledger *l, const struct event *ev,
+                      const char *source, int64_t line_no, int64_t run_id,
+                      const char *const *connections, size_t n,
+                      const char *reason, int64_t now,
+                      enum ledger_state *states,
+                      enum ledger_accept_result *result)
+{
+	return accept_tx(l, ev, source, line_no, run_id, connections, n,
+	                 reason ? reason : "held for review", now, states,
+	                 result, NULL);
 }
 
 int ledger_reject(struct ledger *l, int64_t run_id, const char *source,
@@ -359,6 +392,8 @@ static int copy_row(sqlite3_stmt *st, struct work_row *r)
 	r->w.has_effective = sqlite3_column_type(st, 4) != SQLITE_NULL;
 	r->w.effective = sqlite3_column_int64(st, 4);
 	r->w.attempts = sqlite3_column_int(st, 7);
+	r->w.run_id = sqlite3_column_int64(st, 8);
+	r->w.line_no = sqlite3_column_int64(st, 9);
 	return state_of_text(sqlite3_column_text(st, 6), &r->w.state);
 }
 

@@ -31,6 +31,7 @@ enum ledger_stmt_id {
 	LS_LINK_SET,
 	LS_RUN_INSERT,
 	LS_RUN_FINISH,
+	LS_RUN_INPUT,
 	LS_RUN_LAST,
 	LS_COUNT
 };

@@ -98,6 +98,24 @@ int ledger_run_finish(struct ledger *l, int64_t run_id, int exit_code,
 	return rc;
 }
 
+int ledger_run_set_input(struct ledger *l, int64_t run_id,
+                         const char *input_sha256)
+{
+	sqlite3_stmt *st;
+	int rc = -1;
+
+	pthread_mutex_lock(&l->lock);
+	st = ledger_stmt(l, LS_RUN_INPUT);
+	if (st) {
+		sqlite3_bind_int64(st, 1, run_id);
+		ledger_bind_text(st, 2, input_sha256);
+		rc = ledger_step_done(l, st,
+		                      "cannot record the input of the run");
+	}
+	pthread_mutex_unlock(&l->lock);
+	return rc;
+}
+
 int ledger_last_run(struct ledger *l, struct ledger_run *out)
 {
 	sqlite3_stmt *st;

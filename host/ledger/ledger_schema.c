@@ -71,4 +71,32 @@ const char *const ledger_migrations[LEDGER_SCHEMA_VERSION] = {
         "  dry_run INTEGER NOT NULL,"
         "  exit_code INTEGER,"
         "  summary TEXT);",
+        /* 1 -> 2: the state "held" (targets is rebuilt: SQLite cannot
+         * change a CHECK constraint in place) and the identity of each
+         * run's input. Runs with foreign keys off (see migrate()). */
+        "CREATE TABLE targets_v2 ("
+        "  event_seq INTEGER NOT NULL REFERENCES events(seq),"
+        "  connection TEXT NOT NULL,"
+        "  state TEXT NOT NULL CHECK (state IN ('pending',"
+        "    'not_yet_effective', 'done', 'failed', 'rejected',"
+        "    'skipped', 'held')),"
+        "  outcome TEXT,"
+        "  account_id TEXT,"
+        "  attempts INTEGER NOT NULL DEFAULT 0,"
+        "  http_status INTEGER,"
+        "  last_error TEXT,"
+        "  updated_at INTEGER NOT NULL,"
+        "  PRIMARY KEY (event_seq, connection)) WITHOUT ROWID;"
+        "INSERT INTO targets_v2 SELECT event_seq, connection, state, outcome,"
+        "  account_id, attempts, http_status, last_error, updated_at"
+        "  FROM targets;"
+        "DROP TABLE targets;"
+        "ALTER TABLE targets_v2 RENAME TO targets;"
+        "CREATE INDEX targets_open ON targets(connection, event_seq)"
+        "  WHERE state IN ('pending', 'failed');"
+        "CREATE INDEX targets_waiting ON targets(connection)"
+        "  WHERE state = 'not_yet_effective';"
+        "CREATE INDEX targets_held ON targets(connection)"
+        "  WHERE state = 'held';"
+        "ALTER TABLE runs ADD COLUMN input_sha256 TEXT;",
 };

@@ -221,6 +221,20 @@ static int read_members(json_t *root, struct event *ev, char *reason,
 	return 0;
 }
 
+int event_set_occurrence(struct event *ev, unsigned occurrence)
+{
+	char *id;
+
+	if (ev->id_given || occurrence <= 1)
+		return 0;
+	/* ev->id is "sha256:<hex>" of the content: the first occurrence */
+	if (asprintf(&id, "%.71s#%u", ev->id, occurrence) < 0)
+		return -1;
+	free(ev->id);
+	ev->id = id;
+	return 0;
+}
+
 static bool is_blank(const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++)

@@ -51,9 +51,22 @@ int event_kind_from_name(const char *name, enum event_kind *out);
  * Identity: out->id is the given "id", else "sha256:" + hex SHA-256 of the
  * canonical text (out->raw: compact, keys sorted), so the same content in any
  * key order or spacing gets the same id. Parsing out->raw again gives the
- * same event and id. */
+ * same event and id. This is the identity of the first occurrence of that
+ * content; see event_set_occurrence for the later ones. */
 int event_parse_line(const char *line, size_t len, size_t max_len,
                      struct event *out, char *reason, size_t reason_len);
+
+/* The identity rule for events without "id": the k-th line (k >= 1) of one
+ * input with the same content (and so the same person) is a different event
+ * from the first, because two identical events at different positions of a
+ * person's history are different events (hire, terminate, rehire,
+ * terminate with the same attributes). The first occurrence keeps the plain
+ * content id "sha256:<hex>" (so ledgers written before this rule do not
+ * apply an old file again); occurrence k >= 2 is "sha256:<hex>#k". Running
+ * the same input again gives every line the same id again. No-op for an
+ * event with a given "id". Returns 0, or -1 when out of memory (ev->id is
+ * then unchanged). */
+int event_set_occurrence(struct event *ev, unsigned occurrence);
 
 /* Frees what ev owns and zeroes it; safe on a zeroed or released event. */
 void event_release(struct event *ev);

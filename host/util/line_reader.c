@@ -10,6 +10,7 @@ int line_reader_init(struct line_reader *r, FILE *in, size_t max_len)
 	r->len = r->full_len = 0;
 	r->overlong = false;
 	r->line_no = 0;
+	r->hash = NULL;
 	return r->buf ? 0 : -1;
 }
 
@@ -30,14 +31,24 @@ int line_reader_next(struct line_reader *r)
 		any = true;
 		if (c == '\n')
 			break;
-		if (r->len < r->max_len)
+		if (r->len < r->max_len) {
 			r->buf[r->len++] = (char)c;
-		else
+		} else {
+			/* hash the kept prefix once, then each dropped byte */
+			if (r->hash && !r->overlong)
+				sha256_update(r->hash, r->buf, r->len);
+			if (r->hash)
+				sha256_update(r->hash, &(char){(char)c}, 1);
 			r->overlong = true;
+		}
 		r->full_len++;
 	}
 	if (c == EOF && ferror(r->in))
 		return -1;
+	if (r->hash && !r->overlong)
+		sha256_update(r->hash, r->buf, r->len);
+	if (r->hash && c == '\n')
+		sha256_update(r->hash, "\n", 1);
 	if (!any)
 		return 0;
 	r->buf[r->len] = '\0';

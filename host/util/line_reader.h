@@ -8,14 +8,18 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "util/sha256.h"
+
 struct line_reader {
-	FILE *in;        /* borrowed */
-	char *buf;       /* owned, max_len + 1 bytes */
-	size_t max_len;  /* longest line kept, without the newline */
-	size_t len;      /* length of the current line (kept part) */
-	size_t full_len; /* true length of the current line */
-	bool overlong;   /* full_len > max_len: buf holds a prefix */
-	long line_no;    /* 1-based number of the current line */
+	FILE *in;            /* borrowed */
+	char *buf;           /* owned, max_len + 1 bytes */
+	size_t max_len;      /* longest line kept, without the newline */
+	size_t len;          /* length of the current line (kept part) */
+	size_t full_len;     /* true length of the current line */
+	bool overlong;       /* full_len > max_len: buf holds a prefix */
+	long line_no;        /* 1-based number of the current line */
+	struct sha256 *hash; /* borrowed, NULL = none: every byte read is
+	                      * added to it (the identity of the input) */
 };
 
 int line_reader_init(struct line_reader *r, FILE *in, size_t max_len);

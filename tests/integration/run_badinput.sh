@@ -78,7 +78,7 @@ bad-23|done|created" "targets"
 finish
 
 begin "bad input: the summary lists each rejected line with its number and reason"
-expect_contains "$OUT" "run 1: 23 lines read from $IN, 16 rejected
+expect_contains "$OUT" "run 1: 23 lines read from $IN, 16 rejected, 1 blank
   rejected lines:
 $(sed 's/^\([0-9]*\)\t/    line \1: /' <<<"$reasons")
 connection \"$RT_CONN\":
@@ -127,7 +127,7 @@ w0=$(sim_writes)
 rph run "$IN"
 expect_rc 1
 expect_eq "$(sim_writes)" "$w0" "writes"
-expect_contains "$OUT" "run 2: 23 lines read from $IN, 16 rejected"
+expect_contains "$OUT" "run 2: 23 lines read from $IN, 16 rejected, 1 blank"
 expect_contains "$OUT" "Total 22 | Rejected 16 | Skipped 6 | Unchanged 0 | Created 0"
 expect_eq "$(q "SELECT count(*) FROM rejects WHERE run_id = 2")" 16 "rejects of run 2"
 finish

@@ -279,6 +279,47 @@ static void test_identity(void **state)
 	free(a), free(b), free(c), free(d), free(e);
 }
 
+/* The identity rule: the k-th occurrence of one content within an input is
+ * "<content id>#k"; the first keeps the plain content id (what ledgers
+ * written before the rule hold); a given "id" is never changed. */
+static void test_occurrence_identity(void **state)
+{
+	const char *term = "{\"event\":\"terminate\",\"employee_id\":\"E1\"}";
+	struct event a, b, c, given;
+	char reason[256] = "", plain[80];
+
+	assert_int_equal(parse(term, &a, reason), 0);
+	assert_int_equal(parse(term, &b, reason), 0);
+	assert_int_equal(parse(term, &c, reason), 0);
+	snprintf(plain, sizeof(plain), "%s", a.id);
+	assert_int_equal(strlen(plain), 71);
+	assert_int_equal(event_set_occurrence(&a, 1), 0);
+	assert_string_equal(a.id, plain);
+	assert_int_equal(event_set_occurrence(&b, 2), 0);
+	assert_int_equal(strncmp(b.id, plain, 71), 0);
+	assert_string_equal(b.id + 71, "#2");
+	assert_int_equal(event_set_occurrence(&c, 12), 0);
+	assert_string_equal(c.id + 71, "#12");
+	assert_string_not_equal(b.id, c.id);
+	/* the same occurrence of the same content: the same id again */
+	event_release(&c);
+	assert_int_equal(parse(term, &c, reason), 0);
+	assert_int_equal(event_set_occurrence(&c, 2), 0);
+	assert_string_equal(c.id, b.id);
+	/* content is unchanged: raw is the same for every occurrence */
+	assert_string_equal(a.raw, b.raw);
+	assert_int_equal(parse("{\"event\":\"hire\",\"employee_id\":\"E1\","
+	                       "\"id\":\"x\"}",
+	                       &given, reason),
+	                 0);
+	assert_int_equal(event_set_occurrence(&given, 3), 0);
+	assert_string_equal(given.id, "x");
+	event_release(&a);
+	event_release(&b);
+	event_release(&c);
+	event_release(&given);
+}
+
 static void test_raw_reparses_to_same_event(void **state)
 {
 	static const char line[] =
@@ -320,6 +361,7 @@ int main(void)
 	        cmocka_unit_test(test_bytes),
 	        cmocka_unit_test(test_blank_and_line_endings),
 	        cmocka_unit_test(test_identity),
+	        cmocka_unit_test(test_occurrence_identity),
 	        cmocka_unit_test(test_raw_reparses_to_same_event),
 	        cmocka_unit_test(test_kind_from_name),
 	};

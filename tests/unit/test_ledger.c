@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "ledger/ledger.h"
+#include "ledger/ledger_internal.h"
 
 struct fixture {
 	char dir[64];   /* mkdtemp */
@@ -871,6 +872,168 @@ static void test_two_threads(void **state)
 	free(rows);
 }
 
+/* A ledger of schema version 1 (before "held" and input identities) is
+ * migrated in place: its rows, attempts and foreign keys survive. */
+static void test_migration_from_v1(void **state)
+{
+	struct fixture *f = *state;
+	struct event ev = make_event("{\"event\":\"hire\",\"employee_id\":"
+	                             "\"E1\",\"id\":\"evt-1\"}");
+	enum ledger_state st[2];
+	struct ledger_target t;
+
+	mkdir(f->sub, 0700);
+	sql_exec(f->path, ledger_migrations[0]);
+	sql_exec(f->path,
+	         "PRAGMA user_version = 1;"
+	         "INSERT INTO runs (id, started_at, source, dry_run) VALUES "
+	         "(1, 5, 'old.jsonl', 0);"
+	         "INSERT INTO events (seq, id, employee_id, kind, raw, source, "
+	         "line_no, run_id, received_at) VALUES (1, 'evt-1', 'E1', "
+	         "'hire', '{\"employee_id\":\"E1\",\"event\":\"hire\",\"id\":"
+	         "\"evt-1\"}', 'old.jsonl', 1, 1, 5);"
+	         "INSERT INTO targets (event_seq, connection, state, outcome, "
+	         "attempts, updated_at) VALUES (1, 'alpha', 'done', "
+	         "'created', 1, 6);"
+	         "INSERT INTO attempts (event_seq, connection, attempt, at, "
+	         "status) VALUES (1, 'alpha', 1, 6, 'ok');");
+	open_ok(f);
+	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 2);
+	assert_int_equal(ledger_target_get(f->l, "evt-1", "alpha", &t), 0);
+	assert_int_equal(t.state, LEDGER_DONE);
+	assert_string_equal(t.outcome, "created");
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM attempts"), 1);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM runs WHERE "
+	                                  "input_sha256 IS NULL"),
+	                 1);
+	/* the old event is still seen; the new state can be stored */
+	assert_int_equal(accept(f->l, &ev, two_conns, 1, 7, st),
+	                 LEDGER_ACCEPT_SEEN);
+	assert_int_equal(st[0], LEDGER_DONE);
+	assert_int_equal(ledger_target_finish(f->l, "evt-1", "alpha",
+	                                      LEDGER_HELD, NULL, NULL, 0, "why",
+	                                      8),
+	                 0);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM targets WHERE "
+	                                  "state = 'held'"),
+	                 1);
+	/* foreign keys are enforced again after the migration */
+	assert_int_equal(ledger_attempt_record(f->l, "nope", "alpha", 9, "ok",
+	                                       0, 1, NULL),
+	                 1);
+	event_release(&ev);
+}
+
+static int count_walk(const struct ledger_work *w, void *ctx)
+{
+	(*(int *)ctx)++;
+	return 0;
+}
+
+/* Held targets: stored with their reason and run, never walked, counted by
+ * status, shown by history and listed for the workers; the origin of an
+ * event names its run's input. */
+static void test_held(void **state)
+{
+	struct fixture *f = *state;
+	struct event hire = make_event("{\"event\":\"hire\",\"employee_id\":"
+	                               "\"E1\"}");
+	struct event term = make_event("{\"event\":\"terminate\","
+	                               "\"employee_id\":\"E1\"}");
+	struct event held;
+	enum ledger_state st[2];
+	enum ledger_accept_result res;
+	struct ledger_origin o;
+	struct ledger_event_brief *later;
+	struct ledger_held *hl;
+	struct ledger_history_row *rows;
+	struct ledger_status *srows;
+	int64_t run1, run2;
+	size_t n;
+	int walked = 0;
+
+	open_ok(f);
+	assert_int_equal(ledger_run_begin(f->l, "a.jsonl", false, 1, &run1), 0);
+	assert_int_equal(ledger_run_set_input(f->l, run1, "ab12"), 0);
+	assert_int_equal(ledger_event_accept(f->l, &hire, "a.jsonl", 1, run1,
+	                                     two_conns, 2, 1, st, &res, NULL),
+	                 0);
+	assert_int_equal(ledger_event_accept(f->l, &term, "a.jsonl", 2, run1,
+	                                     two_conns, 2, 1, st, &res, NULL),
+	                 0);
+	assert_int_equal(ledger_event_origin(f->l, term.id, &o), 0);
+	assert_int_equal(o.seq, 2);
+	assert_int_equal(o.run_id, run1);
+	assert_int_equal(o.line_no, 2);
+	assert_int_equal(o.kind, EVENT_TERMINATE);
+	assert_string_equal(o.run_source, "a.jsonl");
+	assert_string_equal(o.input_sha256, "ab12");
+	assert_int_equal(ledger_event_origin(f->l, "sha256:none", &o), 1);
+	assert_int_equal(ledger_events_after(f->l, "E1", 1, &later, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(later[0].id, term.id);
+	assert_int_equal(later[0].kind, EVENT_TERMINATE);
+	free(later);
+
+	assert_int_equal(ledger_run_begin(f->l, "b.jsonl", false, 2, &run2), 0);
+	held = make_event("{\"event\":\"terminate\",\"employee_id\":"
+	                  "\"E1\"}");
+	free(held.id);
+	held.id = strdup("sha256:x@input:cd34");
+	assert_int_equal(ledger_event_hold(f->l, &held, "b.jsonl", 2, run2,
+	                                   two_conns, 2, "moved on", 3, st,
+	                                   &res),
+	                 0);
+	assert_int_equal(res, LEDGER_ACCEPT_NEW);
+	assert_int_equal(st[0], LEDGER_HELD);
+	assert_int_equal(st[1], LEDGER_HELD);
+	/* holding it again finds the same held event */
+	assert_int_equal(ledger_event_hold(f->l, &held, "b.jsonl", 2, run2,
+	                                   two_conns, 2, "moved on", 4, st,
+	                                   &res),
+	                 0);
+	assert_int_equal(res, LEDGER_ACCEPT_SEEN);
+	assert_int_equal(st[0], LEDGER_HELD);
+	/* not outstanding work */
+	assert_int_equal(ledger_target_finish(f->l, hire.id, "alpha",
+	                                      LEDGER_DONE, NULL, NULL, 0, NULL,
+	                                      5),
+	                 0);
+	assert_int_equal(ledger_target_finish(f->l, term.id, "alpha",
+	                                      LEDGER_DONE, NULL, NULL, 0, NULL,
+	                                      5),
+	                 0);
+	assert_int_equal(
+	        ledger_outstanding(f->l, "alpha", 6, count_walk, &walked), 0);
+	assert_int_equal(walked, 0);
+	assert_int_equal(ledger_status(f->l, 6, &srows, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(srows[0].count[LEDGER_HELD], 1);
+	assert_int_equal(srows[0].count[LEDGER_DONE], 2);
+	free(srows);
+	assert_int_equal(ledger_history(f->l, "E1", &rows, &n), 0);
+	assert_int_equal(n, 6);
+	assert_string_equal(rows[4].event_id, "sha256:x@input:cd34");
+	assert_int_equal(rows[4].target.state, LEDGER_HELD);
+	assert_string_equal(rows[4].target.last_error, "moved on");
+	assert_int_equal(rows[4].line_no, 2);
+	assert_string_equal(rows[4].source, "b.jsonl");
+	free(rows);
+	assert_int_equal(ledger_held_list(f->l, "beta", &hl, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(hl[0].employee_id, "E1");
+	assert_int_equal(hl[0].seq, 3);
+	assert_int_equal(hl[0].run_id, run2);
+	assert_int_equal(hl[0].line_no, 2);
+	free(hl);
+	assert_int_equal(ledger_held_list(f->l, "gamma", &hl, &n), 0);
+	assert_int_equal(n, 0);
+	assert_null(hl);
+	event_release(&hire);
+	event_release(&term);
+	event_release(&held);
+}
+
 static void test_state_names(void **state)
 {
 	enum ledger_state s;
@@ -884,6 +1047,7 @@ static void test_state_names(void **state)
 	}
 	assert_string_equal(ledger_state_name(LEDGER_NOT_YET_EFFECTIVE),
 	                    "not_yet_effective");
+	assert_string_equal(ledger_state_name(LEDGER_HELD), "held");
 	assert_int_equal(ledger_state_from_name("finished", &s), -1);
 }
 
@@ -906,6 +1070,8 @@ int main(void)
 	        T(test_batches),
 	        T(test_crash_recovery),
 	        T(test_two_threads),
+	        T(test_migration_from_v1),
+	        T(test_held),
 	        cmocka_unit_test(test_state_names),
 	};
 #undef T
