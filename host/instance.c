@@ -8,6 +8,7 @@
 #include "log.h"
 #include "redact.h"
 #include "status_names.h"
+#include "utf8.h"
 
 /* provhost_host as the connector sees it: one per instance. */
 struct instance_host {
@@ -152,6 +153,8 @@ static int32_t settle(const struct connection *conn,
 		res->detail[sizeof(res->detail) - 1] = '\0';
 		redact_into(&conn->secrets, res->detail, res->detail,
 		            sizeof(res->detail));
+		utf8_repair_into(res->account_id, sizeof(res->account_id));
+		utf8_repair_into(res->detail, sizeof(res->detail));
 	}
 	if (status == PROVHOST_OK)
 		return status;
@@ -163,6 +166,7 @@ static int32_t settle(const struct connection *conn,
 		        d->name, provhost_status_name(status));
 	redact_into(&conn->secrets, err->message, err->message,
 	            sizeof(err->message));
+	utf8_repair_into(err->message, sizeof(err->message));
 	return status;
 }
 

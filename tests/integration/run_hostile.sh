@@ -64,5 +64,25 @@ expect_grep "$T_TMP/echo.errors" "..." "excerpt cut"
 expect_grep "$AUDIT" "Authorization: Bearer [redacted]" "redacted echo"
 finish
 
+begin "invalid UTF-8 in an error detail: the audit keeps the error, as valid UTF-8"
+rt_sim --hostile-writes bad-utf8 || exit 1
+rt_state badutf8
+hires 2 >"$T_TMP/hires2.jsonl"
+rph run --reject-file "$REJ" "$T_TMP/hires2.jsonl"
+expect_eq "$(sim_count POST)" 2 "POSTs refused"
+expect_eq "$(count_state failed)" 2 "failed targets"
+expect_eq "$(jq -c 'select(.operation != null and .status != "ok") | has("error")' "$AUDIT" | sort -u)" "true" "every failed audit line has its error"
+expect_eq "$(jq -r 'select(.error != null) | .error' "$AUDIT" | grep -c 'name M�ller ���� refused �')" 2 "errors with U+FFFD for each bad byte"
+python3 - "$AUDIT" "$T_TMP/out" <<'PY' || fail "a file is not valid UTF-8"
+import sys
+for f in sys.argv[1:]:
+    open(f, "rb").read().decode("utf-8")
+PY
+q "SELECT last_error FROM targets" >"$T_TMP/badutf8.errors"
+python3 -c 'import sys; open(sys.argv[1], "rb").read().decode("utf-8")' "$T_TMP/badutf8.errors" ||
+	fail "the ledger's last_error is not valid UTF-8"
+expect_grep "$T_TMP/badutf8.errors" "name M�ller" "repaired error"
+finish
+
 rt_no_secrets_case
 done_testing
