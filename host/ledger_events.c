@@ -1,6 +1,7 @@
 /* Ledger: events, their per-connection targets, attempts, rejected lines and
  * the outstanding-work walk. */
 #include "ledger_internal.h"
+#include "text_escape.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -178,6 +179,20 @@ int ledger_event_accept(struct ledger *l, const struct event *ev,
 	return rc;
 }
 
+/* Binds a reason or error with its control and bidi characters escaped
+ * (text_escape.h), so that what status and history print is safe. */
+static int bind_escaped(sqlite3_stmt *st, int idx, const char *text)
+{
+	char *esc = text_escape_dup(text);
+	int rc;
+
+	if (text && !esc)
+		return ledger_bind_text(st, idx, "(out of memory)");
+	rc = ledger_bind_text(st, idx, esc);
+	free(esc);
+	return rc;
+}
+
 int ledger_reject(struct ledger *l, int64_t run_id, const char *source,
                   int64_t line_no, const char *raw, size_t raw_len,
                   const char *reason, int64_t now)
@@ -196,7 +211,7 @@ int ledger_reject(struct ledger *l, int64_t run_id, const char *source,
 		sqlite3_bind_int64(st, 3, line_no);
 		sqlite3_bind_blob(st, 4, raw ? raw : "", (int)raw_len,
 		                  SQLITE_TRANSIENT);
-		ledger_bind_text(st, 5, reason);
+		bind_escaped(st, 5, reason);
 		sqlite3_bind_int64(st, 6, now);
 		rc = ledger_step_done(l, st, "cannot store a rejected line");
 	}
@@ -257,7 +272,7 @@ int ledger_target_finish(struct ledger *l, const char *event_id,
 		ledger_bind_text(st, 5, account_id);
 		if (http_status)
 			sqlite3_bind_int(st, 6, http_status);
-		ledger_bind_text(st, 7, error);
+		bind_escaped(st, 7, error);
 		sqlite3_bind_int64(st, 8, now);
 		rc = ledger_step_done(l, st, "cannot store an event outcome");
 		if (!rc && sqlite3_changes(l->db) != 1)
@@ -303,7 +318,7 @@ int ledger_attempt_record(struct ledger *l, const char *event_id,
 	if (http_status)
 		sqlite3_bind_int(st, 5, http_status);
 	sqlite3_bind_int64(st, 6, duration_ms);
-	ledger_bind_text(st, 7, error);
+	bind_escaped(st, 7, error);
 	if (ledger_step_done(l, st, "cannot store an attempt"))
 		goto out_rollback;
 	rc = ledger_commit(l, outer);
