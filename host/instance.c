@@ -160,7 +160,6 @@ static int32_t settle(const struct connection *conn,
 		res->detail[sizeof(res->detail) - 1] = '\0';
 		redact_into(&conn->secrets, res->detail, res->detail,
 		            sizeof(res->detail));
-		utf8_repair_into(res->account_id, sizeof(res->account_id));
 		utf8_repair_into(res->detail, sizeof(res->detail));
 		text_escape_into(res->detail, res->detail, sizeof(res->detail));
 	}
