@@ -60,6 +60,15 @@ expect_eq "$(q "SELECT count(*) FROM events")" 1 "only the good line stored"
 expect_eq "$(sim_writes)" 1 "only the good line applied"
 finish
 
+begin "history escapes a reason stored raw (by an older provhost)"
+q "UPDATE targets SET last_error = 'old' || char(27) || '[2J' || char(10) || '# line 99: forged' WHERE event_seq = (SELECT seq FROM events WHERE id = 'inj-1')"
+rph history I001
+expect_rc 0
+expect_contains "$OUT" '      old\x1b[2J\n# line 99: forged'
+printf '%s\n' "$OUT" >"$T_TMP/printed-history"
+expect_clean "$T_TMP/printed-history"
+finish
+
 begin "dry-run plan lines escape bidi controls from HR attributes"
 rt_state inject-plan
 printf '%s\n' '{"event":"hire","employee_id":"I007","attributes":{"first_name":"Ra\u2066\u202ech","last_name":"Bidi","email":"i007@example.com","department":"Engineering"}}' >"$T_TMP/plan.jsonl"
