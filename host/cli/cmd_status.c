@@ -10,6 +10,7 @@
 #include "ledger/ledger.h"
 #include "util/clock.h"
 #include "util/exit_codes.h"
+#include "util/text_escape.h"
 
 const char cmd_status_usage[] =
         "usage: provhost status [-c FILE]\n"
@@ -150,6 +151,16 @@ out:
 	return rc;
 }
 
+/* Prints a stored reason on its own indented line, escaped (a ledger
+ * written by an older provhost may hold raw control characters). */
+static void print_reason(const char *reason)
+{
+	char *esc = text_escape_dup(reason);
+
+	printf("      %s\n", esc ? esc : "(out of memory)");
+	free(esc);
+}
+
 static void print_history_row(const struct ledger_history_row *r)
 {
 	char eff[40], upd[40];
@@ -171,7 +182,7 @@ static void print_history_row(const struct ledger_history_row *r)
 		printf(", HTTP %d", t->http_status);
 	printf(", at %s\n", upd);
 	if (t->last_error[0])
-		printf("      %s\n", t->last_error);
+		print_reason(t->last_error);
 }
 
 int cmd_history(int argc, char **argv)
@@ -220,7 +231,7 @@ int cmd_history(int argc, char **argv)
 			       r.target.account_id, r.target.attempts,
 			       r.target.attempts == 1 ? "" : "s");
 			if (r.target.last_error[0])
-				printf("      %s\n", r.target.last_error);
+				print_reason(r.target.last_error);
 			continue;
 		}
 		print_history_row(&rows[i]);

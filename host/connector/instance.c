@@ -9,6 +9,8 @@
 #include "connector/status_names.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/text_escape.h"
+#include "util/utf8.h"
 
 /* provhost_host as the connector sees it: one per instance. */
 struct instance_host {
@@ -91,10 +93,16 @@ static void host_planned_write(provhost_host *h, const provhost_call *call,
 		hooks->planned_write(hooks->ctx, method ? method : "?",
 		                     r_target, r_body);
 	} else {
+		char *e_target = text_escape_dup(r_target);
+		char *e_body = r_body ? text_escape_dup(r_body) : NULL;
+
 		flockfile(stdout);
-		printf("plan: %s %s%s%s\n", method ? method : "?", r_target,
-		       r_body ? " " : "", r_body ? r_body : "");
+		printf("plan: %s %s%s%s\n", method ? method : "?",
+		       e_target ? e_target : "?", e_body ? " " : "",
+		       e_body ? e_body : "");
 		funlockfile(stdout);
+		free(e_target);
+		free(e_body);
 	}
 out_free:
 	free(r_target);
@@ -166,6 +174,8 @@ static int32_t settle(const struct connection *conn,
 		res->detail[sizeof(res->detail) - 1] = '\0';
 		redact_into(&conn->secrets, res->detail, res->detail,
 		            sizeof(res->detail));
+		utf8_repair_into(res->detail, sizeof(res->detail));
+		text_escape_into(res->detail, res->detail, sizeof(res->detail));
 	}
 	if (status == PROVHOST_OK)
 		return status;
@@ -177,6 +187,8 @@ static int32_t settle(const struct connection *conn,
 		        d->name, provhost_status_name(status));
 	redact_into(&conn->secrets, err->message, err->message,
 	            sizeof(err->message));
+	utf8_repair_into(err->message, sizeof(err->message));
+	text_escape_into(err->message, err->message, sizeof(err->message));
 	return status;
 }
 

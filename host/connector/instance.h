@@ -1,7 +1,9 @@
 /* A connector instance bound to one configured connection, and the host
  * services provhost offers it (logging with context and redaction, secrets,
  * the clock, dry-run reports, pacing). Every op goes through the wrappers
- * below, which also make the connector's results safe to print. */
+ * below, which also make the connector's results safe to print: the
+ * message and detail are redacted (redact.h), made valid UTF-8 (utf8.h)
+ * and escaped (text_escape.h); the account id is kept byte for byte. */
 #ifndef PROVHOST_INSTANCE_H
 #define PROVHOST_INSTANCE_H
 

@@ -11,8 +11,13 @@
 
 /* Returns a new string (caller frees) equal to text with every occurrence
  * of any value in secrets replaced by "[REDACTED]"; the longest value wins
- * where several match. A tail of text that is the start of a secret (at
- * least 4 bytes: a secret cut off by truncation) is redacted too. NULL on
+ * where several match. Fragments that a cut (a fixed buffer, an excerpt
+ * ending in "..." or "…", a line split) left of a secret go too: a tail of
+ * text that is the start of a secret (at least 4 bytes), and any run of at
+ * least 8 bytes of a secret that touches a cut boundary — a prefix of the
+ * secret before "...", "…", a line break or the end; a suffix of it at the
+ * start, after "...", "…" or a line break; a middle run between two such
+ * boundaries. Shorter runs stay, so ordinary text is left alone. NULL on
  * out of memory. secrets may be NULL or empty. */
 char *redact_dup(const struct secret_set *secrets, const char *text);
 

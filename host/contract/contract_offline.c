@@ -5,6 +5,7 @@
 
 #include "connector/status_names.h"
 #include "contract/contract.h"
+#include "util/utf8.h"
 
 #define VALIDATE_TIMEOUT_MS 10000
 #define UNKNOWN_KEY         "provhost_contract_unknown_key"
@@ -164,7 +165,7 @@ static json_t *schema_defaults(const provhost_connector *d)
 		else if (s->type == PROVHOST_SETTING_BOOLEAN)
 			val = json_boolean(!strcmp(v, "true"));
 		else
-			val = json_string(v);
+			val = utf8_json_string(v);
 		json_object_set_new(obj, s->key, val);
 	}
 	return obj;

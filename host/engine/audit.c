@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "util/clock.h"
+#include "util/utf8.h"
 
 int audit_open(struct audit *a, const char *path, char *err, size_t err_len)
 {
@@ -33,10 +34,10 @@ int audit_open(struct audit *a, const char *path, char *err, size_t err_len)
 	return 0;
 }
 
-/* Sets key to a string, or to null when value is NULL. */
+/* Sets key to a string (made valid UTF-8), or to null when value is NULL. */
 static void set_str(json_t *obj, const char *key, const char *value)
 {
-	json_object_set_new(obj, key, value ? json_string(value) : json_null());
+	json_object_set_new(obj, key, utf8_json_string(value));
 }
 
 void audit_write(struct audit *a, const struct audit_record *r)

@@ -13,6 +13,7 @@
 #include "lifecycle/events.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/text_escape.h"
 
 enum op { OP_PROVISION, OP_DEPROVISION };
 
@@ -94,13 +95,18 @@ static void print_plan(void *ctx, const char *method, const char *target,
                        const char *body)
 {
 	struct plan_ctx *pc = ctx;
+	char *e_target = text_escape_dup(target);
+	char *e_body = body ? text_escape_dup(body) : NULL;
 
 	pthread_mutex_lock(&plan_lock);
 	printf("plan: connection \"%s\" event %s employee %s: %s %s%s%s\n",
 	       pc->rc->conn->name, pc->task->event_id, pc->task->employee_id,
-	       method, target, body ? " " : "", body ? body : "");
+	       method, e_target ? e_target : "?", e_body ? " " : "",
+	       e_body ? e_body : "");
 	fflush(stdout);
 	pthread_mutex_unlock(&plan_lock);
+	free(e_target);
+	free(e_body);
 }
 
 /* True when the last deactivation of this person's account on rc's

@@ -8,17 +8,20 @@
 #include "lifecycle/events.h"
 #include "util/clock.h"
 #include "util/line_reader.h"
+#include "util/text_escape.h"
 
 #define INGEST_BATCH 256
 
 /* Writes the original line and the reason to the reject file, records the
  * rejection in the ledger and lists it for the summary. */
 static void reject_line(struct run *run, const struct line_reader *lr,
-                        const char *reason)
+                        const char *raw_reason)
 {
-	char what[96];
+	char what[96], reason[1024];
 	size_t i;
 
+	/* the reason quotes input: escaped, it cannot forge a "# line" */
+	text_escape_into(raw_reason, reason, sizeof(reason));
 	run->bad_lines++;
 	for (i = 0; i < run->n_conns; i++)
 		run_stats_add(&run->conns[i].stats, RC_REJECTED, 1);

@@ -3,15 +3,16 @@
 #include <string.h>
 
 #include "engine/run_internal.h"
+#include "util/text_escape.h"
 
 void run_problem_add(struct run_problems *p, const char *what, const char *why)
 {
 	pthread_mutex_lock(&p->lock);
 	if (p->n < RUN_MAX_LISTED) {
-		snprintf(p->items[p->n].what, sizeof(p->items[p->n].what), "%s",
-		         what);
-		snprintf(p->items[p->n].why, sizeof(p->items[p->n].why), "%s",
-		         why);
+		text_escape_into(what, p->items[p->n].what,
+		                 sizeof(p->items[p->n].what));
+		text_escape_into(why, p->items[p->n].why,
+		                 sizeof(p->items[p->n].why));
 		p->n++;
 	} else {
 		p->more++;

@@ -1,6 +1,7 @@
 /* Ledger: events, their per-connection targets, attempts, rejected lines and
  * the outstanding-work walk. */
 #include "ledger/ledger_internal.h"
+#include "util/text_escape.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,20 @@ static int state_of_text(const unsigned char *text, enum ledger_state *out)
 	return 0;
 }
 
+/* Binds a reason or error with its control and bidi characters escaped
+ * (text_escape.h), so that what status and history print is safe. */
+static int bind_escaped(sqlite3_stmt *st, int idx, const char *text)
+{
+	char *esc = text_escape_dup(text);
+	int rc;
+
+	if (text && !esc)
+		return ledger_bind_text(st, idx, "(out of memory)");
+	rc = ledger_bind_text(st, idx, esc);
+	free(esc);
+	return rc;
+}
+
 /* reason: the held reason (stored as last_error), NULL for other states */
 static int insert_target(struct ledger *l, int64_t seq, const char *conn,
                          enum ledger_state state, const char *reason,
@@ -30,7 +45,7 @@ static int insert_target(struct ledger *l, int64_t seq, const char *conn,
 	ledger_bind_text(st, 2, conn);
 	ledger_bind_text(st, 3, ledger_state_name(state));
 	sqlite3_bind_int64(st, 4, now);
-	ledger_bind_text(st, 5, reason);
+	bind_escaped(st, 5, reason);
 	return ledger_step_done(l, st, "cannot store an event target");
 }
 
@@ -229,7 +244,7 @@ int ledger_reject(struct ledger *l, int64_t run_id, const char *source,
 		sqlite3_bind_int64(st, 3, line_no);
 		sqlite3_bind_blob(st, 4, raw ? raw : "", (int)raw_len,
 		                  SQLITE_TRANSIENT);
-		ledger_bind_text(st, 5, reason);
+		bind_escaped(st, 5, reason);
 		sqlite3_bind_int64(st, 6, now);
 		rc = ledger_step_done(l, st, "cannot store a rejected line");
 	}
@@ -290,7 +305,7 @@ int ledger_target_finish(struct ledger *l, const char *event_id,
 		ledger_bind_text(st, 5, account_id);
 		if (http_status)
 			sqlite3_bind_int(st, 6, http_status);
-		ledger_bind_text(st, 7, error);
+		bind_escaped(st, 7, error);
 		sqlite3_bind_int64(st, 8, now);
 		rc = ledger_step_done(l, st, "cannot store an event outcome");
 		if (!rc && sqlite3_changes(l->db) != 1)
@@ -336,7 +351,7 @@ int ledger_attempt_record(struct ledger *l, const char *event_id,
 	if (http_status)
 		sqlite3_bind_int(st, 5, http_status);
 	sqlite3_bind_int64(st, 6, duration_ms);
-	ledger_bind_text(st, 7, error);
+	bind_escaped(st, 7, error);
 	if (ledger_step_done(l, st, "cannot store an attempt"))
 		goto out_rollback;
 	rc = ledger_commit(l, outer);

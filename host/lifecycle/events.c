@@ -7,6 +7,7 @@
 
 #include "lifecycle/isodate.h"
 #include "util/sha256.h"
+#include "util/text_escape.h"
 
 #define EVENT_KNOWN_KEYS "event, employee_id, id, effective, attributes"
 
@@ -101,11 +102,14 @@ static int fail(char *reason, size_t len, const char *fmt, ...)
 }
 
 /* Checks an identifier member ("employee_id", "id"): a non-empty string,
- * at most EVENT_MAX_ID_LEN bytes, no control characters. */
+ * at most EVENT_MAX_ID_LEN bytes, no control characters (C0, DEL, C1) and
+ * no bidirectional formatting characters, which would make an id look
+ * like another one wherever it is printed. */
 static int check_id(const json_t *v, const char *key, char *reason, size_t len)
 {
 	const char *s;
-	size_t n;
+	size_t n, at;
+	uint32_t cp;
 
 	if (!json_is_string(v) || !json_string_length(v))
 		return fail(reason, len, "\"%s\" must be a non-empty string",
@@ -122,6 +126,12 @@ static int check_id(const json_t *v, const char *key, char *reason, size_t len)
 			        reason, len,
 			        "\"%s\" must not contain control characters",
 			        key);
+	at = text_find_invisible(s, n, &cp);
+	if (at < n)
+		return fail(reason, len,
+		            "\"%s\" must not contain control or bidirectional "
+		            "formatting characters (U+%04X at byte %zu)",
+		            key, (unsigned)cp, at + 1);
 	return 0;
 }
 

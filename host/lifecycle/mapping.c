@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lifecycle/template.h"
+#include "util/utf8.h"
 
 enum mapping_target {
 	TARGET_USER_NAME,
@@ -143,7 +144,7 @@ static int set_text(json_t *obj, const char *key, char *text)
 	int rc = 0;
 
 	if (text)
-		rc = json_object_set_new(obj, key, json_string(text));
+		rc = json_object_set_new(obj, key, utf8_json_string(text));
 	free(text);
 	return rc;
 }
@@ -200,10 +201,11 @@ int mapping_apply(const struct mapping *map, const json_t *attrs, bool active,
 		json_decref(name);
 	rc |= set_text(rec, "displayName", text[TARGET_DISPLAY_NAME]);
 	if (text[TARGET_EMAIL])
-		rc |= json_object_set_new(rec, "emails",
-		                          json_pack("[{s:s,s:s,s:b}]", "value",
-		                                    text[TARGET_EMAIL], "type",
-		                                    "work", "primary", 1));
+		rc |= json_object_set_new(
+		        rec, "emails",
+		        json_pack("[{s:o,s:s,s:b}]", "value",
+		                  utf8_json_string(text[TARGET_EMAIL]), "type",
+		                  "work", "primary", 1));
 	free(text[TARGET_EMAIL]);
 	rc |= set_text(rec, "timezone", text[TARGET_TIMEZONE]);
 	rc |= json_object_set_new(rec, "active", json_boolean(active));
@@ -240,7 +242,7 @@ int mapping_identity(const struct mapping *map, const json_t *attrs,
 		         "mapping \"userName\" rendered an empty value");
 		return -1;
 	}
-	rec = json_pack("{s:s}", "userName", user_name);
+	rec = json_pack("{s:o}", "userName", utf8_json_string(user_name));
 	free(user_name);
 	if (!rec) {
 		snprintf(reason, reason_len, "out of memory");

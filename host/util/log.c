@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "util/text_escape.h"
+
 static int current_level = PROVHOST_LOG_WARN;
 
 static int clamp_level(int level)
@@ -39,16 +41,16 @@ const char *log_level_name(int level)
 
 void log_line(int level, const char *text)
 {
-	const unsigned char *p;
+	char *esc;
 
 	if (!log_enabled(level))
 		return;
+	esc = text_escape_dup(text); /* one line, nothing a terminal obeys */
 	flockfile(stderr);
-	fprintf(stderr, "provhost: [%s] ", log_level_name(level));
-	for (p = (const unsigned char *)text; *p; p++)
-		putc_unlocked(*p < 0x20 || *p == 0x7f ? ' ' : *p, stderr);
-	putc_unlocked('\n', stderr);
+	fprintf(stderr, "provhost: [%s] %s\n", log_level_name(level),
+	        esc ? esc : "(out of memory)");
 	funlockfile(stderr);
+	free(esc);
 }
 
 void log_msg(int level, const char *fmt, ...)

@@ -18,13 +18,14 @@ int log_enabled(int level);
 /* "ERROR", "WARN", "INFO" or "DEBUG" (clamped). */
 const char *log_level_name(int level);
 
-/* Prints one line at level (newlines in the text become spaces). The text
+/* Prints one line at level (control characters escaped, see log_line). The text
  * must not contain secrets: use redact.h first when it may. Thread-safe. */
 void log_msg(int level, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 
 /* Prints "provhost: [LEVEL] " + text as one line, text used verbatim apart
- * from control characters, which become spaces. Thread-safe. */
+ * from control, C1 and bidi characters and invalid UTF-8, which are
+ * escaped (text_escape.h: "\n", "\x1b", "\u202e"). Thread-safe. */
 void log_line(int level, const char *text);
 
 #endif

@@ -1,5 +1,6 @@
 /* libcurl transport for SCIM clients; see scim_http.h. */
 #include "scimclient/scim_http.h"
+#include "scimclient/scim_scrub.h"
 #include "scimclient/scim_url.h"
 
 #include <curl/curl.h>
@@ -14,7 +15,8 @@ struct scim_http {
 	struct curl_slist *hdr_write; /* the same plus Content-Type */
 	char *base;
 	size_t base_len;
-	char *url; /* reused: base + path */
+	char *token; /* copy, for scrubbing answers; wiped by free */
+	char *url;   /* reused: base + path */
 	size_t url_cap;
 	char *buf; /* reused response buffer, NUL-terminated */
 	size_t len, cap, max;
@@ -205,7 +207,12 @@ struct scim_http *scim_http_new(const struct scim_http_options *opts, char *why,
 		goto out_free;
 	}
 	h->base_len = strlen(h->base);
-	if (build_headers(h, opts->bearer_token ? opts->bearer_token : "")) {
+	h->token = strdup(opts->bearer_token ? opts->bearer_token : "");
+	if (!h->token) {
+		snprintf(why, why_len, "out of memory");
+		goto out_free;
+	}
+	if (build_headers(h, h->token)) {
 		snprintf(why, why_len, "could not build the request headers");
 		goto out_free;
 	}
@@ -285,6 +292,10 @@ int scim_http_request(struct scim_http *h, const char *method, const char *path,
 	rc = curl_easy_perform(h->easy);
 	out->curl_code = (int)rc;
 	out->too_big = h->too_big || rc == CURLE_FILESIZE_EXCEEDED;
+	/* a target that echoes the token must not get it into any excerpt:
+	 * scrub the whole body before anyone parses or cuts it */
+	if (h->buf)
+		h->len = scim_scrub(h->buf, h->len, h->token);
 	out->body = h->buf ? h->buf : "";
 	out->body_len = h->len;
 	memcpy(out->retry_after, h->retry_after, sizeof out->retry_after);
@@ -318,6 +329,10 @@ void scim_http_free(struct scim_http *h)
 		curl_easy_cleanup(h->easy);
 	wipe_headers(h->hdr_read);
 	wipe_headers(h->hdr_write);
+	if (h->token) {
+		explicit_bzero(h->token, strlen(h->token));
+		free(h->token);
+	}
 	free(h->base);
 	free(h->url);
 	free(h->buf);

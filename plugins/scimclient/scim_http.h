@@ -2,9 +2,11 @@
  *
  * Contract:
  *   - scim_http_new() copies everything it is given; the bearer token lives
- *     only in the handle's header list and is wiped when the handle is
- *     freed. Nothing here logs, and curl's verbose mode is never enabled, so
- *     request headers are never echoed.
+ *     only in the handle (its header list and a copy used to scrub it out
+ *     of every response body, see scim_scrub.h, before the caller sees
+ *     the body) and is wiped when the handle is freed. Nothing here logs,
+ *     and curl's verbose mode is never enabled, so request headers are
+ *     never echoed.
  *   - Safety settings, always on: TLS peer and host verification (ca_file
  *     optional), redirects not followed, only http and https, responses
  *     capped (max_response, default 4 MiB: bigger ends the transfer and sets

@@ -32,7 +32,11 @@ static const char usage_text[] =
         "  --state FILE             load users from FILE, save them back\n"
         "  --threads N              worker threads (default: CPU count)\n"
         "  --max-body BYTES         largest request body (default 1 MiB)\n"
-        "  --max-count N            largest page size (default 1000)\n";
+        "  --max-count N            largest page size (default 1000)\n"
+        "  --hostile-writes MODE    answer every write with a hostile 400:\n"
+        "                           echo-token:N (detail echoes the bearer\n"
+        "                           token after N+k pad bytes, k = 0,1,2...\n"
+        "                           per answer) or bad-utf8 (invalid UTF-8)\n";
 
 static int usage_error(const char *fmt, ...)
         __attribute__((format(printf, 1, 2)));
@@ -189,6 +193,7 @@ enum {
 	OPT_THREADS,
 	OPT_MAX_BODY,
 	OPT_MAX_COUNT,
+	OPT_HOSTILE,
 	OPT_HELP,
 };
 
@@ -208,6 +213,7 @@ static const struct option long_options[] = {
         {"threads", required_argument, NULL, OPT_THREADS},
         {"max-body", required_argument, NULL, OPT_MAX_BODY},
         {"max-count", required_argument, NULL, OPT_MAX_COUNT},
+        {"hostile-writes", required_argument, NULL, OPT_HOSTILE},
         {"help", no_argument, NULL, OPT_HELP},
         {NULL, 0, NULL, 0},
 };
@@ -295,6 +301,20 @@ static int apply_option(struct sim_options *o, int opt, const char *arg)
 		if (!parse_ulong(arg, 1, 1000000, &a))
 			return usage_error("invalid --max-count '%s'", arg);
 		o->max_count = (unsigned)a;
+		return -1;
+	case OPT_HOSTILE:
+		if (strcmp(arg, "bad-utf8") == 0) {
+			o->hostile = HOSTILE_BAD_UTF8;
+		} else if (strncmp(arg, "echo-token:", 11) == 0 &&
+		           parse_ulong(arg + 11, 0, 4096, &a)) {
+			o->hostile = HOSTILE_ECHO_TOKEN;
+			o->hostile_pad = (unsigned)a;
+		} else {
+			return usage_error(
+			        "invalid --hostile-writes '%s' (want "
+			        "echo-token:N or bad-utf8)",
+			        arg);
+		}
 		return -1;
 	case OPT_HELP:
 		fputs(usage_text, stdout);

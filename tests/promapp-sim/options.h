@@ -13,6 +13,13 @@ struct role_list {
 	size_t n;
 };
 
+/* --hostile-writes: how every write (POST, PUT, PATCH, DELETE) is refused. */
+enum hostile_mode {
+	HOSTILE_NONE,
+	HOSTILE_ECHO_TOKEN, /* 400 whose detail echoes the bearer token */
+	HOSTILE_BAD_UTF8,   /* 400 whose detail is invalid UTF-8 */
+};
+
 struct sim_options {
 	unsigned port;
 	char *token;           /* owned; never printed */
@@ -30,6 +37,8 @@ struct sim_options {
 	unsigned threads;
 	size_t max_body;
 	unsigned max_count;
+	enum hostile_mode hostile;
+	unsigned hostile_pad; /* echo-token: pad bytes before the first echo */
 };
 
 /*

@@ -269,6 +269,8 @@ void scim_api_handle(struct sim *sim, const struct sim_request *req,
 
 	if (!authenticate(sim, req->authorization, r))
 		return;
+	if (hostile_handle(sim, req, r))
+		return;
 	if (strncasecmp(path, "/Users", 6) == 0 &&
 	    (path[6] == '\0' || path[6] == '/')) {
 		users_route(sim, req, path + 6, r);

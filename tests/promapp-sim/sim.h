@@ -16,7 +16,8 @@ struct sim {
 	struct store *store;
 	struct stats stats;
 	struct faults faults;
-	char base_url[96]; /* http://127.0.0.1:PORT/api/scim */
+	char base_url[96];       /* http://127.0.0.1:PORT/api/scim */
+	atomic_uint hostile_seq; /* --hostile-writes answers so far */
 };
 
 /* One request; every pointer is borrowed for the duration of the call. */
@@ -33,6 +34,11 @@ struct sim_request {
 };
 
 #define SCIM_BASE_PATH "/api/scim"
+
+/* --hostile-writes: when on and req is a write, fills r with the hostile
+ * answer and returns true; else false (r untouched). */
+bool hostile_handle(struct sim *sim, const struct sim_request *req,
+                    struct sim_reply *r);
 
 /* Answers a request whose path starts with SCIM_BASE_PATH (any case):
  * authentication, routing, users and discovery. Always sets r. */
