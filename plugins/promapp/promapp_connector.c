@@ -1,82 +1,51 @@
-/* The Promapp connector's descriptor, entry point and instance lifecycle.
- * provhost_connector_v1 is the only symbol promapp.so exports. */
+/* The Promapp connector: its settings schema, its target table for the
+ * SCIM connector core, and its descriptor. provhost_connector_v1 is the
+ * only symbol promapp.so exports. */
 #include "promapp.h"
 
-#include <stdlib.h>
+#define PROMAPP_VERSION "1.0.0"
+#define N_SETTINGS      7
 
-static int32_t promapp_validate_config(const char *settings_json, size_t len,
-                                       provhost_error *err)
-{
-	struct promapp_settings s;
-
-	return promapp_settings_parse(settings_json, len, &s, err);
-}
-
-static void promapp_close(provhost_instance *inst)
-{
-	if (!inst)
-		return;
-	scim_conn_close(&inst->conn);
-	free(inst);
-}
-
-static int32_t promapp_open(const provhost_host_api *host_api,
-                            provhost_host *host, const char *settings_json,
-                            size_t len, provhost_instance **out,
-                            provhost_error *err)
-{
-	provhost_instance *inst;
-	int rc;
-
-	*out = NULL;
-	inst = calloc(1, sizeof *inst);
-	if (!inst)
-		return scim_fail(err, PROVHOST_E_INTERNAL, 0, 0,
-		                 "out of memory opening a promapp instance");
-	rc = promapp_settings_parse(settings_json, len, &inst->cfg, err);
-	if (rc != PROVHOST_OK)
-		goto out_close;
-	rc = scim_conn_open(&inst->conn, host_api, host, PROMAPP_LABEL,
-	                    &inst->cfg.conn, err);
-	if (rc != PROVHOST_OK)
-		goto out_close;
-	inst->conn.hint = promapp_hint;
-	inst->conn.hint_ctx = inst;
-	*out = inst;
-	return PROVHOST_OK;
-out_close:
-	promapp_close(inst);
-	return rc;
-}
-
-static const provhost_ops promapp_ops = {
-        .struct_size = sizeof(provhost_ops),
-        .validate_config = promapp_validate_config,
-        .open = promapp_open,
-        .close = promapp_close,
-        .authenticate = promapp_authenticate,
-        .provision = promapp_provision,
-        .deprovision = promapp_deprovision,
-        .lookup = promapp_lookup,
+static const provhost_setting promapp_settings_schema[N_SETTINGS] = {
+        {"instance_url", PROVHOST_SETTING_STRING, 0, "https://api.promapp.com",
+         "Promapp API URL: https://api.promapp.com or its .../api/scim "
+         "(not the sign-in URL)"},
+        SCIM_SCHEMA_ACCESS_TOKEN(
+                "SCIM access token (My Profile > Access Tokens, scope SCIM; "
+                "valid one year)"),
+        SCIM_SCHEMA_TIMEOUTS_AND_CA,
+        {"roles", PROVHOST_SETTING_BOOLEAN, 0, "false",
+         "send and compare roles (unofficial in Promapp's SCIM API)"},
+        SCIM_SCHEMA_USER_AGENT("promapp"),
 };
 
-static const provhost_connector promapp_descriptor = {
-        .magic = PROVHOST_CONNECTOR_MAGIC,
-        .struct_size = sizeof(provhost_connector),
-        .abi_major = PROVHOST_CONNECTOR_ABI_MAJOR,
-        .min_host_minor = 0,
-        .name = "promapp",
+/* Promapp documents DELETE /Users/{id} as deactivation; it is reached at
+ * https://api.promapp.com/api/scim, which is what the URL defaults to.
+ * Members left out are 0: no discovery (Promapp filters and is not asked
+ * for PATCH), "active" changes with a PUT of the whole user. */
+static const struct scim_target promapp_target = {
+        .label = "promapp",
         .version = PROMAPP_VERSION,
-        .vendor = "provhost",
-        .license = "MIT",
-        .description = "Nintex Process Manager (Promapp) users over SCIM 2.0",
-        .capabilities = PROVHOST_CAP_LOOKUP | PROVHOST_CAP_DRY_RUN |
-                        PROVHOST_CAP_ROLES | PROVHOST_CAP_REACTIVATE,
-        .settings = promapp_settings_schema,
-        .n_settings = PROMAPP_N_SETTINGS,
-        .setting_size = sizeof(provhost_setting),
-        .ops = &promapp_ops,
+        .schema = promapp_settings_schema,
+        .n_schema = N_SETTINGS,
+        .url_key = "instance_url",
+        .url_default = "https://api.promapp.com",
+        .api_path = "/api/scim",
+        .url_expected = "https://api.promapp.com",
+        .roles = 1,
+        .deprovision = SCIM_DEPROVISION_DELETE_DEACTIVATES,
+        .hint = promapp_hint,
+        .not_json = promapp_signin_error,
 };
+
+SCIM_CORE_OPS(promapp, promapp_target);
+
+static const provhost_connector promapp_descriptor = SCIM_CORE_DESCRIPTOR(
+        promapp_ops, "promapp", PROMAPP_VERSION,
+        "Nintex Process Manager (Promapp) users over SCIM 2.0",
+        PROVHOST_CAP_LOOKUP | PROVHOST_CAP_DRY_RUN | PROVHOST_CAP_ROLES |
+                PROVHOST_CAP_REACTIVATE,
+        promapp_settings_schema, N_SETTINGS);
 
 PROVHOST_CONNECTOR_EXPORT const provhost_connector *
 provhost_connector_v1(uint32_t host_abi_minor)

@@ -1,6 +1,9 @@
-/* SCIM filter escaping and query encoding; see scim_filter.h. */
+/* SCIM filter escaping (ours: RFC 7644 compValue strings) and query
+ * encoding (libcurl's curl_easy_escape); see scim_filter.h. */
 #include "scimclient/scim_filter.h"
 
+#include <curl/curl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,35 +44,22 @@ int scim_filter_escape(const char *value, char *out, size_t out_len)
 	return (int)o;
 }
 
-static int is_unreserved(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-	       (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-	       c == '~';
-}
-
 int scim_query_escape(const char *in, char *out, size_t out_len)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	size_t o = 0;
+	/* libcurl's escaping: everything but ALPHA DIGIT - . _ ~ as %XX */
+	char *esc = curl_easy_escape(NULL, in, 0);
+	size_t len;
 
-	for (const unsigned char *p = (const unsigned char *)in; *p; p++) {
-		if (is_unreserved(*p)) {
-			if (o + 1 >= out_len)
-				return fail_small(out, out_len);
-			out[o++] = (char)*p;
-		} else {
-			if (o + 3 >= out_len)
-				return fail_small(out, out_len);
-			out[o++] = '%';
-			out[o++] = hex[*p >> 4];
-			out[o++] = hex[*p & 0xf];
-		}
-	}
-	if (o >= out_len)
+	if (!esc)
 		return fail_small(out, out_len);
-	out[o] = '\0';
-	return (int)o;
+	len = strlen(esc);
+	if (len >= out_len || len > INT_MAX) {
+		curl_free(esc);
+		return fail_small(out, out_len);
+	}
+	memcpy(out, esc, len + 1);
+	curl_free(esc);
+	return (int)len;
 }
 
 int scim_filter_eq_path(const char *collection, const char *attr,

@@ -1,8 +1,9 @@
 /* SCIM filter and query building (RFC 7644 §3.4.2.2).
  *
- * Contract: every function writes into a caller-owned buffer, allocates
- * nothing, and returns the length written (without the NUL) or -1 when the
- * buffer is too small (out is then "" if out_len > 0). Input is UTF-8; bytes
+ * Contract: every function writes into a caller-owned buffer, keeps no
+ * allocation past the call, and returns the length written (without the NUL) or
+ * -1 when the buffer is too small (out is then "" if out_len > 0). Input is
+ * UTF-8; bytes
  * >= 0x80 pass through the filter escaping unchanged.
  */
 #ifndef SCIM_FILTER_H
@@ -14,8 +15,9 @@
  * '"' and '\' get a backslash, control characters become \u00XX. */
 int scim_filter_escape(const char *value, char *out, size_t out_len);
 
-/* Percent-encodes in for a URL query: everything but RFC 3986 unreserved
- * characters (ALPHA DIGIT - . _ ~) becomes %XX. */
+/* Percent-encodes in for a URL query with curl_easy_escape: everything but
+ * RFC 3986 unreserved characters (ALPHA DIGIT - . _ ~) becomes %XX. -1 also
+ * when libcurl runs out of memory. */
 int scim_query_escape(const char *in, char *out, size_t out_len);
 
 /* Builds "<collection>?filter=<attr eq "value" percent-encoded>", e.g.

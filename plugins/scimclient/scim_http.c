@@ -128,23 +128,6 @@ out_wipe_auth:
 	return rc;
 }
 
-/* True when the base URL's host is a loopback address. */
-static int base_is_loopback(const char *base)
-{
-	const char *a = strstr(base, "://");
-	if (!a)
-		return 0;
-	a += 3;
-	size_t len = strcspn(a, "/");
-	if (*a == '[') {
-		const char *close = memchr(a, ']', len);
-		return close && scim_url_host_is_loopback(
-		                        a + 1, (size_t)(close - a - 1));
-	}
-	const char *colon = memchr(a, ':', len);
-	return scim_url_host_is_loopback(a, colon ? (size_t)(colon - a) : len);
-}
-
 static int set_static_options(struct scim_http *h,
                               const struct scim_http_options *o)
 {
@@ -183,7 +166,7 @@ static int set_static_options(struct scim_http *h,
 		SET(CURLOPT_USERAGENT, o->user_agent);
 	if (o->connect_timeout_ms > 0)
 		SET(CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
-	if (base_is_loopback(h->base))
+	if (scim_url_is_loopback(h->base))
 		SET(CURLOPT_NOPROXY, "*");
 #undef SET
 	return rc == CURLE_OK ? 0 : -1;

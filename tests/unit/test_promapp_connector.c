@@ -15,6 +15,7 @@
 #include <curl/curl.h>
 #include <dlfcn.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -278,6 +279,19 @@ static void invalid_records_fail_before_any_io(void **state)
 	        PROVHOST_E_INVALID_INPUT);
 	assert_string_equal(err.message,
 	                    "neither an account id nor a userName was given");
+	/* an identity record that is not an object is refused even with an
+	 * account id, where it could otherwise pass unread */
+	assert_int_equal(
+	        conn->ops->deprovision(inst, &call, "42", "[1]", 3, &res, &err),
+	        PROVHOST_E_INVALID_INPUT);
+	assert_string_equal(err.message,
+	                    "the identity record is not a JSON object");
+	assert_int_equal(res.outcome, PROVHOST_OUTCOME_NONE);
+	assert_int_equal(conn->ops->lookup(inst, &call, "42", "[2]", 3, NULL,
+	                                   NULL, &err),
+	                 PROVHOST_E_INVALID_INPUT);
+	assert_string_equal(err.message,
+	                    "the identity record is not a JSON object");
 	conn->ops->close(inst);
 }
 
@@ -308,6 +322,128 @@ static void transport_errors_are_classified_without_the_token(void **state)
 	conn->ops->close(inst);
 }
 
+/* A loopback SCIM server for one test: answers every GET with an empty
+ * ListResponse and every POST with 201 and a User without "id". */
+struct fake_server {
+	int fd;
+	char base[64];
+	pthread_t thread;
+};
+
+static void answer(int c, const char *status, const char *body)
+{
+	char head[256];
+	int n = snprintf(head, sizeof head,
+	                 "HTTP/1.1 %s\r\nContent-Type: application/scim+json"
+	                 "\r\nContent-Length: %zu\r\n\r\n",
+	                 status, strlen(body));
+
+	if (write(c, head, (size_t)n) < 0 || write(c, body, strlen(body)) < 0)
+		return;
+}
+
+/* Reads one request (head and Content-Length body) into buf; 0 at EOF. */
+static size_t read_request(int c, char *buf, size_t cap)
+{
+	size_t got = 0;
+	char *end;
+
+	while (!(end = memmem(buf, got, "\r\n\r\n", 4))) {
+		ssize_t n = read(c, buf + got, cap - 1 - got);
+		if (n <= 0)
+			return 0;
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	const char *cl = strcasestr(buf, "Content-Length:");
+	size_t want =
+	        (size_t)(end + 4 - buf) + (cl ? strtoul(cl + 15, 0, 10) : 0);
+	while (got < want && got < cap - 1) {
+		ssize_t n = read(c, buf + got, cap - 1 - got);
+		if (n <= 0)
+			return 0;
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	return got;
+}
+
+static void *serve(void *arg)
+{
+	struct fake_server *fs = arg;
+	char buf[16384];
+	int c;
+
+	while ((c = accept(fs->fd, NULL, NULL)) >= 0) {
+		while (read_request(c, buf, sizeof buf) > 0) {
+			if (strncmp(buf, "POST ", 5) == 0)
+				answer(c, "201 Created",
+				       "{\"userName\":\"new@example.org\"}");
+			else
+				answer(c, "200 OK",
+				       "{\"schemas\":[\"urn:ietf:params:scim:"
+				       "api:messages:2.0:ListResponse\"],"
+				       "\"totalResults\":0,\"Resources\":[]}");
+		}
+		close(c);
+	}
+	return NULL;
+}
+
+static void fake_server_start(struct fake_server *fs)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	socklen_t len = sizeof a;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	fs->fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fs->fd >= 0);
+	assert_int_equal(bind(fs->fd, (struct sockaddr *)&a, sizeof a), 0);
+	assert_int_equal(listen(fs->fd, 4), 0);
+	assert_int_equal(getsockname(fs->fd, (struct sockaddr *)&a, &len), 0);
+	snprintf(fs->base, sizeof fs->base, "http://127.0.0.1:%u",
+	         ntohs(a.sin_port));
+	assert_int_equal(pthread_create(&fs->thread, NULL, serve, fs), 0);
+}
+
+static void fake_server_stop(struct fake_server *fs)
+{
+	shutdown(fs->fd, SHUT_RDWR);
+	close(fs->fd);
+	pthread_join(fs->thread, NULL);
+}
+
+static void a_failed_create_reports_no_outcome(void **state)
+{
+	static const char record[] =
+	        "{\"userName\":\"new@example.org\",\"name\":{\"givenName\":"
+	        "\"N\",\"familyName\":\"E\"},\"emails\":[{\"value\":\"new@"
+	        "example.org\"}],"
+	        "\"active\":true}";
+	provhost_error err = {.struct_size = sizeof err};
+	provhost_result res = {.struct_size = sizeof res};
+	provhost_call call = {.struct_size = sizeof call};
+	struct fake_server fs;
+	char settings[160];
+	provhost_instance *inst;
+
+	fake_server_start(&fs);
+	snprintf(settings, sizeof settings, "{\"instance_url\":\"%s\"}",
+	         fs.base);
+	inst = open_at(settings, &err);
+	assert_non_null(inst);
+	int rc = conn->ops->provision(inst, &call, NULL, record, strlen(record),
+	                              &res, &err);
+	if (rc != PROVHOST_E_PROTOCOL)
+		fail_msg("provision: status %d: %s", rc, err.message);
+	assert_string_equal(err.message, "promapp answered 201 to POST /Users "
+	                                 "without an account id");
+	assert_int_equal(res.outcome, PROVHOST_OUTCOME_NONE);
+	assert_int_equal(res.remote_code, 201);
+	conn->ops->close(inst);
+	fake_server_stop(&fs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -318,6 +454,7 @@ int main(void)
 	        cmocka_unit_test(invalid_records_fail_before_any_io),
 	        cmocka_unit_test(
 	                transport_errors_are_classified_without_the_token),
+	        cmocka_unit_test(a_failed_create_reports_no_outcome),
 	};
 	return cmocka_run_group_tests(tests, load_plugin, unload_plugin);
 }

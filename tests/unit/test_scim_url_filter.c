@@ -59,6 +59,25 @@ static void url_normalisation_table(void **state)
 	        {"https://api.promapp .com", NULL, "whitespace"},
 	        {"https://api.promapp.com/\n", NULL, "control"},
 	        {"https://[::1/", NULL, "IPv6"},
+	        /* parsed by libcurl: what provhost checks is what it uses */
+	        {"HTTP://LOCALHOST:9", "http://localhost:9/api/scim", NULL},
+	        {"http://127.1.2.3:8080", "http://127.1.2.3:8080/api/scim",
+	         NULL},
+	        {"http://127.1:9", "http://127.0.0.1:9/api/scim", NULL},
+	        {"http://[0:0:0:0:0:0:0:1]:9", "http://[::1]:9/api/scim", NULL},
+	        {"http://[::ffff:127.0.0.1]:9/",
+	         "http://[::ffff:127.0.0.1]:9/api/scim", NULL},
+	        {"https://api.promapp.com/x/../api/scim",
+	         "https://api.promapp.com/api/scim", NULL},
+	        {"http://[::2]:9/", NULL, "must use https://"},
+	        {"http://0127.0.0.1/", NULL, "must use https://"},
+	        {"http://localhost.evil.com:9/", NULL, "must use https://"},
+	        {"http://localhost:9@evil.com/", NULL, "user information"},
+	        {"https://user@api.promapp.com", NULL, "user information"},
+	        {"https://@api.promapp.com", NULL, "user information"},
+	        {"https://;o@api.promapp.com", NULL, "user information"},
+	        {"https://api.promapp.com:0", NULL, "invalid port"},
+	        {"http://[fe80::1%25eth0]:9/", NULL, "zone id"},
 	};
 	char out[256], why[256];
 
@@ -117,6 +136,25 @@ static void loopback_hosts(void **state)
 	assert_false(scim_url_host_is_loopback("127.0.0.1.2", 11));
 	assert_false(scim_url_host_is_loopback("10.0.0.1", 8));
 	assert_false(scim_url_host_is_loopback("0127.0.0.1", 10));
+	assert_true(scim_url_host_is_loopback("127.255.0.9", 11));
+	assert_true(scim_url_host_is_loopback("0:0:0:0:0:0:0:1", 15));
+	assert_true(scim_url_host_is_loopback("::ffff:127.0.0.1", 16));
+	assert_false(scim_url_host_is_loopback("::2", 3));
+	assert_false(scim_url_host_is_loopback("::ffff:10.0.0.1", 15));
+	assert_false(scim_url_host_is_loopback("localhost.evil.com", 18));
+}
+
+static void loopback_urls_as_libcurl_parses_them(void **state)
+{
+	assert_true(scim_url_is_loopback("http://[::1]:9/api/scim"));
+	assert_true(scim_url_is_loopback("http://127.0.0.1:9"));
+	assert_true(scim_url_is_loopback("HTTP://LocalHost:9/x"));
+	assert_true(scim_url_is_loopback("http://127.1/"));
+	assert_false(scim_url_is_loopback("http://localhost.evil.com/"));
+	assert_false(scim_url_is_loopback("http://127.0.0.1.evil.com/"));
+	assert_false(scim_url_is_loopback("http://localhost:9@evil.com/"));
+	assert_false(scim_url_is_loopback("https://api.promapp.com"));
+	assert_false(scim_url_is_loopback("not a url"));
 }
 
 static void filter_escaping(void **state)
@@ -152,6 +190,18 @@ static void filter_escaping_reports_small_buffers(void **state)
 	assert_int_equal(scim_filter_escape("a\"", out, sizeof out), 3);
 	assert_int_equal(scim_filter_escape("\x01", out, sizeof out), -1);
 	assert_int_equal(scim_query_escape("a b", out, sizeof out), -1);
+	assert_int_equal(scim_query_escape("a~", out, sizeof out), 2);
+	assert_string_equal(out, "a~");
+}
+
+static void query_escaping_keeps_only_unreserved(void **state)
+{
+	char out[64];
+
+	assert_int_equal(
+	        scim_query_escape("aZ09-._~ /?&=+%\xc3\xa9", out, sizeof out),
+	        35);
+	assert_string_equal(out, "aZ09-._~%20%2F%3F%26%3D%2B%25%C3%A9");
 }
 
 static void filter_query_is_percent_encoded(void **state)
@@ -179,6 +229,8 @@ int main(void)
 	        cmocka_unit_test(url_without_api_path_keeps_any_path),
 	        cmocka_unit_test(url_output_too_small_is_an_error),
 	        cmocka_unit_test(loopback_hosts),
+	        cmocka_unit_test(loopback_urls_as_libcurl_parses_them),
+	        cmocka_unit_test(query_escaping_keeps_only_unreserved),
 	        cmocka_unit_test(filter_escaping),
 	        cmocka_unit_test(filter_escaping_reports_small_buffers),
 	        cmocka_unit_test(filter_query_is_percent_encoded),

@@ -1,17 +1,17 @@
-/* Generic SCIM requests: sending, discovery, and finding an account by id
- * or userName (with a filter, or by paging when the target cannot filter).
- */
+/* The SCIM connector core's reads: discovery, and finding an account by
+ * id or userName (with a filter, or by paging when the target cannot
+ * filter). */
 #include "scimclient/scim_account.h"
+#include "scimclient/scim_core.h"
 #include "scimclient/scim_filter.h"
-#include "scimconn.h"
 
 #include <stdio.h>
 
 #define PAGE_SIZE 100
 #define MAX_PAGES 100 /* searching without a filter stops after 10,000 */
 
-int scimconn_discover(provhost_instance *inst, const provhost_call *call,
-                      provhost_error *err)
+int scim_core_discover(provhost_instance *inst, const provhost_call *call,
+                       provhost_error *err)
 {
 	struct scim_reply reply;
 	char line[1400], features[128];
@@ -42,11 +42,10 @@ int scimconn_discover(provhost_instance *inst, const provhost_call *call,
 		scim_clear_error(err);
 		rc = PROVHOST_OK;
 	} else if (rc == PROVHOST_OK) {
-		rc = scim_fail(
-		        err, PROVHOST_E_PROTOCOL, 0, (int)reply.http,
-		        "scim answered %ld to GET /ServiceProviderConfig "
-		        "with something that is not a JSON object",
-		        reply.http);
+		rc = scim_fail(err, PROVHOST_E_PROTOCOL, 0, (int)reply.http,
+		               "%s answered %ld to GET /ServiceProviderConfig "
+		               "with something that is not a JSON object",
+		               inst->t->label, reply.http);
 	}
 	scim_reply_release(&reply);
 	if (rc == PROVHOST_OK)
@@ -54,20 +53,20 @@ int scimconn_discover(provhost_instance *inst, const provhost_call *call,
 	return rc;
 }
 
-/* Looks for user_name in one ListResponse; adds to *n_matches and keeps
- * the first match in *found (new reference). */
-static int scan_list(json_t *list, const char *user_name, json_t **found,
-                     size_t *n_matches, long http, provhost_error *err)
+/* Looks for user_name in the ListResponse that answered GET what; adds to
+ * *n_matches and keeps the first match in *found (new reference). */
+static int scan_list(provhost_instance *inst, const struct scim_reply *reply,
+                     const char *what, const char *user_name, json_t **found,
+                     size_t *n_matches, provhost_error *err)
 {
 	json_t *match;
 	size_t n;
 
-	if (scim_list_find_user(list, user_name, &match, &n) < 0)
-		return scim_fail(
-		        err, PROVHOST_E_PROTOCOL, 0, (int)http,
-		        "scim answered %ld to GET /Users with something "
-		        "that is not a SCIM ListResponse",
-		        http);
+	if (scim_list_find_user(reply->json, user_name, &match, &n) < 0)
+		return scim_fail(err, PROVHOST_E_PROTOCOL, 0, (int)reply->http,
+		                 "%s answered %ld to GET %s with something "
+		                 "that is not a SCIM ListResponse",
+		                 inst->t->label, reply->http, what);
 	if (match && !*found)
 		*found = json_incref(match);
 	*n_matches += n;
@@ -91,8 +90,8 @@ static int search_pages(provhost_instance *inst, const provhost_call *call,
 		                    SCIM_ON_COLLECTION, &reply, err);
 		if (rc != PROVHOST_OK)
 			return rc;
-		rc = scan_list(reply.json, user_name, found, n_matches,
-		               reply.http, err);
+		rc = scan_list(inst, &reply, "/Users", user_name, found,
+		               n_matches, err);
 		json_t *total = json_object_get(reply.json, "totalResults");
 		size_t got = json_array_size(
 		        json_object_get(reply.json, "Resources"));
@@ -104,45 +103,56 @@ static int search_pages(provhost_instance *inst, const provhost_call *call,
 		start += (long)got;
 	}
 	return scim_fail(err, PROVHOST_E_UNSUPPORTED, 0, 0,
-	                 "scim target has more than %d users and cannot "
+	                 "%s target has more than %d users and cannot "
 	                 "filter; cannot search for '%.200s'",
-	                 MAX_PAGES * PAGE_SIZE, user_name);
+	                 inst->t->label, MAX_PAGES * PAGE_SIZE, user_name);
 }
 
-int scimconn_find_by_user_name(provhost_instance *inst,
-                               const provhost_call *call, const char *user_name,
-                               json_t **found, provhost_error *err)
+/* With filter support: one GET /Users?filter=userName eq "...". */
+static int search_filter(provhost_instance *inst, const provhost_call *call,
+                         const char *user_name, json_t **found,
+                         size_t *n_matches, provhost_error *err)
 {
 	struct scim_reply reply;
 	char path[8192];
+	int rc;
+
+	if (scim_filter_eq_path("/Users", "userName", user_name, path,
+	                        sizeof path) < 0)
+		return scim_fail(err, PROVHOST_E_INVALID_INPUT, 0, 0,
+		                 "userName is too long to search for");
+	rc = scim_conn_send(&inst->conn, call, "GET", path, NULL,
+	                    SCIM_ON_COLLECTION, &reply, err);
+	if (rc != PROVHOST_OK)
+		return rc;
+	rc = scan_list(inst, &reply, "/Users?filter=...", user_name, found,
+	               n_matches, err);
+	scim_reply_release(&reply);
+	return rc;
+}
+
+int scim_core_find_by_user_name(provhost_instance *inst,
+                                const provhost_call *call,
+                                const char *user_name, json_t **found,
+                                provhost_error *err)
+{
 	size_t n = 0;
 	int rc;
 
 	*found = NULL;
-	rc = scimconn_discover(inst, call, err);
+	rc = scim_core_discover(inst, call, err);
 	if (rc != PROVHOST_OK)
 		return rc;
-	if (!inst->features.filter) {
+	if (inst->features.filter)
+		rc = search_filter(inst, call, user_name, found, &n, err);
+	else
 		rc = search_pages(inst, call, user_name, found, &n, err);
-	} else {
-		if (scim_filter_eq_path("/Users", "userName", user_name, path,
-		                        sizeof path) < 0)
-			return scim_fail(err, PROVHOST_E_INVALID_INPUT, 0, 0,
-			                 "userName is too long to search for");
-		rc = scim_conn_send(&inst->conn, call, "GET", path, NULL,
-		                    SCIM_ON_COLLECTION, &reply, err);
-		if (rc != PROVHOST_OK)
-			return rc;
-		rc = scan_list(reply.json, user_name, found, &n, reply.http,
-		               err);
-		scim_reply_release(&reply);
-	}
 	if (rc == PROVHOST_OK && n > 1)
 		rc = scim_fail(err, PROVHOST_E_CONFLICT, 0,
 		               (int)inst->conn.last_http,
-		               "scim target has %zu accounts whose userName is "
-		               "'%.200s' ignoring case",
-		               n, user_name);
+		               "%s has %zu accounts whose userName is '%.200s' "
+		               "ignoring case; resolve this on the target",
+		               inst->t->label, n, user_name);
 	if (rc != PROVHOST_OK) {
 		json_decref(*found);
 		*found = NULL;
@@ -150,11 +160,11 @@ int scimconn_find_by_user_name(provhost_instance *inst,
 	return rc;
 }
 
-int scimconn_resolve(provhost_instance *inst, const provhost_call *call,
-                     const char *account_id, const char *user_name,
-                     json_t **found, provhost_error *err)
+int scim_core_resolve(provhost_instance *inst, const provhost_call *call,
+                      const char *account_id, const char *user_name,
+                      json_t **found, provhost_error *err)
 {
-	char path[1024];
+	char path[1024], line[400];
 	int rc;
 
 	*found = NULL;
@@ -165,9 +175,15 @@ int scimconn_resolve(provhost_instance *inst, const provhost_call *call,
 		rc = scim_conn_get_user(&inst->conn, call, path, found, err);
 		if (rc != PROVHOST_E_NOT_FOUND)
 			return rc;
-		scim_clear_error(err); /* a stale id: fall back to userName */
+		/* a stale id: fall back to userName */
+		snprintf(line, sizeof line,
+		         "account %.100s not found on %s; looking it up by "
+		         "userName",
+		         account_id, inst->t->label);
+		scim_conn_log(&inst->conn, call, PROVHOST_LOG_INFO, line);
+		scim_clear_error(err);
 	}
 	if (!user_name)
 		return PROVHOST_OK;
-	return scimconn_find_by_user_name(inst, call, user_name, found, err);
+	return scim_core_find_by_user_name(inst, call, user_name, found, err);
 }

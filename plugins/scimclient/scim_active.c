@@ -1,13 +1,16 @@
-/* Setting "active" on a SCIM User: PATCH when the target supports it (RFC
- * 7644 §3.5.2: lower-case "replace", a real boolean), else PUT of the whole
- * resource. Some targets advertise PATCH but refuse it for "active" (the
- * Promapp-like simulator does: 400 mutability); then we say so once, loudly,
- * and use PUT for this instance from then on. */
+/* Setting "active" on a SCIM User: for a target whose set_active is
+ * SCIM_ACTIVE_PATCH, PATCH when it supports it (RFC 7644 §3.5.2:
+ * lower-case "replace", a real boolean), else PUT of the whole resource. Some
+ * targets advertise PATCH but refuse it for "active" (the Promapp-like
+ * simulator does: 400 mutability); then we say so once, loudly, and use PUT for
+ * this instance from then on. */
 #include "scimclient/scim_account.h"
-#include "scimconn.h"
+#include "scimclient/scim_core.h"
 
 #include <stdio.h>
 #include <string.h>
+
+#define SCIM_PATCHOP_SCHEMA "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 
 static json_t *patch_active_body(int active)
 {
@@ -61,9 +64,28 @@ static int send_with(provhost_instance *inst, const provhost_call *call,
 	return rc;
 }
 
-int scimconn_set_active(provhost_instance *inst, const provhost_call *call,
-                        json_t *current, const char *id, int active,
-                        struct scim_reply *reply, provhost_error *err)
+int scim_core_check_active(provhost_instance *inst, const char *method,
+                           const char *path, const char *id, int active,
+                           const struct scim_reply *reply, provhost_error *err)
+{
+	json_t *got = json_object_get(reply->json, "active");
+
+	/* A target may answer 2xx and ignore the change: check the answer
+	 * when it carries the resource (PATCH may answer 204 without one). */
+	if (reply->dry_run || !json_is_boolean(got) ||
+	    json_is_true(got) == !!active)
+		return PROVHOST_OK;
+	return scim_fail(err, PROVHOST_E_UNSUPPORTED, 0, (int)reply->http,
+	                 "%s accepted %s %s with active %s but account %s is "
+	                 "still %s",
+	                 inst->t->label, method, path,
+	                 active ? "true" : "false", id,
+	                 active ? "inactive" : "active");
+}
+
+int scim_core_set_active(provhost_instance *inst, const provhost_call *call,
+                         json_t *current, const char *id, int active,
+                         struct scim_reply *reply, provhost_error *err)
 {
 	char path[1024], line[768];
 	const char *method = "PUT";
@@ -73,10 +95,11 @@ int scimconn_set_active(provhost_instance *inst, const provhost_call *call,
 	if (scim_account_path(id, path, sizeof path))
 		return scim_fail(err, PROVHOST_E_PROTOCOL, 0, 0,
 		                 "account id '%.100s' is unusable", id);
-	rc = scimconn_discover(inst, call, err);
+	rc = scim_core_discover(inst, call, err);
 	if (rc != PROVHOST_OK)
 		return rc;
-	if (inst->features.patch && !inst->patch_active_refused) {
+	if (inst->t->set_active == SCIM_ACTIVE_PATCH && inst->features.patch &&
+	    !inst->patch_active_refused) {
 		method = "PATCH";
 		rc = send_with(inst, call, "PATCH", path,
 		               patch_active_body(active), reply, err);
@@ -90,23 +113,14 @@ int scimconn_set_active(provhost_instance *inst, const provhost_call *call,
 		scim_conn_log(&inst->conn, call, PROVHOST_LOG_WARN, line);
 		inst->patch_active_refused = 1;
 		scim_reply_release(reply);
-		err->status = PROVHOST_OK;
-		err->message[0] = '\0';
+		scim_clear_error(err);
 		method = "PUT";
 	}
 	rc = send_with(inst, call, "PUT", path, put_body(current, active),
 	               reply, err);
 out_verify:
-	/* A target may answer 2xx and ignore the change: check the answer
-	 * when it carries the resource (PATCH may answer 204 without one). */
-	if (rc == PROVHOST_OK && !reply->dry_run &&
-	    json_is_object(reply->json) &&
-	    json_is_boolean(json_object_get(reply->json, "active")) &&
-	    json_is_true(json_object_get(reply->json, "active")) != !!active)
-		rc = scim_fail(err, PROVHOST_E_UNSUPPORTED, 0, (int)reply->http,
-		               "scim accepted %s %s with active %s but account "
-		               "%s is still %s",
-		               method, path, active ? "true" : "false", id,
-		               active ? "inactive" : "active");
+	if (rc == PROVHOST_OK)
+		rc = scim_core_check_active(inst, method, path, id, active,
+		                            reply, err);
 	return rc;
 }

@@ -1,0 +1,97 @@
+/* The SCIM connector core's internals, shared by scim_core*.c and
+ * scim_active.c. Connectors use scim_target.h instead.
+ *
+ * Contract: an instance is used by one thread at a time (the host's rule);
+ * JSON handed in is borrowed unless a function says otherwise.
+ */
+#ifndef SCIM_CORE_H
+#define SCIM_CORE_H
+
+#include "scimclient/scim_discovery.h"
+#include "scimclient/scim_target.h"
+#include "scimclient/scim_user.h"
+
+#include <jansson.h>
+
+/* Parsed, validated settings. */
+struct scim_core_settings {
+	struct scim_conn_settings conn; /* base URL, timeouts, ca_file... */
+	int roles;                      /* send and compare roles */
+	enum scim_deprovision deprovision;
+};
+
+struct provhost_instance {
+	const struct scim_target *t; /* borrowed, static */
+	struct scim_core_settings cfg;
+	struct scim_conn conn; /* host services, token, HTTP, last status */
+	int discovered;        /* features below are known (read or assumed) */
+	struct scim_features features;
+	int patch_active_refused; /* the target refused PATCH of "active" */
+};
+
+/* scim_core_config.c: parses and checks settings JSON (NULL or len 0 means
+ * {}) without I/O. PROVHOST_OK or PROVHOST_E_CONFIG (PROVHOST_E_INTERNAL
+ * for a bad url_default) with a message naming the key. */
+int scim_core_settings_parse(const struct scim_target *t, const char *json,
+                             size_t len, struct scim_core_settings *out,
+                             provhost_error *err);
+
+/* Ends an op as scim_conn_op_end does, and reports no outcome when the op
+ * failed. Returns rc. */
+int scim_core_op_end(provhost_instance *inst, int rc, provhost_result *result,
+                     provhost_error *err);
+
+/* Parses a record (desired state or identity, named by what in messages).
+ * A new reference, or NULL with err filled (PROVHOST_E_INVALID_INPUT) when
+ * it is empty, not JSON or not a JSON object. */
+json_t *scim_core_load_record(const char *json, size_t len, const char *what,
+                              provhost_error *err);
+
+/* scim_core_find.c: reads /ServiceProviderConfig once per instance (only
+ * when the target discovers). A target without one (404, 405, 501) gets
+ * the assumptions of scim_features_assume and a WARN log line. */
+int scim_core_discover(provhost_instance *inst, const provhost_call *call,
+                       provhost_error *err);
+
+/* Finds the account whose userName equals user_name ignoring case, with a
+ * filter query, or by paging through /Users when the target cannot filter.
+ * PROVHOST_OK with *found a new reference or NULL. */
+int scim_core_find_by_user_name(provhost_instance *inst,
+                                const provhost_call *call,
+                                const char *user_name, json_t **found,
+                                provhost_error *err);
+
+/* Reads the account by id (when non-empty), falling back to user_name (when
+ * non-NULL) on 404. PROVHOST_OK with *found a new reference or NULL. */
+int scim_core_resolve(provhost_instance *inst, const provhost_call *call,
+                      const char *account_id, const char *user_name,
+                      json_t **found, provhost_error *err);
+
+/* scim_active.c: sets "active" on the account current (id known) as the
+ * target's set_active says; verifies the answer (scim_core_check_active).
+ * reply is the caller's to release. */
+int scim_core_set_active(provhost_instance *inst, const provhost_call *call,
+                         json_t *current, const char *id, int active,
+                         struct scim_reply *reply, provhost_error *err);
+
+/* PROVHOST_E_UNSUPPORTED when a 2xx answer to method path carries the
+ * resource with "active" not as asked (the target ignored it); else
+ * PROVHOST_OK. */
+int scim_core_check_active(provhost_instance *inst, const char *method,
+                           const char *path, const char *id, int active,
+                           const struct scim_reply *reply, provhost_error *err);
+
+/* scim_core_converge.c: brings the existing account current to want
+ * (nothing when equal); note prefixes the detail. */
+int scim_core_converge(provhost_instance *inst, const provhost_call *call,
+                       const struct scim_user *want, json_t *current,
+                       const char *note, provhost_result *result,
+                       provhost_error *err);
+
+/* Creates want (POST /Users); "already exists" links and converges the
+ * existing account instead. */
+int scim_core_create(provhost_instance *inst, const provhost_call *call,
+                     const struct scim_user *want, provhost_result *result,
+                     provhost_error *err);
+
+#endif
