@@ -2,8 +2,8 @@
 # One run at a time per ledger, and a graceful stop on SIGINT/SIGTERM: the
 # calls in flight finish, the rest stays pending, exit 3, and the next run
 # finishes the work.
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/run_common.inc"
+. "$(dirname "$0")/../lib/lib.sh"
+. "$(dirname "$0")/../lib/run_common.inc"
 
 rt_sim --latency-ms 40 || exit 1
 rt_state lock '.connections[0].engine.workers = 2 | .connections[0].engine.max_rps = 0'

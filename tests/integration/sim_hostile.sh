@@ -2,8 +2,8 @@
 # promapp-sim: hostile input. Every case asserts the exact error and that
 # the simulator keeps serving; the last case checks it exits cleanly (no
 # sanitizer report) after all of it.
-. "$(dirname "$0")/lib.sh"
-. "$ROOT/tests/promapp-sim/test-helpers.sh"
+. "$(dirname "$0")/../lib/lib.sh"
+. "$ROOT/tests/lib/sim_helpers.sh"
 
 # post_file FILE [CURL ARGS]: POST FILE as JSON to /Users.
 post_file() {
