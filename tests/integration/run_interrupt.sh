@@ -42,6 +42,9 @@ expect_eq "$(q "SELECT exit_code FROM runs ORDER BY id DESC LIMIT 1")" 3 "run's 
 finish
 
 begin "the next run finishes the work"
+# more workers than the slow first run: the same ledger, just sooner
+jq '.connections[0].engine.workers = 8' "$CFG" >"$CFG.new" && mv "$CFG.new" "$CFG"
+chmod 600 "$CFG"
 rph run "$T_TMP/hires.jsonl"
 expect_rc 0
 expect_eq "$(sim_users | jq length)" 200 "accounts"
