@@ -44,7 +44,8 @@ begin() { CASE_NAME=$1; CASE_FAILED=0; CASE_START=${EPOCHREALTIME/./}; }
 
 # fail MESSAGE: marks the current case failed (it goes on to collect more).
 fail() {
-	echo "  $CASE_NAME: $*"
+	# later lines indented: quoted output never reads as a PASS/FAIL line
+	printf '  %s: %s\n' "$CASE_NAME" "$*" | sed '2,$s/^/    /'
 	CASE_FAILED=1
 }
 
