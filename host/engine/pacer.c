@@ -2,17 +2,40 @@
 
 #include "util/clock.h"
 
+#include <math.h>
+
 #define PACER_DEFAULT_RAMP_US 5000000 /* 5 s back to full rate */
+#define PACER_WINDOW_US       1000000 /* the achieved rate is measured over */
+#define PACER_MIN_SPAN_US     100000  /* ...but never less than 100 ms */
+
+static int64_t mono_now(void *ctx)
+{
+	(void)ctx;
+	return clock_mono_us();
+}
+
+static void mono_sleep(void *ctx, int64_t us)
+{
+	(void)ctx;
+	clock_sleep_ms((us + 999) / 1000);
+}
 
 void pacer_init(struct pacer *p, double max_rps)
 {
 	pthread_mutex_init(&p->lock, NULL);
+	p->clock.now_us = mono_now;
+	p->clock.sleep_us = mono_sleep;
+	p->clock.ctx = NULL;
 	p->max_rps = max_rps > 0 ? max_rps : 0;
+	p->rate = 0;
+	p->burst = p->max_rps > 0 ? 1 : PACER_BURST;
 	p->tat_us = 0;
 	p->paused_until_us = 0;
 	p->ramp_start_us = 0;
 	p->ramp_us = PACER_DEFAULT_RAMP_US;
 	p->pauses = 0;
+	p->epoch = 0;
+	p->admitted = 0;
 }
 
 void pacer_release(struct pacer *p)
@@ -20,12 +43,20 @@ void pacer_release(struct pacer *p)
 	pthread_mutex_destroy(&p->lock);
 }
 
-/* The rate in force at time t: max_rps, or less while ramping after a
- * pause (half of max_rps at the pause's end, growing linearly). */
-static double current_rate(const struct pacer *p, int64_t t)
+void pacer_set_clock(struct pacer *p, const struct pacer_clock *clock)
+{
+	p->clock = *clock;
+}
+
+/* The rate in force at time t (0 = unlimited): max_rps, or less while
+ * ramping after a pause (half of max_rps at the pause's end, growing
+ * linearly); without max_rps the rate derived from the last 429. */
+static double rate_at(const struct pacer *p, int64_t t)
 {
 	double frac;
 
+	if (p->max_rps <= 0)
+		return p->rate;
 	if (!p->ramp_start_us || t >= p->ramp_start_us + p->ramp_us)
 		return p->max_rps;
 	if (t < p->ramp_start_us)
@@ -34,53 +65,143 @@ static double current_rate(const struct pacer *p, int64_t t)
 	return p->max_rps * (0.5 + 0.5 * frac);
 }
 
+/* Requests/s admitted over the second before now, or over the time since
+ * the first admission or the end of the last pause if that is shorter (but
+ * at least 100 ms): the rate the target just refused. Caller holds the
+ * lock. */
+static double achieved_rate(const struct pacer *p, int64_t now)
+{
+	uint64_t n = p->admitted < PACER_HISTORY ? p->admitted : PACER_HISTORY;
+	int64_t from = now - PACER_WINDOW_US, oldest = now, s;
+	uint64_t i, count = 0;
+
+	for (i = 0; i < n; i++) {
+		s = p->history[(p->admitted - 1 - i) % PACER_HISTORY];
+		if (s <= from)
+			break;
+		count++;
+		if (s < oldest)
+			oldest = s;
+	}
+	if (i == n && p->admitted <= PACER_HISTORY && oldest > from)
+		from = oldest; /* the connection is younger than the window */
+	if (p->paused_until_us > from)
+		from = p->paused_until_us; /* a pause is no request rate */
+	if (now - from < PACER_MIN_SPAN_US)
+		from = now - PACER_MIN_SPAN_US;
+	return (double)count * 1e6 / (double)(now - from);
+}
+
+/* The spacing of requests at rate r, rounded up so r is never exceeded. */
+static int64_t interval_us(double r)
+{
+	return (int64_t)ceil(1e6 / r);
+}
+
+/* pacer_reserve with the lock held. The bucket is kept in its "virtual
+ * scheduling" form: tat_us is when it will next hold a whole token with
+ * every promised slot paid for; a request may start at tat_us minus the
+ * saved-up burst, (burst - 1) intervals. Keeping the debt as a time (not a
+ * token count) keeps promised slots valid while the rate changes. */
+static int64_t reserve_locked(struct pacer *p, int64_t now_us,
+                              int64_t deadline_us)
+{
+	int64_t t = now_us > p->paused_until_us ? now_us : p->paused_until_us;
+	int64_t slot = t, interval;
+	double r = rate_at(p, t);
+
+	if (r > 0) {
+		interval = interval_us(r);
+		if (slot < p->tat_us - (int64_t)(p->burst - 1) * interval)
+			slot = p->tat_us - (int64_t)(p->burst - 1) * interval;
+	}
+	if (deadline_us > 0 && slot > deadline_us)
+		return -1;
+	if (r > 0) {
+		/* the interval in force when this request starts */
+		r = rate_at(p, slot);
+		interval = interval_us(r);
+		p->tat_us = (slot > p->tat_us ? slot : p->tat_us) + interval;
+	}
+	p->history[p->admitted % PACER_HISTORY] = slot;
+	p->admitted++;
+	return slot;
+}
+
 int64_t pacer_reserve(struct pacer *p, int64_t now_us, int64_t deadline_us)
 {
 	int64_t slot;
-	double rate;
 
 	pthread_mutex_lock(&p->lock);
-	slot = now_us;
-	if (slot < p->paused_until_us)
-		slot = p->paused_until_us;
-	if (p->max_rps > 0 && slot < p->tat_us)
-		slot = p->tat_us;
-	if (deadline_us > 0 && slot > deadline_us) {
-		pthread_mutex_unlock(&p->lock);
-		return -1;
-	}
-	if (p->max_rps > 0) {
-		rate = current_rate(p, slot);
-		p->tat_us = slot + (int64_t)(1e6 / rate);
-	}
+	slot = reserve_locked(p, now_us, deadline_us);
 	pthread_mutex_unlock(&p->lock);
 	return slot;
 }
 
 int pacer_acquire(struct pacer *p, int64_t deadline_ms)
 {
-	int64_t now = clock_mono_us();
-	int64_t slot =
-	        pacer_reserve(p, now, deadline_ms ? deadline_ms * 1000 : 0);
+	int64_t now, slot, deadline = deadline_ms ? deadline_ms * 1000 : 0;
+	uint64_t epoch;
+	int again;
 
-	if (slot < 0)
-		return -1;
-	if (slot > now)
-		clock_sleep_ms((slot - now + 999) / 1000);
+	do {
+		now = p->clock.now_us(p->clock.ctx);
+		pthread_mutex_lock(&p->lock);
+		slot = reserve_locked(p, now, deadline);
+		epoch = p->epoch;
+		pthread_mutex_unlock(&p->lock);
+		if (slot < 0)
+			return -1;
+		if (slot > now)
+			p->clock.sleep_us(p->clock.ctx, slot - now);
+		/* a pause that began while we waited moves us behind it */
+		pthread_mutex_lock(&p->lock);
+		again = p->epoch != epoch && p->paused_until_us > slot;
+		pthread_mutex_unlock(&p->lock);
+	} while (again);
 	return 0;
 }
 
 void pacer_pause(struct pacer *p, int64_t now_us, int64_t pause_us)
 {
 	int64_t until = now_us + (pause_us > 0 ? pause_us : 0);
+	double r;
 
 	pthread_mutex_lock(&p->lock);
+	if (now_us >= p->paused_until_us) { /* a new "slow down" */
+		p->pauses++;
+		if (p->max_rps <= 0) {
+			r = achieved_rate(p, now_us);
+			if (p->rate > 0 && p->rate < r)
+				r = p->rate;
+			r /= 2;
+			p->rate = r < PACER_MIN_RPS ? PACER_MIN_RPS : r;
+		}
+	}
 	if (until > p->paused_until_us) {
 		p->paused_until_us = until;
 		p->ramp_start_us = until;
-		p->pauses++;
+		p->epoch++;
+		/* one token at the pause's end, nothing saved up: the next
+		 * requests follow at the rate; slots already promised past the
+		 * end stay owed */
+		r = rate_at(p, until);
+		if (r > 0) {
+			int64_t at = until +
+			             (int64_t)(p->burst - 1) * interval_us(r);
+			if (p->tat_us < at)
+				p->tat_us = at;
+		}
 	}
-	if (p->tat_us < until)
-		p->tat_us = until;
 	pthread_mutex_unlock(&p->lock);
+}
+
+double pacer_rate(struct pacer *p, int64_t now_us)
+{
+	double r;
+
+	pthread_mutex_lock(&p->lock);
+	r = rate_at(p, now_us);
+	pthread_mutex_unlock(&p->lock);
+	return r;
 }

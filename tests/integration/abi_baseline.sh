@@ -4,7 +4,7 @@
 # on a tiny .so compiled -g from plugin-api/abi/connector-abi.c, which
 # references every public type. abidiff runs with append-only.suppr, so a
 # struct that only grew at its end passes and anything else fails.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 CC=${CC:-cc}
 BASELINE="$ROOT/plugin-api/abi/connector-v1.0.abi"
 SUPPR="$ROOT/plugin-api/abi/append-only.suppr"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every shipped plugin exports exactly its entry symbol, nothing else.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 
 begin "every plugin exports exactly provhost_connector_v1 (nm -D --defined-only)"
 n=0

@@ -2,7 +2,7 @@
 # Makefile conventions: a quiet build by default ("  CC      FILE"), V=1
 # for full command lines, CPPFLAGS and LDLIBS honoured. Builds single
 # targets into a temporary BUILD directory, so the real build is untouched.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 B="$T_TMP/b"
 
 # mk ARGS...: the project's make (not part of a parent make's jobserver);

@@ -2,7 +2,7 @@
 # The public header claims to be C++-clean: compile every
 # plugin-api/provhost/*.h as C++ (g++ -fsyntax-only, pedantic, warnings are
 # errors), alone and from a translation unit that uses it.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 CXX=${CXX:-g++}
 
 for h in "$ROOT"/plugin-api/provhost/*.h; do

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # provhost check-config: validates everything offline, prints what it would
 # run with, never a secret value.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 FIX="$BUILD/fixtures"
 export PH_IT_TOKEN="tok-it-SeCrEt-5150"
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The command line itself: version, help, usage errors (exit 2, one line).
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 
 begin "--version names the version and the connector ABI"
 ph --version

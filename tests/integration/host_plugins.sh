@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # provhost plugins: every accepted connector and every refusal, one line each.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 FIX="$BUILD/fixtures"
 
 begin "plugins lists accepted connectors with version, ABI, capabilities and file"

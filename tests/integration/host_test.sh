@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # provhost test CONNECTION: open + authenticate through the "fake" fixture
 # connector, whose outcome follows its "mode" setting.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 FIX="$BUILD/fixtures"
 export PH_IT_TOKEN="tok-it-SeCrEt-6020"
 

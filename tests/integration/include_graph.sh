@@ -3,7 +3,7 @@
 # cycle between files, none between host/ folders, no forbidden include
 # (rules table at the top of the script). Then the script itself on small
 # temporary trees, flat and foldered, that must pass or fail as stated.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 IG=("python3" "$ROOT/tests/tools/include_graph.py")
 
 # ig DIR: runs the check on DIR; sets RC and OUT.

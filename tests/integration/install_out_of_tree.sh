@@ -2,7 +2,8 @@
 # make install into a DESTDIR, then build a connector out of tree with
 # nothing but the installed header and pkg-config file, and load it with
 # the installed provhost.
-. "$(dirname "$0")/lib.sh"
+# tests/run: exclusive
+. "$(dirname "$0")/../lib/lib.sh"
 DEST="$T_TMP/dest"
 
 # make_in_tree ARGS...: the project's make, same BUILD, not part of any

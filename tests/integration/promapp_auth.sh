@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Promapp connector: authenticate and transport failures, against the
 # simulator and a fake server, with exact messages and no token in output.
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/promapp_common.inc"
+. "$(dirname "$0")/../lib/lib.sh"
+. "$(dirname "$0")/../lib/promapp_common.inc"
 
 HINT_TOKEN="the access token was rejected — it may have expired (Promapp SCIM tokens are valid for one year); a Promaster creates a new one under My Profile → Access Tokens with scope SCIM"
 HINT_SIGNIN="this looks like the sign-in URL, not the API URL (https://api.promapp.com)"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Promapp connector: provision, deprovision, lookup and dry run against the
 # simulator; asserts on the simulator's state and exact messages.
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/promapp_common.inc"
+. "$(dirname "$0")/../lib/lib.sh"
+. "$(dirname "$0")/../lib/promapp_common.inc"
 
 U="jdoe@example.org"
 sim_start --roles "Modeller,Viewer" || exit 1

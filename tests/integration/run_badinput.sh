@@ -12,8 +12,8 @@
 # email (accepted; its target is rejected by the mapping) | 16 blank | 17
 # good | 18 \xff | 19 NUL | 20 70000+ bytes | 21 good, CRLF | 22 \u0000 |
 # 23 good, no final newline.
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/run_common.inc"
+. "$(dirname "$0")/../lib/lib.sh"
+. "$(dirname "$0")/../lib/run_common.inc"
 
 rt_sim || exit 1
 rt_state bad

@@ -3,8 +3,8 @@
 # the same command again finishes the work with no duplicate account and
 # no lost event, also when the input came from a pipe and the re-run's
 # stdin is empty (the pending events are in the ledger).
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/run_common.inc"
+. "$(dirname "$0")/../lib/lib.sh"
+. "$(dirname "$0")/../lib/run_common.inc"
 
 rt_sim --latency-ms 20 || exit 1
 

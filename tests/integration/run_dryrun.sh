@@ -2,8 +2,8 @@
 # provhost run --dry-run: no write on the target, "plan:" lines for every
 # change, the ledger untouched (not even created); then a real run does the
 # work.
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/run_common.inc"
+. "$(dirname "$0")/../lib/lib.sh"
+. "$(dirname "$0")/../lib/run_common.inc"
 
 # ledger_fingerprint: every row of every ledger table, for before/after.
 ledger_fingerprint() {

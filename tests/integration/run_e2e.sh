@@ -2,8 +2,8 @@
 # provhost run end to end: the demo configuration and conf/demo/events.jsonl
 # against the simulator; the accounts, the reject file, the summary, the
 # ledger and the audit trail it leaves; usage errors.
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/run_common.inc"
+. "$(dirname "$0")/../lib/lib.sh"
+. "$(dirname "$0")/../lib/run_common.inc"
 
 rt_sim || exit 1
 MAIN_URL=$SIM_URL MAIN_ROOT=$SIM_ROOT

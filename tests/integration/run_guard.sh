@@ -2,8 +2,8 @@
 # The mass-deprovision guard: a run that would deprovision more accounts
 # than the policy's max_deprovisions_per_run sends nothing, exits 3 and
 # names --allow-mass-deprovision; with the flag it goes on.
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/run_common.inc"
+. "$(dirname "$0")/../lib/lib.sh"
+. "$(dirname "$0")/../lib/run_common.inc"
 
 rt_sim || exit 1
 rt_state guard '.connections[0].policy.max_deprovisions_per_run = 2'

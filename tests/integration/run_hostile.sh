@@ -3,10 +3,10 @@
 # reach anything provhost prints or writes when the target echoes it in an
 # error, wherever the echo falls relative to the 120-byte excerpt cut; and
 # invalid UTF-8 in an error detail still reaches the audit as valid JSON.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 # 24 characters, so the echo can straddle the cut at every offset
 TEST_TOKEN="tok-Leak8Yq3Zr7Wx2Pm5Kd9"
-. "$(dirname "$0")/run_common.inc"
+. "$(dirname "$0")/../lib/run_common.inc"
 
 # dump_all FILE: everything provhost left: stdout, stderr, the ledger as SQL
 # text, the audit file and the reject file.

@@ -2,8 +2,8 @@
 # provhost run is idempotent: a re-run of the same input sends no write,
 # events without an "id" are identified by their content, and one person's
 # events are applied in input order whatever the number of workers.
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/run_common.inc"
+. "$(dirname "$0")/../lib/lib.sh"
+. "$(dirname "$0")/../lib/run_common.inc"
 
 rt_sim || exit 1
 

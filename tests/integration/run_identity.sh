@@ -4,8 +4,8 @@
 # re-running the same input stays idempotent; every line read shows up in
 # the counts; an id-less line identical to one from an earlier, different
 # input, after the person's history has moved on, is held for review.
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/run_common.inc"
+. "$(dirname "$0")/../lib/lib.sh"
+. "$(dirname "$0")/../lib/run_common.inc"
 
 rt_sim || exit 1
 

@@ -4,8 +4,8 @@
 # reject file's "# line N:" comments, the ledger and plan lines — so it can
 # neither forge a "# line 99:" line nor drive the terminal; identifiers with
 # C1 or bidi controls are rejected with their line number.
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/run_common.inc"
+. "$(dirname "$0")/../lib/lib.sh"
+. "$(dirname "$0")/../lib/run_common.inc"
 
 # expect_clean FILE: no raw ESC, BEL, C1 control or bidi control in FILE
 # (the check itself prints no byte of FILE).

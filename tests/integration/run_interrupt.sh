@@ -2,8 +2,8 @@
 # One run at a time per ledger, and a graceful stop on SIGINT/SIGTERM: the
 # calls in flight finish, the rest stays pending, exit 3, and the next run
 # finishes the work.
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/run_common.inc"
+. "$(dirname "$0")/../lib/lib.sh"
+. "$(dirname "$0")/../lib/run_common.inc"
 
 rt_sim --latency-ms 40 || exit 1
 rt_state lock '.connections[0].engine.workers = 2 | .connections[0].engine.max_rps = 0'
@@ -42,6 +42,9 @@ expect_eq "$(q "SELECT exit_code FROM runs ORDER BY id DESC LIMIT 1")" 3 "run's 
 finish
 
 begin "the next run finishes the work"
+# more workers than the slow first run: the same ledger, just sooner
+jq '.connections[0].engine.workers = 8' "$CFG" >"$CFG.new" && mv "$CFG.new" "$CFG"
+chmod 600 "$CFG"
 rph run "$T_TMP/hires.jsonl"
 expect_rc 0
 expect_eq "$(sim_users | jq length)" 200 "accounts"

@@ -2,8 +2,8 @@
 # Role changes over time: leaving every role rule deprovisions, matching
 # again reactivates; but an update after a termination does not bring the
 # account back (only rehire or return does).
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/run_common.inc"
+. "$(dirname "$0")/../lib/lib.sh"
+. "$(dirname "$0")/../lib/run_common.inc"
 
 rt_sim || exit 1
 rt_state roles

@@ -3,8 +3,8 @@
 # connection after the one pre-flight request, sends no write and leaves
 # every event pending; the right token then finishes them. No token ever
 # appears in what provhost prints or writes.
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/run_common.inc"
+. "$(dirname "$0")/../lib/lib.sh"
+. "$(dirname "$0")/../lib/run_common.inc"
 
 rt_sim || exit 1
 rt_state secrets

@@ -2,8 +2,8 @@
 # provhost status and history after real runs, and events with a future
 # "effective": kept as "not yet effective" (no write) until they are due,
 # then applied by a later run without being sent again.
-. "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/run_common.inc"
+. "$(dirname "$0")/../lib/lib.sh"
+. "$(dirname "$0")/../lib/run_common.inc"
 
 TS='[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}Z'
 untime() { sed -E "s/(at|started|finished) $TS/\1 TIME/g"; }

@@ -2,7 +2,7 @@
 # provhost check-connector: every shipped connector passes the contract
 # (promapp and scim live against the simulator, example against a temp
 # file); the deliberately broken fixture fails with clear reasons.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 
 sim_start --discovery || exit 1
 export SDK_TOKEN="$TEST_TOKEN"

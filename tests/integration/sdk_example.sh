@@ -2,7 +2,7 @@
 # The example connector end to end: `provhost run` against a JSON accounts
 # file; asserts the file's exact contents, atomic writes, the lock under
 # parallel workers, dry run, the api_key secret and delete mode.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 
 ACC="$T_TMP/accounts.json"
 export EX_KEY="ex-key-Vq93Lw"

@@ -3,7 +3,7 @@
 # reads /ServiceProviderConfig; without it falls back loudly; deprovision
 # disables (PATCH, or PUT when PATCH of "active" is refused or unsupported)
 # or deletes; dry run writes nothing; the token is never printed.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 
 export SCIM_TOKEN="$TEST_TOKEN"
 

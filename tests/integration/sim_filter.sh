@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # promapp-sim: GET /Users filters (eq on userName, emails.value, active;
 # "and") and RFC 7644 paging.
-. "$(dirname "$0")/lib.sh"
-. "$ROOT/tests/promapp-sim/test-helpers.sh"
+. "$(dirname "$0")/../lib/lib.sh"
+. "$ROOT/tests/lib/sim_helpers.sh"
 
 # q FILTER [EXTRA QUERY]: GET /Users?filter=FILTER (URL-encoded)
 q() { scim GET "/Users?filter=$(jq -rn --arg f "$1" '$f|@uri')${2:-}"; }

@@ -2,8 +2,8 @@
 # promapp-sim: hostile input. Every case asserts the exact error and that
 # the simulator keeps serving; the last case checks it exits cleanly (no
 # sanitizer report) after all of it.
-. "$(dirname "$0")/lib.sh"
-. "$ROOT/tests/promapp-sim/test-helpers.sh"
+. "$(dirname "$0")/../lib/lib.sh"
+. "$ROOT/tests/lib/sim_helpers.sh"
 
 # post_file FILE [CURL ARGS]: POST FILE as JSON to /Users.
 post_file() {
@@ -140,7 +140,9 @@ finish
 begin "garbage on the socket and oversized headers do not hurt"
 exec 3<>"/dev/tcp/127.0.0.1/${SIM_ROOT##*:}"
 printf '\x00\x01\x02GARBAGE\r\n\r\n\xff\xfe' >&3
-timeout 5 cat <&3 >/dev/null
+# the simulator neither answers garbage nor closes: read what it might
+# send for a moment (the requests below prove it still serves)
+timeout 0.5 cat <&3 >/dev/null
 exec 3>&-
 exec 3<>"/dev/tcp/127.0.0.1/${SIM_ROOT##*:}"
 printf 'POST /api/scim/Users HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc' >&3

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # promapp-sim: knobs (latency, rate limit, fail/drop every N, state file,
 # threads) and the test-only /__sim endpoints.
-. "$(dirname "$0")/lib.sh"
-. "$ROOT/tests/promapp-sim/test-helpers.sh"
+. "$(dirname "$0")/../lib/lib.sh"
+. "$ROOT/tests/lib/sim_helpers.sh"
 
 # codes N PATH: N sequential GETs on one keep-alive connection; prints the
 # status codes separated by spaces.
@@ -75,6 +75,19 @@ req GET "$SIM_URL/Users" -H "Authorization: Bearer $TEST_TOKEN"
 expect_scim_error 503
 expect_eq "$(header Retry-After)" 1 "Retry-After"
 expect_eq "$(sim_stats | jq -c '.requests_by_status')" '{"200":6,"503":3}' "stats"
+sim_stop_clean
+finish
+
+begin "--fail-retry-after: the 503s' Retry-After; 0 sends none"
+sim_start --fail-every 1 --fail-retry-after 7 || exit 1
+req GET "$SIM_URL/Users" -H "Authorization: Bearer $TEST_TOKEN"
+expect_scim_error 503
+expect_eq "$(header Retry-After)" 7 "Retry-After"
+sim_stop_clean
+sim_start --fail-every 1 --fail-retry-after 0 || exit 1
+req GET "$SIM_URL/Users" -H "Authorization: Bearer $TEST_TOKEN"
+expect_scim_error 503
+expect_eq "$(header Retry-After)" "" "Retry-After"
 sim_stop_clean
 finish
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # promapp-sim: authentication, routing, methods, content types, discovery
 # and command-line errors.
-. "$(dirname "$0")/lib.sh"
-. "$ROOT/tests/promapp-sim/test-helpers.sh"
+. "$(dirname "$0")/../lib/lib.sh"
+. "$ROOT/tests/lib/sim_helpers.sh"
 
 sim_start || exit 1
 create_user "proto@example.com" Pro To
@@ -134,7 +134,7 @@ begin "command-line errors exit 2 with a message and no token"
 expect_rc 2
 expect_contains "$(cat "$T_TMP/e")" "a token is required"
 for args in "--port 70000" "--port abc" "--threads 0" "--rate-limit 0" "--rate-limit 5:0" "--rate-limit -1" "--rate-limit 1.5x" \
-	"--fail-every 0" "--drop-every -1" "--latency-ms x" "--max-body 1" "--bogus" \
+	"--fail-every 0" "--fail-retry-after x" "--fail-retry-after 86401" "--drop-every -1" "--latency-ms x" "--max-body 1" "--bogus" \
 	"--scopeless-token secret-tok"; do
 	# shellcheck disable=SC2086
 	"$SIM" --token secret-tok $args >"$T_TMP/o" 2>"$T_TMP/e"; RC=$?

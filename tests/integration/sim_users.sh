@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # promapp-sim: the /Users resource (create, read, replace, patch, deactivate).
-. "$(dirname "$0")/lib.sh"
-. "$ROOT/tests/promapp-sim/test-helpers.sh"
+. "$(dirname "$0")/../lib/lib.sh"
+. "$ROOT/tests/lib/sim_helpers.sh"
 
 sim_start --roles "Modeller,Viewer,Process Owner" || exit 1
 

@@ -27,6 +27,7 @@ int faults_init(struct faults *f, const struct sim_options *o)
 	f->jitter_ms = o->jitter_ms;
 	f->fail_every = o->fail_every;
 	f->drop_every = o->drop_every;
+	f->fail_retry_after = o->fail_retry_after;
 	atomic_init(&f->seq, 0);
 	return 0;
 }
@@ -66,7 +67,7 @@ enum fault_verdict faults_check(struct faults *f, unsigned *retry_after)
 	if (f->drop_every && n % f->drop_every == 0)
 		return FAULT_DROP;
 	if (f->fail_every && n % f->fail_every == 0) {
-		*retry_after = 1;
+		*retry_after = f->fail_retry_after;
 		return FAULT_FAIL;
 	}
 	if (f->rps > 0) {

@@ -26,6 +26,7 @@ struct faults {
 	uint64_t rng;
 	unsigned latency_ms, jitter_ms;
 	unsigned long fail_every, drop_every;
+	unsigned fail_retry_after;
 	atomic_ulong seq; /* /api/scim requests seen */
 };
 
@@ -33,8 +34,9 @@ int faults_init(struct faults *f, const struct sim_options *o);
 void faults_destroy(struct faults *f);
 
 /*
- * Decides the fate of the next /api/scim request. For FAULT_FAIL and
- * FAULT_RATE_LIMITED *retry_after receives the seconds (>= 1) to announce.
+ * Decides the fate of the next /api/scim request. For FAULT_RATE_LIMITED
+ * *retry_after receives the seconds (>= 1) to announce, for FAULT_FAIL
+ * --fail-retry-after's (0: announce none).
  * Drops win over failures; both count every request, rate-limited ones
  * included.
  */

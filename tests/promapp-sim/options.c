@@ -27,6 +27,8 @@ static const char usage_text[] =
         "  --rate-limit RPS[:BURST] token bucket (RPS may be 0.5); empty -> "
         "429\n"
         "  --fail-every N           every Nth SCIM request -> 503\n"
+        "  --fail-retry-after S     Retry-After of those 503s (default 1,\n"
+        "                           0: no Retry-After header)\n"
         "  --drop-every N           every Nth SCIM request: close, no answer\n"
         "  --seed N                 seed for the latency jitter\n"
         "  --state FILE             load users from FILE, save them back\n"
@@ -187,6 +189,7 @@ enum {
 	OPT_LATENCY,
 	OPT_RATE,
 	OPT_FAIL,
+	OPT_FAIL_RETRY,
 	OPT_DROP,
 	OPT_SEED,
 	OPT_STATE,
@@ -207,6 +210,7 @@ static const struct option long_options[] = {
         {"latency-ms", required_argument, NULL, OPT_LATENCY},
         {"rate-limit", required_argument, NULL, OPT_RATE},
         {"fail-every", required_argument, NULL, OPT_FAIL},
+        {"fail-retry-after", required_argument, NULL, OPT_FAIL_RETRY},
         {"drop-every", required_argument, NULL, OPT_DROP},
         {"seed", required_argument, NULL, OPT_SEED},
         {"state", required_argument, NULL, OPT_STATE},
@@ -277,6 +281,13 @@ static int apply_option(struct sim_options *o, int opt, const char *arg)
 			                   arg);
 		*(opt == OPT_FAIL ? &o->fail_every : &o->drop_every) = a;
 		return -1;
+	case OPT_FAIL_RETRY:
+		if (!parse_ulong(arg, 0, 86400, &a))
+			return usage_error("invalid --fail-retry-after '%s' "
+			                   "(want seconds, 0..86400)",
+			                   arg);
+		o->fail_retry_after = (unsigned)a;
+		return -1;
 	case OPT_SEED:
 		if (!parse_ulong(arg, 0, ULONG_MAX, &a))
 			return usage_error("invalid --seed '%s'", arg);
@@ -332,6 +343,7 @@ int options_parse(struct sim_options *o, int argc, char **argv)
 	memset(o, 0, sizeof(*o));
 	o->max_body = DEFAULT_MAX_BODY;
 	o->max_count = DEFAULT_MAX_COUNT;
+	o->fail_retry_after = 1;
 	o->threads = default_threads();
 	o->seed = 1;
 	opterr = 1;

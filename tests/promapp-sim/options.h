@@ -31,6 +31,7 @@ struct sim_options {
 	double rate_rps; /* 0: no rate limit */
 	double rate_burst;
 	unsigned long fail_every;
+	unsigned fail_retry_after; /* seconds; 0: 503s without Retry-After */
 	unsigned long drop_every;
 	unsigned long long seed;
 	char *state_file; /* owned; NULL: in memory only */

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "../lib/unit_helpers.h"
 #include "config/config.h"
 #include "connector/bind.h"
 
@@ -19,24 +20,14 @@ static char fixtures[1024];
 
 static void write_file(const char *name, const char *text, mode_t mode)
 {
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-	chmod(path, mode);
+	th_write_file(dir, name, text, mode);
 }
 
 static int setup(void **state)
 {
-	const char *build = getenv("BUILD");
 	char sub[600];
 
-	snprintf(fixtures, sizeof(fixtures), "%s/fixtures",
-	         build && build[0] ? build : "build");
+	th_build_path(fixtures, sizeof(fixtures), "fixtures");
 	if (!mkdtemp(dir))
 		return -1;
 	snprintf(sub, sizeof(sub), "%s/conf.d", dir);
@@ -47,10 +38,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd);
+	return th_rm_rf(dir);
 }
 
 static struct config *load_ok(const char *name)

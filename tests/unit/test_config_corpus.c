@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "../lib/unit_helpers.h"
 #include "config/config.h"
 #include "connector/bind.h"
 
@@ -121,13 +122,11 @@ static int is_json(const struct dirent *e)
 
 int main(void)
 {
-	const char *build = getenv("BUILD");
 	struct CMUnitTest *tests;
 	struct dirent **names;
 	int n, rc;
 
-	snprintf(fixtures_dir, sizeof(fixtures_dir), "%s/fixtures",
-	         build && build[0] ? build : "build");
+	th_build_path(fixtures_dir, sizeof(fixtures_dir), "fixtures");
 	setenv("PROVHOST_TEST_TOKEN", "tok-corpus-123", 1);
 	unsetenv("PROVHOST_TEST_UNSET");
 	/* git checks files out 0644 under the usual umask; make sure */

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "../lib/unit_helpers.h"
 #include "config/secrets.h"
 
 static char dir[] = "/tmp/provhost-secrets-XXXXXX";
@@ -22,23 +23,12 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd);
+	return th_rm_rf(dir);
 }
 
 static void write_file(const char *name, const char *text, mode_t mode)
 {
-	char path[256];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-	chmod(path, mode);
+	th_write_file(dir, name, text, mode);
 }
 
 static int load(struct secret_set *set, const char *key, const char *spec,

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "../lib/unit_helpers.h"
 #include "connector/loader.h"
 
 static char fixtures[1024];
@@ -122,10 +123,8 @@ static void test_writable_and_scan(void **state)
 	char dir[] = "/tmp/provhost-loader-XXXXXX";
 	char src[1200], dst[1200], err[256];
 	struct plugin_set *set = loader_new();
-	const char *build = getenv("BUILD");
 
-	snprintf(fixtures, sizeof(fixtures), "%s/fixtures",
-	         build && build[0] ? build : "build");
+	th_build_path(fixtures, sizeof(fixtures), "fixtures");
 	assert_non_null(mkdtemp(dir));
 	snprintf(src, sizeof(src), "%s/minimal.so", fixtures);
 	snprintf(dst, sizeof(dst), "%s/a-world.so", dir);
@@ -168,8 +167,7 @@ static void test_writable_and_scan(void **state)
 	                         "\"/nonexistent-dir\": No such file or "
 	                         "directory");
 	loader_free(set);
-	snprintf(dst, sizeof(dst), "rm -rf '%s'", dir);
-	assert_int_equal(system(dst), 0);
+	assert_int_equal(th_rm_rf(dir), 0);
 }
 
 static void test_caps_string(void **state)
@@ -185,10 +183,7 @@ static void test_caps_string(void **state)
 
 static int setup(void **state)
 {
-	const char *build = getenv("BUILD");
-
-	snprintf(fixtures, sizeof(fixtures), "%s/fixtures",
-	         build && build[0] ? build : "build");
+	th_build_path(fixtures, sizeof(fixtures), "fixtures");
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "../lib/unit_helpers.h"
 #include "connector/bind.h"
 #include "connector/instance.h"
 #include "util/clock.h"
@@ -34,12 +35,10 @@ static struct connection *conn_named(struct fixture *f, const char *name)
 static int setup(void **state)
 {
 	static struct fixture f;
-	const char *build = getenv("BUILD");
 	char path[128], fixtures[1024], err[4096];
 	FILE *out;
 
-	snprintf(fixtures, sizeof(fixtures), "%s/fixtures",
-	         build && build[0] ? build : "build");
+	th_build_path(fixtures, sizeof(fixtures), "fixtures");
 	strcpy(f.dir, "/tmp/provhost-inst-XXXXXX");
 	if (!mkdtemp(f.dir))
 		return -1;
@@ -76,12 +75,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[128];
 
 	config_free(f->cfg);
 	loader_free(f->set);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	return system(cmd);
+	return th_rm_rf(f->dir);
 }
 
 /* Runs fn with stderr captured into buf. */

@@ -22,6 +22,8 @@
 
 #include <provhost/connector.h>
 
+#include "../lib/unit_helpers.h"
+
 #define TOKEN "tok-unit-S3cr3t-9x"
 
 static const provhost_connector *conn;
@@ -70,13 +72,11 @@ static const provhost_host_api api = {
 
 static int load_plugin(void **state)
 {
-	const char *build = getenv("BUILD");
 	char path[1024];
 	void *dl;
 	provhost_connector_entry_fn entry;
 
-	snprintf(path, sizeof path, "%s/plugins/promapp.so",
-	         build ? build : "build");
+	th_build_path(path, sizeof path, "plugins/promapp.so");
 	dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (!dl) {
 		fprintf(stderr, "cannot load %s: %s\n", path, dlerror());

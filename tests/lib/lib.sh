@@ -1,6 +1,7 @@
-# Shared helpers for integration tests. Source it from tests/integration/*.sh:
+# Shared helpers for integration tests (tests/lib/). Source it from
+# tests/integration/*.sh:
 #
-#   . "$(dirname "$0")/lib.sh"
+#   . "$(dirname "$0")/../lib/lib.sh"
 #   begin "provision creates the account"
 #   sim_start --roles "Modeller,Viewer"
 #   ph test -c "$cfg" promapp
@@ -35,12 +36,16 @@ _cleanup() {
 	rm -rf "$T_TMP"
 }
 trap _cleanup EXIT
+trap 'exit 143' TERM # tests/run's timeout: still clean up
 
-begin() { CASE_NAME=$1; CASE_FAILED=0; }
+# begin NAME: starts a case. With TEST_TIMES=1, finish also prints how long
+# the case took (to find slow cases).
+begin() { CASE_NAME=$1; CASE_FAILED=0; CASE_START=${EPOCHREALTIME/./}; }
 
 # fail MESSAGE: marks the current case failed (it goes on to collect more).
 fail() {
-	echo "  $CASE_NAME: $*"
+	# later lines indented: quoted output never reads as a PASS/FAIL line
+	printf '  %s: %s\n' "$CASE_NAME" "$*" | sed '2,$s/^/    /'
 	CASE_FAILED=1
 }
 
@@ -50,6 +55,10 @@ finish() {
 	else
 		echo "FAIL $CASE_NAME"
 		N_FAILED=$((N_FAILED + 1))
+	fi
+	if [ -n "${TEST_TIMES:-}" ]; then
+		local us=$((${EPOCHREALTIME/./} - CASE_START))
+		printf '  time: %d.%03d s\n' $((us / 1000000)) $((us % 1000000 / 1000))
 	fi
 	CASE_NAME=""
 }

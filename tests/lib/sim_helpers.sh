@@ -1,5 +1,5 @@
 # Helpers shared by tests/integration/sim_*.sh (the simulator's own tests).
-# Source after tests/integration/lib.sh.
+# Source after tests/lib/lib.sh.
 
 PATCH_URN="urn:ietf:params:scim:api:messages:2.0:PatchOp"
 
