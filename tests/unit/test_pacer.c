@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "pacer.h"
+#include "engine/pacer.h"
 
 #define MS 1000LL
 #define S  1000000LL
