@@ -16,24 +16,27 @@
 #include "ledger/ledger_copy.h"
 #include "util/clock.h"
 #include "util/exit_codes.h"
+#include "util/file_open.h"
 #include "util/log.h"
 
 /* Opens the reject file for appending (0600). */
 static int open_reject_file(struct run *run)
 {
+	struct stat st;
 	int fd;
 
 	if (!run->opt->reject_file)
 		return 0;
-	fd = open(run->opt->reject_file,
-	          O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	fd = file_open_output(run->opt->reject_file,
+	                      O_WRONLY | O_CREAT | O_APPEND, 0600, &st);
 	if (fd >= 0)
 		run->reject_file = fdopen(fd, "a");
 	if (!run->reject_file) {
 		fprintf(stderr,
 		        "provhost run: cannot open reject file \"%s\": "
 		        "%s\n",
-		        run->opt->reject_file, strerror(errno));
+		        run->opt->reject_file,
+		        fd < 0 ? file_open_why(errno, &st) : strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
