@@ -14,7 +14,8 @@ const char cmd_run_usage[] =
         "--no-progress]\n"
         "                    EVENTS.jsonl|-\n"
         "\n"
-        "Apply HR lifecycle events (JSON Lines, a file or - for stdin) to\n"
+        "Apply HR lifecycle events (JSON Lines, a file, a named FIFO, or -\n"
+        "for stdin) to\n"
         "every configured connection, or only to --connection NAME. Every\n"
         "accepted event is stored in the ledger before it is applied; events\n"
         "left pending by an interrupted or stopped run are finished by the\n"
@@ -45,7 +46,10 @@ const char cmd_run_usage[] =
         "rejected (listed in the summary); 2 usage or configuration error;\n"
         "3 the run stopped early (mass-deprovision guard, a connection was\n"
         "unusable, SIGINT/SIGTERM, or another run holds the ledger) and\n"
-        "events were left pending for a re-run.\n";
+        "events were left pending for a re-run. A second SIGINT/SIGTERM\n"
+        "ends the run at once, without waiting for calls in flight; so does\n"
+        "a connector call still running engine.watchdog_grace_ms after its\n"
+        "deadline, or a connector calling exit() (all exit 3).\n";
 
 int cmd_run(int argc, char **argv)
 {

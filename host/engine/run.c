@@ -175,6 +175,24 @@ static void release_connections(struct run *run)
 	free(run->conns);
 }
 
+/* The watchdog's abort hook, just before _exit (any thread, other threads
+ * still running): flush what is buffered without waiting for a lock a hung
+ * thread may hold, and remove a dry run's private ledger. The real ledger
+ * needs nothing: what was not recorded done stays pending. */
+static void abort_run(void *ctx)
+{
+	struct run *run = ctx;
+	FILE *files[] = {run->audit.file, run->reject_file, stdout};
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		if (!files[i] || ftrylockfile(files[i]))
+			continue;
+		fflush_unlocked(files[i]);
+		funlockfile(files[i]);
+	}
+	remove_dry_ledger(run);
+}
+
 /* Pending counts after applying, the exit code, and the ledger's run row. */
 static int finish_run(struct run *run)
 {
@@ -228,6 +246,7 @@ int run_execute(const struct run_options *opt)
 	run.opt = opt;
 	run.source = strcmp(opt->input, "-") ? opt->input : "stdin";
 	pthread_mutex_init(&run.line_problems.lock, NULL);
+	watchdog_init(&run.watchdog);
 	if (config_load(config_default_path(opt->config_path), &run.cfg, err,
 	                sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
@@ -252,6 +271,10 @@ int run_execute(const struct run_options *opt)
 	if (!opt->dry_run && (lock_fd = lock_ledger(run.cfg->ledger_path)) < 0)
 		goto out_ledger;
 	run_stop_catch_signals(true);
+	if (watchdog_start(&run.watchdog, abort_run, &run))
+		log_msg(PROVHOST_LOG_WARN, "cannot start the watchdog thread; "
+		                           "a hung connector will not be "
+		                           "stopped");
 	if (ledger_run_begin(run.ledger, run.source, opt->dry_run,
 	                     clock_wall_s(), &run.run_id)) {
 		fprintf(stderr, "provhost run: %s\n", ledger_last_error());
@@ -269,6 +292,7 @@ int run_execute(const struct run_options *opt)
 	run_print_summary(&run, stdout);
 	fflush(stdout);
 out_ledger:
+	watchdog_stop(&run.watchdog);
 	run_stop_catch_signals(false);
 	if (lock_fd >= 0)
 		close(lock_fd);
@@ -281,6 +305,7 @@ out_files:
 out_conns:
 	release_connections(&run);
 out:
+	watchdog_release(&run.watchdog);
 	pthread_mutex_destroy(&run.line_problems.lock);
 	config_free(run.cfg);
 	loader_free(set);

@@ -15,6 +15,7 @@
 #include "engine/pacer.h"
 #include "engine/run.h"
 #include "engine/run_stats.h"
+#include "engine/watchdog.h"
 #include "engine/workq.h"
 #include "ledger/ledger.h"
 #include "util/strset.h"
@@ -48,6 +49,7 @@ struct run {
 	struct run_problems line_problems;
 	struct run_conn *conns;
 	size_t n_conns;
+	struct watchdog watchdog; /* ends the run if a connector hangs */
 	char dry_ledger[4096]; /* temp copy used by a dry run, "" otherwise */
 };
 
@@ -63,6 +65,7 @@ struct run_conn {
 	char stop_reason[700];
 	int64_t outstanding;  /* targets to apply, counted before applying */
 	int64_t deprovisions; /* of those, planned deprovisions */
+	struct watchdog_slot slot; /* the main thread's calls (open, check) */
 };
 
 /* One outstanding target handed to a worker; owned by whoever holds it. */
@@ -79,6 +82,7 @@ struct run_worker {
 	struct instance *inst;
 	struct workq queue;
 	pthread_t thread;
+	struct watchdog_slot slot; /* the call this worker is in */
 	uint64_t rng;
 	/* Employees with an event that failed in this run: their later events
 	 * wait (stay pending) so a person's events never apply out of order. */
