@@ -84,6 +84,7 @@ static struct config_source *source_read(const char *path,
 		snprintf(line, sizeof(line), "%s: out of memory", path);
 		goto out_error;
 	}
+	src->index = config_index_new(); /* NULL: lookups scan each time */
 	while (used < (size_t)st.st_size &&
 	       (n = read(fd, src->text + used, (size_t)st.st_size - used)) > 0)
 		used += (size_t)n;
@@ -103,6 +104,7 @@ static void source_free(struct config_source *src)
 {
 	if (!src)
 		return;
+	config_index_free(src->index);
 	free(src->path);
 	free(src->text);
 	free(src);
@@ -426,7 +428,7 @@ void config_connection_where(const struct connection *conn,
 	int l, c;
 
 	config_path_join(path, sizeof(path), conn->json_path, rel_path);
-	config_locate(conn->source->text, conn->source->len, path, &l, &c);
+	config_source_locate(conn->source, path, &l, &c);
 	snprintf(out, outlen, "%s:%d:%d", conn->source->path, l, c);
 }
 
