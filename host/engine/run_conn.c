@@ -355,7 +355,10 @@ static void apply_watched(struct run_conn *rc)
 		watchdog_remove(&run->watchdog, &workers[i].slot);
 		watchdog_slot_release(&workers[i].slot);
 		workq_release(&workers[i].queue);
+		watchdog_enter(&rc->slot, "close", NULL,
+		               clock_mono_ms() + ec->call_timeout_ms);
 		instance_close(workers[i].inst);
+		watchdog_leave(&rc->slot);
 		strset_release(&workers[i].blocked);
 	}
 	free(workers);

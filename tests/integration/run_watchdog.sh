@@ -153,7 +153,9 @@ mkfifo "$T_TMP/events.fifo"
 (sleep 0.3; cat "$EVENTS") >"$T_TMP/events.fifo" &
 writer=$!
 tph 20 run -c "$T_TMP/ok.json" --no-progress "$T_TMP/events.fifo"
-wait "$writer"
+run_rc=$RC
+wait_limit "$writer" 5 # a run that never opened the FIFO leaves it blocked
+RC=$run_rc
 expect_rc 0
 expect_contains "$OUT" "Created 1"
 finish
