@@ -12,11 +12,12 @@ static void print_engine(const struct engine_config *e)
 {
 	printf("  engine: workers %d, max_rps %g, max_attempts %d, call "
 	       "timeout %lld ms, event deadline %lld ms, backoff %lld..%lld "
-	       "ms, breaker %d calls over %g\n",
+	       "ms, breaker %d calls over %g, watchdog grace %lld ms\n",
 	       e->workers, e->max_rps, e->max_attempts,
 	       (long long)e->call_timeout_ms, (long long)e->event_deadline_ms,
 	       (long long)e->backoff_base_ms, (long long)e->backoff_max_ms,
-	       e->breaker_window, e->breaker_ratio);
+	       e->breaker_window, e->breaker_ratio,
+	       (long long)e->watchdog_grace_ms);
 }
 
 static void print_connection(const struct connection *c)

@@ -14,11 +14,12 @@ const char cmd_run_usage[] =
         "--no-progress]\n"
         "                    EVENTS.jsonl|-\n"
         "\n"
-        "Apply HR lifecycle events (JSON Lines, a file or - for stdin) to\n"
-        "every configured connection, or only to --connection NAME. Every\n"
-        "accepted event is stored in the ledger before it is applied; events\n"
-        "left pending by an interrupted or stopped run are finished by the\n"
-        "next run, and events already done are skipped.\n"
+        "Apply HR lifecycle events (JSON Lines from a file, a named FIFO, or\n"
+        "- for stdin) to every configured connection, or only to\n"
+        "--connection NAME. Every accepted event is stored in the ledger\n"
+        "before it is applied; events left pending by an interrupted or\n"
+        "stopped run are finished by the next run, and events already done\n"
+        "are skipped.\n"
         "\n"
         "  -c, --config FILE         configuration file (default\n"
         "                            $PROVHOST_CONFIG, else\n"
@@ -45,7 +46,11 @@ const char cmd_run_usage[] =
         "rejected or were held for review (listed in the summary); 2 usage\n"
         "or configuration error; 3 the run stopped early (mass-deprovision\n"
         "guard, a connection was unusable, SIGINT/SIGTERM, or another run\n"
-        "holds the ledger) and events were left pending for a re-run.\n";
+        "holds the ledger) and events were left pending for a re-run. A\n"
+        "second SIGINT/SIGTERM ends the run at once, without waiting for\n"
+        "calls in flight; so does a connector call still running\n"
+        "engine.watchdog_grace_ms after its deadline, or a connector\n"
+        "calling exit() (all exit 3).\n";
 
 int cmd_run(int argc, char **argv)
 {

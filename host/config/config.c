@@ -12,6 +12,7 @@
 
 #include "config/config_internal.h"
 #include "config/config_locate.h"
+#include "util/file_open.h"
 
 /* Largest configuration file we read. */
 #define CONFIG_MAX_FILE (16 * 1024 * 1024)
@@ -54,18 +55,24 @@ static struct config_source *source_read(const char *path,
 	size_t used = 0;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0 || fstat(fd, &st) < 0) {
+	/* never blocks: a FIFO here would hang open() until a writer came */
+	fd = file_open_regular(path, O_RDONLY, 0, &st);
+	if (fd < 0 && errno == EINVAL) {
+		snprintf(line, sizeof(line),
+		         "%s: cannot read configuration: not a regular file "
+		         "(it is %s)",
+		         path, file_kind(st.st_mode));
+		goto out_error;
+	}
+	if (fd < 0) {
 		snprintf(line, sizeof(line),
 		         "%s: cannot read configuration: %s", path,
 		         strerror(errno));
 		goto out_error;
 	}
-	if (!S_ISREG(st.st_mode) || st.st_size > CONFIG_MAX_FILE) {
+	if (st.st_size > CONFIG_MAX_FILE) {
 		snprintf(line, sizeof(line),
-		         "%s: cannot read configuration: %s", path,
-		         S_ISREG(st.st_mode) ? "file too large"
-		                             : "not a regular file");
+		         "%s: cannot read configuration: file too large", path);
 		goto out_error;
 	}
 	src = calloc(1, sizeof(*src));
@@ -77,6 +84,7 @@ static struct config_source *source_read(const char *path,
 		snprintf(line, sizeof(line), "%s: out of memory", path);
 		goto out_error;
 	}
+	src->index = config_index_new(); /* NULL: lookups scan each time */
 	while (used < (size_t)st.st_size &&
 	       (n = read(fd, src->text + used, (size_t)st.st_size - used)) > 0)
 		used += (size_t)n;
@@ -96,6 +104,7 @@ static void source_free(struct config_source *src)
 {
 	if (!src)
 		return;
+	config_index_free(src->index);
 	free(src->path);
 	free(src->text);
 	free(src);
@@ -419,7 +428,7 @@ void config_connection_where(const struct connection *conn,
 	int l, c;
 
 	config_path_join(path, sizeof(path), conn->json_path, rel_path);
-	config_locate(conn->source->text, conn->source->len, path, &l, &c);
+	config_source_locate(conn->source, path, &l, &c);
 	snprintf(out, outlen, "%s:%d:%d", conn->source->path, l, c);
 }
 

@@ -25,6 +25,9 @@ struct config_source {
 	char *path; /* as opened: relative to the working directory or not */
 	char *text; /* the whole file, NUL-terminated */
 	size_t len;
+	/* positions in text, built on first use (config_locate.h); may be
+	 * NULL (then each lookup scans the text) */
+	struct config_index *index;
 };
 
 struct connection {

@@ -41,7 +41,7 @@ void config_report_add(struct config_report *e, const struct config_source *src,
 	va_list ap;
 
 	config_path_join(path, sizeof(path), prefix, rel);
-	config_locate(src->text, src->len, path, &l, &c);
+	config_source_locate(src, path, &l, &c);
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);

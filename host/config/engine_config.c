@@ -13,6 +13,7 @@ void engine_config_defaults(struct engine_config *cfg)
 	cfg->breaker_window = 50;
 	cfg->breaker_ratio = 0.5;
 	cfg->call_timeout_ms = 60000;
+	cfg->watchdog_grace_ms = 30000;
 }
 
 /* Reads an integer member into *out, checking [lo, hi]. */
@@ -92,6 +93,10 @@ int engine_config_parse(const json_t *obj, struct engine_config *cfg,
 		} else if (!strcmp(key, "call_timeout_ms")) {
 			if (get_int(key, val, 100, 3600000,
 			            &cfg->call_timeout_ms, err))
+				return -1;
+		} else if (!strcmp(key, "watchdog_grace_ms")) {
+			if (get_int(key, val, 100, 3600000,
+			            &cfg->watchdog_grace_ms, err))
 				return -1;
 		} else {
 			return path_error_set(

@@ -18,10 +18,12 @@ struct engine_config {
 	int breaker_window;        /* recent calls the breaker looks at */
 	double breaker_ratio;      /* stop when failures/window exceed this */
 	int64_t call_timeout_ms;   /* deadline of one connector call */
+	int64_t watchdog_grace_ms; /* a call this late ends the run (exit 3) */
 };
 
 /* Defaults: workers 8, max_rps 0, max_attempts 5, deadline 120 s, backoff
- * 200 ms .. 30 s, breaker 50 calls / 0.5, call timeout 60 s. */
+ * 200 ms .. 30 s, breaker 50 calls / 0.5, call timeout 60 s, watchdog grace 30
+ * s. */
 void engine_config_defaults(struct engine_config *cfg);
 
 /* Fills cfg from obj (may be NULL: defaults only). Unknown keys and out of

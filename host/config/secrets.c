@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/file_open.h"
+
 static void wipe_free(char *buf, size_t len)
 {
 	if (!buf)
@@ -83,18 +85,16 @@ int secret_read_file(const char *path, char **out, size_t *len, char *why,
 	size_t n;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* never blocks: a FIFO here would hang open() until a writer came */
+	fd = file_open_regular(path, O_RDONLY, 0, &st);
+	if (fd < 0 && errno == EINVAL) {
+		snprintf(why, whylen, "is not a regular file (it is %s)",
+		         file_kind(st.st_mode));
+		return -1;
+	}
 	if (fd < 0) {
 		snprintf(why, whylen, "cannot be opened: %s", strerror(errno));
 		return -1;
-	}
-	if (fstat(fd, &st) < 0) {
-		snprintf(why, whylen, "cannot be read: %s", strerror(errno));
-		goto out_close;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(why, whylen, "is not a regular file");
-		goto out_close;
 	}
 	if (st.st_mode & 077) {
 		snprintf(why, whylen,

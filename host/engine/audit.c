@@ -8,20 +8,22 @@
 #include <unistd.h>
 
 #include "util/clock.h"
+#include "util/file_open.h"
 #include "util/utf8.h"
 
 int audit_open(struct audit *a, const char *path, char *err, size_t err_len)
 {
+	struct stat st;
 	int fd;
 
 	a->file = NULL;
 	pthread_mutex_init(&a->lock, NULL);
 	if (!path)
 		return 0;
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	fd = file_open_output(path, O_WRONLY | O_CREAT | O_APPEND, 0600, &st);
 	if (fd < 0) {
 		snprintf(err, err_len, "cannot open audit file \"%s\": %s",
-		         path, strerror(errno));
+		         path, file_open_why(errno, &st));
 		return -1;
 	}
 	a->file = fdopen(fd, "a");

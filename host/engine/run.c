@@ -17,24 +17,27 @@
 #include "engine/run_stop.h"
 #include "util/clock.h"
 #include "util/exit_codes.h"
+#include "util/file_open.h"
 #include "util/log.h"
 
 /* Opens the reject file for appending (0600). */
 static int open_reject_file(struct run *run)
 {
+	struct stat st;
 	int fd;
 
 	if (!run->opt->reject_file)
 		return 0;
-	fd = open(run->opt->reject_file,
-	          O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	fd = file_open_output(run->opt->reject_file,
+	                      O_WRONLY | O_CREAT | O_APPEND, 0600, &st);
 	if (fd >= 0)
 		run->reject_file = fdopen(fd, "a");
 	if (!run->reject_file) {
 		fprintf(stderr,
 		        "provhost run: cannot open reject file \"%s\": "
 		        "%s\n",
-		        run->opt->reject_file, strerror(errno));
+		        run->opt->reject_file,
+		        fd < 0 ? file_open_why(errno, &st) : strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -169,6 +172,23 @@ static void release_connections(struct run *run)
 	free(run->conns);
 }
 
+/* The watchdog's abort hook, just before _exit (any thread, other threads
+ * still running): flush what is buffered without waiting for a lock a hung
+ * thread may hold. The ledger needs nothing: what was not recorded done
+ * stays pending, and a dry run's copy is in memory. */
+static void abort_run(void *ctx)
+{
+	struct run *run = ctx;
+	FILE *files[] = {run->audit.file, run->reject_file, stdout};
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		if (!files[i] || ftrylockfile(files[i]))
+			continue;
+		fflush_unlocked(files[i]);
+		funlockfile(files[i]);
+	}
+}
+
 /* Pending counts after applying, the exit code, and the ledger's run row. */
 static int finish_run(struct run *run)
 {
@@ -229,6 +249,7 @@ int run_execute(const struct run_options *opt)
 	pthread_mutex_init(&run.line_problems.lock, NULL);
 	pthread_mutex_init(&run.dup_problems.lock, NULL);
 	pthread_mutex_init(&run.held_problems.lock, NULL);
+	watchdog_init(&run.watchdog);
 	if (config_load(config_default_path(opt->config_path), &run.cfg, err,
 	                sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
@@ -253,6 +274,10 @@ int run_execute(const struct run_options *opt)
 	if (!opt->dry_run && (lock_fd = lock_ledger(run.cfg->ledger_path)) < 0)
 		goto out_ledger;
 	run_stop_catch_signals(true);
+	if (watchdog_start(&run.watchdog, abort_run, &run))
+		log_msg(PROVHOST_LOG_WARN, "cannot start the watchdog thread; "
+		                           "a hung connector will not be "
+		                           "stopped");
 	if (ledger_run_begin(run.ledger, run.source, opt->dry_run,
 	                     clock_wall_s(), &run.run_id)) {
 		fprintf(stderr, "provhost run: %s\n", ledger_last_error());
@@ -270,6 +295,7 @@ int run_execute(const struct run_options *opt)
 	run_print_summary(&run, stdout);
 	fflush(stdout);
 out_ledger:
+	watchdog_stop(&run.watchdog);
 	run_stop_catch_signals(false);
 	if (lock_fd >= 0)
 		close(lock_fd);
@@ -281,6 +307,7 @@ out_files:
 out_conns:
 	release_connections(&run);
 out:
+	watchdog_release(&run.watchdog);
 	pthread_mutex_destroy(&run.line_problems.lock);
 	pthread_mutex_destroy(&run.dup_problems.lock);
 	pthread_mutex_destroy(&run.held_problems.lock);

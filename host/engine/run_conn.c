@@ -98,7 +98,10 @@ static int preflight(struct run_conn *rc, struct instance *inst)
 		instance_call_init(&call, 0,
 		                   clock_mono_ms() + ec->call_timeout_ms, NULL,
 		                   NULL, NULL);
+		watchdog_enter(&rc->slot, "authenticate", NULL,
+		               call.deadline_ms);
 		st = instance_authenticate(inst, &call, &res, &perr);
+		watchdog_leave(&rc->slot);
 		run_stats_add(&rc->stats, RC_REQUESTS, 1);
 		if (st == PROVHOST_OK)
 			return 0;
@@ -209,10 +212,24 @@ static void *progress_main(void *arg)
 }
 
 /* Opens the workers' instances and threads; returns how many started. */
+/* instance_open under the watchdog (in the main thread's slot). */
+static int32_t open_watched(struct run_conn *rc, struct instance **out,
+                            provhost_error *perr)
+{
+	struct instance_pacer ip = {pace_connection, rc};
+	int32_t st;
+
+	watchdog_enter(&rc->slot, "open", NULL,
+	               clock_mono_ms() + rc->conn->engine.call_timeout_ms);
+	st = instance_open(rc->conn, &ip, out, perr);
+	watchdog_leave(&rc->slot);
+	return st;
+}
+
 static size_t start_workers(struct run_conn *rc, struct run_worker *workers,
                             size_t n, struct instance *first)
 {
-	struct instance_pacer ip = {pace_connection, rc};
+	struct watchdog *wd = &rc->run->watchdog;
 	provhost_error perr;
 	size_t i;
 
@@ -223,16 +240,22 @@ static size_t start_workers(struct run_conn *rc, struct run_worker *workers,
 		                 (uint64_t)clock_mono_us();
 		if (i == 0)
 			workers[i].inst = first;
-		else if (instance_open(rc->conn, &ip, &workers[i].inst,
-		                       &perr) != PROVHOST_OK) {
+		else if (open_watched(rc, &workers[i].inst, &perr) !=
+		         PROVHOST_OK) {
 			log_msg(PROVHOST_LOG_WARN,
 			        "connection \"%s\": worker %zu not started: %s",
 			        rc->conn->name, i + 1, perr.message);
 			break;
 		}
+		watchdog_slot_init(&workers[i].slot, rc->conn->name,
+		                   rc->conn->connector,
+		                   rc->conn->engine.watchdog_grace_ms);
+		watchdog_add(wd, &workers[i].slot);
 		if (workq_init(&workers[i].queue, RUN_QUEUE_CAPACITY) ||
 		    pthread_create(&workers[i].thread, NULL, worker_main,
 		                   &workers[i])) {
+			watchdog_remove(wd, &workers[i].slot);
+			watchdog_slot_release(&workers[i].slot);
 			if (i > 0)
 				instance_close(workers[i].inst);
 			break;
@@ -241,11 +264,23 @@ static size_t start_workers(struct run_conn *rc, struct run_worker *workers,
 	return i;
 }
 
+static void apply_watched(struct run_conn *rc);
+
+/* Applies rc's work with its main-thread slot registered. */
 void run_conn_apply(struct run_conn *rc)
+{
+	watchdog_slot_init(&rc->slot, rc->conn->name, rc->conn->connector,
+	                   rc->conn->engine.watchdog_grace_ms);
+	watchdog_add(&rc->run->watchdog, &rc->slot);
+	apply_watched(rc);
+	watchdog_remove(&rc->run->watchdog, &rc->slot);
+	watchdog_slot_release(&rc->slot);
+}
+
+static void apply_watched(struct run_conn *rc)
 {
 	struct run *run = rc->run;
 	const struct engine_config *ec = &rc->conn->engine;
-	struct instance_pacer ip = {pace_connection, rc};
 	struct run_worker *workers = NULL;
 	struct instance *first = NULL;
 	struct dispatch d = {rc, NULL, 0, 0};
@@ -289,7 +324,7 @@ void run_conn_apply(struct run_conn *rc)
 		                .max_deprovisions_per_run);
 		return;
 	}
-	if (instance_open(rc->conn, &ip, &first, &perr) != PROVHOST_OK) {
+	if (open_watched(rc, &first, &perr) != PROVHOST_OK) {
 		stop_connection(rc, "cannot open connector \"%s\": %s",
 		                rc->conn->connector, perr.message);
 		return;
@@ -324,8 +359,13 @@ void run_conn_apply(struct run_conn *rc)
 		workq_close(&workers[i].queue);
 	for (i = 0; i < started; i++) {
 		pthread_join(workers[i].thread, NULL);
+		watchdog_remove(&run->watchdog, &workers[i].slot);
+		watchdog_slot_release(&workers[i].slot);
 		workq_release(&workers[i].queue);
+		watchdog_enter(&rc->slot, "close", NULL,
+		               clock_mono_ms() + ec->call_timeout_ms);
 		instance_close(workers[i].inst);
+		watchdog_leave(&rc->slot);
 		strset_release(&workers[i].blocked);
 	}
 	free(workers);

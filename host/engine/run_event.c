@@ -231,13 +231,21 @@ static int32_t call_connector(struct run_worker *w, const struct run_task *t,
 	provhost_call call;
 	uint32_t flags = w->rc->run->opt->dry_run ? PROVHOST_CALL_DRY_RUN : 0;
 
+	int32_t st;
+
 	instance_call_init(&call, flags, deadline_ms, t->event_id,
 	                   t->employee_id, hooks);
+	watchdog_enter(&w->slot,
+	               plan->op == OP_PROVISION ? "provision" : "deprovision",
+	               t->employee_id, deadline_ms);
 	if (plan->op == OP_PROVISION)
-		return instance_provision(w->inst, &call, plan->account_id,
+		st = instance_provision(w->inst, &call, plan->account_id,
+		                        plan->record, res, perr);
+	else
+		st = instance_deprovision(w->inst, &call, plan->account_id,
 		                          plan->record, res, perr);
-	return instance_deprovision(w->inst, &call, plan->account_id,
-	                            plan->record, res, perr);
+	watchdog_leave(&w->slot);
+	return st;
 }
 
 /* Writes the audit line and the ledger's attempt row for one call. */

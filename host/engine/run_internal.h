@@ -16,6 +16,7 @@
 #include "engine/pacer.h"
 #include "engine/run.h"
 #include "engine/run_stats.h"
+#include "engine/watchdog.h"
 #include "engine/workq.h"
 #include "ledger/ledger.h"
 #include "util/sha256.h"
@@ -69,6 +70,7 @@ struct run {
 	size_t n_candidates, cap_candidates;
 	struct run_conn *conns;
 	size_t n_conns;
+	struct watchdog watchdog; /* ends the run if a connector hangs */
 };
 
 /* One connection's part of the run. */
@@ -89,6 +91,7 @@ struct run_conn {
 	struct ledger_held *held;
 	size_t n_held;
 	int64_t held_left; /* held targets in the ledger after the run */
+	struct watchdog_slot slot; /* the main thread's calls (open, check) */
 };
 
 /* One outstanding target handed to a worker; owned by whoever holds it. */
@@ -107,6 +110,7 @@ struct run_worker {
 	struct instance *inst;
 	struct workq queue;
 	pthread_t thread;
+	struct watchdog_slot slot; /* the call this worker is in */
 	uint64_t rng;
 	/* Employees with an event that failed in this run: their later events
 	 * wait (stay pending) so a person's events never apply out of order. */

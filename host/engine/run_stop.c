@@ -1,9 +1,11 @@
 #include "engine/run_stop.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include "engine/run_internal.h"
 #include "util/clock.h"
+#include "util/exit_codes.h"
 
 volatile sig_atomic_t run_stop_signal;
 
@@ -20,9 +22,29 @@ void run_conn_sleep(struct run_conn *rc, int64_t ms)
 		clock_sleep_ms(left < 100 ? left : 100);
 }
 
+volatile sig_atomic_t run_stop_forced;
+volatile sig_atomic_t run_stop_watched;
+
+/* First signal: stop gracefully. Second: tell the watchdog (it names the
+ * calls in flight, then ends the process). Without a watchdog, or on a
+ * third signal (the watchdog did not act), end the process from here. */
 static void on_stop_signal(int signo)
 {
-	run_stop_signal = signo;
+	static const char msg[] = "provhost run: stopped at once by a repeated "
+	                          "signal; work left pending (exit 3)\n";
+	ssize_t ignored;
+
+	if (!run_stop_signal) {
+		run_stop_signal = signo;
+		return;
+	}
+	if (run_stop_watched && !run_stop_forced) {
+		run_stop_forced = signo;
+		return;
+	}
+	ignored = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	(void)ignored;
+	_exit(EXIT_STOPPED);
 }
 
 void run_stop_catch_signals(bool on)
@@ -32,7 +54,7 @@ void run_stop_catch_signals(bool on)
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
 	sa.sa_handler = on ? on_stop_signal : SIG_DFL;
-	sa.sa_flags = on ? SA_RESETHAND : 0;
+	sa.sa_flags = 0;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 }

@@ -14,9 +14,17 @@ struct run_conn;
  * in flight, leave the rest pending (exit 3). */
 extern volatile sig_atomic_t run_stop_signal;
 
-/* on: SIGINT/SIGTERM set run_stop_signal (once; a second signal ends the
- * process at once, which the ledger makes safe). off: default handlers.
- * Call from the main thread only. */
+/* Set by a second SIGINT/SIGTERM while run_stop_watched: the watchdog
+ * (engine/watchdog.h) then ends the process at once with exit 3. */
+extern volatile sig_atomic_t run_stop_forced;
+
+/* Set while the watchdog thread runs. */
+extern volatile sig_atomic_t run_stop_watched;
+
+/* on: the first SIGINT/SIGTERM sets run_stop_signal; a second one sets
+ * run_stop_forced (or, with no watchdog running, ends the process with
+ * exit 3 at once, which the ledger makes safe); a third always ends it.
+ * off: default handlers. Call from the main thread only. */
 void run_stop_catch_signals(bool on);
 
 /* True when rc should take no more work: its breaker opened or the run was

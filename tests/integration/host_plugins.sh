@@ -13,7 +13,8 @@ expect_contains "$OUT" "connector frozen 1.0.0 (ABI 1.0, capabilities: none) $FI
 expect_contains "$OUT" "  secret token (in \"secrets\", required): the fake target's token"
 expect_contains "$OUT" "  setting port (integer, default 443): an integer setting"
 expect_contains "$OUT" "connector broken 0.0.1 (ABI 1.0, capabilities: dry-run) $FIX/broken_contract.so"
-expect_eq "$(grep -c '^connector ' <<<"$OUT")" 4 "accepted connectors"
+expect_contains "$OUT" "connector stall 0.0.1 (ABI 1.0, capabilities: none) $FIX/stall.so"
+expect_eq "$(grep -c '^connector ' <<<"$OUT")" 5 "accepted connectors"
 finish
 
 begin "plugins names every refused file with its reason"

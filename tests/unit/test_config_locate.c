@@ -3,10 +3,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "config/config.h"
 #include "config/config_locate.h"
 
 static const char doc[] =
@@ -68,6 +72,104 @@ static void test_bad_text(void **state)
 	        config_locate("{\"a\": [1, 2", 11, "a[5]", &line, &col), -1);
 }
 
+/* A document of n connections, one per line, like check-config sees. */
+static char *many_connections(size_t n, size_t *len)
+{
+	size_t cap = 64 + n * 80, used = 0;
+	char *text = malloc(cap);
+
+	assert_non_null(text);
+	used += (size_t)snprintf(text + used, cap - used,
+	                         "{\n  \"connections\": [\n");
+	for (size_t i = 0; i < n; i++)
+		used += (size_t)snprintf(text + used, cap - used,
+		                         "    { \"name\": \"c%zu\", "
+		                         "\"connector\": \"fake\" }%s\n",
+		                         i, i + 1 < n ? "," : "");
+	used += (size_t)snprintf(text + used, cap - used, "  ]\n}\n");
+	*len = used;
+	return text;
+}
+
+/* N lookups through one index scan the text once (linear overall), and
+ * give exactly what a fresh walk gives. */
+static void test_index_scans_once_for_many_lookups(void **state)
+{
+	const size_t n = 2000;
+	struct config_index *ix = config_index_new();
+	size_t len, builds, scanned;
+	char *text = many_connections(n, &len);
+	char path[64];
+	int l1, c1, l2, c2;
+
+	assert_non_null(ix);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "connections[%zu].%s", i,
+		         i % 3 ? "name" : "secrets");
+		assert_int_equal(
+		        config_index_locate(ix, text, len, path, &l1, &c1),
+		        i % 3 ? 0 : 1);
+		assert_int_equal(config_locate(text, len, path, &l2, &c2),
+		                 i % 3 ? 0 : 1);
+		assert_int_equal(l1, l2);
+		assert_int_equal(c1, c2);
+		assert_int_equal(l1, (int)i + 3);
+	}
+	config_index_stats(ix, &builds, &scanned);
+	assert_int_equal(builds, 1);
+	assert_int_equal(scanned, len);
+	/* another text through the same index: rebuilt, once */
+	assert_int_equal(config_index_locate(ix, doc, strlen(doc),
+	                                     "connections[1].settings.url", &l1,
+	                                     &c1),
+	                 0);
+	assert_int_equal(l1, 7);
+	assert_int_equal(c1, 21);
+	config_index_stats(ix, &builds, &scanned);
+	assert_int_equal(builds, 2);
+	assert_int_equal(scanned, len + strlen(doc));
+	config_index_free(ix);
+	free(text);
+}
+
+/* The loader's sources keep their index: positions for every connection
+ * of a loaded configuration cost one scan of the file. */
+static void test_loaded_source_is_indexed_once(void **state)
+{
+	char dir[] = "/tmp/provhost-locate-XXXXXX", file[64], where[600];
+	const size_t n = 500;
+	struct config *cfg = NULL;
+	size_t len, builds, scanned;
+	char *text = many_connections(n, &len), err[4096], want[64];
+	FILE *f;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(file, sizeof(file), "%s/many.json", dir);
+	f = fopen(file, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, len, f), len);
+	fclose(f);
+	assert_int_equal(config_load(file, &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg->n_connections, n);
+	for (size_t i = 0; i < n; i++) {
+		config_connection_where(&cfg->connections[i], "connector",
+		                        where, sizeof(where));
+		snprintf(want, sizeof(want), "many.json:%zu:%d", i + 3,
+		         i < 10    ? 21
+		         : i < 100 ? 22
+		                   : 23);
+		assert_non_null(strstr(where, want));
+	}
+	assert_int_equal(cfg->n_sources, 1);
+	config_index_stats(cfg->sources[0]->index, &builds, &scanned);
+	assert_int_equal(builds, 1);
+	assert_int_equal(scanned, len);
+	config_free(cfg);
+	unlink(file);
+	rmdir(dir);
+	free(text);
+}
+
 static void test_path_join(void **state)
 {
 	char out[64];
@@ -89,6 +191,8 @@ int main(void)
 	        cmocka_unit_test(test_columns_count_characters),
 	        cmocka_unit_test(test_missing_gives_container),
 	        cmocka_unit_test(test_bad_text),
+	        cmocka_unit_test(test_index_scans_once_for_many_lookups),
+	        cmocka_unit_test(test_loaded_source_is_indexed_once),
 	        cmocka_unit_test(test_path_join),
 	};
 

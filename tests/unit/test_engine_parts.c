@@ -227,6 +227,18 @@ static void engine_config_defaults_and_errors(void **state)
 	assert_int_equal(engine_config_parse(obj, &cfg, &err), -1);
 	assert_string_equal(err.message, "\"max_rps\" must be a number");
 	json_decref(obj);
+
+	assert_int_equal(engine_config_parse(NULL, &cfg, &err), 0);
+	assert_int_equal(cfg.watchdog_grace_ms, 30000);
+	obj = json_pack("{s:i}", "watchdog_grace_ms", 1500);
+	assert_int_equal(engine_config_parse(obj, &cfg, &err), 0);
+	assert_int_equal(cfg.watchdog_grace_ms, 1500);
+	json_decref(obj);
+	obj = json_pack("{s:i}", "watchdog_grace_ms", 50);
+	assert_int_equal(engine_config_parse(obj, &cfg, &err), -1);
+	assert_string_equal(err.message, "\"watchdog_grace_ms\" must be "
+	                                 "between 100 and 3600000, not 50");
+	json_decref(obj);
 }
 
 int main(void)
