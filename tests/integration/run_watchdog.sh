@@ -5,7 +5,7 @@
 # cannot make provhost exit 0; a FIFO where provhost expects a file is
 # refused instead of blocking open(). Uses the "stall" fixture connector.
 # Every command runs under a time limit so a regression fails, not hangs.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 FIX="$BUILD/fixtures"
 ST="$T_TMP/state"
 MARK="$T_TMP/in-provision"
