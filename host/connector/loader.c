@@ -99,23 +99,31 @@ const provhost_setting *loader_setting(const provhost_connector *desc,
 /* The first string field of setting s that is set but does not point
  * into the object's segments, or NULL. */
 static const char *wild_setting_string(const struct segments *segs,
-                                       const provhost_setting *s)
+                                       const provhost_setting *s,
+                                       const char **value)
 {
-	if (s->key && !segments_string(segs, s->key))
-		return "key";
-	if (s->default_value && !segments_string(segs, s->default_value))
-		return "default_value";
-	if (s->description && !segments_string(segs, s->description))
-		return "description";
+	const struct {
+		const char *field, *value;
+	} strings[] = {
+	        {"key", s->key},
+	        {"default_value", s->default_value},
+	        {"description", s->description},
+	};
+
+	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
+		*value = strings[i].value;
+		if (*value && !segments_string(segs, *value))
+			return strings[i].field;
+	}
 	return NULL;
 }
 
 /* Checks the settings schema; returns NULL or a static reason prefix with
- * the offending index in *bad (and the field in *field for a pointer that
- * leaves the object's segments). */
+ * the offending index in *bad (and the field and its value in *field and
+ * *value for a pointer that leaves the object's segments). */
 static const char *check_settings(const provhost_connector *d,
                                   const struct segments *segs, uint32_t *bad,
-                                  const char **field)
+                                  const char **field, const char **value)
 {
 	*field = NULL;
 	if (d->n_settings == 0)
@@ -133,7 +141,7 @@ static const char *check_settings(const provhost_connector *d,
 		const provhost_setting *s = loader_setting(d, i);
 
 		*bad = i;
-		*field = wild_setting_string(segs, s);
+		*field = wild_setting_string(segs, s, value);
 		if (*field)
 			return "a setting string does not point into the "
 			       "connector's loaded segments";
@@ -337,12 +345,12 @@ static int check_descriptor(struct plugin_set *set, const char *path,
 		return refuse(set, path, d->name, "connector has no version");
 	if (check_ops(set, path, d, segs))
 		return -1;
-	why = check_settings(d, segs, &bad, &field);
+	why = check_settings(d, segs, &bad, &field, &value);
 	if (why && field)
 		return refuse(set, path, d->name,
-		              "setting %u field \"%s\" does not point to a "
-		              "string inside the connector's loaded segments",
-		              bad, field);
+		              "setting %u field \"%s\" (%p) does not point to "
+		              "a string inside the connector's loaded segments",
+		              bad, field, (const void *)value);
 	if (why)
 		return refuse(set, path, d->name, "%s (setting %u)", why, bad);
 	other = loader_find(set, d->name);
