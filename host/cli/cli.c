@@ -18,7 +18,9 @@
 	"\n"                                                                   \
 	"List every connector in the plugin directory (name, version, ABI,\n"  \
 	"capabilities, file, settings) and every file that was refused,\n"     \
-	"with the reason.\n"                                                   \
+	"with the reason. A directory or file (symlinks resolved) owned by\n"  \
+	"another user than root or you, or writable by group or others, is\n"  \
+	"refused before any of its code runs.\n"                               \
 	"\n"                                                                   \
 	"  --plugin-dir DIR  the directory to list; default: the\n"            \
 	"                    configuration's plugin_dir, else the installed\n" \

@@ -3,11 +3,17 @@
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include "connector/elf_exports.h"
+#include "connector/segments.h"
+#include "connector/trust.h"
 
 /* Bytes up to and including member m: what a v1.0 struct must hold. */
 #define END_OF(type, m) (offsetof(type, m) + sizeof(((type *)0)->m))
@@ -90,20 +96,55 @@ const provhost_setting *loader_setting(const provhost_connector *desc,
 	                                  (size_t)i * desc->setting_size);
 }
 
-/* Checks the settings schema; returns NULL or a static reason prefix with
- * the offending index in *bad. */
-static const char *check_settings(const provhost_connector *d, uint32_t *bad)
+/* The first string field of setting s that is set but does not point
+ * into the object's segments, or NULL. */
+static const char *wild_setting_string(const struct segments *segs,
+                                       const provhost_setting *s,
+                                       const char **value)
 {
+	const struct {
+		const char *field, *value;
+	} strings[] = {
+	        {"key", s->key},
+	        {"default_value", s->default_value},
+	        {"description", s->description},
+	};
+
+	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
+		*value = strings[i].value;
+		if (*value && !segments_string(segs, *value))
+			return strings[i].field;
+	}
+	return NULL;
+}
+
+/* Checks the settings schema; returns NULL or a static reason prefix with
+ * the offending index in *bad (and the field and its value in *field and
+ * *value for a pointer that leaves the object's segments). */
+static const char *check_settings(const provhost_connector *d,
+                                  const struct segments *segs, uint32_t *bad,
+                                  const char **field, const char **value)
+{
+	*field = NULL;
 	if (d->n_settings == 0)
 		return NULL;
 	if (!d->settings)
 		return "settings schema is NULL but n_settings is not 0";
 	if (d->setting_size < V1_0_SETTING_SIZE)
 		return "settings schema entries are too small";
+	if (d->n_settings > SIZE_MAX / d->setting_size ||
+	    !segments_readable(segs, d->settings,
+	                       (size_t)d->n_settings * d->setting_size))
+		return "settings schema does not lie inside the connector's "
+		       "loaded segments";
 	for (uint32_t i = 0; i < d->n_settings; i++) {
 		const provhost_setting *s = loader_setting(d, i);
 
 		*bad = i;
+		*field = wild_setting_string(segs, s, value);
+		if (*field)
+			return "a setting string does not point into the "
+			       "connector's loaded segments";
 		if (!s->key || !s->key[0])
 			return "a setting has no key";
 		if (s->type < PROVHOST_SETTING_STRING ||
@@ -134,20 +175,69 @@ static const char *missing_required_op(const provhost_ops *ops)
 	return NULL;
 }
 
-/* Checks the ops table: size, required ops, advertised optional ops. */
+/* The first op set in ops (within its struct_size) that does not point
+ * into the object's code, or NULL. */
+static const char *wild_op(const struct segments *segs, const provhost_ops *ops)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} known[] = {
+	        {"validate_config", offsetof(provhost_ops, validate_config)},
+	        {"open", offsetof(provhost_ops, open)},
+	        {"close", offsetof(provhost_ops, close)},
+	        {"authenticate", offsetof(provhost_ops, authenticate)},
+	        {"provision", offsetof(provhost_ops, provision)},
+	        {"deprovision", offsetof(provhost_ops, deprovision)},
+	        {"lookup", offsetof(provhost_ops, lookup)},
+	};
+
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		void *fn;
+
+		if (known[i].off + sizeof(fn) > ops->struct_size)
+			break;
+		memcpy(&fn, (const char *)ops + known[i].off, sizeof(fn));
+		if (fn && !segments_code(segs, fn))
+			return known[i].name;
+	}
+	return NULL;
+}
+
+/* Checks the ops table: memory, size, required ops, advertised optional
+ * ops. */
 static int check_ops(struct plugin_set *set, const char *path,
-                     const provhost_connector *d)
+                     const provhost_connector *d, const struct segments *segs)
 {
 	const provhost_ops *ops = d->ops;
 	const char *missing;
+	size_t readable;
 
 	if (!ops)
 		return refuse(set, path, d->name, "ops table is NULL");
+	if (!segments_readable(segs, ops, sizeof(ops->struct_size)))
+		return refuse(set, path, d->name,
+		              "ops table (%p) does not lie inside the "
+		              "connector's loaded segments",
+		              (const void *)ops);
 	if (ops->struct_size < V1_0_OPS_SIZE)
 		return refuse(set, path, d->name,
 		              "ops table too small (%u bytes; connector ABI "
 		              "1.0 needs at least %zu)",
 		              ops->struct_size, V1_0_OPS_SIZE);
+	readable = ops->struct_size < sizeof(*ops) ? ops->struct_size
+	                                           : sizeof(*ops);
+	if (!segments_readable(segs, ops, readable))
+		return refuse(set, path, d->name,
+		              "ops table (%u bytes) does not lie inside the "
+		              "connector's loaded segments",
+		              ops->struct_size);
+	missing = wild_op(segs, ops);
+	if (missing)
+		return refuse(set, path, d->name,
+		              "op \"%s\" does not point into the connector's "
+		              "code",
+		              missing);
 	missing = missing_required_op(ops);
 	if (missing)
 		return refuse(set, path, d->name,
@@ -159,14 +249,46 @@ static int check_ops(struct plugin_set *set, const char *path,
 	return 0;
 }
 
-/* Validates desc as found in path; 0 = acceptable. */
+/* The first descriptor string that is set but does not point into the
+ * object's segments (its value in *value), or NULL (name is checked by the
+ * caller). */
+static const char *wild_descriptor_string(const struct segments *segs,
+                                          const provhost_connector *d,
+                                          const char **value)
+{
+	const struct {
+		const char *field, *value;
+	} strings[] = {
+	        {"version", d->version},
+	        {"vendor", d->vendor},
+	        {"license", d->license},
+	        {"description", d->description},
+	};
+
+	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
+		*value = strings[i].value;
+		if (*value && !segments_string(segs, *value))
+			return strings[i].field;
+	}
+	return NULL;
+}
+
+/* Validates desc as found in path, reading only memory inside segs (the
+ * object's loaded segments); 0 = acceptable. */
 static int check_descriptor(struct plugin_set *set, const char *path,
-                            const provhost_connector *d)
+                            const provhost_connector *d,
+                            const struct segments *segs)
 {
 	const struct loaded_connector *other;
-	const char *why;
+	const char *why, *field, *value;
 	uint32_t bad = 0;
+	int name_ok;
 
+	if (!segments_readable(segs, d, HEAD_SIZE))
+		return refuse(set, path, NULL,
+		              "descriptor (%p) does not lie inside the "
+		              "connector's loaded segments",
+		              (const void *)d);
 	if (d->magic != PROVHOST_CONNECTOR_MAGIC)
 		return refuse(set, path, NULL,
 		              "bad descriptor magic 0x%08x (expected 0x%08x): "
@@ -189,21 +311,46 @@ static int check_descriptor(struct plugin_set *set, const char *path,
 		              "descriptor too small (%u bytes; connector ABI "
 		              "1.0 needs at least %zu)",
 		              d->struct_size, (size_t)V1_0_CONNECTOR_SIZE);
+	if (!segments_readable(segs, d,
+	                       d->struct_size < sizeof(*d) ? d->struct_size
+	                                                   : sizeof(*d)))
+		return refuse(set, path, NULL,
+		              "descriptor (%u bytes) does not lie inside the "
+		              "connector's loaded segments",
+		              d->struct_size);
+	name_ok = d->name && segments_string(segs, d->name) &&
+	          valid_name(d->name);
 	if (d->min_host_minor > PROVHOST_CONNECTOR_ABI_MINOR)
-		return refuse(set, path,
-		              d->name && valid_name(d->name) ? d->name : NULL,
+		return refuse(set, path, name_ok ? d->name : NULL,
 		              "needs connector ABI 1.%u; this provhost speaks "
 		              "1.%d",
 		              d->min_host_minor, PROVHOST_CONNECTOR_ABI_MINOR);
-	if (!d->name || !valid_name(d->name))
+	if (d->name && !segments_string(segs, d->name))
+		return refuse(set, path, NULL,
+		              "descriptor field \"name\" (%p) does not point "
+		              "to a string inside the connector's loaded "
+		              "segments",
+		              (const void *)d->name);
+	if (!name_ok)
 		return refuse(set, path, NULL,
 		              "invalid connector name (want 1-64 characters "
 		              "of [a-z0-9_-])");
+	field = wild_descriptor_string(segs, d, &value);
+	if (field)
+		return refuse(set, path, d->name,
+		              "descriptor field \"%s\" (%p) does not point to "
+		              "a string inside the connector's loaded segments",
+		              field, (const void *)value);
 	if (!d->version || !d->version[0])
 		return refuse(set, path, d->name, "connector has no version");
-	if (check_ops(set, path, d))
+	if (check_ops(set, path, d, segs))
 		return -1;
-	why = check_settings(d, &bad);
+	why = check_settings(d, segs, &bad, &field, &value);
+	if (why && field)
+		return refuse(set, path, d->name,
+		              "setting %u field \"%s\" (%p) does not point to "
+		              "a string inside the connector's loaded segments",
+		              bad, field, (const void *)value);
 	if (why)
 		return refuse(set, path, d->name, "%s (setting %u)", why, bad);
 	other = loader_find(set, d->name);
@@ -215,71 +362,141 @@ static int check_descriptor(struct plugin_set *set, const char *path,
 	return 0;
 }
 
-/* Looks for another major's entry symbol: returns that major or 0. */
-static unsigned other_major(void *handle)
+/* True when names (n of them) holds sym. */
+static int exports(char **names, size_t n, const char *sym)
 {
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(names[i], sym))
+			return 1;
+	return 0;
+}
+
+/* Before anything of the file runs: reads the dynamic symbol table of the
+ * file open on fd and refuses it unless it exports the entry symbol. */
+static int check_exports(struct plugin_set *set, const char *path, int fd)
+{
+	char why[256], **names;
+	size_t n;
+
+	if (elf_exports_fd(fd, &names, &n, why, sizeof(why)))
+		return refuse(set, path, NULL, "cannot be loaded: %s", why);
+	if (exports(names, n, PROVHOST_CONNECTOR_ENTRY)) {
+		elf_names_free(names, n);
+		return 0;
+	}
 	for (unsigned major = 2; major <= LOADER_MAX_MAJOR_PROBE; major++) {
 		char sym[64];
 
 		snprintf(sym, sizeof(sym), "provhost_connector_v%u", major);
-		if (dlsym(handle, sym))
-			return major;
-	}
-	return 0;
-}
-
-int loader_load_file(struct plugin_set *set, const char *path)
-{
-	struct loaded_connector *grown;
-	provhost_connector_entry_fn entry;
-	const provhost_connector *desc;
-	struct stat st;
-	void *handle;
-	unsigned major;
-
-	if (stat(path, &st) < 0)
-		return refuse(set, path, NULL, "cannot read: %s",
-		              strerror(errno));
-	if (!S_ISREG(st.st_mode))
-		return refuse(set, path, NULL, "not a regular file");
-	if (st.st_mode & (S_IWGRP | S_IWOTH))
-		return refuse(set, path, NULL,
-		              "file is group- or world-writable (mode %04o); "
-		              "refusing to load it",
-		              (unsigned)(st.st_mode & 07777));
-	dlerror();
-	handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-	if (!handle) {
-		const char *e = dlerror();
-
-		return refuse(set, path, NULL, "cannot be loaded: %s",
-		              e ? e : "unknown dlopen error");
-	}
-	*(void **)&entry = dlsym(handle, PROVHOST_CONNECTOR_ENTRY);
-	if (!entry) {
-		major = other_major(handle);
-		dlclose(handle);
-		if (major)
+		if (exports(names, n, sym)) {
+			elf_names_free(names, n);
 			return refuse(set, path, NULL,
 			              "built for connector ABI %u; this "
 			              "provhost speaks %d (it exports "
 			              "provhost_connector_v%u, not %s)",
 			              major, PROVHOST_CONNECTOR_ABI_MAJOR,
 			              major, PROVHOST_CONNECTOR_ENTRY);
-		return refuse(set, path, NULL,
-		              "not a provhost connector (no %s symbol)",
-		              PROVHOST_CONNECTOR_ENTRY);
+		}
 	}
-	desc = entry(PROVHOST_CONNECTOR_ABI_MINOR);
-	if (!desc) {
-		dlclose(handle);
+	elf_names_free(names, n);
+	return refuse(set, path, NULL,
+	              "not a provhost connector (no %s symbol)",
+	              PROVHOST_CONNECTOR_ENTRY);
+}
+
+/* Unloads a refused object. The descriptor is closed only when the object
+ * is really gone: while an object named /proc/self/fd/N stays loaded, a
+ * later dlopen of that name would get the old object back instead of
+ * opening the new file. */
+static void unload(void *handle, const char *fd_path, int fd)
+{
+	void *still;
+
+	dlclose(handle);
+	still = dlopen(fd_path, RTLD_LAZY | RTLD_NOLOAD);
+	if (still) {
+		dlclose(still);
+		return; /* fd deliberately kept: its name is still taken */
+	}
+	close(fd);
+}
+
+/* dlerror's text without the leading "/proc/self/fd/N: ". */
+static const char *dl_reason(const char *fd_path)
+{
+	const char *e = dlerror();
+	size_t n = strlen(fd_path);
+
+	if (!e)
+		return "unknown dlopen error";
+	if (!strncmp(e, fd_path, n) && !strncmp(e + n, ": ", 2))
+		return e + n + 2;
+	return e;
+}
+
+/* After dlopen: finds the entry point inside the object itself, calls it
+ * and checks the descriptor it returns. */
+static int check_loaded(struct plugin_set *set, const char *path, void *handle,
+                        const provhost_connector **out)
+{
+	provhost_connector_entry_fn entry;
+	struct segments segs;
+
+	if (segments_of(handle, &segs))
+		return refuse(set, path, NULL,
+		              "cannot find the loaded object's segments");
+	*(void **)&entry = dlsym(handle, PROVHOST_CONNECTOR_ENTRY);
+	if (!entry || !segments_code(&segs, *(void **)&entry))
+		return refuse(set, path, NULL,
+		              "not a provhost connector (no %s symbol in its "
+		              "own code)",
+		              PROVHOST_CONNECTOR_ENTRY);
+	*out = entry(PROVHOST_CONNECTOR_ABI_MINOR);
+	if (!*out)
 		return refuse(set, path, NULL,
 		              "entry point returned no descriptor");
+	return check_descriptor(set, path, *out, &segs);
+}
+
+int loader_load_file(struct plugin_set *set, const char *path)
+{
+	struct loaded_connector *grown;
+	const provhost_connector *desc = NULL;
+	char why[PATH_MAX + 300], fd_path[64], *resolved;
+	void *handle;
+	int fd;
+
+	/* 1. nothing of the file runs: who may have written it, and does it
+	 * export the entry symbol? */
+	fd = trust_open_file(path, &resolved, why, sizeof(why));
+	if (fd < 0) {
+		int rc = resolved ? refuse(set, path, NULL,
+		                           "resolves to \"%s\"; %s", resolved,
+		                           why)
+		                  : refuse(set, path, NULL, "%s", why);
+
+		free(resolved);
+		return rc;
 	}
-	if (check_descriptor(set, path, desc)) {
-		dlclose(handle);
+	free(resolved);
+	if (check_exports(set, path, fd)) {
+		close(fd);
 		return -1;
 	}
+	/* 2. load that very file (the open descriptor, not the name again):
+	 * its constructors and the entry point run from here on */
+	snprintf(fd_path, sizeof(fd_path), "/proc/self/fd/%d", fd);
+	dlerror();
+	handle = dlopen(fd_path, RTLD_NOW | RTLD_LOCAL);
+	if (!handle) {
+		int rc = refuse(set, path, NULL, "cannot be loaded: %s",
+		                dl_reason(fd_path));
+
+		close(fd);
+		return rc;
+	}
+	if (check_loaded(set, path, handle, &desc))
+		goto out_refused;
 	grown = realloc(set->accepted, (set->n_accepted + 1) * sizeof(*grown));
 	if (!grown)
 		goto out_nomem;
@@ -289,12 +506,14 @@ int loader_load_file(struct plugin_set *set, const char *path)
 	if (!grown[set->n_accepted].path)
 		goto out_nomem;
 	set->n_accepted++;
-	/* handle deliberately kept open for the life of the process */
+	/* handle and fd deliberately kept open for the life of the process */
 	return 0;
 
 out_nomem:
-	dlclose(handle);
-	return refuse(set, path, NULL, "out of memory");
+	refuse(set, path, NULL, "out of memory");
+out_refused:
+	unload(handle, fd_path, fd);
+	return -1;
 }
 
 static int has_so_suffix(const char *name)
@@ -313,9 +532,30 @@ int loader_scan_dir(struct plugin_set *set, const char *dir, char *err,
                     size_t errlen)
 {
 	struct dirent **names;
+	char *real, why[PATH_MAX + 200];
 	int n;
 
-	n = scandir(dir, &names, filter_so, alphasort);
+	real = realpath(dir, NULL);
+	if (!real) {
+		snprintf(err, errlen, "cannot read plugin directory \"%s\": %s",
+		         dir, strerror(errno));
+		return -1;
+	}
+	if (trust_dir_chain(real, why, sizeof(why))) {
+		if (strcmp(real, dir))
+			snprintf(err, errlen,
+			         "refusing plugin directory \"%s\" (resolves "
+			         "to \"%s\"): %s",
+			         dir, real, why);
+		else
+			snprintf(err, errlen,
+			         "refusing plugin directory \"%s\": %s", dir,
+			         why);
+		free(real);
+		return -1;
+	}
+	n = scandir(real, &names, filter_so, alphasort);
+	free(real);
 	if (n < 0) {
 		snprintf(err, errlen, "cannot read plugin directory \"%s\": %s",
 		         dir, strerror(errno));

@@ -1,6 +1,11 @@
-/* The connector loader: finds connector shared objects, checks everything
- * the ABI promises before any of their code runs beyond the entry point,
- * and keeps the accepted ones loaded for the life of the process. */
+/* The connector loader: finds connector shared objects and loads only
+ * trusted ones. Before any code of a file runs (trust.c, elf_exports.c):
+ * the file and its resolved directory chain belong to root or the running
+ * user and nobody else can write them, and the file exports the entry
+ * symbol. Then that very file (its open descriptor) is dlopened, and the
+ * descriptor the entry point returns is checked, reading only memory
+ * inside the object's loaded segments (segments.c). Accepted connectors
+ * stay loaded for the life of the process. */
 #ifndef PROVHOST_LOADER_H
 #define PROVHOST_LOADER_H
 
@@ -34,13 +39,16 @@ struct plugin_set *loader_new(void);
 
 /* Loads every "*.so" in dir, in sorted name order, into set (files with
  * other names are skipped silently). Returns 0, or -1 when dir cannot be
- * read (reason in err). Refusals are not errors: they land in
- * set->refused. */
+ * read or is not trusted (its resolved path or a directory above it is
+ * owned by someone other than root or the running user, or writable by
+ * others: one line naming it in err). Refusals of files are not errors:
+ * they land in set->refused. */
 int loader_scan_dir(struct plugin_set *set, const char *dir, char *err,
                     size_t errlen);
 
 /* Loads one file into set. Returns 0 when it was accepted, -1 when it was
- * refused (the last entry of set->refused says why). */
+ * refused (the last entry of set->refused says why). An accepted file's
+ * descriptor stays open, like its dlopen handle. */
 int loader_load_file(struct plugin_set *set, const char *path);
 
 /* The accepted connector called name, or NULL. */

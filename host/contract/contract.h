@@ -33,17 +33,6 @@ void contract_fail(struct contract_report *r, const char *check,
 void contract_skip(struct contract_report *r, const char *check,
                    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* --- contract_elf.c ------------------------------------------------------- */
-
-/* Reads the ELF64 shared object at path and lists the symbols it exports:
- * defined entries of .dynsym with global, weak or unique binding and
- * default or protected visibility. On success *names is a new array of n
- * new strings (contract_names_free) and 0 is returned; otherwise -1 with a
- * one-line reason in why. No code of the file runs. */
-int contract_elf_exports(const char *path, char ***names, size_t *n, char *why,
-                         size_t why_len);
-void contract_names_free(char **names, size_t n);
-
 /* --- contract_sandbox.c --------------------------------------------------- */
 
 /* What a sandboxed function reports back (copied through a pipe). */

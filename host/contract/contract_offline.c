@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "connector/elf_exports.h"
 #include "connector/status_names.h"
 #include "contract/contract.h"
 #include "util/utf8.h"
@@ -65,7 +66,7 @@ void contract_check_exports(struct contract_report *r, const char *path)
 	size_t n, used = 0, n_other = 0;
 	int has_entry = 0;
 
-	if (contract_elf_exports(path, &names, &n, why, sizeof why)) {
+	if (elf_exports(path, &names, &n, why, sizeof why)) {
 		contract_fail(r, "exports", "%s", why);
 		return;
 	}
@@ -81,7 +82,7 @@ void contract_check_exports(struct contract_report *r, const char *path)
 			        others + used, sizeof others - used, "%s\"%s\"",
 			        used ? ", " : "", names[i]);
 	}
-	contract_names_free(names, n);
+	elf_names_free(names, n);
 	if (!has_entry) {
 		contract_fail(r, "exports", "does not export %s",
 		              PROVHOST_CONNECTOR_ENTRY);

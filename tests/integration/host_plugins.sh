@@ -14,7 +14,8 @@ expect_contains "$OUT" "  secret token (in \"secrets\", required): the fake targ
 expect_contains "$OUT" "  setting port (integer, default 443): an integer setting"
 expect_contains "$OUT" "connector broken 0.0.1 (ABI 1.0, capabilities: dry-run) $FIX/broken_contract.so"
 expect_contains "$OUT" "connector stall 0.0.1 (ABI 1.0, capabilities: none) $FIX/stall.so"
-expect_eq "$(grep -c '^connector ' <<<"$OUT")" 5 "accepted connectors"
+expect_contains "$OUT" "connector ctormark 0.0.1 (ABI 1.0, capabilities: none) $FIX/ctor_marker.so"
+expect_eq "$(grep -c '^connector ' <<<"$OUT")" 6 "accepted connectors"
 finish
 
 begin "plugins names every refused file with its reason"
@@ -26,14 +27,18 @@ refused $FIX/abi_major2.so: built for connector ABI 2; this provhost speaks 1 (i
 refused $FIX/abi_major2_only.so: built for connector ABI 2; this provhost speaks 1 (it exports provhost_connector_v2, not provhost_connector_v1)
 refused $FIX/bad_magic.so: bad descriptor magic 0xdeadbeef (expected 0x50484331): not a provhost connector descriptor
 refused $FIX/cap_without_op.so: capability "lookup" is advertised but op "lookup" is missing
+refused $FIX/ctor_no_entry.so: not a provhost connector (no provhost_connector_v1 symbol)
 refused $FIX/future_minor.so: needs connector ABI 1.7; this provhost speaks 1.0
 refused $FIX/missing_op.so: required op "provision" is missing
 refused $FIX/not_a_connector.so: not a provhost connector (no provhost_connector_v1 symbol)
 refused $FIX/small_descriptor.so: descriptor too small (40 bytes; connector ABI 1.0 needs at least 88)
 refused $FIX/small_ops.so: ops table too small (16 bytes; connector ABI 1.0 needs at least 64)
+refused $FIX/undefined_symbol.so: cannot be loaded: undefined symbol: provhost_fixture_missing
+refused $FIX/wild_setting.so: setting 0 field "description" (0xdead00000000) does not point to a string inside the connector's loaded segments
+refused $FIX/wild_string.so: descriptor field "version" (0x1) does not point to a string inside the connector's loaded segments
 refused $FIX/zz_duplicate.so: duplicate connector name "minimal" (already loaded from $FIX/minimal.so)
 EOT
-expect_eq "$(grep -c '^refused ' <<<"$OUT")" 10 "refused files"
+expect_eq "$(grep -c '^refused ' <<<"$OUT")" 14 "refused files"
 finish
 
 begin "a world-writable copy is refused, a private copy accepted, other files ignored"

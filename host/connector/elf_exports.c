@@ -1,54 +1,61 @@
 /* Listing the symbols an ELF64 shared object exports, by reading its
  * .dynsym and the string table it links to. The file is only read: none of
  * its code runs (unlike dlopen), and nothing is shelled out to nm. */
-#include "contract/contract.h"
+#include "connector/elf_exports.h"
 
 #include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define ELF_MAX_SIZE (512L * 1024 * 1024)
 
-void contract_names_free(char **names, size_t n)
+void elf_names_free(char **names, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
 }
 
-/* Reads the whole file into a new buffer. */
-static int slurp(const char *path, unsigned char **buf, size_t *len, char *why,
+/* Reads the whole regular file open on fd into a new buffer. */
+static int slurp(int fd, unsigned char **buf, size_t *len, char *why,
                  size_t why_len)
 {
-	FILE *f = fopen(path, "rb");
-	long size;
+	struct stat st;
+	size_t got = 0;
 
 	*buf = NULL;
-	if (!f) {
-		snprintf(why, why_len, "cannot read \"%s\": %s", path,
-		         strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size > ELF_MAX_SIZE) {
+		snprintf(why, why_len, "not a regular file of at most 512 MiB");
 		return -1;
 	}
-	if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 ||
-	    size > ELF_MAX_SIZE || fseek(f, 0, SEEK_SET) != 0) {
-		snprintf(why, why_len,
-		         "cannot read \"%s\": not a regular file "
-		         "of at most 512 MiB",
-		         path);
-		fclose(f);
+	*buf = malloc((size_t)st.st_size + 1);
+	if (!*buf) {
+		snprintf(why, why_len, "out of memory");
 		return -1;
 	}
-	*buf = malloc((size_t)size + 1);
-	if (!*buf || fread(*buf, 1, (size_t)size, f) != (size_t)size) {
-		snprintf(why, why_len, "cannot read \"%s\"", path);
-		free(*buf);
-		*buf = NULL;
-		fclose(f);
-		return -1;
+	while (got < (size_t)st.st_size) {
+		ssize_t r = pread(fd, *buf + got, (size_t)st.st_size - got,
+		                  (off_t)got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			snprintf(why, why_len, "cannot read the file: %s",
+			         r < 0 ? strerror(errno) : "it shrank");
+			free(*buf);
+			*buf = NULL;
+			return -1;
+		}
+		got += (size_t)r;
 	}
-	fclose(f);
-	*len = (size_t)size;
+	*len = got;
 	return 0;
 }
 
@@ -97,7 +104,7 @@ static int collect(const unsigned char *file, const Elf64_Shdr *sym,
 			         "symbol %zu has a name outside the string "
 			         "table",
 			         i);
-			contract_names_free(*names, *n);
+			elf_names_free(*names, *n);
 			*names = NULL;
 			*n = 0;
 			return -1;
@@ -105,7 +112,7 @@ static int collect(const unsigned char *file, const Elf64_Shdr *sym,
 		(*names)[(*n)++] = strdup(strtab + s.st_name);
 		if (!(*names)[*n - 1]) {
 			snprintf(why, why_len, "out of memory");
-			contract_names_free(*names, *n);
+			elf_names_free(*names, *n);
 			*names = NULL;
 			*n = 0;
 			return -1;
@@ -167,8 +174,7 @@ static int parse(const unsigned char *file, size_t len, char ***names,
 	return bad(why, why_len, "no dynamic symbol table");
 }
 
-int contract_elf_exports(const char *path, char ***names, size_t *n, char *why,
-                         size_t why_len)
+int elf_exports_fd(int fd, char ***names, size_t *n, char *why, size_t why_len)
 {
 	unsigned char *file;
 	size_t len;
@@ -176,9 +182,30 @@ int contract_elf_exports(const char *path, char ***names, size_t *n, char *why,
 
 	*names = NULL;
 	*n = 0;
-	if (slurp(path, &file, &len, why, why_len))
+	if (slurp(fd, &file, &len, why, why_len))
 		return -1;
 	rc = parse(file, len, names, n, why, why_len);
 	free(file);
+	return rc;
+}
+
+int elf_exports(const char *path, char ***names, size_t *n, char *why,
+                size_t why_len)
+{
+	char inner[400];
+	int fd, rc;
+
+	*names = NULL;
+	*n = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		snprintf(why, why_len, "cannot read \"%s\": %s", path,
+		         strerror(errno));
+		return -1;
+	}
+	rc = elf_exports_fd(fd, names, n, inner, sizeof inner);
+	if (rc)
+		snprintf(why, why_len, "%s", inner);
+	close(fd);
 	return rc;
 }
