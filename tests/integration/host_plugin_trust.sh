@@ -2,7 +2,7 @@
 # Plugin trust, with the real binary: what provhost refuses to load and that
 # no code of a refused file runs. tests/fixtures/ctor_marker.c's constructor
 # appends to $PROVHOST_TEST_CTOR_MARKER whenever its file is dlopened.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 FIX="$BUILD/fixtures"
 MARK="$T_TMP/ctor-ran"
 export PROVHOST_TEST_CTOR_MARKER="$MARK"
