@@ -8,15 +8,22 @@
 #include <unistd.h>
 
 #include "util/clock.h"
+#include "util/make_parents.h"
 
 int audit_open(struct audit *a, const char *path, char *err, size_t err_len)
 {
+	char why[600];
 	int fd;
 
 	a->file = NULL;
 	pthread_mutex_init(&a->lock, NULL);
 	if (!path)
 		return 0;
+	/* like the ledger's: missing directories are made, mode 0700 */
+	if (make_parents(path, why, sizeof(why))) {
+		snprintf(err, err_len, "audit file \"%s\": %s", path, why);
+		return -1;
+	}
 	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		snprintf(err, err_len, "cannot open audit file \"%s\": %s",
