@@ -8,6 +8,7 @@
 #   make install PREFIX=/usr/local DESTDIR=   (also bindir= libdir= includedir=
 #                        mandir= systemdunitdir=)
 #   make uninstall       removes what install put there (same variables)
+#   make man             the man pages (doc/man/*.scd, scdoc) into build/man/
 #   make deb             build/provhost_VERSION_ARCH.deb (+ provhost-dev); see debian/
 #   make check-deb       unpack the .deb into a temporary root and run its provhost
 #   make format / make format-check
