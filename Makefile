@@ -5,8 +5,12 @@
 #   make check SANITIZE=1  the same suite under ASan+UBSan (build in build/asan)
 #   make demo            the main job end to end on the built-in simulator
 #   make bench           benchmarks (not part of check)
-#   make install PREFIX=/usr/local DESTDIR=   (also bindir= libdir= includedir=)
+#   make install PREFIX=/usr/local DESTDIR=   (also bindir= libdir= includedir=
+#                        mandir= systemdunitdir=)
 #   make uninstall       removes what install put there (same variables)
+#   make man             the man pages (doc/man/*.scd, scdoc) into build/man/
+#   make deb             build/provhost_VERSION_ARCH.deb (+ provhost-dev); see debian/
+#   make check-deb       unpack the .deb into a temporary root and run its provhost
 #   make format / make format-check
 #
 # The build prints one short line per step ("  CC      build/obj/host/foo.o");
@@ -19,8 +23,11 @@ DESTDIR     ?=
 bindir      ?= $(PREFIX)/bin
 libdir      ?= $(PREFIX)/lib
 includedir  ?= $(PREFIX)/include
-# mandir: for a man page; none is installed yet
 mandir      ?= $(PREFIX)/share/man
+# systemd units: /lib/systemd/system for PREFIX=/usr (Debian 12's
+# systemdsystemunitdir), else $(libdir)/systemd/system (systemd also reads
+# /usr/local/lib/systemd/system; other prefixes need a link or a copy)
+systemdunitdir ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(libdir)/systemd/system)
 plugindir   ?= $(libdir)/provhost/plugins
 pkgconfigdir?= $(libdir)/pkgconfig
 CC          ?= cc
@@ -52,7 +59,9 @@ endif
 PKGS        := libcurl jansson sqlite3 libcrypto
 DEB_PKGS    := build-essential pkg-config libcurl4-openssl-dev libjansson-dev libcmocka-dev \
                libsqlite3-dev libmicrohttpd-dev libssl-dev curl jq abigail-tools binutils \
-               time python3 sqlite3 g++
+               time python3 sqlite3 g++ scdoc systemd
+# only for make deb / check-deb (deps-deb), not for make check
+DEB_BUILD_PKGS := debhelper dpkg-dev lintian fakeroot
 PKG_CFLAGS   = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS  = $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -76,6 +85,10 @@ SCIM_OBJ    := $(SCIM_SRC:%.c=$(BUILD)/obj/%.o)
 PLUGIN_DIRS := $(filter-out plugins/scimclient,$(patsubst %/,%,$(dir $(wildcard plugins/*/*.c))))
 PLUGIN_NAMES:= $(sort $(notdir $(PLUGIN_DIRS)))
 PLUGINS     := $(PLUGIN_NAMES:%=$(BUILD)/plugins/%.so)
+# doc/man/NAME.S.scd -> $(BUILD)/man/manS/NAME.S; conf/systemd units
+MAN_SRC     := $(wildcard doc/man/*.scd)
+MAN_PAGES   := $(foreach m,$(MAN_SRC:doc/man/%.scd=%),$(BUILD)/man/man$(subst .,,$(suffix $(m)))/$(m))
+UNITS       := $(BUILD)/systemd/provhost@.service $(BUILD)/systemd/provhost@.timer
 SIM_SRC     := $(wildcard tests/promapp-sim/*.c)
 SIM_OBJ     := $(SIM_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_SRC    := $(wildcard tests/unit/test_*.c)
@@ -86,9 +99,15 @@ FIXTURE_SRC := $(wildcard tests/fixtures/*.c)
 FIXTURES    := $(FIXTURE_SRC:tests/fixtures/%.c=$(BUILD)/fixtures/%.so)
 
 DEPS_STAMP  := build/.deps-ok
+DEPS_DEB_STAMP := build/.deps-deb-ok
 
 .PHONY: all check demo bench install uninstall clean format format-check deps unit-tests abi-baseline
-all: $(BUILD)/provhost $(PLUGINS) $(BUILD)/promapp-sim $(BUILD)/provhost-connector.pc
+.PHONY: installable man deb check-deb deps-deb
+# installable: what make install installs (no simulator, no tests)
+INSTALL_FILES = $(BUILD)/provhost $(PLUGINS) $(BUILD)/provhost-connector.pc $(MAN_PAGES) $(UNITS)
+all: $(INSTALL_FILES) $(BUILD)/promapp-sim
+installable: $(INSTALL_FILES)
+man: $(MAN_PAGES)
 
 # --- dependencies: install when root, else print the exact command ---------
 deps: $(DEPS_STAMP)
@@ -96,7 +115,7 @@ $(DEPS_STAMP):
 	@missing=""; \
 	for p in libcurl jansson sqlite3 libcrypto cmocka libmicrohttpd; do \
 	  pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
-	for c in pkg-config curl jq abidiff nm cc g++ python3 sqlite3; do \
+	for c in pkg-config curl jq abidiff nm cc g++ python3 sqlite3 scdoc; do \
 	  command -v $$c >/dev/null 2>&1 || missing="$$missing $$c"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "provhost: missing build dependencies:$$missing"; \
@@ -158,6 +177,18 @@ $(BUILD)/provhost-connector.pc: plugin-api/provhost-connector.pc.in Makefile $(B
 	  -e 's|@INCLUDEDIR@|$(call pc_rel,$(includedir))|g' \
 	  -e 's|@PLUGINDIR@|$(call pc_rel,$(plugindir))|g' $< > $@
 
+# --- man pages (scdoc) and systemd units -----------------------------------
+$(BUILD)/man/%: doc/man/$$(notdir $$*).scd | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(call msg,SCDOC,$@)scdoc < $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/systemd/%: conf/systemd/%.in Makefile $(BUILD)/prefix.stamp
+	@mkdir -p $(dir $@)
+	$(call msg,GEN,$@)sed -e 's|@BINDIR@|$(bindir)|g' $< > $@
+$(BUILD)/systemd/%: conf/systemd/%
+	@mkdir -p $(dir $@)
+	$(call msg,GEN,$@)cp $< $@
+
 # --- unit tests: each tests/unit/test_X.c is one cmocka binary --------------
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libprovhost.a $(BUILD)/libscimclient.a
 	@mkdir -p $(dir $@)
@@ -182,7 +213,7 @@ $(BUILD)/fixtures/%.so: tests/fixtures/%.c | $(DEPS_STAMP)
 # The installed plugin directory is compiled in (config/plugin_dir.c); the
 # stamp changes only when an installation directory does, so a new PREFIX
 # (or libdir, ...) rebuilds it and the .pc file.
-INSTALL_DIRS = $(PREFIX) $(libdir) $(includedir) $(plugindir)
+INSTALL_DIRS = $(PREFIX) $(libdir) $(includedir) $(plugindir) $(bindir)
 $(BUILD)/prefix.stamp: FORCE
 	@mkdir -p $(dir $@)
 	@echo '$(INSTALL_DIRS)' | cmp -s - $@ || echo '$(INSTALL_DIRS)' > $@
@@ -206,22 +237,70 @@ bench: all
 # uninstall removes exactly these files, then the provhost/ directories
 # install made if they are empty; it never removes bindir, libdir, ...
 API_HEADERS := $(notdir $(wildcard plugin-api/provhost/*.h))
-install: all
+MAN_INSTALLED = $(MAN_PAGES:$(BUILD)/man/%=$(DESTDIR)$(mandir)/%)
+install: $(INSTALL_FILES)
 	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(plugindir) \
-	  $(DESTDIR)$(includedir)/provhost $(DESTDIR)$(pkgconfigdir)
+	  $(DESTDIR)$(includedir)/provhost $(DESTDIR)$(pkgconfigdir) \
+	  $(DESTDIR)$(systemdunitdir) $(sort $(dir $(MAN_INSTALLED)))
 	install -m 755 $(BUILD)/provhost $(DESTDIR)$(bindir)/provhost
 	$(if $(PLUGINS),install -m 755 $(PLUGINS) $(DESTDIR)$(plugindir)/)
 	install -m 644 $(API_HEADERS:%=plugin-api/provhost/%) $(DESTDIR)$(includedir)/provhost/
 	install -m 644 $(BUILD)/provhost-connector.pc $(DESTDIR)$(pkgconfigdir)/
+	install -m 644 $(UNITS) $(DESTDIR)$(systemdunitdir)/
+	$(foreach m,$(MAN_PAGES),install -m 644 $(m) $(m:$(BUILD)/man/%=$(DESTDIR)$(mandir)/%);)
 
 uninstall:
 	rm -f $(DESTDIR)$(bindir)/provhost \
 	  $(PLUGIN_NAMES:%=$(DESTDIR)$(plugindir)/%.so) \
 	  $(API_HEADERS:%=$(DESTDIR)$(includedir)/provhost/%) \
-	  $(DESTDIR)$(pkgconfigdir)/provhost-connector.pc
+	  $(DESTDIR)$(pkgconfigdir)/provhost-connector.pc \
+	  $(UNITS:$(BUILD)/systemd/%=$(DESTDIR)$(systemdunitdir)/%) $(MAN_INSTALLED)
 	for d in $(DESTDIR)$(plugindir) $(DESTDIR)$(includedir)/provhost \
 	  $(if $(filter %/provhost/plugins,$(plugindir)),$(DESTDIR)$(patsubst %/,%,$(dir $(plugindir)))); do \
 	  [ ! -d "$$d" ] || rmdir --ignore-fail-on-non-empty "$$d"; done
+
+# --- Debian package -----------------------------------------------------------
+# make deb copies the source tree (git's tracked and untracked, not ignored,
+# files) to build/deb/provhost-VERSION, runs dpkg-buildpackage there (so
+# debian/rules clean never touches this tree's build/), copies the .debs to
+# build/ and runs lintian. make check-deb (not part of check) unpacks them
+# into a temporary root and runs that root's provhost; nothing is installed.
+DEB_ARCH    = $(shell dpkg --print-architecture 2>/dev/null)
+DEB_SRC     := build/deb/provhost-$(VERSION)
+deps-deb: $(DEPS_DEB_STAMP)
+$(DEPS_DEB_STAMP):
+	@missing=""; \
+	for c in dpkg-buildpackage dh lintian fakeroot; do \
+	  command -v $$c >/dev/null 2>&1 || missing="$$missing $$c"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "provhost: missing Debian packaging tools:$$missing"; \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "provhost: installing with apt-get"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	      apt-get install -y -qq --no-install-recommends $(DEB_BUILD_PKGS) >/dev/null || exit 1; \
+	  else \
+	    echo "provhost: run as root:  apt-get update && apt-get install -y $(DEB_BUILD_PKGS)"; \
+	    exit 1; \
+	  fi; \
+	fi
+	@mkdir -p build && touch $@
+
+deb: $(DEPS_STAMP) $(DEPS_DEB_STAMP)
+	$(Q)rm -rf build/deb && mkdir -p $(DEB_SRC)
+	$(call msg,STAGE,$(DEB_SRC))if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+	  git ls-files -co --exclude-standard | while IFS= read -r f; do \
+	    [ -e "$$f" ] && printf '%s\n' "$$f"; done | tar -cf - -T - | tar -xf - -C $(DEB_SRC); \
+	else tar --exclude=./build -cf - . | tar -xf - -C $(DEB_SRC); fi
+	$(call msg,DPKG,build/deb)cd $(DEB_SRC) && dpkg-buildpackage -b -us -uc \
+	  > ../dpkg-buildpackage.log 2>&1 || { tail -40 ../dpkg-buildpackage.log; exit 1; }
+	$(Q)cp build/deb/*.deb build/
+	$(call msg,LINTIAN,build/deb/provhost_$(VERSION)_$(DEB_ARCH).changes)lintian \
+	  build/deb/provhost_$(VERSION)_$(DEB_ARCH).changes
+	@ls build/*.deb
+
+check-deb: deb
+	@bash tests/deb/check-deb build/provhost_$(VERSION)_$(DEB_ARCH).deb \
+	  build/provhost-dev_$(VERSION)_all.deb
 
 # Regenerate the connector ABI baseline (only for a new minor, after review;
 # see plugin-api/README.md). tests/integration/abi_baseline.sh checks it.

@@ -48,11 +48,12 @@
 	"Exit status: 0 valid, 2 invalid.\n"
 
 #define USAGE_TEST                                                             \
-	"usage: provhost test [-c FILE] [--plugin-dir DIR] CONNECTION\n"       \
+	"usage: provhost test [-c FILE] [--plugin-dir DIR] [CONNECTION]\n"     \
 	"\n"                                                                   \
 	"Open CONNECTION and ask its connector to authenticate: check that\n"  \
 	"the credentials work and may provision and deprovision users.\n"      \
 	"Prints what was verified, or the connector's error and hint.\n"       \
+	"CONNECTION may be left out when only one is configured.\n"            \
 	"\n"                                                                   \
 	"  -c, --config FILE  configuration file (default $PROVHOST_CONFIG,\n" \
 	"                     else /etc/provhost/provhost.json)\n"             \

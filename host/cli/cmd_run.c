@@ -39,6 +39,8 @@ const char cmd_run_usage[] =
         "operation\n"
         "                            to FILE (default: the configuration's\n"
         "                            audit_file)\n"
+        "  --plugin-dir DIR          load connectors from DIR instead of the\n"
+        "                            configured plugin directory\n"
         "  --progress, --no-progress progress line on stderr (default: when\n"
         "                            stderr is a terminal)\n"
         "\n"

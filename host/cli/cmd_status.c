@@ -20,6 +20,9 @@ const char cmd_status_usage[] =
         "linked; then the last run and its summary, and how many input lines\n"
         "were rejected.\n"
         "\n"
+        "  -c, --config FILE  configuration file (default $PROVHOST_CONFIG,\n"
+        "                     else /etc/provhost/provhost.json)\n"
+        "\n"
         "Exit status: 0, or 2 when the configuration or ledger cannot be "
         "read.\n";
 
@@ -28,6 +31,9 @@ const char cmd_history_usage[] =
         "\n"
         "Every event of one person, oldest first, with its outcome on each\n"
         "connection: state, outcome, account id, attempts and the last error.\n"
+        "\n"
+        "  -c, --config FILE  configuration file (default $PROVHOST_CONFIG,\n"
+        "                     else /etc/provhost/provhost.json)\n"
         "\n"
         "Exit status: 0, 1 when the ledger has no event for EMPLOYEE_ID, 2 on\n"
         "a usage, configuration or ledger error.\n";

@@ -85,9 +85,6 @@ int cmd_test(int argc, char **argv)
 	                         CLI_OPT_CONFIG | CLI_OPT_PLUGIN_DIR, &opts);
 	if (first < 0)
 		return EXIT_USAGE;
-	if (first == argc)
-		return cli_usage_error(argv[0], "missing CONNECTION (the name "
-		                                "of a configured connection)");
 	if (first + 1 < argc)
 		return cli_usage_error(argv[0], "unexpected argument \"%s\"",
 		                       argv[first + 1]);
@@ -96,7 +93,18 @@ int cmd_test(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		return EXIT_USAGE;
 	}
-	conn = config_find_connection(cfg, argv[first]);
+	/* CONNECTION may be left out when there is only one */
+	if (first == argc && cfg->n_connections != 1) {
+		list_names(cfg, err, sizeof(err));
+		cli_usage_error(argv[0],
+		                "missing CONNECTION (%zu connections are "
+		                "configured: %s)",
+		                cfg->n_connections, err);
+		config_free(cfg);
+		return EXIT_USAGE;
+	}
+	conn = first == argc ? &cfg->connections[0]
+	                     : config_find_connection(cfg, argv[first]);
 	if (!conn) {
 		list_names(cfg, err, sizeof(err));
 		fprintf(stderr,

@@ -65,9 +65,16 @@ static struct config_source *source_read(const char *path,
 		goto out_error;
 	}
 	if (fd < 0) {
+		int e = errno;
+
+		/* the default file is missing: say how to name another */
 		snprintf(line, sizeof(line),
-		         "%s: cannot read configuration: %s", path,
-		         strerror(errno));
+		         "%s: cannot read configuration: %s%s", path,
+		         strerror(e),
+		         e == ENOENT && !strcmp(path, CONFIG_DEFAULT_PATH)
+		                 ? " (give the configuration file with -c "
+		                   "FILE or $PROVHOST_CONFIG)"
+		                 : "");
 		goto out_error;
 	}
 	if (st.st_size > CONFIG_MAX_FILE) {

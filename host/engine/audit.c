@@ -9,10 +9,12 @@
 
 #include "util/clock.h"
 #include "util/file_open.h"
+#include "util/make_parents.h"
 #include "util/utf8.h"
 
 int audit_open(struct audit *a, const char *path, char *err, size_t err_len)
 {
+	char why[600];
 	struct stat st;
 	int fd;
 
@@ -20,6 +22,11 @@ int audit_open(struct audit *a, const char *path, char *err, size_t err_len)
 	pthread_mutex_init(&a->lock, NULL);
 	if (!path)
 		return 0;
+	/* like the ledger's: missing directories are made, mode 0700 */
+	if (make_parents(path, why, sizeof(why))) {
+		snprintf(err, err_len, "audit file \"%s\": %s", path, why);
+		return -1;
+	}
 	fd = file_open_output(path, O_WRONLY | O_CREAT | O_APPEND, 0600, &st);
 	if (fd < 0) {
 		snprintf(err, err_len, "cannot open audit file \"%s\": %s",

@@ -32,7 +32,8 @@ struct audit_record {
 	bool dry_run;
 };
 
-/* Opens path for appending (created 0600). path NULL = auditing off.
+/* Opens path for appending (created 0600, and missing parent directories
+ * 0700, like the ledger's). path NULL = auditing off.
  * Returns 0, or -1 with a message naming the file. */
 int audit_open(struct audit *a, const char *path, char *err, size_t err_len);
 

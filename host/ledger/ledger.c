@@ -1,6 +1,7 @@
 /* Ledger: opening, schema migrations, the statement cache and helpers.
  * The event, link and query operations live in ledger_*.c. */
 #include "ledger/ledger_internal.h"
+#include "util/make_parents.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -254,36 +255,13 @@ void ledger_column_copy(sqlite3_stmt *st, int col, char *buf, size_t len)
 	snprintf(buf, len, "%s", s ? (const char *)s : "");
 }
 
-/* mkdir -p of path's parent directories, new ones mode 0700. */
-static int make_parents(const char *path)
-{
-	char *dir = strdup(path);
-	int rc = 0;
-
-	if (!dir)
-		return ledger_failf("out of memory");
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0700) && errno != EEXIST) {
-			rc = ledger_failf("cannot create directory \"%s\" for "
-			                  "the ledger: %s",
-			                  dir, strerror(errno));
-			break;
-		}
-		*p = '/';
-	}
-	free(dir);
-	return rc;
-}
-
 static int create_file(const char *path)
 {
+	char why[600];
 	int fd;
 
-	if (make_parents(path))
-		return -1;
+	if (make_parents(path, why, sizeof(why)))
+		return ledger_failf("ledger \"%s\": %s", path, why);
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return ledger_failf("cannot create ledger \"%s\": %s", path,

@@ -24,7 +24,7 @@ ph help check-config
 expect_rc 0
 expect_contains "$OUT" "usage: provhost check-config [-c FILE] [--plugin-dir DIR]"
 ph help test
-expect_contains "$OUT" "usage: provhost test [-c FILE] [--plugin-dir DIR] CONNECTION"
+expect_contains "$OUT" "usage: provhost test [-c FILE] [--plugin-dir DIR] [CONNECTION]"
 ph plugins --help
 expect_rc 0
 expect_contains "$OUT" "usage: provhost plugins [--plugin-dir DIR] [-c FILE]"
@@ -45,7 +45,6 @@ usage_error frobnicate "provhost: unknown command \"frobnicate\"; see 'provhost 
 usage_error --bogus plugins "provhost: unknown option \"--bogus\"; see 'provhost --help'"
 usage_error plugins --bogus "provhost plugins: unknown option \"--bogus\"; see 'provhost help plugins'"
 usage_error plugins extra "provhost plugins: unexpected argument \"extra\"; see 'provhost help plugins'"
-usage_error test "provhost test: missing CONNECTION (the name of a configured connection); see 'provhost help test'"
 usage_error test -c "provhost test: option \"-c\" needs a value; see 'provhost help test'"
 usage_error check-config --plugin-dir "provhost check-config: option \"--plugin-dir\" needs a value; see 'provhost help check-config'"
 usage_error help nosuch "provhost: unknown command \"nosuch\"; see 'provhost --help'"

@@ -13,7 +13,7 @@ make_in_tree() {
 		SANITIZE="${SANITIZE:-}" "$@" >"$T_TMP/make.log" 2>&1
 }
 
-begin "make install DESTDIR=… PREFIX=/usr installs binary, plugins, header, pkg-config"
+begin "make install DESTDIR=… PREFIX=/usr installs binary, plugins, header, pkg-config, man pages, systemd units"
 make_in_tree install DESTDIR="$DEST" PREFIX=/usr
 RC=$?
 expect_rc 0
@@ -29,6 +29,14 @@ PC="$DEST/usr/lib/pkgconfig/provhost-connector.pc"
 [ -f "$PC" ] || fail "no $PC"
 expect_contains "$(cat "$PC" 2>/dev/null)" "prefix=/usr"
 expect_contains "$(cat "$PC" 2>/dev/null)" "plugindir=\${prefix}/lib/provhost/plugins"
+for m in man1/provhost.1 man5/provhost.json.5 man7/provhost-connector.7; do
+	[ -f "$DEST/usr/share/man/$m" ] || fail "man page $m not in mandir"
+done
+for u in provhost@.service provhost@.timer; do
+	[ -f "$DEST/lib/systemd/system/$u" ] || fail "$u not in /lib/systemd/system (systemdunitdir for PREFIX=/usr)"
+done
+grep -q '^ExecStart=/usr/bin/provhost run ' "$DEST/lib/systemd/system/provhost@.service" 2>/dev/null ||
+	fail "the installed unit does not run /usr/bin/provhost"
 finish
 
 begin "the installed provhost looks for plugins in PREFIX/lib/provhost/plugins"
@@ -102,6 +110,10 @@ expect_rc 0
 [ -x "$DEST3/opt/ph/sbin/provhost" ] || fail "no sbin/provhost: $(tail -5 "$T_TMP/make.log")"
 [ -f "$DEST3/opt/inc/provhost/connector.h" ] || fail "header not in includedir"
 [ -f "$DEST3/opt/ph/lib64/provhost/plugins/example.so" ] || fail "plugins not in libdir"
+[ -f "$DEST3/opt/ph/lib64/systemd/system/provhost@.timer" ] || fail "units not in libdir/systemd/system"
+grep -q '^ExecStart=/opt/ph/sbin/provhost run ' "$DEST3/opt/ph/lib64/systemd/system/provhost@.service" 2>/dev/null ||
+	fail "the unit does not run bindir's provhost"
+[ -f "$DEST3/opt/ph/share/man/man1/provhost.1" ] || fail "man page not in PREFIX/share/man"
 PC="$DEST3/opt/ph/lib64/pkgconfig/provhost-connector.pc"
 [ -f "$PC" ] || fail "no $PC"
 for want in "prefix=/opt/ph" "libdir=\${prefix}/lib64" "includedir=/opt/inc" \
