@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -469,47 +470,67 @@ static int init_lock(pthread_mutex_t *lock)
 	return rc ? -1 : 0;
 }
 
-int ledger_open_copy(const char *path, struct ledger **out)
+/* A new ledger handle on the SQLite database file (":memory:" for a
+ * private copy); what names it in the error ("ledger \"x\""). NULL on
+ * failure (ledger_last_error()). */
+static struct ledger *ledger_new(const char *file, const char *what)
 {
-	struct ledger *l;
-	char err[1024];
+	struct ledger *l = calloc(1, sizeof(*l));
 
-	l = calloc(1, sizeof(*l));
-	if (!l)
-		return ledger_failf("out of memory");
-	if (sqlite3_open_v2(":memory:", &l->db,
+	if (!l) {
+		ledger_failf("out of memory");
+		return NULL;
+	}
+	if (sqlite3_open_v2(file, &l->db,
 	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
 	                    NULL)) {
-		ledger_failf("cannot open an in-memory ledger: %s",
+		ledger_failf("cannot open %s: %s", what,
 		             l->db ? sqlite3_errmsg(l->db) : "out of memory");
-		goto out_close;
+		sqlite3_close(l->db);
+		free(l);
+		return NULL;
 	}
-	if (ledger_copy_into(path, l->db, err, sizeof(err)) < 0) {
-		ledger_failf("%s", err);
-		goto out_close;
-	}
-	if (sqlite3_exec(l->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL)) {
-		ledger_fail(l, "cannot configure the ledger copy");
-		goto out_close;
-	}
-	if (migrate(l, path))
-		goto out_close;
-	if (init_lock(&l->lock)) {
-		ledger_failf("cannot create the ledger lock");
-		goto out_close;
-	}
-	*out = l;
-	return 0;
+	return l;
+}
 
-out_close:
+/* The last step of every open: with ok, creates the lock and hands l to
+ * *out (0); otherwise, or when the lock fails, closes l (-1). */
+static int ledger_ready(struct ledger *l, bool ok, struct ledger **out)
+{
+	if (ok && init_lock(&l->lock) == 0) {
+		*out = l;
+		return 0;
+	}
+	if (ok)
+		ledger_failf("cannot create the ledger lock");
 	sqlite3_close(l->db);
 	free(l);
 	return -1;
 }
 
+int ledger_open_copy(const char *path, struct ledger **out)
+{
+	struct ledger *l = ledger_new(":memory:", "an in-memory ledger");
+	char err[1024];
+	bool ok = false;
+
+	if (!l)
+		return -1;
+	if (ledger_copy_into(path, l->db, err, sizeof(err)) < 0)
+		ledger_failf("%s", err);
+	else if (sqlite3_exec(l->db, "PRAGMA foreign_keys = ON", NULL, NULL,
+	                      NULL))
+		ledger_fail(l, "cannot configure the ledger copy");
+	else
+		ok = migrate(l, path) == 0;
+	return ledger_ready(l, ok, out);
+}
+
 int ledger_open(const char *path, int flags, struct ledger **out)
 {
 	struct ledger *l;
+	char what[4200];
+	bool ok;
 
 	if (access(path, F_OK) == 0) {
 		if (check_existing(path))
@@ -522,31 +543,13 @@ int ledger_open(const char *path, int flags, struct ledger **out)
 		                    "used it yet)",
 		                    path);
 	}
-	l = calloc(1, sizeof(*l));
+	snprintf(what, sizeof(what), "ledger \"%s\"", path);
+	l = ledger_new(path, what);
 	if (!l)
-		return ledger_failf("out of memory");
-	if (sqlite3_open_v2(path, &l->db,
-	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-	                    NULL)) {
-		ledger_failf("cannot open ledger \"%s\": %s", path,
-		             l->db ? sqlite3_errmsg(l->db) : "out of memory");
-		goto out_close;
-	}
-	if (configure(l, path) || migrate(l, path))
-		goto out_close;
-	if (!(flags & LEDGER_OPEN_CREATE) && quick_check(l, path))
-		goto out_close;
-	if (init_lock(&l->lock)) {
-		ledger_failf("cannot create the ledger lock");
-		goto out_close;
-	}
-	*out = l;
-	return 0;
-
-out_close:
-	sqlite3_close(l->db);
-	free(l);
-	return -1;
+		return -1;
+	ok = configure(l, path) == 0 && migrate(l, path) == 0 &&
+	     ((flags & LEDGER_OPEN_CREATE) || quick_check(l, path) == 0);
+	return ledger_ready(l, ok, out);
 }
 
 void ledger_close(struct ledger *l)
