@@ -12,7 +12,7 @@
 #include "connector/instance.h"
 #include "engine/audit.h"
 #include "engine/breaker.h"
-#include "engine/input_seen.h"
+#include "util/input_seen.h"
 #include "engine/pacer.h"
 #include "engine/run.h"
 #include "engine/run_stats.h"

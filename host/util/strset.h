@@ -1,4 +1,4 @@
-/* A set of strings (open addressing, linear probing), for small per-worker
+/* A set of strings (the keys of an input_seen map), for small per-worker
  * bookkeeping such as "employees whose earlier event failed in this run".
  * Not thread-safe: one owner. */
 #ifndef PROVHOST_STRSET_H
@@ -7,10 +7,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "util/input_seen.h"
+
 struct strset {
-	char **slots; /* owned copies; NULL = empty slot */
-	size_t cap;   /* power of two */
-	size_t count;
+	struct input_seen map; /* the strings; their counts are not used */
 };
 
 void strset_init(struct strset *s);

@@ -71,7 +71,7 @@ static void strset_adds_finds_and_grows(void **state)
 		assert_int_equal(strset_add(&s, key), 0);
 	}
 	assert_int_equal(strset_add(&s, "E7"), 0); /* already there */
-	assert_int_equal(s.count, 1000);
+	assert_int_equal(s.map.count, 1000);
 	for (i = 0; i < 1000; i++) {
 		snprintf(key, sizeof(key), "E%d", i);
 		assert_true(strset_has(&s, key));

@@ -1,9 +1,10 @@
-/* What one run has read of its input so far: how often each content was
- * seen (the occurrence number of the identity rule, events.h) and on which
- * lines each event id was seen (duplicates within the input, and whether a
- * person's event comes again later in the input). A map from strings to
- * two numbers (open addressing, linear probing). Not thread-safe: one
- * owner (ingest). */
+/* A map from strings to how often and on which lines they were seen (open
+ * addressing, linear probing). Ingest uses it for what one run has read of
+ * its input so far: how often each content was seen (the occurrence number
+ * of the identity rule, events.h) and on which lines each event id was seen
+ * (duplicates within the input, and whether a person's event comes again
+ * later in the input); strset.h is a set on top of it. Not thread-safe:
+ * one owner. */
 #ifndef PROVHOST_INPUT_SEEN_H
 #define PROVHOST_INPUT_SEEN_H
 

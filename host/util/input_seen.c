@@ -1,4 +1,4 @@
-#include "engine/input_seen.h"
+#include "util/input_seen.h"
 
 #include <stdlib.h>
 #include <string.h>
