@@ -49,10 +49,10 @@ BUILD       ?= build
 SAN_FLAGS   :=
 endif
 
-PKGS        := libcurl jansson sqlite3 libcrypto
+PKGS        := libcurl jansson sqlite3 libcrypto icu-uc icu-i18n
 DEB_PKGS    := build-essential pkg-config libcurl4-openssl-dev libjansson-dev libcmocka-dev \
                libsqlite3-dev libmicrohttpd-dev libssl-dev curl jq abigail-tools binutils \
-               time python3 sqlite3 g++
+               time python3 sqlite3 g++ libicu-dev
 PKG_CFLAGS   = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS  = $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -94,7 +94,7 @@ all: $(BUILD)/provhost $(PLUGINS) $(BUILD)/promapp-sim $(BUILD)/provhost-connect
 deps: $(DEPS_STAMP)
 $(DEPS_STAMP):
 	@missing=""; \
-	for p in libcurl jansson sqlite3 libcrypto cmocka libmicrohttpd; do \
+	for p in libcurl jansson sqlite3 libcrypto icu-uc icu-i18n cmocka libmicrohttpd; do \
 	  pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
 	for c in pkg-config curl jq abidiff nm cc g++ python3 sqlite3; do \
 	  command -v $$c >/dev/null 2>&1 || missing="$$missing $$c"; done; \
