@@ -314,7 +314,7 @@ static int first_user_name(const struct mapping *map, const json_t *attrs,
 		if (rc == MAPPING_CANDIDATES_END)
 			break;
 	}
-	if (map->list)
+	if (map->n_cand > 1)
 		snprintf(reason, reason_len,
 		         "no userName candidate could be rendered: %s", all);
 	else

@@ -78,6 +78,9 @@ int username_pick(const struct mapping *map, const json_t *attrs,
 	if (n_taken)
 		snprintf(reason, reason_len,
 		         "every userName candidate is taken: %s", taken_list);
+	else if (mapping_user_name_candidates(map, NULL) > 1)
+		snprintf(reason, reason_len,
+		         "no userName candidate could be rendered: %s", why);
 	else
 		snprintf(reason, reason_len, "%s", why);
 	return -1;
