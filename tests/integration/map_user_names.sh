@@ -70,6 +70,7 @@ cat >"$T_TMP/ev.jsonl" <<'EOS'
 EOS
 ph run -c "$T_TMP/good.json" "$T_TMP/ev.jsonl"
 expect_rc 0
+expect_eq "$ERR" "" "stderr"
 expect_contains "$OUT" "Created 9 |"
 expect_eq "$(jq -c '[.accounts[] | .userName] | sort' "$ACC")" \
 	'["bruce.li@acme.example","giorgos.papadopoulos@acme.example","ismail.isik@acme.example","jsmith","jurgen.weiss@acme.example","lukasz.zolc@acme.example","soren.kierkegaard@acme.example","vladimir.putin@acme.example","zoe.angstrom@acme.example"]' "userNames"
