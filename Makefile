@@ -56,10 +56,10 @@ BUILD       ?= build
 SAN_FLAGS   :=
 endif
 
-PKGS        := libcurl jansson sqlite3 libcrypto
+PKGS        := libcurl jansson sqlite3 libcrypto icu-uc icu-i18n
 DEB_PKGS    := build-essential pkg-config libcurl4-openssl-dev libjansson-dev libcmocka-dev \
                libsqlite3-dev libmicrohttpd-dev libssl-dev curl jq abigail-tools binutils \
-               time python3 sqlite3 g++ scdoc systemd
+               time python3 sqlite3 g++ scdoc systemd libicu-dev
 # only for make deb / check-deb (deps-deb), not for make check
 DEB_BUILD_PKGS := debhelper dpkg-dev lintian fakeroot
 PKG_CFLAGS   = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -113,7 +113,7 @@ man: $(MAN_PAGES)
 deps: $(DEPS_STAMP)
 $(DEPS_STAMP):
 	@missing=""; \
-	for p in libcurl jansson sqlite3 libcrypto cmocka libmicrohttpd; do \
+	for p in libcurl jansson sqlite3 libcrypto icu-uc icu-i18n cmocka libmicrohttpd; do \
 	  pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
 	for c in pkg-config curl jq abidiff nm cc g++ python3 sqlite3 scdoc; do \
 	  command -v $$c >/dev/null 2>&1 || missing="$$missing $$c"; done; \

@@ -5,12 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/unicode.h"
+
 enum tmpl_filter_kind {
 	FILTER_LOWER,
 	FILTER_UPPER,
 	FILTER_TRIM,
 	FILTER_FIRST,
 	FILTER_DEFAULT,
+	FILTER_ASCII,
 };
 
 struct tmpl_filter {
@@ -19,9 +22,10 @@ struct tmpl_filter {
 };
 
 struct tmpl_part {
-	char *text;    /* owned: literal text, or the attribute name */
-	bool is_attr;  /* placeholder rather than literal */
-	bool optional; /* {name?} */
+	char *text;      /* owned: literal text, or the attribute name */
+	bool is_attr;    /* placeholder rather than literal */
+	bool is_counter; /* the counter {n} (neither literal nor attribute) */
+	bool optional;   /* {name?} */
 	struct tmpl_filter *filters;
 	size_t n_filters;
 };
@@ -30,6 +34,8 @@ struct tmpl {
 	char *source;
 	struct tmpl_part *parts;
 	size_t n_parts;
+	size_t n_counters; /* {n} placeholders */
+	int counter_col;   /* column of the first {n}, 0 = none */
 };
 
 /* A growable string; on allocation failure it sets oom and stops growing. */
@@ -145,7 +151,7 @@ static const struct {
 } filter_table[] = {
         {"lower", FILTER_LOWER, false},    {"upper", FILTER_UPPER, false},
         {"trim", FILTER_TRIM, false},      {"first", FILTER_FIRST, false},
-        {"default", FILTER_DEFAULT, true},
+        {"default", FILTER_DEFAULT, true}, {"ascii", FILTER_ASCII, false},
 };
 
 /* Parses "name[:arg]" at src[*pos] up to '|' or '}' into f. */
@@ -174,7 +180,7 @@ static int parse_filter(const char *src, size_t *pos, struct tmpl_filter *f,
 	if (k == n_known) {
 		snprintf(err, err_len,
 		         "unknown filter \"%.*s\" at column %d (known: lower, "
-		         "upper, trim, first, default:TEXT)",
+		         "upper, trim, first, ascii, default:TEXT)",
 		         (int)(name_end - start), src + start,
 		         column_of(src, start));
 		return -1;
@@ -234,6 +240,21 @@ static int parse_placeholder(struct tmpl *t, const char *src, size_t *pos,
 	p = add_part(t);
 	if (!p || !(p->text = strndup(src + start, i - start)))
 		goto out_oom;
+	if (!strcmp(p->text, "n")) {
+		if (src[i] != '}') {
+			snprintf(
+			        err, err_len,
+			        "the counter {n} takes no filters and no \"?\" "
+			        "at column %d",
+			        column_of(src, open));
+			return -1;
+		}
+		p->is_counter = true;
+		if (!t->n_counters++)
+			t->counter_col = column_of(src, open);
+		*pos = i + 1;
+		return 0;
+	}
 	p->is_attr = true;
 	if (src[i] == '?') {
 		p->optional = true;
@@ -364,6 +385,21 @@ static void first_char(struct sbuf *v)
 	v->s[n] = '\0';
 }
 
+/* Replaces v by its ASCII transliteration (util/unicode.h). */
+static void to_ascii(struct sbuf *v)
+{
+	char *a;
+
+	if (unicode_ascii(v->s, v->len, &a)) {
+		v->oom = true;
+		return;
+	}
+	free(v->s);
+	v->s = a;
+	v->len = strlen(a);
+	v->cap = v->len + 1;
+}
+
 /* Puts the text of attribute name into v; returns false when missing. */
 static bool lookup(const json_t *attrs, const char *name, struct sbuf *v)
 {
@@ -439,6 +475,8 @@ static bool render_attr(const struct tmpl_part *p, const json_t *attrs,
 			trim(&v);
 		else if (f->kind == FILTER_FIRST)
 			first_char(&v);
+		else if (f->kind == FILTER_ASCII)
+			to_ascii(&v);
 	}
 	if (v.oom)
 		out->oom = true;
@@ -448,16 +486,35 @@ static bool render_attr(const struct tmpl_part *p, const json_t *attrs,
 	return present || p->optional;
 }
 
+size_t tmpl_counters(const struct tmpl *t, int *column)
+{
+	if (column)
+		*column = t->counter_col;
+	return t->n_counters;
+}
+
 int tmpl_render(const struct tmpl *t, const json_t *attrs, char **out,
                 char *missing, size_t missing_len)
 {
-	struct sbuf b = {0};
+	return tmpl_render_counter(t, attrs, 0, out, missing, missing_len);
+}
 
+int tmpl_render_counter(const struct tmpl *t, const json_t *attrs,
+                        unsigned long n, char **out, char *missing,
+                        size_t missing_len)
+{
+	struct sbuf b = {0};
+	char num[24] = "";
+
+	if (n >= 2)
+		snprintf(num, sizeof(num), "%lu", n);
 	sbuf_add(&b, "", 0);
 	for (size_t i = 0; i < t->n_parts; i++) {
 		const struct tmpl_part *p = &t->parts[i];
 
-		if (!p->is_attr) {
+		if (p->is_counter) {
+			sbuf_add(&b, num, strlen(num));
+		} else if (!p->is_attr) {
 			sbuf_add(&b, p->text, strlen(p->text));
 		} else if (!render_attr(p, attrs, &b)) {
 			snprintf(missing, missing_len, "%s", p->text);

@@ -92,7 +92,7 @@ static void test_error_paths(void **state)
 	             "mapping.email",
 	             "invalid template for \"email\": unknown filter \"lowr\" "
 	             "at column 8 (known: lower, upper, trim, first, "
-	             "default:TEXT)");
+	             "ascii, default:TEXT)");
 	assert_error("{\"mapping\":\"{email}\"}", "mapping",
 	             "\"mapping\" must be an object");
 	assert_error("{\"roles\":{\"rules\":[{\"if\":{\"attr\":\"a\","

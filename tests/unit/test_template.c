@@ -129,7 +129,7 @@ static void test_compile_errors(void **state)
 {
 	assert_compile_error("{email|lowr}",
 	                     "unknown filter \"lowr\" at column 8 (known: "
-	                     "lower, upper, trim, first, default:TEXT)");
+	                     "lower, upper, trim, first, ascii, default:TEXT)");
 	assert_compile_error("ab{first", "unterminated placeholder starting "
 	                                 "at column 3");
 	assert_compile_error("{email|lower", "unterminated placeholder "
@@ -154,7 +154,99 @@ static void test_compile_errors(void **state)
 	/* columns count characters, not bytes */
 	assert_compile_error("\xC3\xA9\xC3\xA9{a|nope}",
 	                     "unknown filter \"nope\" at column 6 (known: "
-	                     "lower, upper, trim, first, default:TEXT)");
+	                     "lower, upper, trim, first, ascii, default:TEXT)");
+}
+
+static char *render_n(const char *src, const json_t *a, unsigned long n)
+{
+	struct tmpl *t;
+	char err[256], missing[64] = "", *out = NULL;
+
+	if (tmpl_compile(src, &t, err, sizeof(err)))
+		fail_msg("compile \"%s\": %s", src, err);
+	if (tmpl_render_counter(t, a, n, &out, missing, sizeof(missing)))
+		fail_msg("render \"%s\": missing \"%s\"", src, missing);
+	tmpl_free(t);
+	return out;
+}
+
+static void assert_renders_with(const json_t *a, const char *src,
+                                const char *want)
+{
+	char *out = render_n(src, a, 0);
+
+	assert_string_equal(out, want);
+	free(out);
+}
+
+/* ascii: ICU's "Any-Latin; Latin-ASCII", anything left non-ASCII dropped */
+static void test_ascii(void **state)
+{
+	json_t *a = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "first_name", "Zoë",
+	                      "last_name", "Ångström", "de_first", "Jürgen",
+	                      "de_last", "Weiß", "han", "李小龙", "snow", "☃");
+
+	assert_renders_with(a,
+	                    "{first_name|ascii|lower}.{last_name|ascii|lower}",
+	                    "zoe.angstrom");
+	assert_renders_with(a, "{de_first|ascii} {de_last|ascii}",
+	                    "Jurgen Weiss");
+	assert_renders_with(a, "{han|ascii}", "li xiao long");
+	/* lower before ascii: lower only knows Latin-1, ascii does the rest */
+	assert_renders_with(a, "{last_name|lower|ascii}", "angstrom");
+	assert_renders_with(a, "{first_name|ascii|first|upper}", "Z");
+	/* all non-ASCII dropped: present but empty */
+	assert_renders_with(a, "[{snow|ascii}]", "[]");
+	assert_renders_with(a, "[{snow|ascii|default:x}]", "[]");
+	assert_renders_with(a, "[{missing?|ascii}]", "[]");
+	assert_renders("{email|ascii}", "Ana.Lopez@Example.COM");
+	assert_renders("{city|ascii|upper}", "EVORA");
+	assert_missing("{middle_name|ascii}", "middle_name");
+	json_decref(a);
+}
+
+/* {n}: "" for n < 2, then the decimal counter */
+static void test_counter(void **state)
+{
+	json_t *a = json_pack("{s:s,s:s,s:s}", "first_name", "John",
+	                      "last_name", "Smith", "n", "attr-n");
+	const char *src =
+	        "{first_name|lower}.{last_name|lower}{n}@acme.example";
+	struct tmpl *t;
+	char err[128], *out;
+	int col = -1;
+
+	out = render_n(src, a, 0);
+	assert_string_equal(out, "john.smith@acme.example");
+	free(out);
+	out = render_n(src, a, 1);
+	assert_string_equal(out, "john.smith@acme.example");
+	free(out);
+	out = render_n(src, a, 2);
+	assert_string_equal(out, "john.smith2@acme.example");
+	free(out);
+	out = render_n(src, a, 1234567);
+	assert_string_equal(out, "john.smith1234567@acme.example");
+	free(out);
+	/* tmpl_render is counter 0; {n} is never the HR attribute "n" */
+	assert_renders_with(a, "x{n}y", "xy");
+	assert_int_equal(tmpl_compile(src, &t, err, sizeof(err)), 0);
+	assert_int_equal(tmpl_counters(t, &col), 1);
+	assert_int_equal(col, 37);
+	tmpl_free(t);
+	assert_int_equal(tmpl_compile("{n}{n}", &t, err, sizeof(err)), 0);
+	assert_int_equal(tmpl_counters(t, &col), 2);
+	assert_int_equal(col, 1);
+	tmpl_free(t);
+	assert_int_equal(tmpl_compile("{nn}{{n}}", &t, err, sizeof(err)), 0);
+	assert_int_equal(tmpl_counters(t, &col), 0);
+	assert_int_equal(col, 0);
+	tmpl_free(t);
+	assert_compile_error("ab{n|lower}", "the counter {n} takes no filters "
+	                                    "and no \"?\" at column 3");
+	assert_compile_error("{n?}", "the counter {n} takes no filters and no "
+	                             "\"?\" at column 1");
+	json_decref(a);
 }
 
 static void test_source_kept(void **state)
@@ -177,6 +269,8 @@ int main(void)
 	        cmocka_unit_test(test_missing_and_optional),
 	        cmocka_unit_test(test_default),
 	        cmocka_unit_test(test_compile_errors),
+	        cmocka_unit_test(test_ascii),
+	        cmocka_unit_test(test_counter),
 	        cmocka_unit_test(test_source_kept),
 	};
 
