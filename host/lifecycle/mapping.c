@@ -170,6 +170,27 @@ static json_t *roles_array(const json_t *roles)
 	return arr;
 }
 
+/* A userName identifies the account: an empty or whitespace-only one
+ * identifies none. True (with reason) when text is such a value. */
+static bool user_name_empty(const char *text, char *reason, size_t reason_len)
+{
+	const char *p = text;
+
+	if (!text) {
+		snprintf(reason, reason_len,
+		         "mapping \"userName\" rendered an empty value");
+		return true;
+	}
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	if (*p)
+		return false;
+	snprintf(reason, reason_len,
+	         "mapping \"userName\" rendered an empty value (only "
+	         "whitespace)");
+	return true;
+}
+
 int mapping_apply(const struct mapping *map, const json_t *attrs, bool active,
                   const json_t *roles, json_t **out, char *reason,
                   size_t reason_len)
@@ -181,11 +202,8 @@ int mapping_apply(const struct mapping *map, const json_t *attrs, bool active,
 	for (i = 0; i < TARGET_COUNT; i++)
 		if (render(map, i, attrs, &text[i], reason, reason_len))
 			goto out_free_text;
-	if (!text[TARGET_USER_NAME]) {
-		snprintf(reason, reason_len,
-		         "mapping \"userName\" rendered an empty value");
+	if (user_name_empty(text[TARGET_USER_NAME], reason, reason_len))
 		goto out_free_text;
-	}
 	rec = json_object();
 	name = json_object();
 	if (!rec || !name) {
@@ -237,9 +255,8 @@ int mapping_identity(const struct mapping *map, const json_t *attrs,
 	if (render(map, TARGET_USER_NAME, attrs, &user_name, reason,
 	           reason_len))
 		return -1;
-	if (!user_name) {
-		snprintf(reason, reason_len,
-		         "mapping \"userName\" rendered an empty value");
+	if (user_name_empty(user_name, reason, reason_len)) {
+		free(user_name);
 		return -1;
 	}
 	rec = json_pack("{s:o}", "userName", utf8_json_string(user_name));
