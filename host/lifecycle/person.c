@@ -43,30 +43,37 @@ static int by_string(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Appends "key: old -> new" to buf (at *used of len); false when full. */
+#define MORE "; ..." /* marks a cut changes line */
+
+/* Appends "key: old -> new" to buf (at *used of len), leaving room for
+ * MORE unless last; false (nothing appended) when it does not fit. */
 static bool append_change(char *buf, size_t len, size_t *used, const char *key,
-                          const json_t *old, const json_t *new)
+                          const json_t *old, const json_t *new, bool last)
 {
 	char *o = old ? json_dumps(old, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
 	char *n = new ? json_dumps(new, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
 	const char *sep = *used ? "; " : "";
+	size_t room = len - *used - (last ? 0 : strlen(MORE));
 	int w;
-	bool ok;
 
-	w = snprintf(buf + *used, len - *used, "%s%s: %s -> %s", sep, key,
-	             o ? o : "(none)", n ? n : "(none)");
-	ok = w >= 0 && (size_t)w < len - *used;
-	if (ok)
+	w = snprintf(NULL, 0, "%s%s: %s -> %s", sep, key, o ? o : "(none)",
+	             n ? n : "(none)");
+	if (w >= 0 && (size_t)w < room) {
+		snprintf(buf + *used, len - *used, "%s%s: %s -> %s", sep, key,
+		         o ? o : "(none)", n ? n : "(none)");
 		*used += (size_t)w;
+	} else {
+		w = -1;
+	}
 	free(o);
 	free(n);
-	return ok;
+	return w >= 0;
 }
 
 void person_changes(const json_t *before, const json_t *after, char *buf,
                     size_t len)
 {
-	size_t n = 0, used = 0, i;
+	size_t n = 0, m = 0, used = 0, i;
 	const char **keys;
 	const char *key;
 	json_t *val;
@@ -74,7 +81,7 @@ void person_changes(const json_t *before, const json_t *after, char *buf,
 	if (!len)
 		return;
 	buf[0] = '\0';
-	if (!before || !after)
+	if (!before || !after || len <= strlen(MORE))
 		return;
 	keys = malloc((json_object_size(before) + json_object_size(after) + 1) *
 	              sizeof(*keys));
@@ -87,16 +94,19 @@ void person_changes(const json_t *before, const json_t *after, char *buf,
 			keys[n++] = key;
 	}
 	qsort(keys, n, sizeof(*keys), by_string);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++) { /* keep the keys that changed */
 		const json_t *o = json_object_get(before, keys[i]);
 		const json_t *a = json_object_get(after, keys[i]);
 
-		if (o && a && json_equal(o, a))
-			continue;
-		if (!append_change(buf, len, &used, keys[i], o, a)) {
-			buf[used] = '\0';
-			if (used + 6 < len)
-				strcat(buf, "; ...");
+		if (!(o && a && json_equal(o, a)))
+			keys[m++] = keys[i];
+	}
+	for (i = 0; i < m; i++) {
+		if (!append_change(buf, len, &used, keys[i],
+		                   json_object_get(before, keys[i]),
+		                   json_object_get(after, keys[i]),
+		                   i + 1 == m)) {
+			strcat(buf, used ? MORE : MORE + 2);
 			break;
 		}
 	}
