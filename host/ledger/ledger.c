@@ -95,6 +95,15 @@ static const char *const stmt_sql[LS_COUNT] = {
                 "= excluded.updated_at",
         [LS_LINK_OWNER] = "SELECT employee_id FROM links WHERE connection "
                           "= ?1 AND account_id = ?2",
+        [LS_LINK_BY_USER_NAME] = /* the planner would walk the connection */
+        "SELECT employee_id, account_id FROM links INDEXED BY "
+        "links_user_name WHERE lower(user_name) = lower(?3) AND "
+        "connection = ?1 AND employee_id != ?2 LIMIT 1",
+        [LS_EMAIL_CLAIMANT] =
+                "SELECT employee_id FROM persons WHERE email_key = ?1 AND "
+                "employee_id != ?2 AND (email_seq < ?3 OR (email_seq = ?3 "
+                "AND employee_id < ?2)) ORDER BY email_seq, employee_id "
+                "LIMIT 1",
         [LS_PERSON_GET] = "SELECT status, email_key, email_seq, last_seq, "
                           "updated_at, record FROM persons WHERE "
                           "employee_id = ?1",

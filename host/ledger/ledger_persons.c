@@ -147,25 +147,19 @@ out_unlock:
 	return rc;
 }
 
-static const char claimant_sql[] =
-        "SELECT employee_id FROM persons WHERE email_key = ?1 AND "
-        "employee_id != ?2 AND (email_seq < ?3 OR (email_seq = ?3 AND "
-        "employee_id < ?2)) ORDER BY email_seq, employee_id LIMIT 1";
-
-/* One-row text lookup: 0 with column 0 in out (of len), 1 none, -1. The
- * statement is prepared per call (rare paths). */
-static int lookup_text(struct ledger *l, const char *sql, const char *a,
+/* One-row text lookup with a cached statement: 0 with column 0 in out (of
+ * len) and column 1 in out2, 1 none, -1. */
+static int lookup_text(struct ledger *l, enum ledger_stmt_id id, const char *a,
                        const char *b, const char *c, int64_t n, char *out,
                        size_t len, char *out2, size_t len2, const char *what)
 {
 	sqlite3_stmt *st;
-	int rc;
+	int rc = -1;
 
 	pthread_mutex_lock(&l->lock);
-	if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL)) {
-		rc = ledger_fail(l, what);
+	st = ledger_stmt(l, id);
+	if (!st)
 		goto out_unlock;
-	}
 	ledger_bind_text(st, 1, a);
 	ledger_bind_text(st, 2, b);
 	if (c)
@@ -183,7 +177,7 @@ static int lookup_text(struct ledger *l, const char *sql, const char *a,
 	} else {
 		rc = ledger_fail(l, what);
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 out_unlock:
 	pthread_mutex_unlock(&l->lock);
 	return rc;
@@ -195,14 +189,10 @@ int ledger_email_claimant(struct ledger *l, const char *email_key,
 {
 	if (!email_key[0])
 		return 1;
-	return lookup_text(l, claimant_sql, email_key, employee_id, NULL,
+	return lookup_text(l, LS_EMAIL_CLAIMANT, email_key, employee_id, NULL,
 	                   claim_seq, other, 256, NULL, 0,
 	                   "cannot read person records");
 }
-
-static const char by_user_name_sql[] =
-        "SELECT employee_id, account_id FROM links WHERE connection = ?1 "
-        "AND employee_id != ?2 AND lower(user_name) = lower(?3) LIMIT 1";
 
 int ledger_link_by_user_name(struct ledger *l, const char *connection,
                              const char *user_name, const char *employee_id,
@@ -210,7 +200,7 @@ int ledger_link_by_user_name(struct ledger *l, const char *connection,
 {
 	if (!user_name || !user_name[0])
 		return 1;
-	return lookup_text(l, by_user_name_sql, connection, employee_id,
+	return lookup_text(l, LS_LINK_BY_USER_NAME, connection, employee_id,
 	                   user_name, 0, other, 256, account_id, 256,
 	                   "cannot read links");
 }

@@ -181,5 +181,6 @@ const char *const ledger_migrations[LEDGER_SCHEMA_VERSION] = {
         "  (SELECT connection, employee_id FROM link_later);"
         "DROP TABLE link_age;"
         "DROP TABLE link_later;"
-        "CREATE UNIQUE INDEX links_account ON links(connection, account_id);",
+        "CREATE UNIQUE INDEX links_account ON links(connection, account_id);"
+        "CREATE INDEX links_user_name ON links(lower(user_name), connection);",
 };

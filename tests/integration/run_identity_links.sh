@@ -161,7 +161,7 @@ q "PRAGMA foreign_keys = OFF; BEGIN;
      last_error TEXT, updated_at INTEGER NOT NULL, PRIMARY KEY (event_seq, connection)) WITHOUT ROWID;
    INSERT INTO t2 SELECT * FROM targets; DROP TABLE targets; ALTER TABLE t2 RENAME TO targets;
    CREATE INDEX targets_open ON targets(connection, event_seq) WHERE state IN ('pending', 'failed');
-   DROP TABLE persons; DROP INDEX links_account;
+   DROP TABLE persons; DROP INDEX links_account; DROP INDEX links_user_name;
    ALTER TABLE events DROP COLUMN record; ALTER TABLE events DROP COLUMN changes;
    INSERT INTO events (seq, id, employee_id, kind, raw, received_at)
      VALUES (2, 'old-2', 'M002', 'hire', '{\"employee_id\":\"M002\",\"event\":\"hire\",\"id\":\"old-2\"}', 1);
