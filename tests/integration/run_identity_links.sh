@@ -184,6 +184,13 @@ expect_rc 1
 expect_eq "$(sim_writes)" "$w0" "writes"
 expect_eq "$(users_brief)" "mia.mig@example.com active=true roles=Modeller,Viewer name=Mia Mig" "M001's account"
 expect_eq "$(q "PRAGMA foreign_key_check")" "" "foreign keys"
+# M001's person record was seeded from their last event: a partial update
+# of a person last seen before the migration works
+printf '{"event":"update","employee_id":"M001","attributes":{"department":"Finance"}}\n' >"$T_TMP/m3.jsonl"
+rph run "$T_TMP/m3.jsonl"
+expect_rc 0
+expect_contains "$OUT" "Updated 1 |"
+expect_eq "$(users_brief)" "mia.mig@example.com active=true roles=Viewer name=Mia Mig" "M001 after a partial update"
 finish
 
 rt_no_secrets_case

@@ -1141,6 +1141,7 @@ static void test_migration_double_link(void **state)
 	struct fixture *f = *state;
 	struct ledger_held *hl;
 	struct ledger_link link;
+	struct ledger_person p;
 	char reason[600];
 	size_t n;
 
@@ -1152,7 +1153,8 @@ static void test_migration_double_link(void **state)
 	         "INSERT INTO events (seq, id, employee_id, kind, raw, "
 	         "received_at) VALUES (1, 'h1', 'E1', 'hire', '{}', 5), "
 	         "(2, 'h2', 'E2', 'hire', '{}', 6), "
-	         "(3, 'u2', 'E2', 'update', '{}', 7), "
+	         "(3, 'u2', 'E2', 'update', '{\"attributes\":{\"email\":"
+	         "\" A@X \",\"dept\":\"Ops\"}}', 7), "
 	         "(4, 'h3', 'E3', 'hire', '{}', 8);"
 	         "INSERT INTO targets (event_seq, connection, state, outcome, "
 	         "account_id, attempts, updated_at) VALUES "
@@ -1187,6 +1189,17 @@ static void test_migration_double_link(void **state)
 	assert_string_equal(hl[0].employee_id, "E2");
 	assert_int_equal(hl[0].state, LEDGER_DISPUTED);
 	free(hl);
+	/* person records start from each person's last event */
+	assert_int_equal(ledger_person_get(f->l, "E2", &p), 0);
+	assert_string_equal(p.record, "{\"email\":\" A@X \",\"dept\":\"Ops\"}");
+	assert_string_equal(p.email_key, "a@x");
+	assert_string_equal(p.status, "active");
+	assert_int_equal(p.email_seq, 3);
+	free(p.record);
+	assert_int_equal(ledger_person_get(f->l, "E1", &p), 0);
+	assert_string_equal(p.record, "{}");
+	assert_string_equal(p.email_key, "");
+	free(p.record);
 	/* and now the ledger refuses the second link */
 	assert_int_equal(
 	        ledger_link_set(f->l, "alpha", "E2", "1", NULL, true, 10),
