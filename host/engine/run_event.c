@@ -471,7 +471,10 @@ static int use_record(struct event *ev, const char *record)
  * PROVHOST_CALL_NO_ADOPT): first the probe, then — unless that account is
  * linked to another employee (disputed: nothing written) — the write to
  * that account. Without the flag, one call; record_success then checks
- * the returned account, after the write. */
+ * the returned account, after the write. When the flag is wired in, the
+ * probe must also be limited to connectors of ABI minor >= 1 (a 1.0
+ * connector ignores unknown flags and adopts: record_success still
+ * disputes that, after its write). */
 static void apply_with_candidate(struct run_worker *w, const struct run_task *t,
                                  struct plan *plan)
 {
