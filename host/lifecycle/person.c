@@ -106,7 +106,7 @@ void person_changes(const json_t *before, const json_t *after, char *buf,
 		                   json_object_get(before, keys[i]),
 		                   json_object_get(after, keys[i]),
 		                   i + 1 == m)) {
-			strcat(buf, used ? MORE : MORE + 2);
+			strcat(buf, used ? MORE : &MORE[2]);
 			break;
 		}
 	}
