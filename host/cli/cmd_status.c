@@ -16,7 +16,8 @@ const char cmd_status_usage[] =
         "usage: provhost status [-c FILE]\n"
         "\n"
         "Per connection: events pending, not yet effective (and how many are\n"
-        "due), done, failed, rejected, skipped and held for review; accounts\n"
+        "due), done, failed, rejected, skipped, held for review and disputed\n"
+        "(two employees, one account or work email: nothing sent); accounts\n"
         "linked; then the last run and its summary, and how many input lines\n"
         "were rejected.\n"
         "\n"
@@ -30,7 +31,9 @@ const char cmd_history_usage[] =
         "usage: provhost history [-c FILE] EMPLOYEE_ID\n"
         "\n"
         "Every event of one person, oldest first, with its outcome on each\n"
-        "connection: state, outcome, account id, attempts and the last error.\n"
+        "connection: state, outcome, account id, attempts and the last error\n"
+        "(for a disputed event: both employees and the account), and the HR\n"
+        "attributes it changed (old -> new).\n"
         "\n"
         "  -c, --config FILE  configuration file (default $PROVHOST_CONFIG,\n"
         "                     else /etc/provhost/provhost.json)\n"
@@ -79,18 +82,26 @@ static void print_connection_status(const struct ledger_status *s)
 {
 	printf("connection \"%s\":\n", s->connection);
 	printf("  pending %lld | not yet effective %lld (due %lld) | done %lld "
-	       "| failed %lld | rejected %lld | skipped %lld | held %lld\n",
+	       "| failed %lld | rejected %lld | skipped %lld | held %lld "
+	       "| disputed %lld\n",
 	       (long long)s->count[LEDGER_PENDING],
 	       (long long)s->count[LEDGER_NOT_YET_EFFECTIVE], (long long)s->due,
 	       (long long)s->count[LEDGER_DONE],
 	       (long long)s->count[LEDGER_FAILED],
 	       (long long)s->count[LEDGER_REJECTED],
 	       (long long)s->count[LEDGER_SKIPPED],
-	       (long long)s->count[LEDGER_HELD]);
+	       (long long)s->count[LEDGER_HELD],
+	       (long long)s->count[LEDGER_DISPUTED]);
 	if (s->count[LEDGER_HELD])
 		printf("  %lld held for review: not applied by any run; see "
 		       "provhost history EMPLOYEE_ID for the reason\n",
 		       (long long)s->count[LEDGER_HELD]);
+	if (s->count[LEDGER_DISPUTED])
+		printf("  %lld disputed: nothing was sent for them; correct "
+		       "the "
+		       "HR data (see provhost history EMPLOYEE_ID for the "
+		       "employees and account)\n",
+		       (long long)s->count[LEDGER_DISPUTED]);
 	printf("  accounts linked %lld (active %lld)\n", (long long)s->links,
 	       (long long)s->links_active);
 }
@@ -177,6 +188,12 @@ static void print_history_row(const struct ledger_history_row *r)
 	printf("#%lld %-9s %s (line %lld of %s) effective %s\n",
 	       (long long)r->seq, event_kind_name(r->kind), r->event_id,
 	       (long long)r->line_no, r->source, eff);
+	if (r->changes[0]) {
+		char *esc = text_escape_dup(r->changes);
+
+		printf("    changed: %s\n", esc ? esc : "(out of memory)");
+		free(esc);
+	}
 	if (!r->connection[0])
 		return;
 	printf("    %s: %s%s%s", r->connection, ledger_state_name(t->state),

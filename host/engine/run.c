@@ -215,12 +215,14 @@ static int finish_run(struct run *run)
 		}
 		total = run_stats_finished(s) + run_stats_get(s, RC_PENDING) +
 		        run_stats_get(s, RC_NOT_YET) +
-		        run_stats_get(s, RC_HELD);
+		        run_stats_get(s, RC_HELD) +
+		        run_stats_get(s, RC_DISPUTED);
 		run_stats_add(s, RC_TOTAL, total);
 		stopped |= rc->stopped;
 		failed |= run_stats_get(s, RC_FAILED) > 0 ||
 		          run_stats_get(s, RC_REJECTED) > 0 ||
-		          run_stats_get(s, RC_HELD) > 0;
+		          run_stats_get(s, RC_HELD) > 0 ||
+		          run_stats_get(s, RC_DISPUTED) > 0;
 		if (summary)
 			json_object_set_new(summary, rc->conn->name,
 			                    run_stats_json(s));

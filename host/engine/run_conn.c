@@ -128,6 +128,7 @@ static void *worker_main(void *arg)
 		free(t->event_id);
 		free(t->employee_id);
 		free(t->raw);
+		free(t->record);
 		free(t);
 	}
 	return NULL;
@@ -157,12 +158,15 @@ static int dispatch_work(const struct ledger_work *lw, void *ctx)
 	t->event_id = strdup(lw->event_id);
 	t->employee_id = strdup(lw->employee_id);
 	t->raw = strdup(lw->raw);
+	t->record = lw->record ? strdup(lw->record) : NULL;
 	if (!t->event_id || !t->employee_id || !t->raw ||
+	    (lw->record && !t->record) ||
 	    workq_push(&d->workers[workq_route(lw->employee_id, d->n)].queue,
 	               t)) {
 		free(t->event_id);
 		free(t->employee_id);
 		free(t->raw);
+		free(t->record);
 		free(t);
 		return -1;
 	}
@@ -236,6 +240,7 @@ static size_t start_workers(struct run_conn *rc, struct run_worker *workers,
 	for (i = 0; i < n; i++) {
 		workers[i].rc = rc;
 		strset_init(&workers[i].blocked);
+		strset_init(&workers[i].disputed);
 		workers[i].rng = 0x9E3779B97F4A7C15ULL ^ (uint64_t)(i + 1) ^
 		                 (uint64_t)clock_mono_us();
 		if (i == 0)
@@ -367,6 +372,7 @@ static void apply_watched(struct run_conn *rc)
 		instance_close(workers[i].inst);
 		watchdog_leave(&rc->slot);
 		strset_release(&workers[i].blocked);
+		strset_release(&workers[i].disputed);
 	}
 	free(workers);
 	if (show_progress) {

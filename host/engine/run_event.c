@@ -23,6 +23,8 @@ struct plan {
 	char *record; /* JSON text for the connector, owned */
 	char user_name[256];
 	const char *account_id; /* linked account or NULL */
+	bool probe;          /* PROVHOST_CALL_NO_ADOPT: report, don't adopt */
+	char candidate[256]; /* the account a probe found, "" none */
 };
 
 /* Failures that make the whole connection unusable: stop at once. */
@@ -201,23 +203,42 @@ static int make_plan(struct run_conn *rc, const struct run_task *t,
 	return 0;
 }
 
-/* Records a successful call: target done, link, counters. */
-static void record_success(struct run_conn *rc, const struct run_task *t,
+/* Records a successful call: target done, link, counters — or disputed
+ * when the account the connector returned is linked to another employee
+ * (checked first, and enforced by the ledger's unique link). */
+static void record_success(struct run_worker *w, const struct run_task *t,
                            const struct plan *plan, const provhost_result *res)
 {
+	struct run_conn *rc = w->rc;
 	struct ledger *l = rc->run->ledger;
 	const char *acct =
 	        res->account_id[0] ? res->account_id : plan->account_id;
+	const char *outcome = provhost_outcome_name(res->outcome);
 	bool active = plan->op == OP_PROVISION;
 	int64_t now = clock_wall_s();
+	int r = 0;
 
-	if (ledger_target_finish(l, t->event_id, rc->conn->name, LEDGER_DONE,
-	                         provhost_outcome_name(res->outcome), acct,
-	                         res->remote_code, NULL, now))
+	if (!plan->account_id &&
+	    run_identity_candidate(w, t, acct, outcome, true))
+		return;
+	if (acct)
+		r = ledger_link_set(l, rc->conn->name, t->employee_id, acct,
+		                    plan->user_name[0] ? plan->user_name : NULL,
+		                    active, now);
+	if (r == LEDGER_LINK_TAKEN) {
+		char why[1200];
+
+		snprintf(why, sizeof(why),
+		         "the account found for employee %s is account %s, "
+		         "which the ledger links to another employee: %s",
+		         t->employee_id, acct, ledger_last_error());
+		run_identity_dispute(w, t, outcome, acct, why);
+		return;
+	}
+	if (r)
 		log_msg(PROVHOST_LOG_ERROR, "ledger: %s", ledger_last_error());
-	if (acct && ledger_link_set(l, rc->conn->name, t->employee_id, acct,
-	                            plan->user_name[0] ? plan->user_name : NULL,
-	                            active, now))
+	if (ledger_target_finish(l, t->event_id, rc->conn->name, LEDGER_DONE,
+	                         outcome, acct, res->remote_code, NULL, now))
 		log_msg(PROVHOST_LOG_ERROR, "ledger: %s", ledger_last_error());
 	run_stats_add(&rc->stats, outcome_counter(res->outcome), 1);
 }
@@ -230,9 +251,12 @@ static int32_t call_connector(struct run_worker *w, const struct run_task *t,
 {
 	provhost_call call;
 	uint32_t flags = w->rc->run->opt->dry_run ? PROVHOST_CALL_DRY_RUN : 0;
-
 	int32_t st;
 
+#ifdef PROVHOST_CALL_NO_ADOPT
+	if (plan->probe)
+		flags |= PROVHOST_CALL_NO_ADOPT;
+#endif
 	instance_call_init(&call, flags, deadline_ms, t->event_id,
 	                   t->employee_id, hooks);
 	watchdog_enter(&w->slot,
@@ -288,7 +312,7 @@ static void record_attempt(struct run_worker *w, const struct run_task *t,
 /* Calls until success, a permanent failure, the attempt limit, the event's
  * deadline, or the breaker opening (then the target stays pending). */
 static void apply_plan(struct run_worker *w, const struct run_task *t,
-                       const struct plan *plan)
+                       struct plan *plan)
 {
 	struct run_conn *rc = w->rc;
 	const struct engine_config *ec = &rc->conn->engine;
@@ -320,7 +344,17 @@ static void apply_plan(struct run_worker *w, const struct run_task *t,
 
 			record_attempt(w, t, plan, attempt, st, &res, &perr,
 			               clock_mono_ms() - start, false);
-			record_success(rc, t, plan, &res);
+#ifdef PROVHOST_CALL_NO_ADOPT
+			if (plan->probe && res.account_id[0] &&
+			    res.outcome == PROVHOST_OUTCOME_NONE) {
+				/* a candidate, nothing written: the caller
+				 * decides against the ledger */
+				snprintf(plan->candidate,
+				         sizeof(plan->candidate), "%s",
+				         res.account_id);
+			} else
+#endif
+				record_success(w, t, plan, &res);
 			if (batched && ledger_batch_end(rc->run->ledger, true))
 				log_msg(PROVHOST_LOG_ERROR, "ledger: %s",
 				        ledger_last_error());
@@ -415,6 +449,52 @@ static bool is_deprovision(const struct run_conn *rc, const struct event *ev)
 	        rc->conn->lifecycle->policy.leave == POLICY_LEAVE_DEPROVISION);
 }
 
+/* Puts the person's whole HR record (JSON text stored with the event) in
+ * place of the attributes the event carried. 0, or -1 out of memory. */
+static int use_record(struct event *ev, const char *record)
+{
+	json_t *rec = json_loads(record, 0, NULL);
+
+	if (!rec)
+		return -1;
+	if (!json_is_object(rec)) {
+		json_decref(rec);
+		return 0; /* not a record: keep the event's attributes */
+	}
+	json_decref(ev->attributes);
+	ev->attributes = rec;
+	return 0;
+}
+
+/* Provisions a person without a link in two steps when the connector can
+ * report the account it would adopt without writing to it (ABI 1.1
+ * PROVHOST_CALL_NO_ADOPT): first the probe, then — unless that account is
+ * linked to another employee (disputed: nothing written) — the write to
+ * that account. Without the flag, one call; record_success then checks
+ * the returned account, after the write. When the flag is wired in, the
+ * probe must also be limited to connectors of ABI minor >= 1 (a 1.0
+ * connector ignores unknown flags and adopts: record_success still
+ * disputes that, after its write). */
+static void apply_with_candidate(struct run_worker *w, const struct run_task *t,
+                                 struct plan *plan)
+{
+#ifdef PROVHOST_CALL_NO_ADOPT
+	if (plan->op == OP_PROVISION && !plan->account_id &&
+	    !w->rc->run->opt->dry_run) {
+		plan->probe = true;
+		plan->candidate[0] = '\0';
+		apply_plan(w, t, plan);
+		plan->probe = false;
+		if (!plan->candidate[0])
+			return; /* created, failed or finished */
+		if (run_identity_candidate(w, t, plan->candidate, NULL, false))
+			return;
+		plan->account_id = plan->candidate;
+	}
+#endif
+	apply_plan(w, t, plan);
+}
+
 void run_event_apply(struct run_worker *w, const struct run_task *t)
 {
 	const struct ledger_held *held;
@@ -440,13 +520,29 @@ void run_event_apply(struct run_worker *w, const struct run_task *t)
 		finish_without_call(rc, t, LEDGER_REJECTED, reason);
 		return;
 	}
+	if (t->record && use_record(&ev, t->record)) {
+		finish_without_call(rc, t, LEDGER_FAILED, "out of memory");
+		goto out_release;
+	}
 	held = held_before(rc, t);
 	if (held && !is_deprovision(rc, &ev)) {
 		/* like behind a failure: order per person is kept */
 		snprintf(reason, sizeof(reason),
-		         "waits for event #%lld of the same employee, held for "
-		         "review (provhost history %.60s); stays pending",
-		         (long long)held->seq, t->employee_id);
+		         "waits for event #%lld of the same employee, %s "
+		         "(provhost history %.60s); stays pending",
+		         (long long)held->seq,
+		         held->state == LEDGER_DISPUTED ? "disputed"
+		                                        : "held for review",
+		         t->employee_id);
+		note_problem(rc, t, reason);
+		goto out_release;
+	}
+	if (strset_has(&w->disputed, t->employee_id) &&
+	    !is_deprovision(rc, &ev)) {
+		snprintf(reason, sizeof(reason),
+		         "waits for an earlier event of the same employee that "
+		         "is disputed (provhost history %.60s); stays pending",
+		         t->employee_id);
 		note_problem(rc, t, reason);
 		goto out_release;
 	}
@@ -459,6 +555,9 @@ void run_event_apply(struct run_worker *w, const struct run_task *t)
 	has_link = r == 0;
 	if (make_plan(rc, t, &ev, &link, has_link, &plan))
 		goto out_release;
+	if (run_identity_check(w, t, &ev, plan.op == OP_DEPROVISION, has_link,
+	                       plan.user_name))
+		goto out_free_plan;
 	if (rc->run->opt->dry_run &&
 	    !(rc->conn->bound->desc->capabilities & PROVHOST_CAP_DRY_RUN)) {
 		/* the connector cannot promise to write nothing: don't call */
@@ -470,8 +569,9 @@ void run_event_apply(struct run_worker *w, const struct run_task *t)
 		           "(connector has no dry run)", plan.record);
 		run_stats_add(&rc->stats, RC_SKIPPED, 1);
 	} else {
-		apply_plan(w, t, &plan);
+		apply_with_candidate(w, t, &plan);
 	}
+out_free_plan:
 	free(plan.record);
 out_release:
 	event_release(&ev);

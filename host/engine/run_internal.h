@@ -12,13 +12,13 @@
 #include "connector/instance.h"
 #include "engine/audit.h"
 #include "engine/breaker.h"
-#include "util/input_seen.h"
 #include "engine/pacer.h"
 #include "engine/run.h"
 #include "engine/run_stats.h"
 #include "engine/watchdog.h"
 #include "engine/workq.h"
 #include "ledger/ledger.h"
+#include "util/input_seen.h"
 #include "util/sha256.h"
 #include "util/strset.h"
 
@@ -100,6 +100,7 @@ struct run_task {
 	char *event_id;
 	char *employee_id;
 	char *raw;
+	char *record;    /* the person's HR record after the event, or NULL */
 	int64_t run_id;  /* the run that first stored the event */
 	int64_t line_no; /* its line there */
 };
@@ -115,6 +116,9 @@ struct run_worker {
 	/* Employees with an event that failed in this run: their later events
 	 * wait (stay pending) so a person's events never apply out of order. */
 	struct strset blocked;
+	/* Employees with an event disputed in this run: their later events
+	 * wait too, except a deprovision. */
+	struct strset disputed;
 };
 
 /* run_ingest.c: reads the input into the ledger. Returns 0, or -1 when the
@@ -136,6 +140,34 @@ void run_conn_apply(struct run_conn *rc);
 
 /* run_event.c: applies one task with worker w's instance. */
 void run_event_apply(struct run_worker *w, const struct run_task *task);
+
+/* run_identity.c: the identity rules, against the ledger, before a write.
+ *
+ * run_identity_check: for t (event ev, its record merged) on w's connection,
+ * before any call: a person with the same work email as an earlier one
+ * (policy shared_email=dispute), or — without a link — a userName that is
+ * another employee's linked account, makes t disputed. deprovision with a
+ * link is never disputed. Returns 1 when t was finished (disputed), 0 to
+ * go on.
+ *
+ * run_identity_candidate: account_id is the account provision found (a
+ * no-adopt candidate, or the id a provision returned when written is
+ * true). Returns 1 when it is linked to another employee (t is finished
+ * disputed, with outcome and account id on record), 0 when t may be linked
+ * to it.
+ *
+ * run_identity_dispute: finishes t as disputed with why (names both
+ * employees and the account), counts it, and makes the person's later
+ * events of this run wait. outcome and account_id may be NULL. */
+int run_identity_check(struct run_worker *w, const struct run_task *t,
+                       const struct event *ev, bool deprovision, bool has_link,
+                       const char *user_name);
+int run_identity_candidate(struct run_worker *w, const struct run_task *t,
+                           const char *account_id, const char *outcome,
+                           bool written);
+void run_identity_dispute(struct run_worker *w, const struct run_task *t,
+                          const char *outcome, const char *account_id,
+                          const char *why);
 
 /* run_report.c */
 void run_problem_add(struct run_problems *p, const char *what, const char *why);

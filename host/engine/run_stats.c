@@ -15,6 +15,7 @@ static const char *const count_names[RC_N] = {
         [RC_PENDING] = "Pending",
         [RC_NOT_YET] = "Not yet effective",
         [RC_HELD] = "Held",
+        [RC_DISPUTED] = "Disputed",
         [RC_RETRIES] = "Retries",
         [RC_REQUESTS] = "Calls",
 };
@@ -88,6 +89,11 @@ void run_stats_print(struct run_stats *s, const char *connection, FILE *out)
 		        (long long)c[RC_PENDING], (long long)c[RC_NOT_YET]);
 	if (c[RC_HELD])
 		fprintf(out, "  Held for review %lld\n", (long long)c[RC_HELD]);
+	if (c[RC_DISPUTED])
+		fprintf(out,
+		        "  Disputed %lld (nothing sent: whose account it is "
+		        "must be settled in the HR data)\n",
+		        (long long)c[RC_DISPUTED]);
 	fprintf(out, "  %.1f s, %lld connector calls, %lld retries\n", secs,
 	        (long long)c[RC_REQUESTS], (long long)c[RC_RETRIES]);
 }

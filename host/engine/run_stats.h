@@ -21,6 +21,7 @@ enum run_count {
 	RC_PENDING,     /* left for a re-run (stopped early) */
 	RC_NOT_YET,     /* effective date still in the future */
 	RC_HELD,        /* held for review: waits for a person */
+	RC_DISPUTED,    /* whose account it is is in dispute: nothing sent */
 	RC_RETRIES,     /* extra attempts made */
 	RC_REQUESTS,    /* calls into the connector */
 	RC_N

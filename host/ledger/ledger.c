@@ -24,6 +24,7 @@ static const char *const state_names[LEDGER_STATE_COUNT] = {
         [LEDGER_REJECTED] = "rejected",
         [LEDGER_SKIPPED] = "skipped",
         [LEDGER_HELD] = "held",
+        [LEDGER_DISPUTED] = "disputed",
 };
 
 static const char *const stmt_sql[LS_COUNT] = {
@@ -75,7 +76,8 @@ static const char *const stmt_sql[LS_COUNT] = {
                 "targets.event_seq) <= ?2",
         [LS_OUTSTANDING] =
                 "SELECT e.seq, e.id, e.employee_id, e.kind, e.effective, "
-                "e.raw, t.state, t.attempts, e.run_id, e.line_no FROM "
+                "e.raw, t.state, t.attempts, e.run_id, e.line_no, e.record "
+                "FROM "
                 "targets t JOIN events e ON "
                 "e.seq = t.event_seq WHERE t.connection = ?1 AND t.state "
                 "IN ('pending', 'failed') AND t.event_seq > ?2 ORDER BY "
@@ -93,6 +95,30 @@ static const char *const stmt_sql[LS_COUNT] = {
                 "account_id = excluded.account_id, user_name = "
                 "excluded.user_name, active = excluded.active, updated_at "
                 "= excluded.updated_at",
+        [LS_LINK_OWNER] = "SELECT employee_id FROM links WHERE connection "
+                          "= ?1 AND account_id = ?2",
+        [LS_LINK_BY_USER_NAME] = /* the planner would walk the connection */
+        "SELECT employee_id, account_id FROM links INDEXED BY "
+        "links_user_name WHERE lower(user_name) = lower(?3) AND "
+        "connection = ?1 AND employee_id != ?2 LIMIT 1",
+        [LS_EMAIL_CLAIMANT] =
+                "SELECT employee_id FROM persons WHERE email_key = ?1 AND "
+                "employee_id != ?2 AND (email_seq < ?3 OR (email_seq = ?3 "
+                "AND employee_id < ?2)) ORDER BY email_seq, employee_id "
+                "LIMIT 1",
+        [LS_PERSON_GET] = "SELECT status, email_key, email_seq, last_seq, "
+                          "updated_at, record FROM persons WHERE "
+                          "employee_id = ?1",
+        [LS_PERSON_PUT] =
+                "INSERT INTO persons (employee_id, record, status, "
+                "email_key, email_seq, last_seq, updated_at) VALUES (?1, "
+                "?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (employee_id) DO "
+                "UPDATE SET record = excluded.record, status = "
+                "excluded.status, email_key = excluded.email_key, "
+                "email_seq = excluded.email_seq, last_seq = "
+                "excluded.last_seq, updated_at = excluded.updated_at",
+        [LS_EVENT_RECORD] = "UPDATE events SET record = ?2, changes = ?3 "
+                            "WHERE seq = ?1",
         [LS_RUN_INSERT] = "INSERT INTO runs (started_at, source, dry_run) "
                           "VALUES (?1, ?2, ?3)",
         [LS_RUN_FINISH] = "UPDATE runs SET finished_at = ?2, exit_code = "

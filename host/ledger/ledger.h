@@ -22,7 +22,7 @@
 
 #include "lifecycle/events.h"
 
-#define LEDGER_SCHEMA_VERSION 2
+#define LEDGER_SCHEMA_VERSION 3
 
 struct ledger;
 
@@ -37,11 +37,16 @@ enum ledger_state {
 	                           * reason is the target's last_error, the run
 	                           * that held it the event's run); no run
 	                           * applies it */
+	LEDGER_DISPUTED,          /* provhost cannot tell whose account it is
+	                           * (two employees, one account or one work
+	                           * email); the reason names both employees
+	                           * and the account. No write is sent and no
+	                           * run applies it */
 	LEDGER_STATE_COUNT
 };
 
 /* "pending", "not_yet_effective", "done", "failed", "rejected", "skipped",
- * "held". */
+ * "held", "disputed". */
 const char *ledger_state_name(enum ledger_state s);
 int ledger_state_from_name(const char *name, enum ledger_state *out);
 
@@ -170,16 +175,18 @@ int ledger_events_after(struct ledger *l, const char *employee_id,
                         int64_t after, struct ledger_event_brief **rows,
                         size_t *n);
 
-/* A held target of a connection: the person's later work waits behind it. */
+/* A held or disputed target of a connection: the person's later work waits
+ * behind it. */
 struct ledger_held {
 	char employee_id[257];
+	enum ledger_state state; /* LEDGER_HELD or LEDGER_DISPUTED */
 	int64_t seq;
 	int64_t run_id;
 	int64_t line_no;
 };
 
-/* Every held target of connection, ordered by employee then sequence, in a
- * malloc'd array (caller frees; NULL when none). */
+/* Every held or disputed target of connection, ordered by employee then
+ * sequence, in a malloc'd array (caller frees; NULL when none). */
 int ledger_held_list(struct ledger *l, const char *connection,
                      struct ledger_held **rows, size_t *n);
 
@@ -227,7 +234,10 @@ struct ledger_work {
 	enum event_kind kind;
 	bool has_effective;
 	int64_t effective;
-	const char *raw; /* canonical event text: event_parse_line() it */
+	const char *raw;    /* canonical event text: event_parse_line() it */
+	const char *record; /* the person's whole HR record after this event
+	                     * (JSON object text), NULL for events stored
+	                     * before schema 3 or held ones */
 	enum ledger_state state; /* pending or failed */
 	int attempts;
 	int64_t run_id;  /* the run that first stored the event, 0 unknown */
@@ -259,10 +269,53 @@ struct ledger_link {
 int ledger_link_get(struct ledger *l, const char *connection,
                     const char *employee_id, struct ledger_link *out);
 
-/* Creates or replaces the link. user_name may be NULL. */
+/* Creates or replaces the link. user_name may be NULL. A person has at
+ * most one account and an account at most one person per connection: the
+ * ledger's unique constraints enforce both. Returns 0, LEDGER_LINK_TAKEN
+ * (nothing stored) when account_id is linked to another employee on that
+ * connection, or -1. */
+#define LEDGER_LINK_TAKEN 2
 int ledger_link_set(struct ledger *l, const char *connection,
                     const char *employee_id, const char *account_id,
                     const char *user_name, bool active, int64_t now);
+
+/* The employee linked to account_id on connection: 0 and employee_id (of
+ * len), 1 when the account is not linked, -1. */
+int ledger_link_owner(struct ledger *l, const char *connection,
+                      const char *account_id, char *employee_id, size_t len);
+
+/* Another employee than employee_id linked on connection to an account
+ * whose userName equals user_name (ASCII case ignored): 0 with that
+ * employee and the account id (each of 256 bytes), 1 none, -1. */
+int ledger_link_by_user_name(struct ledger *l, const char *connection,
+                             const char *user_name, const char *employee_id,
+                             char other[256], char account_id[256]);
+
+/* --- persons ---------------------------------------------------------------
+ * The last known HR record of each employee (lifecycle/person.h for the
+ * merge rule), kept by ledger_event_accept when it stores a new event:
+ * the event's row gets the whole record after it and the attributes it
+ * changed. */
+
+struct ledger_person {
+	char status[16];     /* "active", "on_leave", "terminated", "" */
+	char email_key[320]; /* case-folded work email, "" none */
+	int64_t email_seq;   /* the event that set email_key */
+	int64_t last_seq;    /* the last event merged */
+	int64_t updated_at;
+	char *record; /* JSON object text, malloc'd: caller frees */
+};
+
+/* 0 and *out, 1 when the ledger has no record of employee_id, -1. */
+int ledger_person_get(struct ledger *l, const char *employee_id,
+                      struct ledger_person *out);
+
+/* The employee other than employee_id who claimed email_key first — before
+ * claim_seq (ties: the smaller employee id): 0 with other (256 bytes), 1
+ * none, -1. */
+int ledger_email_claimant(struct ledger *l, const char *email_key,
+                          const char *employee_id, int64_t claim_seq,
+                          char other[256]);
 
 /* --- reading: status and history ------------------------------------------ */
 
@@ -292,6 +345,7 @@ struct ledger_history_row {
 	char source[256];
 	int64_t line_no;
 	char connection[128]; /* "" when the event has no target */
+	char changes[512];    /* attributes the event changed (old -> new) */
 	struct ledger_target target;
 };
 

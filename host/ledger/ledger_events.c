@@ -144,6 +144,8 @@ static int accept_locked(struct ledger *l, const struct event *ev,
 		return -1;
 	if (inserted) {
 		seq = sqlite3_last_insert_rowid(l->db);
+		if (!held_reason && ledger_person_merge_event(l, ev, seq, now))
+			return -1;
 		for (size_t i = 0; i < n; i++) {
 			if (insert_target(l, seq, conns[i], fresh, held_reason,
 			                  now))
@@ -368,7 +370,7 @@ out_unlock:
 /* A row of the outstanding walk, copied out of SQLite. */
 struct work_row {
 	struct ledger_work w;
-	char *strings; /* event_id, employee_id, raw: one allocation */
+	char *strings; /* event_id, employee_id, raw, record: one allocation */
 };
 
 static void free_rows(struct work_row *rows, size_t n)
@@ -384,22 +386,27 @@ static int copy_row(sqlite3_stmt *st, struct work_row *r)
 	const char *emp = (const char *)sqlite3_column_text(st, 2);
 	const char *kind = (const char *)sqlite3_column_text(st, 3);
 	const char *raw = (const char *)sqlite3_column_text(st, 5);
-	size_t a, b, c;
+	const char *rec = (const char *)sqlite3_column_text(st, 10);
+	size_t a, b, c, d;
 
 	if (!id || !emp || !kind || !raw)
 		return ledger_failf("the ledger holds an incomplete event");
 	a = strlen(id) + 1, b = strlen(emp) + 1, c = strlen(raw) + 1;
+	d = rec ? strlen(rec) + 1 : 0;
 	memset(r, 0, sizeof(*r));
-	r->strings = malloc(a + b + c);
+	r->strings = malloc(a + b + c + d);
 	if (!r->strings)
 		return ledger_failf("out of memory");
 	memcpy(r->strings, id, a);
 	memcpy(r->strings + a, emp, b);
 	memcpy(r->strings + a + b, raw, c);
+	if (rec)
+		memcpy(r->strings + a + b + c, rec, d);
 	r->w.seq = sqlite3_column_int64(st, 0);
 	r->w.event_id = r->strings;
 	r->w.employee_id = r->strings + a;
 	r->w.raw = r->strings + a + b;
+	r->w.record = rec ? r->strings + a + b + c : NULL;
 	if (event_kind_from_name(kind, &r->w.kind))
 		return ledger_failf("the ledger holds an unknown event kind "
 		                    "\"%s\"",

@@ -125,9 +125,9 @@ out_unlock:
 }
 
 static const char held_sql[] =
-        "SELECT e.employee_id, e.seq, e.run_id, e.line_no FROM targets t "
-        "JOIN events e ON e.seq = t.event_seq "
-        "WHERE t.connection = ?1 AND t.state = 'held' "
+        "SELECT e.employee_id, e.seq, e.run_id, e.line_no, t.state "
+        "FROM targets t JOIN events e ON e.seq = t.event_seq "
+        "WHERE t.connection = ?1 AND t.state IN ('held', 'disputed') "
         "ORDER BY e.employee_id, e.seq";
 
 int ledger_held_list(struct ledger *l, const char *connection,
@@ -155,6 +155,9 @@ int ledger_held_list(struct ledger *l, const char *connection,
 		r->seq = sqlite3_column_int64(st, 1);
 		r->run_id = sqlite3_column_int64(st, 2);
 		r->line_no = sqlite3_column_int64(st, 3);
+		r->state = LEDGER_HELD;
+		ledger_state_from_name((const char *)sqlite3_column_text(st, 4),
+		                       &r->state);
 	}
 	if (rc == SQLITE_DONE)
 		rc = 0;

@@ -29,6 +29,12 @@ enum ledger_stmt_id {
 	LS_REJECT_INSERT,
 	LS_LINK_GET,
 	LS_LINK_SET,
+	LS_LINK_OWNER,
+	LS_LINK_BY_USER_NAME,
+	LS_EMAIL_CLAIMANT,
+	LS_PERSON_GET,
+	LS_PERSON_PUT,
+	LS_EVENT_RECORD,
 	LS_RUN_INSERT,
 	LS_RUN_FINISH,
 	LS_RUN_INPUT,
@@ -75,5 +81,10 @@ int ledger_bind_text(sqlite3_stmt *st, int idx, const char *s);
 
 /* Copies column col (text, may be NULL -> "") into buf of len. */
 void ledger_column_copy(sqlite3_stmt *st, int col, char *buf, size_t len);
+
+/* ledger_persons.c: merges a newly stored event (sequence seq) onto its
+ * person's record and stores both; call inside the accept transaction. */
+int ledger_person_merge_event(struct ledger *l, const struct event *ev,
+                              int64_t seq, int64_t now);
 
 #endif

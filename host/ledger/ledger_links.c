@@ -53,6 +53,13 @@ int ledger_link_set(struct ledger *l, const char *connection,
 		sqlite3_bind_int(st, 5, active);
 		sqlite3_bind_int64(st, 6, now);
 		rc = ledger_step_done(l, st, "cannot store a link");
+		if (rc && sqlite3_extended_errcode(l->db) ==
+		                  SQLITE_CONSTRAINT_UNIQUE) {
+			ledger_failf("account %s is linked to another employee "
+			             "on connection \"%s\"",
+			             account_id, connection);
+			rc = LEDGER_LINK_TAKEN;
+		}
 	}
 	pthread_mutex_unlock(&l->lock);
 	return rc;

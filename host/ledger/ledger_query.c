@@ -125,7 +125,7 @@ int ledger_reject_count(struct ledger *l, int64_t *n)
 static const char history_sql[] =
         "SELECT e.seq, e.id, e.kind, e.effective, e.received_at, e.source, "
         "  e.line_no, t.connection, t.state, t.attempts, t.http_status, "
-        "  t.updated_at, t.outcome, t.account_id, t.last_error "
+        "  t.updated_at, t.outcome, t.account_id, t.last_error, e.changes "
         "FROM events e LEFT JOIN targets t ON t.event_seq = e.seq "
         "WHERE e.employee_id = ?1 ORDER BY e.seq, t.connection";
 
@@ -156,6 +156,7 @@ static void history_row(sqlite3_stmt *st, struct ledger_history_row *r)
 	                   sizeof(r->target.account_id));
 	ledger_column_copy(st, 14, r->target.last_error,
 	                   sizeof(r->target.last_error));
+	ledger_column_copy(st, 15, r->changes, sizeof(r->changes));
 }
 
 int ledger_history(struct ledger *l, const char *employee_id,

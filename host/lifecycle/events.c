@@ -101,6 +101,44 @@ static int fail(char *reason, size_t len, const char *fmt, ...)
 	return -1;
 }
 
+/* "a number", "a boolean", ... for a JSON value that is not a string. */
+static const char *json_kind_name(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_INTEGER:
+	case JSON_REAL:
+		return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "a boolean";
+	case JSON_NULL:
+		return "null";
+	default:
+		return "a string";
+	}
+}
+
+/* Only spaces (ASCII or no-break U+00A0, U+3000): an id that looks empty.
+ * Other control whitespace is refused as a control character. */
+static bool is_blank_id(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		if (s[i] == ' ')
+			i++;
+		else if (i + 1 < n && !memcmp(s + i, "\xc2\xa0", 2))
+			i += 2;
+		else if (i + 2 < n && !memcmp(s + i, "\xe3\x80\x80", 3))
+			i += 3;
+		else
+			return false;
+	}
+	return true;
+}
+
 /* Checks an identifier member ("employee_id", "id"): a non-empty string,
  * at most EVENT_MAX_ID_LEN bytes, no control characters (C0, DEL, C1) and
  * no bidirectional formatting characters, which would make an id look
@@ -111,11 +149,16 @@ static int check_id(const json_t *v, const char *key, char *reason, size_t len)
 	size_t n, at;
 	uint32_t cp;
 
-	if (!json_is_string(v) || !json_string_length(v))
-		return fail(reason, len, "\"%s\" must be a non-empty string",
-		            key);
+	if (!json_is_string(v))
+		return fail(reason, len, "\"%s\" must be a string, got %s", key,
+		            json_kind_name(v));
 	s = json_string_value(v);
 	n = json_string_length(v);
+	if (!n)
+		return fail(reason, len, "\"%s\" must not be empty", key);
+	if (is_blank_id(s, n))
+		return fail(reason, len,
+		            "\"%s\" must not be blank (only whitespace)", key);
 	if (n > EVENT_MAX_ID_LEN)
 		return fail(reason, len,
 		            "\"%s\" is too long (%zu bytes, limit %d)", key, n,

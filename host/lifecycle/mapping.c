@@ -280,10 +280,13 @@ int mapping_user_name_candidate(const struct mapping *map, const json_t *attrs,
 		         missing, label);
 		return final ? MAPPING_CANDIDATES_END : MAPPING_CANDIDATE_SKIP;
 	}
-	if (!text[0]) {
-		free(text);
+	/* a userName identifies the account: an empty or whitespace-only
+	 * one identifies none */
+	if (!text[strspn(text, " \t\r\n")]) {
 		snprintf(reason, reason_len,
-		         "mapping \"%s\" rendered an empty value", label);
+		         "mapping \"%s\" rendered an empty value%s", label,
+		         text[0] ? " (only whitespace)" : "");
+		free(text);
 		return final ? MAPPING_CANDIDATES_END : MAPPING_CANDIDATE_SKIP;
 	}
 	*out = text;

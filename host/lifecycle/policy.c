@@ -6,7 +6,7 @@
 
 #define POLICY_KNOWN_KEYS                                                      \
 	"update, leave, no_match, keep_on_role_change, "                       \
-	"max_deprovisions_per_run, send_roles"
+	"max_deprovisions_per_run, send_roles, shared_email"
 
 void policy_defaults(struct policy *p)
 {
@@ -16,6 +16,7 @@ void policy_defaults(struct policy *p)
 	p->keep_on_role_change = false;
 	p->max_deprovisions_per_run = 25;
 	p->send_roles = false;
+	p->shared_email = POLICY_SHARED_EMAIL_DISPUTE;
 }
 
 /* Maps a string member onto one of n names; *out gets the index. */
@@ -55,6 +56,7 @@ static const char *const update_names[] = {"provision", "linked_only"};
 static const char *const leave_names[] = {"ignore", "deprovision"};
 static const char *const no_match_names[] = {"deprovision", "default_roles",
                                              "skip"};
+static const char *const shared_email_names[] = {"dispute", "allow"};
 
 int policy_parse(const json_t *obj, struct policy *p, struct path_error *err)
 {
@@ -85,6 +87,11 @@ int policy_parse(const json_t *obj, struct policy *p, struct path_error *err)
 			               &choice, err))
 				return -1;
 			p->no_match = (enum policy_no_match)choice;
+		} else if (!strcmp(key, "shared_email")) {
+			if (get_choice(key, val, shared_email_names, 2,
+			               "dispute, allow", &choice, err))
+				return -1;
+			p->shared_email = (enum policy_shared_email)choice;
 		} else if (!strcmp(key, "keep_on_role_change")) {
 			if (get_bool(key, val, &p->keep_on_role_change, err))
 				return -1;

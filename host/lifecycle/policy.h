@@ -27,6 +27,15 @@ enum policy_no_match {
 	POLICY_NO_MATCH_SKIP,            /* "skip" */
 };
 
+/* Two people with the same HR work email: an HR data error, so the one who
+ * got that email later is disputed (nothing is sent for them); "allow"
+ * when the mapping keeps their accounts apart (e.g. userName from the
+ * employee id). */
+enum policy_shared_email {
+	POLICY_SHARED_EMAIL_DISPUTE = 0, /* "dispute" (default) */
+	POLICY_SHARED_EMAIL_ALLOW,       /* "allow" */
+};
+
 struct policy {
 	enum policy_update update;
 	enum policy_leave leave;
@@ -34,10 +43,12 @@ struct policy {
 	bool keep_on_role_change;
 	int64_t max_deprovisions_per_run; /* mass-deprovision guard */
 	bool send_roles; /* put computed roles into the desired record */
+	enum policy_shared_email shared_email;
 };
 
 /* update provision, leave ignore, no_match deprovision, keep_on_role_change
- * false, max_deprovisions_per_run 25, send_roles false. */
+ * false, max_deprovisions_per_run 25, send_roles false, shared_email
+ * dispute. */
 void policy_defaults(struct policy *p);
 
 /* Fills p from a "policy" object (NULL = defaults). Returns 0, or -1 with

@@ -13,8 +13,8 @@ ph --help
 expect_rc 0
 for c in check-config plugins test help; do expect_contains "$OUT" "  $c "; done
 expect_contains "$OUT" "  0  done"
-expect_contains "$OUT" "  1  some events failed, were rejected or were held for review, or a
-     check failed"
+expect_contains "$OUT" "  1  some events failed, were rejected, held for review or disputed,
+     or a check failed"
 expect_contains "$OUT" "  2  usage or configuration error"
 expect_contains "$OUT" "  3  run stopped early; events left pending for a re-run"
 finish

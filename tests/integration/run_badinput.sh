@@ -35,7 +35,7 @@ len20=$(sed -n 20p "$IN" | tr -d '\n' | wc -c)
 known="event, employee_id, id, effective, attributes"
 reasons="2	invalid JSON: '}' expected near end of file (column 86)
 3	missing \"employee_id\"
-4	\"employee_id\" must be a non-empty string
+4	\"employee_id\" must be a string, got a number
 5	unknown event kind \"promote\" (expected hire, update, terminate, rehire, leave, return)
 6	\"effective\" is not an ISO 8601 date or date-time with offset: \"2026-02-30\" (day 30 out of range for 2026-02)
 7	\"effective\" is not an ISO 8601 date or date-time with offset: \"2026-03-01T09:00:00\" (no UTC offset (add Z or +hh:mm))
@@ -43,7 +43,7 @@ reasons="2	invalid JSON: '}' expected near end of file (column 86)
 9	attribute \"manager\" must be a string, number, boolean or null, not an object
 11	an event must be a JSON object
 12	invalid JSON: duplicate object key near '\"employee_id\"' (column 50)
-13	\"employee_id\" must be a non-empty string
+13	\"employee_id\" must not be empty
 14	event id \"bad-01\" was already used for an event with other content
 18	invalid UTF-8 at byte $((${#p18} + 1))
 19	NUL byte at byte $((${#p19} + 1))

@@ -59,7 +59,7 @@ next="$T_TMP/next.jsonl"
 {
 	ev terminate E1001 evt-1001 2026-10-01 Aroha Ngata Engineering
 	ev hire E1008 evt-1002 2026-10-01 Tui Walker Quality
-	ev update E1004 evt-1003 2026-10-01 Jonas Berg Engineering
+	ev update E1004 evt-1003 2026-10-01 Jonas Berg Quality
 } >"$next"
 before=$(ledger_fingerprint)
 w0=$(sim_writes)

@@ -104,10 +104,10 @@ expect_eq "$(SIM_ROOT=$B_ROOT sim_writes)" 7 "writes on the second"
 expect_eq "$(SIM_ROOT=$B_ROOT users_brief)" "$(users_brief)" "same users on both"
 rph status
 expect_contains "$OUT" "connection \"$RT_CONN\":
-  pending 0 | not yet effective 1 (due 0) | done 8 | failed 0 | rejected 0 | skipped 0 | held 0
+  pending 0 | not yet effective 1 (due 0) | done 8 | failed 0 | rejected 0 | skipped 0 | held 0 | disputed 0
   accounts linked 4 (active 4)
 connection \"Second\":
-  pending 0 | not yet effective 1 (due 0) | done 8 | failed 0 | rejected 0 | skipped 0 | held 0
+  pending 0 | not yet effective 1 (due 0) | done 8 | failed 0 | rejected 0 | skipped 0 | held 0 | disputed 0
   accounts linked 4 (active 4)"
 finish
 

@@ -27,13 +27,13 @@ rph status
 expect_rc 0
 expect_eq "$(untime <<<"$OUT" | head -n 6)" "ledger $LEDGER
 connection \"$RT_CONN\":
-  pending 0 | not yet effective 1 (due 0) | done 8 | failed 0 | rejected 0 | skipped 0 | held 0
+  pending 0 | not yet effective 1 (due 0) | done 8 | failed 0 | rejected 0 | skipped 0 | held 0 | disputed 0
   accounts linked 4 (active 4)
 rejected input lines: 1
 last run 1: $DEMO_EVENTS, started TIME, finished TIME, exit 1" "status"
 summary=$(sed -n 's/^  summary: //p' <<<"$OUT")
 expect_eq "$(jq -c --arg c "$RT_CONN" '.[$c]' <<<"$summary")" \
-	'{"Total":10,"Rejected":1,"Skipped":0,"Unchanged":1,"Created":4,"Updated":1,"Reactivated":1,"Deactivated":1,"Failed":0,"Pending":0,"Not yet effective":1,"Held":0,"Retries":0,"Calls":9}' "summary"
+	'{"Total":10,"Rejected":1,"Skipped":0,"Unchanged":1,"Created":4,"Updated":1,"Reactivated":1,"Deactivated":1,"Failed":0,"Pending":0,"Not yet effective":1,"Held":0,"Disputed":0,"Retries":0,"Calls":9}' "summary"
 expect_eq "$(wc -l <<<"$OUT")" 7 "status lines"
 finish
 
@@ -47,6 +47,7 @@ expect_eq "$(untime <<<"$OUT")" "employee E1002: 3 events
 #7 terminate evt-0007 (line 7 of $DEMO_EVENTS) effective 2026-04-30 00:00:00Z
     $RT_CONN: done deactivated, account $id, 1 attempt, HTTP 204, at TIME
 #8 rehire    evt-0009 (line 9 of $DEMO_EVENTS) effective 2026-09-01 00:00:00Z
+    changed: department: \"Quality\" -> \"Engineering\"; title: \"Quality Manager\" -> \"Engineering Manager\"
     $RT_CONN: done reactivated, account $id, 1 attempt, HTTP 200, at TIME" "history"
 finish
 

@@ -101,16 +101,26 @@ static void test_reject_reasons(void **state)
 	                "unknown event kind \"fire\" (expected hire, update, "
 	                "terminate, rehire, leave, return)");
 	assert_rejected("{\"event\":\"hire\",\"employee_id\":\"\"}",
-	                "\"employee_id\" must be a non-empty string");
+	                "\"employee_id\" must not be empty");
 	assert_rejected("{\"event\":\"hire\",\"employee_id\":42}",
-	                "\"employee_id\" must be a non-empty string");
+	                "\"employee_id\" must be a string, got a number");
+	assert_rejected("{\"event\":\"hire\",\"employee_id\":true}",
+	                "\"employee_id\" must be a string, got a boolean");
+	assert_rejected("{\"event\":\"hire\",\"employee_id\":null}",
+	                "\"employee_id\" must be a string, got null");
+	assert_rejected("{\"event\":\"hire\",\"employee_id\":[\"E1\"]}",
+	                "\"employee_id\" must be a string, got an array");
+	assert_rejected("{\"event\":\"hire\",\"employee_id\":\"   \"}",
+	                "\"employee_id\" must not be blank (only whitespace)");
+	assert_rejected("{\"event\":\"hire\",\"employee_id\":\" \\u00a0 \"}",
+	                "\"employee_id\" must not be blank (only whitespace)");
 	assert_rejected("{\"event\":\"hire\",\"employee_id\":\"E\\n1\"}",
 	                "\"employee_id\" must not contain control characters");
 	assert_rejected(
 	        "{\"event\":\"hire\",\"employee_id\":\"E1\",\"id\":\"\"}",
-	        "\"id\" must be a non-empty string");
+	        "\"id\" must not be empty");
 	assert_rejected("{\"event\":\"hire\",\"employee_id\":\"E1\",\"id\":7}",
-	                "\"id\" must be a non-empty string");
+	                "\"id\" must be a string, got a number");
 	assert_rejected("{\"event\":\"hire\",\"employee_id\":\"E1\","
 	                "\"effective\":\"2026-13-01\"}",
 	                "\"effective\" is not an ISO 8601 date or date-time "

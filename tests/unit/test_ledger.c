@@ -898,7 +898,8 @@ static void test_migration_from_v1(void **state)
 	         "INSERT INTO attempts (event_seq, connection, attempt, at, "
 	         "status) VALUES (1, 'alpha', 1, 6, 'ok');");
 	open_ok(f);
-	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 2);
+	assert_int_equal(sql_int(f->path, "PRAGMA user_version"),
+	                 LEDGER_SCHEMA_VERSION);
 	assert_int_equal(ledger_target_get(f->l, "evt-1", "alpha", &t), 0);
 	assert_int_equal(t.state, LEDGER_DONE);
 	assert_string_equal(t.outcome, "created");
@@ -1048,7 +1049,230 @@ static void test_state_names(void **state)
 	assert_string_equal(ledger_state_name(LEDGER_NOT_YET_EFFECTIVE),
 	                    "not_yet_effective");
 	assert_string_equal(ledger_state_name(LEDGER_HELD), "held");
+	assert_string_equal(ledger_state_name(LEDGER_DISPUTED), "disputed");
 	assert_int_equal(ledger_state_from_name("finished", &s), -1);
+}
+
+/* The first column of the first row as text, into buf ("" when no row). */
+static void sql_text(const char *path, const char *sql, char *buf, size_t len)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+
+	buf[0] = '\0';
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL))
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(buf, len, "%s",
+		         (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+/* One account, one person per connection: the ledger itself refuses to
+ * link an account to a second employee (through the API and in SQL), and
+ * keeps one account per person. */
+static void test_link_unique(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_link link;
+	char owner[256], other[256], acct[256];
+	sqlite3 *db;
+
+	open_ok(f);
+	assert_int_equal(ledger_link_set(f->l, "alpha", "E1", "acct-1",
+	                                 "ana@example.com", true, 1),
+	                 0);
+	assert_int_equal(ledger_link_set(f->l, "alpha", "E2", "acct-1",
+	                                 "ana@example.com", true, 2),
+	                 LEDGER_LINK_TAKEN);
+	assert_non_null(strstr(ledger_last_error(), "account acct-1 is linked "
+	                                            "to another employee"));
+	assert_int_equal(ledger_link_get(f->l, "alpha", "E2", &link), 1);
+	assert_int_equal(ledger_link_get(f->l, "alpha", "E1", &link), 0);
+	assert_string_equal(link.account_id, "acct-1");
+	assert_int_equal(ledger_link_owner(f->l, "alpha", "acct-1", owner,
+	                                   sizeof(owner)),
+	                 0);
+	assert_string_equal(owner, "E1");
+	assert_int_equal(ledger_link_owner(f->l, "alpha", "acct-9", owner,
+	                                   sizeof(owner)),
+	                 1);
+	/* the same account on another connection is another account */
+	assert_int_equal(
+	        ledger_link_set(f->l, "beta", "E2", "acct-1", NULL, true, 3),
+	        0);
+	/* the same person and account again is fine (an update) */
+	assert_int_equal(ledger_link_set(f->l, "alpha", "E1", "acct-1",
+	                                 "ana@example.com", false, 4),
+	                 0);
+	/* the userName lookup ignores ASCII case and the person asking */
+	assert_int_equal(ledger_link_by_user_name(f->l, "alpha",
+	                                          "ANA@example.com", "E2",
+	                                          other, acct),
+	                 0);
+	assert_string_equal(other, "E1");
+	assert_string_equal(acct, "acct-1");
+	assert_int_equal(ledger_link_by_user_name(f->l, "alpha",
+	                                          "ana@example.com", "E1",
+	                                          other, acct),
+	                 1);
+	/* not only a C check: the constraint is in the file */
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_not_equal(
+	        sqlite3_exec(db,
+	                     "INSERT INTO links (connection, employee_id, "
+	                     "account_id, active, updated_at) VALUES "
+	                     "('alpha', 'E3', 'acct-1', 1, 5)",
+	                     NULL, NULL, NULL),
+	        SQLITE_OK);
+	assert_int_equal(sqlite3_extended_errcode(db),
+	                 SQLITE_CONSTRAINT_UNIQUE);
+	sqlite3_close(db);
+}
+
+/* A schema 2 ledger that links two employees to one account (the bug of
+ * issue 12) is migrated with the later link turned into a dispute: removed,
+ * and the target that made it disputed with both ids and the account in
+ * its reason; the earlier link stays. */
+static void test_migration_double_link(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_held *hl;
+	struct ledger_link link;
+	struct ledger_person p;
+	char reason[600];
+	size_t n;
+
+	mkdir(f->sub, 0700);
+	sql_exec(f->path, ledger_migrations[0]);
+	sql_exec(f->path, ledger_migrations[1]);
+	sql_exec(f->path,
+	         "PRAGMA user_version = 2;"
+	         "INSERT INTO events (seq, id, employee_id, kind, raw, "
+	         "received_at) VALUES (1, 'h1', 'E1', 'hire', '{}', 5), "
+	         "(2, 'h2', 'E2', 'hire', '{}', 6), "
+	         "(3, 'u2', 'E2', 'update', '{\"attributes\":{\"email\":"
+	         "\" A@X \",\"dept\":\"Ops\"}}', 7), "
+	         "(4, 'h3', 'E3', 'hire', '{}', 8);"
+	         "INSERT INTO targets (event_seq, connection, state, outcome, "
+	         "account_id, attempts, updated_at) VALUES "
+	         "(1, 'alpha', 'done', 'created', '1', 1, 5), "
+	         "(2, 'alpha', 'done', 'updated', '1', 1, 6), "
+	         "(3, 'alpha', 'done', 'updated', '1', 1, 7), "
+	         "(4, 'alpha', 'done', 'created', '3', 1, 8);"
+	         /* E2's link was written last but E1's came first */
+	         "INSERT INTO links VALUES ('alpha', 'E1', '1', 'a@x', 1, 5), "
+	         "('alpha', 'E2', '1', 'a@x', 1, 9), "
+	         "('alpha', 'E3', '3', 'c@x', 1, 8);");
+	open_ok(f);
+	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 3);
+	assert_int_equal(ledger_link_get(f->l, "alpha", "E1", &link), 0);
+	assert_string_equal(link.account_id, "1");
+	assert_int_equal(ledger_link_get(f->l, "alpha", "E2", &link), 1);
+	assert_int_equal(ledger_link_get(f->l, "alpha", "E3", &link), 0);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM targets WHERE "
+	                                  "state = 'disputed'"),
+	                 1);
+	assert_int_equal(sql_int(f->path, "SELECT event_seq FROM targets "
+	                                  "WHERE state = 'disputed'"),
+	                 3);
+	sql_text(f->path,
+	         "SELECT last_error FROM targets WHERE state = 'disputed'",
+	         reason, sizeof(reason));
+	assert_non_null(strstr(reason, "account 1 was linked to employee E1 "
+	                               "and to employee E2"));
+	/* the dispute blocks E2's later work like a held item */
+	assert_int_equal(ledger_held_list(f->l, "alpha", &hl, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(hl[0].employee_id, "E2");
+	assert_int_equal(hl[0].state, LEDGER_DISPUTED);
+	free(hl);
+	/* person records start from each person's last event */
+	assert_int_equal(ledger_person_get(f->l, "E2", &p), 0);
+	assert_string_equal(p.record, "{\"email\":\" A@X \",\"dept\":\"Ops\"}");
+	assert_string_equal(p.email_key, "a@x");
+	assert_string_equal(p.status, "active");
+	assert_int_equal(p.email_seq, 3);
+	free(p.record);
+	assert_int_equal(ledger_person_get(f->l, "E1", &p), 0);
+	assert_string_equal(p.record, "{}");
+	assert_string_equal(p.email_key, "");
+	free(p.record);
+	/* and now the ledger refuses the second link */
+	assert_int_equal(
+	        ledger_link_set(f->l, "alpha", "E2", "1", NULL, true, 10),
+	        LEDGER_LINK_TAKEN);
+}
+
+/* Person records: a hire stores the record, an update merges onto it
+ * (present keys replace, null clears), a rehire replaces it; each event
+ * row keeps the whole record after it and what it changed. */
+static void test_person_records(void **state)
+{
+	struct fixture *f = *state;
+	struct event hire = make_event(
+	        "{\"event\":\"hire\",\"employee_id\":\"E1\",\"attributes\":"
+	        "{\"email\":\"Ana@Example.com \",\"department\":\"Sales\","
+	        "\"title\":\"Rep\"}}");
+	struct event upd = make_event(
+	        "{\"event\":\"update\",\"employee_id\":\"E1\",\"attributes\":"
+	        "{\"department\":\"Finance\",\"title\":null}}");
+	struct event rehire = make_event(
+	        "{\"event\":\"rehire\",\"employee_id\":\"E1\",\"attributes\":"
+	        "{\"email\":\"ana@example.com\"}}");
+	struct event hire2 = make_event(
+	        "{\"event\":\"hire\",\"employee_id\":\"E2\",\"attributes\":"
+	        "{\"email\":\"ANA@example.com\"}}");
+	struct ledger_person p;
+	struct ledger_history_row *rows;
+	enum ledger_state st[2];
+	char text[600], other[256];
+	size_t n;
+
+	open_ok(f);
+	accept(f->l, &hire, two_conns, 2, 1, st);
+	assert_int_equal(ledger_person_get(f->l, "E1", &p), 0);
+	assert_string_equal(p.record,
+	                    "{\"department\":\"Sales\",\"email\":"
+	                    "\"Ana@Example.com \",\"title\":\"Rep\"}");
+	assert_string_equal(p.status, "active");
+	assert_string_equal(p.email_key, "ana@example.com");
+	assert_int_equal(p.email_seq, 1);
+	free(p.record);
+	accept(f->l, &upd, two_conns, 2, 2, st);
+	sql_text(f->path, "SELECT record FROM events WHERE seq = 2", text,
+	         sizeof(text));
+	assert_string_equal(text, "{\"department\":\"Finance\",\"email\":"
+	                          "\"Ana@Example.com \"}");
+	assert_int_equal(ledger_history(f->l, "E1", &rows, &n), 0);
+	assert_int_equal(n, 4);
+	assert_string_equal(rows[0].changes, "");
+	assert_string_equal(rows[2].changes,
+	                    "department: \"Sales\" -> \"Finance\"; title: "
+	                    "\"Rep\" -> (none)");
+	free(rows);
+	accept(f->l, &rehire, two_conns, 2, 3, st);
+	assert_int_equal(ledger_person_get(f->l, "E1", &p), 0);
+	assert_string_equal(p.record, "{\"email\":\"ana@example.com\"}");
+	/* the same email key: the claim keeps its first event */
+	assert_int_equal(p.email_seq, 1);
+	free(p.record);
+	/* a second person with that email: E1 claimed it first */
+	accept(f->l, &hire2, two_conns, 2, 4, st);
+	assert_int_equal(
+	        ledger_email_claimant(f->l, "ana@example.com", "E2", 4, other),
+	        0);
+	assert_string_equal(other, "E1");
+	assert_int_equal(
+	        ledger_email_claimant(f->l, "ana@example.com", "E1", 1, other),
+	        1);
+	assert_int_equal(ledger_person_get(f->l, "E9", &p), 1);
+	event_release(&hire);
+	event_release(&upd);
+	event_release(&rehire);
+	event_release(&hire2);
 }
 
 int main(void)
@@ -1072,6 +1296,9 @@ int main(void)
 	        T(test_two_threads),
 	        T(test_migration_from_v1),
 	        T(test_held),
+	        T(test_link_unique),
+	        T(test_migration_double_link),
+	        T(test_person_records),
 	        cmocka_unit_test(test_state_names),
 	};
 #undef T

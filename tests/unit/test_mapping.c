@@ -156,6 +156,13 @@ static void test_render_errors(void **state)
 	                   "missing HR attribute \"surname\" (required by "
 	                   "mapping \"familyName\")");
 	mapping_free(custom);
+	custom = parse_ok("{\"userName\": \"{login?} {alias?}\"}");
+	assert_apply_error(custom,
+	                   "{\"email\":\"a@x.org\",\"first_name\":\"A\","
+	                   "\"last_name\":\"L\"}",
+	                   "mapping \"userName\" rendered an empty value "
+	                   "(only whitespace)");
+	mapping_free(custom);
 	mapping_free(map);
 }
 

@@ -193,7 +193,15 @@ static void test_parse(void **state)
 	assert_parse("{\"nomatch\":\"skip\"}", "nomatch",
 	             "unknown key \"nomatch\" in \"policy\" (known: update, "
 	             "leave, no_match, keep_on_role_change, "
-	             "max_deprovisions_per_run, send_roles)",
+	             "max_deprovisions_per_run, send_roles, shared_email)",
+	             &p);
+	assert_parse("{\"shared_email\":\"allow\"}", NULL, NULL, &p);
+	assert_int_equal(p.shared_email, POLICY_SHARED_EMAIL_ALLOW);
+	assert_parse("{}", NULL, NULL, &p);
+	assert_int_equal(p.shared_email, POLICY_SHARED_EMAIL_DISPUTE);
+	assert_parse("{\"shared_email\":\"share\"}", "shared_email",
+	             "unknown value \"share\" for \"shared_email\" "
+	             "(expected dispute, allow)",
 	             &p);
 	assert_parse("{\"no_match\":\"delete\"}", "no_match",
 	             "unknown value \"delete\" for \"no_match\" (expected "
