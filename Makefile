@@ -223,9 +223,13 @@ uninstall:
 	  $(if $(filter %/provhost/plugins,$(plugindir)),$(DESTDIR)$(patsubst %/,%,$(dir $(plugindir)))); do \
 	  [ ! -d "$$d" ] || rmdir --ignore-fail-on-non-empty "$$d"; done
 
-# Regenerate the connector ABI baseline (only for a new minor, after review;
+# Write the connector ABI baseline of a new minor (only once, after review;
 # see plugin-api/README.md). tests/integration/abi_baseline.sh checks it.
-ABI_BASELINE ?= plugin-api/abi/connector-v1.0.abi
+# The baseline of the header's current minor; older baselines stay committed
+# and the current header is checked against every one of them.
+ABI_MINOR := $(shell sed -n 's/^\#define PROVHOST_CONNECTOR_ABI_MINOR //p' \
+  plugin-api/provhost/connector.h)
+ABI_BASELINE ?= plugin-api/abi/connector-v1.$(ABI_MINOR).abi
 abi-baseline:
 	@mkdir -p $(BUILD)/abi
 	$(CC) -g -O0 -shared -fPIC -fvisibility=hidden -Iplugin-api \
