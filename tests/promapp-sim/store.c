@@ -130,8 +130,9 @@ static json_t *user_build(const struct store *s, size_t idx,
                           const json_t *attrs, const char *created,
                           const char *modified)
 {
-	static const char *const keep[] = {"userName", "name",   "emails",
-	                                   "timezone", "active", "roles"};
+	static const char *const keep[] = {"userName", "externalId", "name",
+	                                   "emails",   "timezone",   "active",
+	                                   "roles"};
 	char id[24], location[200];
 	json_t *obj, *v;
 	size_t i;
