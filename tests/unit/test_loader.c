@@ -69,7 +69,7 @@ static void test_other_major(void **state)
 static void test_descriptor_refusals(void **state)
 {
 	expect_reason("future_minor.so",
-	              "needs connector ABI 1.7; this provhost speaks 1.0");
+	              "needs connector ABI 1.7; this provhost speaks 1.1");
 	expect_reason("bad_magic.so",
 	              "bad descriptor magic 0xdeadbeef (expected 0x50484331): "
 	              "not a provhost connector descriptor");
