@@ -27,13 +27,14 @@ refused $FIX/abi_major2_only.so: built for connector ABI 2; this provhost speaks
 refused $FIX/bad_magic.so: bad descriptor magic 0xdeadbeef (expected 0x50484331): not a provhost connector descriptor
 refused $FIX/cap_without_op.so: capability "lookup" is advertised but op "lookup" is missing
 refused $FIX/future_minor.so: needs connector ABI 1.7; this provhost speaks 1.1
+refused $FIX/list_beyond_ops.so: capability "list" is advertised but op "list" is missing (or beyond the ops table's 64 bytes)
 refused $FIX/missing_op.so: required op "provision" is missing
 refused $FIX/not_a_connector.so: not a provhost connector (no provhost_connector_v1 symbol)
 refused $FIX/small_descriptor.so: descriptor too small (40 bytes; connector ABI 1.0 needs at least 88)
 refused $FIX/small_ops.so: ops table too small (16 bytes; connector ABI 1.0 needs at least 64)
 refused $FIX/zz_duplicate.so: duplicate connector name "minimal" (already loaded from $FIX/minimal.so)
 EOT
-expect_eq "$(grep -c '^refused ' <<<"$OUT")" 10 "refused files"
+expect_eq "$(grep -c '^refused ' <<<"$OUT")" 11 "refused files"
 finish
 
 begin "a world-writable copy is refused, a private copy accepted, other files ignored"

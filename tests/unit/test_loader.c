@@ -82,6 +82,9 @@ static void test_descriptor_refusals(void **state)
 	expect_reason("cap_without_op.so",
 	              "capability \"lookup\" is advertised but op \"lookup\" "
 	              "is missing");
+	expect_reason("list_beyond_ops.so",
+	              "capability \"list\" is advertised but op \"list\" is "
+	              "missing (or beyond the ops table's 64 bytes)");
 	expect_reason("not_a_connector.so",
 	              "not a provhost connector (no provhost_connector_v1 "
 	              "symbol)");
