@@ -93,6 +93,15 @@ expect_not_contains "$OUT$ERR" "$TEST_TOKEN_NOSCOPE"
 sim_stop
 finish
 
+begin "list: an empty listing is ok and warns that read permission may lack"
+sim_start || exit 1
+drive "$TEST_TOKEN" list --settings "$(settings)"
+expect_rc 0
+expect_contains "$OUT" "listed=0 distinct=0"
+expect_contains "$ERR" "log warn: the target listed no accounts; if it has some, the token may lack permission to read users"
+sim_stop
+finish
+
 begin "no-adopt: an existing account is a candidate, nothing is written"
 sim_start || exit 1
 seed 3
