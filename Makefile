@@ -302,9 +302,13 @@ check-deb: deb
 	@bash tests/deb/check-deb build/provhost_$(VERSION)_$(DEB_ARCH).deb \
 	  build/provhost-dev_$(VERSION)_all.deb
 
-# Regenerate the connector ABI baseline (only for a new minor, after review;
+# Write the connector ABI baseline of a new minor (only once, after review;
 # see plugin-api/README.md). tests/integration/abi_baseline.sh checks it.
-ABI_BASELINE ?= plugin-api/abi/connector-v1.0.abi
+# The baseline of the header's current minor; older baselines stay committed
+# and the current header is checked against every one of them.
+ABI_MINOR := $(shell sed -n 's/^\#define PROVHOST_CONNECTOR_ABI_MINOR //p' \
+  plugin-api/provhost/connector.h)
+ABI_BASELINE ?= plugin-api/abi/connector-v1.$(ABI_MINOR).abi
 abi-baseline:
 	@mkdir -p $(BUILD)/abi
 	$(CC) -g -O0 -shared -fPIC -fvisibility=hidden -Iplugin-api \

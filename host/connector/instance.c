@@ -1,6 +1,7 @@
 #include "connector/instance.h"
 #include "connector/loader.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -273,6 +274,67 @@ int32_t instance_authenticate(struct instance *inst, const provhost_call *call,
 	return settle(inst->conn, inst->connector, st, res, err);
 }
 
+int instance_can_list(const struct instance *inst)
+{
+	return loader_op_list(inst->connector) != NULL;
+}
+
+int instance_can_no_adopt(const struct instance *inst)
+{
+	return (inst->connector->capabilities & PROVHOST_CAP_NO_ADOPT) != 0;
+}
+
+__attribute__((format(printf, 3, 4))) static int32_t
+fail_with(provhost_error *err, int32_t status, const char *fmt, ...)
+{
+	va_list ap;
+
+	err->status = status;
+	err->retryable = 0;
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+	return status;
+}
+
+/* The 1.1 candidate report of a successful provision: only when the call
+ * asked for it, with an id; the userName is made safe to print. */
+static int32_t settle_candidate(struct instance *inst,
+                                const provhost_call *call, provhost_result *res,
+                                provhost_error *err)
+{
+	const char *name = inst->connector->name;
+
+	if (res->outcome != PROVHOST_OUTCOME_CANDIDATE) {
+		res->n_candidates = 0;
+		res->candidate_active = 0;
+		res->candidate_user_name[0] = '\0';
+		return PROVHOST_OK;
+	}
+	if (!(call->flags & PROVHOST_CALL_NO_ADOPT))
+		return fail_with(
+		        err, PROVHOST_E_PROTOCOL,
+		        "connector \"%s\" reported a candidate account "
+		        "although the call did not ask for one",
+		        name);
+	if (!res->account_id[0])
+		return fail_with(
+		        err, PROVHOST_E_PROTOCOL,
+		        "connector \"%s\" reported a candidate account "
+		        "without its id",
+		        name);
+	if (res->n_candidates == 0)
+		res->n_candidates = 1;
+	if (res->candidate_active != 0 && res->candidate_active != 1)
+		res->candidate_active = -1;
+	res->candidate_user_name[sizeof(res->candidate_user_name) - 1] = '\0';
+	utf8_repair_into(res->candidate_user_name,
+	                 sizeof(res->candidate_user_name));
+	text_escape_into(res->candidate_user_name, res->candidate_user_name,
+	                 sizeof(res->candidate_user_name));
+	return PROVHOST_OK;
+}
+
 int32_t instance_provision(struct instance *inst, const provhost_call *call,
                            const char *account_id, const char *desired_json,
                            provhost_result *res, provhost_error *err)
@@ -281,10 +343,20 @@ int32_t instance_provision(struct instance *inst, const provhost_call *call,
 
 	instance_result_init(res);
 	instance_error_init(err);
+	if ((call->flags & PROVHOST_CALL_NO_ADOPT) &&
+	    !instance_can_no_adopt(inst))
+		return fail_with(err, PROVHOST_E_UNSUPPORTED,
+		                 "connector \"%s\" cannot report an existing "
+		                 "account without adopting it (no-adopt needs "
+		                 "connector ABI 1.1)",
+		                 inst->connector->name);
 	st = inst->connector->ops->provision(inst->inst, call, account_id,
 	                                     desired_json, strlen(desired_json),
 	                                     res, err);
-	return settle(inst->conn, inst->connector, st, res, err);
+	st = settle(inst->conn, inst->connector, st, res, err);
+	if (st == PROVHOST_OK)
+		st = settle_candidate(inst, call, res, err);
+	return st;
 }
 
 int32_t instance_deprovision(struct instance *inst, const provhost_call *call,
@@ -319,5 +391,21 @@ int32_t instance_lookup(struct instance *inst, const provhost_call *call,
 	st = inst->connector->ops->lookup(
 	        inst->inst, call, account_id, identity_json,
 	        identity_json ? strlen(identity_json) : 0, emit, emit_ctx, err);
+	return settle(inst->conn, inst->connector, st, NULL, err);
+}
+
+int32_t instance_list(struct instance *inst, const provhost_call *call,
+                      provhost_emit_fn emit, void *emit_ctx,
+                      provhost_error *err)
+{
+	provhost_list_fn list = loader_op_list(inst->connector);
+	int32_t st;
+
+	instance_error_init(err);
+	if (!list)
+		return fail_with(err, PROVHOST_E_UNSUPPORTED,
+		                 "connector \"%s\" cannot list accounts",
+		                 inst->connector->name);
+	st = list(inst->inst, call, emit, emit_ctx, err);
 	return settle(inst->conn, inst->connector, st, NULL, err);
 }

@@ -70,6 +70,15 @@ void instance_error_init(provhost_error *err);
  * On failure res means nothing. */
 int32_t instance_authenticate(struct instance *inst, const provhost_call *call,
                               provhost_result *res, provhost_error *err);
+/* provision: with PROVHOST_CALL_NO_ADOPT in call->flags (ABI 1.1) the
+ * connector must not write to an existing unlinked account; a connector
+ * without PROVHOST_CAP_NO_ADOPT is then not called at all (it would ignore
+ * the flag and adopt): PROVHOST_E_UNSUPPORTED. A success may then carry
+ * outcome PROVHOST_OUTCOME_CANDIDATE with the candidate's id in
+ * res->account_id, res->n_candidates >= 1 (> 1: dispute it),
+ * res->candidate_active (1, 0, -1 unknown) and res->candidate_user_name
+ * (escaped for printing). A candidate without the flag, or without an id,
+ * is PROVHOST_E_PROTOCOL. Without CANDIDATE those members are zero. */
 int32_t instance_provision(struct instance *inst, const provhost_call *call,
                            const char *account_id, const char *desired_json,
                            provhost_result *res, provhost_error *err);
@@ -81,6 +90,19 @@ int32_t instance_lookup(struct instance *inst, const provhost_call *call,
                         const char *account_id, const char *identity_json,
                         provhost_emit_fn emit, void *emit_ctx,
                         provhost_error *err);
+
+/* ABI 1.1 list: every account, each emitted once as JSON (see the header).
+ * Without PROVHOST_CAP_LIST or with an ops table too small to hold the op
+ * (any v1.0 connector): PROVHOST_E_UNSUPPORTED, "connector "X" cannot list
+ * accounts", and nothing is called. After a failure, what was emitted is
+ * partial. */
+int32_t instance_list(struct instance *inst, const provhost_call *call,
+                      provhost_emit_fn emit, void *emit_ctx,
+                      provhost_error *err);
+
+/* What the bound connector can do (ABI 1.1): list, no-adopt provision. */
+int instance_can_list(const struct instance *inst);
+int instance_can_no_adopt(const struct instance *inst);
 
 /* Redacts conn's secret values from text in place (size bytes). */
 void instance_redact(const struct instance *inst, char *text, size_t size);

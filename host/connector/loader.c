@@ -246,7 +246,23 @@ static int check_ops(struct plugin_set *set, const char *path,
 		return refuse(set, path, d->name,
 		              "capability \"lookup\" is advertised but op "
 		              "\"lookup\" is missing");
+	if ((d->capabilities & PROVHOST_CAP_LIST) && !loader_op_list(d))
+		return refuse(set, path, d->name,
+		              "capability \"list\" is advertised but op "
+		              "\"list\" is missing (or beyond the ops table's "
+		              "%u bytes)",
+		              ops->struct_size);
 	return 0;
+}
+
+provhost_list_fn loader_op_list(const provhost_connector *d)
+{
+	const provhost_ops *ops = d->ops;
+
+	if (!(d->capabilities & PROVHOST_CAP_LIST) ||
+	    !PROVHOST_HAS_FIELD(ops, provhost_ops, list))
+		return NULL;
+	return ops->list;
 }
 
 /* The first descriptor string that is set but does not point into the
@@ -619,6 +635,8 @@ void loader_caps_string(uint64_t caps, char *out, size_t outlen)
 	        {PROVHOST_CAP_ROLES, "roles"},
 	        {PROVHOST_CAP_REACTIVATE, "reactivate"},
 	        {PROVHOST_CAP_DELETE, "delete"},
+	        {PROVHOST_CAP_LIST, "list"},
+	        {PROVHOST_CAP_NO_ADOPT, "no-adopt"},
 	};
 	size_t used = 0;
 

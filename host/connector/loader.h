@@ -66,6 +66,13 @@ void loader_free(struct plugin_set *set);
  * or "none". */
 void loader_caps_string(uint64_t caps, char *out, size_t outlen);
 
+/* The connector's list op (ABI 1.1), or NULL when it does not advertise
+ * PROVHOST_CAP_LIST or its ops table (struct_size) ends before the member:
+ * the host never reads an op beyond the table the connector built. */
+typedef int32_t (*provhost_list_fn)(provhost_instance *, const provhost_call *,
+                                    provhost_emit_fn, void *, provhost_error *);
+provhost_list_fn loader_op_list(const provhost_connector *desc);
+
 /* The setting at index i of desc's schema (entries are setting_size apart).
  */
 const provhost_setting *loader_setting(const provhost_connector *desc,

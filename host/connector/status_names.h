@@ -66,6 +66,8 @@ static inline const char *provhost_outcome_name(int outcome)
 		return "deleted";
 	case PROVHOST_OUTCOME_ABSENT:
 		return "absent";
+	case PROVHOST_OUTCOME_CANDIDATE:
+		return "candidate";
 	default:
 		return "unknown";
 	}

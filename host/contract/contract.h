@@ -89,4 +89,24 @@ void contract_check_bad_input(struct contract_report *r,
 void contract_check_live(struct contract_report *r,
                          const struct connection *conn);
 
+/* --- contract_abi11.c: ABI 1.1 checks inside the live round trip ------- */
+
+struct instance;
+
+/* list (when advertised): ok, every record a JSON object with an "id",
+ * no id twice, the test account (account_id, userName user) exactly once.
+ */
+void contract_check_list(struct contract_report *r,
+                         const struct connection *conn, struct instance *inst,
+                         const char *user, const char *account_id);
+
+/* provision with PROVHOST_CALL_NO_ADOPT and no linked id (when
+ * advertised): changed_record names the existing test account with other
+ * attributes; the outcome must be candidate with account_id and the
+ * account (read back with lookup) unchanged. */
+void contract_check_no_adopt(struct contract_report *r,
+                             const struct connection *conn,
+                             struct instance *inst, const char *changed_record,
+                             const char *account_id);
+
 #endif

@@ -2,7 +2,8 @@
  * target with a test person nobody else uses
  * ("provhost-contract-<pid>-<time>@example.invalid", Contract Check):
  * authenticate, a dry run that writes nothing, provision twice (created,
- * then unchanged), lookup, deprovision twice (deactivated or deleted, then
+ * then unchanged), lookup, the ABI 1.1 checks (list, no-adopt:
+ * contract_abi11.c), deprovision twice (deactivated or deleted, then
  * absent or unchanged). The account is left deprovisioned on the target. */
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@ struct live {
 	char user[160];
 	char *record;   /* desired state, JSON text */
 	char *identity; /* {"userName": ...} */
+	char *changed;  /* the record with another givenName (no-adopt) */
 	char account_id[256];
 };
 
@@ -284,9 +286,13 @@ static int make_records(struct live *lv)
 	id = json_pack("{s:s}", "userName", lv->user);
 	lv->record = rec ? json_dumps(rec, JSON_COMPACT) : NULL;
 	lv->identity = id ? json_dumps(id, JSON_COMPACT) : NULL;
+	if (rec)
+		json_object_set_new(json_object_get(rec, "name"), "givenName",
+		                    json_string("Adopted"));
+	lv->changed = rec ? json_dumps(rec, JSON_COMPACT) : NULL;
 	json_decref(rec);
 	json_decref(id);
-	return lv->record && lv->identity ? 0 : -1;
+	return lv->record && lv->identity && lv->changed ? 0 : -1;
 }
 
 void contract_check_live(struct contract_report *r,
@@ -315,10 +321,13 @@ void contract_check_live(struct contract_report *r,
 	check_provision(&lv, "provision creates the account", 0);
 	check_provision(&lv, "provision again is unchanged", 1);
 	check_lookup(&lv);
+	contract_check_list(r, conn, lv.inst, lv.user, lv.account_id);
+	contract_check_no_adopt(r, conn, lv.inst, lv.changed, lv.account_id);
 	check_deprovision(&lv, "deprovision deactivates the account", 0);
 	check_deprovision(&lv, "deprovision again changes nothing", 1);
 	instance_close(lv.inst);
 out_free:
 	free(lv.record);
 	free(lv.identity);
+	free(lv.changed);
 }

@@ -81,6 +81,19 @@
  *     "emails": [{"value", "type", "primary"}], "timezone", "active",
  *     "roles": [{"display"}]} — connectors for other targets document what they
  *     read.
+ *   - since 1.1: the record may carry "externalId" (the HR employee id). A
+ *     SCIM connector sets it on create and update and matches on it as a
+ *     correlation key before userName (RFC 7643 section 3.1). A connector
+ *     that does not know it ignores it.
+ *
+ * What 1.1 appends (each item says "since 1.1" where it is declared)
+ *   - PROVHOST_CALL_NO_ADOPT, PROVHOST_CAP_NO_ADOPT and the outcome
+ *     PROVHOST_OUTCOME_CANDIDATE, with provhost_result.n_candidates,
+ *     .candidate_active and .candidate_user_name: provision reports an
+ *     existing unlinked account instead of writing to it.
+ *   - ops->list and PROVHOST_CAP_LIST: emit every account, for
+ *     reconciliation.
+ *   - "externalId" in the record (above).
  *
  * This header compiles as C99 and as C++.
  */
@@ -95,7 +108,7 @@ extern "C" {
 #endif
 
 #define PROVHOST_CONNECTOR_ABI_MAJOR 1
-#define PROVHOST_CONNECTOR_ABI_MINOR 0
+#define PROVHOST_CONNECTOR_ABI_MINOR 1
 
 /* The one symbol a connector exports; the major version is in its name. */
 #define PROVHOST_CONNECTOR_ENTRY "provhost_connector_v1"
@@ -139,7 +152,11 @@ typedef enum provhost_outcome {
 	PROVHOST_OUTCOME_REACTIVATED = 4,
 	PROVHOST_OUTCOME_DEACTIVATED = 5,
 	PROVHOST_OUTCOME_DELETED = 6,
-	PROVHOST_OUTCOME_ABSENT = 7
+	PROVHOST_OUTCOME_ABSENT = 7,
+	/* since 1.1: only with PROVHOST_CALL_NO_ADOPT. provision found an
+	 * existing account that is not the linked one and wrote nothing;
+	 * result->account_id is that candidate's id (see provhost_result). */
+	PROVHOST_OUTCOME_CANDIDATE = 8
 } provhost_outcome;
 
 /* Log levels for provhost_host_api.log. */
@@ -157,6 +174,12 @@ typedef enum provhost_log_level {
 #define PROVHOST_CAP_ROLES      (1u << 2) /* reads "roles" in the record */
 #define PROVHOST_CAP_REACTIVATE (1u << 3) /* provision reactivates */
 #define PROVHOST_CAP_DELETE     (1u << 4) /* deprovision may delete */
+/* since 1.1: ops->list is implemented (and the ops table contains it) */
+#define PROVHOST_CAP_LIST (1u << 5)
+/* since 1.1: provision honours PROVHOST_CALL_NO_ADOPT. The host sets that
+ * flag only for a connector advertising this bit: a connector that does
+ * not know the flag would ignore it and adopt. */
+#define PROVHOST_CAP_NO_ADOPT (1u << 6)
 
 /* Setting types and flags for the settings schema. */
 typedef enum provhost_setting_type {
@@ -202,10 +225,28 @@ typedef struct provhost_result {
 	int32_t remote_code;  /* HTTP status of the last request, 0 if none */
 	char account_id[256]; /* target's id, "" if none; at most 255 bytes */
 	char detail[512];     /* one line for people: what was verified/done */
+
+	/* since 1.1: set with outcome PROVHOST_OUTCOME_CANDIDATE (write them
+	 * only when PROVHOST_HAS_FIELD says the host's struct has them; a 1.1
+	 * host always does). account_id above is the candidate's id. */
+	uint32_t n_candidates;    /* accounts that matched; > 1: a dispute */
+	int32_t candidate_active; /* 1 active, 0 inactive, -1 unknown */
+	char candidate_user_name[256]; /* its userName, "" if unknown */
 } provhost_result;
 
 /* Per-call context passed by the host to every op that may do I/O. */
 #define PROVHOST_CALL_DRY_RUN (1u << 0) /* read, but write nothing */
+/* since 1.1, provision only, sent only to a connector advertising
+ * PROVHOST_CAP_NO_ADOPT: never write to an existing account other than the
+ * one named by account_id. When the account the connector would adopt (a
+ * userName or externalId match, a 409 on create) is not the linked one,
+ * write nothing and return PROVHOST_OK with outcome
+ * PROVHOST_OUTCOME_CANDIDATE, the candidate's id in result->account_id and
+ * the candidate members of provhost_result filled. Creating a new account
+ * when nothing matches, and updating the account named by account_id, are
+ * still allowed. The host decides against its ledger and calls provision
+ * again with the candidate's id as account_id to adopt it (or not). */
+#define PROVHOST_CALL_NO_ADOPT (1u << 1)
 
 typedef struct provhost_call {
 	uint32_t struct_size;
@@ -258,7 +299,8 @@ typedef struct provhost_host_api {
 	int32_t (*pace)(provhost_host *host, const provhost_call *call);
 } provhost_host_api;
 
-/* Receives one record (JSON text) from lookup; the receiver copies it. */
+/* Receives one record (JSON text) from lookup or list; the receiver copies
+ * it. */
 typedef void (*provhost_emit_fn)(void *emit_ctx, const char *json, size_t len);
 
 /* The connector's operations. Required: validate_config, open, close,
@@ -329,6 +371,22 @@ typedef struct provhost_ops {
 	                  const char *account_id, const char *identity_json,
 	                  size_t len, provhost_emit_fn emit, void *emit_ctx,
 	                  provhost_error *err);
+
+	/* since 1.1, optional (PROVHOST_CAP_LIST). Emit every account of the
+	 * target once, each as one JSON object with what reconciliation needs:
+	 * {"id", "userName", "externalId", "active", "name": {"givenName",
+	 * "familyName"}, "emails": [...], "roles": [{"display"}]} (absent
+	 * members omitted). Call host_api->pace before every page requested.
+	 * A connector that pages must end on every server: an empty or short
+	 * page, the total reached, or a page of ids already emitted (a server
+	 * that repeats page 1 past the end) all stop the scan; no id is
+	 * emitted twice. On failure some accounts may already have been
+	 * emitted; the host then discards the partial listing. err arrives
+	 * zeroed. The host calls it only when the ops table's struct_size
+	 * contains it and the capability is advertised. */
+	int32_t (*list)(provhost_instance *inst, const provhost_call *call,
+	                provhost_emit_fn emit, void *emit_ctx,
+	                provhost_error *err);
 } provhost_ops;
 
 /* The descriptor the entry symbol returns. Static data of the connector. */

@@ -9,6 +9,7 @@
  *   example_record.c     reading the desired record, comparing, building
  *   example_store.c      the "target": a locked, atomically replaced file
  *   example_ops.c        authenticate, provision, deprovision, lookup
+ *   example_list.c       list (ABI 1.1): every account, for reconciliation
  *
  * Nothing here is exported from example.so: the only exported symbol is
  * provhost_connector_v1 (the Makefile links with plugins/connector.map and
@@ -182,5 +183,11 @@ int example_lookup(provhost_instance *inst, const provhost_call *call,
                    const char *account_id, const char *identity_json,
                    size_t len, provhost_emit_fn emit, void *emit_ctx,
                    provhost_error *err);
+
+/* --- example_list.c --------------------------------------------------------
+ */
+
+int example_list(provhost_instance *inst, const provhost_call *call,
+                 provhost_emit_fn emit, void *emit_ctx, provhost_error *err);
 
 #endif

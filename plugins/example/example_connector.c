@@ -160,6 +160,7 @@ static const provhost_ops example_ops = {
         .provision = example_provision,
         .deprovision = example_deprovision,
         .lookup = example_lookup, /* optional: advertised by CAP_LOOKUP */
+        .list = example_list,     /* since 1.1, optional: CAP_LIST */
 };
 
 /* The descriptor. Capabilities promise behaviour the host relies on:
@@ -168,12 +169,16 @@ static const provhost_ops example_ops = {
  *               report each write through host_api->planned_write;
  *   ROLES       we read "roles" in the record;
  *   REACTIVATE  provision turns an inactive account active again;
- *   DELETE      deprovision may delete (setting deprovision = "delete"). */
+ *   DELETE      deprovision may delete (setting deprovision = "delete");
+ *   LIST        (ABI 1.1) ops->list emits every account;
+ *   NO_ADOPT    (ABI 1.1) provision honours PROVHOST_CALL_NO_ADOPT.
+ * Both 1.1 features are optional for the host (a 1.0 host reads neither),
+ * so min_host_minor stays 0. */
 static const provhost_connector example_descriptor = {
         .magic = PROVHOST_CONNECTOR_MAGIC,
         .struct_size = sizeof(provhost_connector),
         .abi_major = PROVHOST_CONNECTOR_ABI_MAJOR,
-        .min_host_minor = 0, /* we use nothing newer than ABI 1.0 */
+        .min_host_minor = 0, /* 1.1 features are optional (see above) */
         .name = EXAMPLE_NAME,
         .version = EXAMPLE_VERSION,
         .vendor = "provhost",
@@ -182,7 +187,8 @@ static const provhost_connector example_descriptor = {
                        "for connector authors)",
         .capabilities = PROVHOST_CAP_LOOKUP | PROVHOST_CAP_DRY_RUN |
                         PROVHOST_CAP_ROLES | PROVHOST_CAP_REACTIVATE |
-                        PROVHOST_CAP_DELETE,
+                        PROVHOST_CAP_DELETE | PROVHOST_CAP_LIST |
+                        PROVHOST_CAP_NO_ADOPT,
         .settings = example_settings_schema,
         .n_settings = EXAMPLE_N_SETTINGS,
         .setting_size = sizeof(provhost_setting),

@@ -203,6 +203,31 @@ static int converge(provhost_instance *inst, const provhost_call *call,
 	return PROVHOST_OK;
 }
 
+/* ABI 1.1 no-adopt: account matched want's userName but is not the linked
+ * one (account_id); report it, write nothing. The candidate members exist
+ * only in a 1.1 host's result: check before writing them. */
+static int report_candidate(json_t *account, provhost_result *result)
+{
+	const char *id = json_string_value(json_object_get(account, "id"));
+	const char *user =
+	        json_string_value(json_object_get(account, "userName"));
+
+	result->outcome = PROVHOST_OUTCOME_CANDIDATE;
+	snprintf(result->account_id, sizeof result->account_id, "%s", id);
+	if (PROVHOST_HAS_FIELD(result, provhost_result, candidate_user_name)) {
+		result->n_candidates = 1; /* userName is unique here */
+		result->candidate_active = example_account_active(account);
+		snprintf(result->candidate_user_name,
+		         sizeof result->candidate_user_name, "%s",
+		         user ? user : "");
+	}
+	snprintf(result->detail, sizeof result->detail,
+	         "found existing account '%.200s' (account %s) that is not "
+	         "linked; wrote nothing (no-adopt)",
+	         user ? user : "", id);
+	return PROVHOST_OK;
+}
+
 int example_provision(provhost_instance *inst, const provhost_call *call,
                       const char *account_id, const char *desired_json,
                       size_t len, provhost_result *result, provhost_error *err)
@@ -222,7 +247,11 @@ int example_provision(provhost_instance *inst, const provhost_call *call,
 	if (rc != PROVHOST_OK)
 		goto out_release_record;
 	rc = find_for(&st, account_id, &want, &account, err);
-	if (rc == PROVHOST_OK && account)
+	if (rc == PROVHOST_OK && account && call &&
+	    (call->flags & PROVHOST_CALL_NO_ADOPT) &&
+	    account != example_store_by_id(&st, account_id))
+		rc = report_candidate(account, result);
+	else if (rc == PROVHOST_OK && account)
 		rc = converge(inst, call, &st, account, &want, result, err);
 	else if (rc == PROVHOST_OK)
 		rc = create(inst, call, &st, &want, result, err);

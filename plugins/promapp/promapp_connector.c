@@ -4,7 +4,7 @@
 #include "promapp.h"
 
 #define PROMAPP_VERSION "1.0.0"
-#define N_SETTINGS      7
+#define N_SETTINGS      8
 
 static const provhost_setting promapp_settings_schema[N_SETTINGS] = {
         {"instance_url", PROVHOST_SETTING_STRING, 0, "https://api.promapp.com",
@@ -17,6 +17,9 @@ static const provhost_setting promapp_settings_schema[N_SETTINGS] = {
         {"roles", PROVHOST_SETTING_BOOLEAN, 0, "false",
          "send and compare roles (unofficial in Promapp's SCIM API)"},
         SCIM_SCHEMA_USER_AGENT("promapp"),
+        {"match_external_id", PROVHOST_SETTING_BOOLEAN, 0, "false",
+         "send externalId (the employee id) and find accounts by it before "
+         "userName (Promapp's support for externalId is unconfirmed)"},
 };
 
 /* Promapp documents DELETE /Users/{id} as deactivation; it is reached at
@@ -34,6 +37,7 @@ static const struct scim_target promapp_target = {
         .url_expected = "https://api.promapp.com",
         .roles = 1,
         .deprovision = SCIM_DEPROVISION_DELETE_DEACTIVATES,
+        .external_id = SCIM_EXTERNAL_ID_SETTING,
         .hint = promapp_hint,
         .not_json = promapp_signin_error,
 };

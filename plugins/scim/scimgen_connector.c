@@ -7,7 +7,9 @@
  * (PATCH, filter, ETag) and falls back loudly when a target has none;
  * deprovision disables (PATCH active false, or PUT when PATCH is
  * unsupported or refused for "active") or, by setting, deletes. No hints:
- * a generic target's messages are the SCIM client's own. */
+ * a generic target's messages are the SCIM client's own. The record's
+ * externalId (the employee id) is sent on create and update and is the
+ * first correlation key, before userName (RFC 7643 section 3.1). */
 #include "scimclient/scim_target.h"
 
 #define SCIMGEN_VERSION "1.0.0"
@@ -35,6 +37,7 @@ static const struct scim_target scimgen_target = {
         .discover = 1,
         .set_active = SCIM_ACTIVE_PATCH,
         .deprovision_setting = 1,
+        .external_id = SCIM_EXTERNAL_ID_ALWAYS,
 };
 
 SCIM_CORE_OPS(scimgen, scimgen_target);

@@ -55,6 +55,7 @@ void scim_account_describe_diff(unsigned diff, char *out, size_t out_len)
 	        {SCIM_DIFF_TIMEZONE, "timezone"},
 	        {SCIM_DIFF_ACTIVE, "active"},
 	        {SCIM_DIFF_ROLES, "roles"},
+	        {SCIM_DIFF_EXTERNAL_ID, "externalId"},
 	};
 	size_t used = 0;
 

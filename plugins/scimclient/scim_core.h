@@ -17,6 +17,7 @@
 struct scim_core_settings {
 	struct scim_conn_settings conn; /* base URL, timeouts, ca_file... */
 	int roles;                      /* send and compare roles */
+	int external_id; /* send externalId and correlate on it first */
 	enum scim_deprovision deprovision;
 };
 
@@ -61,6 +62,23 @@ int scim_core_find_by_user_name(provhost_instance *inst,
                                 const char *user_name, json_t **found,
                                 provhost_error *err);
 
+/* Appends to matches (a JSON array; entries distinct by id, new
+ * references) the accounts provision would adopt for want: by externalId
+ * (exact; when want has one) and then by userName (ignoring case). With
+ * all = 0 a single externalId match ends the search, and more than one
+ * match of either key is PROVHOST_E_CONFLICT; with all = 1 (no-adopt)
+ * both keys are searched and every match is kept. */
+int scim_core_find_candidates(provhost_instance *inst,
+                              const provhost_call *call,
+                              const struct scim_user *want, int all,
+                              json_t *matches, provhost_error *err);
+
+/* Reads the linked account by id (when non-empty); a 404 is logged and
+ * gives NULL. PROVHOST_OK with *found a new reference or NULL. */
+int scim_core_read_linked(provhost_instance *inst, const provhost_call *call,
+                          const char *account_id, json_t **found,
+                          provhost_error *err);
+
 /* Reads the account by id (when non-empty), falling back to user_name (when
  * non-NULL) on 404. PROVHOST_OK with *found a new reference or NULL. */
 int scim_core_resolve(provhost_instance *inst, const provhost_call *call,
@@ -89,9 +107,18 @@ int scim_core_converge(provhost_instance *inst, const provhost_call *call,
                        provhost_error *err);
 
 /* Creates want (POST /Users); "already exists" links and converges the
- * existing account instead. */
+ * existing account instead, or, with PROVHOST_CALL_NO_ADOPT, reports it
+ * as a candidate (scim_core_report_candidates). */
 int scim_core_create(provhost_instance *inst, const provhost_call *call,
                      const struct scim_user *want, provhost_result *result,
                      provhost_error *err);
+
+/* No-adopt: reports the first of matches (non-empty) as the candidate
+ * (outcome PROVHOST_OUTCOME_CANDIDATE, its id, userName, active flag and
+ * the number of matches, in the members the host's result has). Writes
+ * nothing to the target. */
+int scim_core_report_candidates(provhost_instance *inst, json_t *matches,
+                                const char *note, provhost_result *result,
+                                provhost_error *err);
 
 #endif

@@ -89,6 +89,14 @@ static int apply_key(const struct scim_target *t, const char *key, json_t *v,
 		                           : SCIM_DEPROVISION_DISABLE;
 		return PROVHOST_OK;
 	}
+	if (t->external_id == SCIM_EXTERNAL_ID_SETTING &&
+	    strcmp(key, "match_external_id") == 0) {
+		if (!json_is_boolean(v))
+			return config_fail(
+			        err, "setting '%s' must be true or false", key);
+		out->external_id = json_is_true(v);
+		return PROVHOST_OK;
+	}
 	if (known && (known->flags & PROVHOST_SETTING_SECRET))
 		return config_fail(err,
 		                   "setting '%s' is a secret and must not be "
@@ -111,6 +119,7 @@ int scim_core_settings_parse(const struct scim_target *t, const char *json,
 	memset(out, 0, sizeof *out);
 	scim_setting_defaults(&out->conn, t->label, t->version);
 	out->deprovision = t->deprovision;
+	out->external_id = t->external_id == SCIM_EXTERNAL_ID_ALWAYS;
 	if (t->url_default &&
 	    scim_url_normalise(t->url_default, t->api_path, out->conn.base_url,
 	                       sizeof out->conn.base_url, why, sizeof why))

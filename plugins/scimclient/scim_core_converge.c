@@ -56,6 +56,77 @@ int scim_core_converge(provhost_instance *inst, const provhost_call *call,
 	return rc;
 }
 
+int scim_core_report_candidates(provhost_instance *inst, json_t *matches,
+                                const char *note, provhost_result *result,
+                                provhost_error *err)
+{
+	json_t *c = json_array_get(matches, 0);
+	json_t *active = json_object_get(c, "active");
+	size_t n = json_array_size(matches);
+	struct scim_user cur;
+	char more[64] = "";
+
+	scim_user_parse_current(c, &cur);
+	if (scim_account_id(c, result->account_id, sizeof result->account_id))
+		return scim_fail(err, PROVHOST_E_PROTOCOL, 0,
+		                 (int)inst->conn.last_http,
+		                 "%s returned an existing account without a "
+		                 "usable id",
+		                 inst->t->label);
+	result->outcome = PROVHOST_OUTCOME_CANDIDATE;
+	if (PROVHOST_HAS_FIELD(result, provhost_result, candidate_user_name)) {
+		result->n_candidates = (uint32_t)n;
+		result->candidate_active =
+		        json_is_boolean(active) ? json_is_true(active) : -1;
+		if (cur.user_name &&
+		    strlen(cur.user_name) < sizeof result->candidate_user_name)
+			memcpy(result->candidate_user_name, cur.user_name,
+			       strlen(cur.user_name) + 1);
+	}
+	if (n > 1)
+		snprintf(more, sizeof more, "; %zu accounts match", n);
+	scim_format(result->detail, sizeof result->detail,
+	            "%sfound existing account '%.200s' (account %s, %s) that "
+	            "is not linked; wrote nothing (no-adopt)%s",
+	            note, cur.user_name ? cur.user_name : "",
+	            result->account_id,
+	            !json_is_boolean(active) ? "active unknown"
+	            : cur.active             ? "active"
+	                                     : "inactive",
+	            more);
+	return PROVHOST_OK;
+}
+
+/* No-adopt after a create answered "already exists": report the existing
+ * account (found by its keys) as a candidate, without writing to it. */
+static int report_conflicting(provhost_instance *inst,
+                              const provhost_call *call,
+                              const struct scim_user *want, long http,
+                              const char *conflict, provhost_result *result,
+                              provhost_error *err)
+{
+	json_t *matches = json_array();
+	char note[64];
+	int rc;
+
+	if (!matches)
+		return scim_fail(err, PROVHOST_E_INTERNAL, 0, 0,
+		                 "out of memory");
+	rc = scim_core_find_candidates(inst, call, want, 1, matches, err);
+	if (rc == PROVHOST_OK && json_array_size(matches) == 0)
+		rc = scim_fail(err, PROVHOST_E_CONFLICT, 0, (int)http,
+		               "%.300s; but no account with userName '%.100s' "
+		               "could be found to report",
+		               conflict, want->user_name);
+	else if (rc == PROVHOST_OK) {
+		snprintf(note, sizeof note, "create answered %ld; ", http);
+		rc = scim_core_report_candidates(inst, matches, note, result,
+		                                 err);
+	}
+	json_decref(matches);
+	return rc;
+}
+
 /* After a create answered "already exists" (409, or 400 uniqueness): find
  * that account and converge it, so a race never leaves two accounts. */
 static int link_existing(provhost_instance *inst, const provhost_call *call,
@@ -72,6 +143,9 @@ static int link_existing(provhost_instance *inst, const provhost_call *call,
 	         inst->t->label);
 	scim_conn_log(&inst->conn, call, PROVHOST_LOG_INFO, line);
 	scim_clear_error(err);
+	if (call && (call->flags & PROVHOST_CALL_NO_ADOPT))
+		return report_conflicting(inst, call, want, http, conflict,
+		                          result, err);
 	rc = scim_core_find_by_user_name(inst, call, want->user_name, &current,
 	                                 err);
 	if (rc != PROVHOST_OK)

@@ -6,6 +6,7 @@
 #include "scimclient/scim_filter.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #define PAGE_SIZE 100
 #define MAX_PAGES 100 /* searching without a filter stops after 10,000 */
@@ -53,30 +54,61 @@ int scim_core_discover(provhost_instance *inst, const provhost_call *call,
 	return rc;
 }
 
-/* Looks for user_name in the ListResponse that answered GET what; adds to
- * *n_matches and keeps the first match in *found (new reference). */
-static int scan_list(provhost_instance *inst, const struct scim_reply *reply,
-                     const char *what, const char *user_name, json_t **found,
-                     size_t *n_matches, provhost_error *err)
-{
-	json_t *match;
-	size_t n;
+/* What a search looks for: a top-level string attribute, compared exactly
+ * or ignoring ASCII case. */
+struct match_query {
+	const char *attr;
+	const char *value;
+	int case_exact;
+};
 
-	if (scim_list_find_user(reply->json, user_name, &match, &n) < 0)
+/* True when matches (an array of resources) holds one with r's id. */
+static int has_same_id(json_t *matches, json_t *r)
+{
+	json_t *id = json_object_get(r, "id"), *m;
+	size_t i;
+
+	json_array_foreach(matches, i, m)
+	{
+		if (m == r || (id && json_equal(json_object_get(m, "id"), id)))
+			return 1;
+	}
+	return 0;
+}
+
+/* Appends to matches (distinct by id) the resources of the ListResponse
+ * that answered GET what whose attribute matches q. */
+static int scan_list(provhost_instance *inst, const struct scim_reply *reply,
+                     const char *what, const struct match_query *q,
+                     json_t *matches, provhost_error *err)
+{
+	json_t *r;
+	size_t i;
+
+	if (!scim_is_list_response(reply->json))
 		return scim_fail(err, PROVHOST_E_PROTOCOL, 0, (int)reply->http,
 		                 "%s answered %ld to GET %s with something "
 		                 "that is not a SCIM ListResponse",
 		                 inst->t->label, reply->http, what);
-	if (match && !*found)
-		*found = json_incref(match);
-	*n_matches += n;
+	json_array_foreach(json_object_get(reply->json, "Resources"), i, r)
+	{
+		json_t *v = json_object_get(r, q->attr);
+		const char *s = json_is_string(v) ? json_string_value(v) : NULL;
+		if (!s ||
+		    (q->case_exact ? strcmp(s, q->value) != 0
+		                   : !scim_user_ascii_caseeq(s, q->value)))
+			continue;
+		if (!has_same_id(matches, r) && json_array_append(matches, r))
+			return scim_fail(err, PROVHOST_E_INTERNAL, 0, 0,
+			                 "out of memory");
+	}
 	return PROVHOST_OK;
 }
 
 /* Without filter support: GET /Users page by page (bounded). */
 static int search_pages(provhost_instance *inst, const provhost_call *call,
-                        const char *user_name, json_t **found,
-                        size_t *n_matches, provhost_error *err)
+                        const struct match_query *q, json_t *matches,
+                        provhost_error *err)
 {
 	struct scim_reply reply;
 	char path[128];
@@ -90,8 +122,7 @@ static int search_pages(provhost_instance *inst, const provhost_call *call,
 		                    SCIM_ON_COLLECTION, &reply, err);
 		if (rc != PROVHOST_OK)
 			return rc;
-		rc = scan_list(inst, &reply, "/Users", user_name, found,
-		               n_matches, err);
+		rc = scan_list(inst, &reply, "/Users", q, matches, err);
 		json_t *total = json_object_get(reply.json, "totalResults");
 		size_t got = json_array_size(
 		        json_object_get(reply.json, "Resources"));
@@ -104,31 +135,45 @@ static int search_pages(provhost_instance *inst, const provhost_call *call,
 	}
 	return scim_fail(err, PROVHOST_E_UNSUPPORTED, 0, 0,
 	                 "%s target has more than %d users and cannot "
-	                 "filter; cannot search for '%.200s'",
-	                 inst->t->label, MAX_PAGES * PAGE_SIZE, user_name);
+	                 "filter; cannot search for %s '%.200s'",
+	                 inst->t->label, MAX_PAGES * PAGE_SIZE, q->attr,
+	                 q->value);
 }
 
-/* With filter support: one GET /Users?filter=userName eq "...". */
+/* With filter support: one GET /Users?filter=<attr> eq "...". */
 static int search_filter(provhost_instance *inst, const provhost_call *call,
-                         const char *user_name, json_t **found,
-                         size_t *n_matches, provhost_error *err)
+                         const struct match_query *q, json_t *matches,
+                         provhost_error *err)
 {
 	struct scim_reply reply;
 	char path[8192];
 	int rc;
 
-	if (scim_filter_eq_path("/Users", "userName", user_name, path,
+	if (scim_filter_eq_path("/Users", q->attr, q->value, path,
 	                        sizeof path) < 0)
 		return scim_fail(err, PROVHOST_E_INVALID_INPUT, 0, 0,
-		                 "userName is too long to search for");
+		                 "%s is too long to search for", q->attr);
 	rc = scim_conn_send(&inst->conn, call, "GET", path, NULL,
 	                    SCIM_ON_COLLECTION, &reply, err);
 	if (rc != PROVHOST_OK)
 		return rc;
-	rc = scan_list(inst, &reply, "/Users?filter=...", user_name, found,
-	               n_matches, err);
+	rc = scan_list(inst, &reply, "/Users?filter=...", q, matches, err);
 	scim_reply_release(&reply);
 	return rc;
+}
+
+/* Appends the accounts matching q to matches (distinct by id). */
+static int find_matches(provhost_instance *inst, const provhost_call *call,
+                        const struct match_query *q, json_t *matches,
+                        provhost_error *err)
+{
+	int rc = scim_core_discover(inst, call, err);
+
+	if (rc != PROVHOST_OK)
+		return rc;
+	if (inst->features.filter)
+		return search_filter(inst, call, q, matches, err);
+	return search_pages(inst, call, q, matches, err);
 }
 
 int scim_core_find_by_user_name(provhost_instance *inst,
@@ -136,33 +181,79 @@ int scim_core_find_by_user_name(provhost_instance *inst,
                                 const char *user_name, json_t **found,
                                 provhost_error *err)
 {
-	size_t n = 0;
+	const struct match_query q = {"userName", user_name, 0};
+	json_t *matches = json_array();
+	size_t n;
 	int rc;
 
 	*found = NULL;
-	rc = scim_core_discover(inst, call, err);
-	if (rc != PROVHOST_OK)
-		return rc;
-	if (inst->features.filter)
-		rc = search_filter(inst, call, user_name, found, &n, err);
-	else
-		rc = search_pages(inst, call, user_name, found, &n, err);
+	if (!matches)
+		return scim_fail(err, PROVHOST_E_INTERNAL, 0, 0,
+		                 "out of memory");
+	rc = find_matches(inst, call, &q, matches, err);
+	n = json_array_size(matches);
 	if (rc == PROVHOST_OK && n > 1)
 		rc = scim_fail(err, PROVHOST_E_CONFLICT, 0,
 		               (int)inst->conn.last_http,
 		               "%s has %zu accounts whose userName is '%.200s' "
 		               "ignoring case; resolve this on the target",
 		               inst->t->label, n, user_name);
-	if (rc != PROVHOST_OK) {
-		json_decref(*found);
-		*found = NULL;
+	if (rc == PROVHOST_OK && n == 1)
+		*found = json_incref(json_array_get(matches, 0));
+	json_decref(matches);
+	return rc;
+}
+
+int scim_core_find_candidates(provhost_instance *inst,
+                              const provhost_call *call,
+                              const struct scim_user *want, int all,
+                              json_t *matches, provhost_error *err)
+{
+	const struct match_query by_ext = {"externalId", want->external_id, 1};
+	const struct match_query by_name = {"userName", want->user_name, 0};
+	size_t n_ext = 0;
+	int rc;
+
+	if (want->external_id) {
+		rc = find_matches(inst, call, &by_ext, matches, err);
+		if (rc != PROVHOST_OK)
+			return rc;
+		n_ext = json_array_size(matches);
+		if (n_ext > 1 && !all)
+			return scim_fail(
+			        err, PROVHOST_E_CONFLICT, 0,
+			        (int)inst->conn.last_http,
+			        "%s has %zu accounts whose externalId "
+			        "is '%.200s'; resolve this on the target",
+			        inst->t->label, n_ext, want->external_id);
+		if (n_ext == 1 && !all)
+			return PROVHOST_OK; /* the correlation key wins */
 	}
+	rc = find_matches(inst, call, &by_name, matches, err);
+	if (rc == PROVHOST_OK && !all && json_array_size(matches) > 1)
+		rc = scim_fail(err, PROVHOST_E_CONFLICT, 0,
+		               (int)inst->conn.last_http,
+		               "%s has %zu accounts whose userName is '%.200s' "
+		               "ignoring case; resolve this on the target",
+		               inst->t->label, json_array_size(matches),
+		               want->user_name);
 	return rc;
 }
 
 int scim_core_resolve(provhost_instance *inst, const provhost_call *call,
                       const char *account_id, const char *user_name,
                       json_t **found, provhost_error *err)
+{
+	int rc = scim_core_read_linked(inst, call, account_id, found, err);
+
+	if (rc != PROVHOST_OK || *found || !user_name)
+		return rc;
+	return scim_core_find_by_user_name(inst, call, user_name, found, err);
+}
+
+int scim_core_read_linked(provhost_instance *inst, const provhost_call *call,
+                          const char *account_id, json_t **found,
+                          provhost_error *err)
 {
 	char path[1024], line[400];
 	int rc;
@@ -178,12 +269,10 @@ int scim_core_resolve(provhost_instance *inst, const provhost_call *call,
 		/* a stale id: fall back to userName */
 		snprintf(line, sizeof line,
 		         "account %.100s not found on %s; looking it up by "
-		         "userName",
+		         "its identity",
 		         account_id, inst->t->label);
 		scim_conn_log(&inst->conn, call, PROVHOST_LOG_INFO, line);
 		scim_clear_error(err);
 	}
-	if (!user_name)
-		return PROVHOST_OK;
-	return scim_core_find_by_user_name(inst, call, user_name, found, err);
+	return PROVHOST_OK;
 }

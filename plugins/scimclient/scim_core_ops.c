@@ -68,6 +68,41 @@ int32_t scim_core_authenticate(provhost_instance *inst,
 	return scim_core_op_end(inst, rc, result, err);
 }
 
+/* Finds the account to converge: the linked one (account_id), else the
+ * one matching want's correlation keys. With no_adopt a match that is not
+ * the linked account is reported as a candidate (*reported set) instead.
+ * *current is a new reference or NULL (create). */
+static int find_target(provhost_instance *inst, const provhost_call *call,
+                       const char *account_id, const struct scim_user *want,
+                       int no_adopt, json_t **current, int *reported,
+                       provhost_result *result, provhost_error *err)
+{
+	json_t *matches;
+	int rc;
+
+	*reported = 0;
+	rc = scim_core_read_linked(inst, call, account_id, current, err);
+	if (rc != PROVHOST_OK || *current)
+		return rc;
+	matches = json_array();
+	if (!matches)
+		return scim_fail(err, PROVHOST_E_INTERNAL, 0, 0,
+		                 "out of memory");
+	rc = scim_core_find_candidates(inst, call, want, no_adopt, matches,
+	                               err);
+	if (rc == PROVHOST_OK && json_array_size(matches) > 0) {
+		if (no_adopt) {
+			*reported = 1;
+			rc = scim_core_report_candidates(inst, matches, "",
+			                                 result, err);
+		} else {
+			*current = json_incref(json_array_get(matches, 0));
+		}
+	}
+	json_decref(matches);
+	return rc;
+}
+
 int32_t scim_core_provision(provhost_instance *inst, const provhost_call *call,
                             const char *account_id, const char *desired_json,
                             size_t len, provhost_result *result,
@@ -76,7 +111,8 @@ int32_t scim_core_provision(provhost_instance *inst, const provhost_call *call,
 	struct scim_user want;
 	json_t *record, *current = NULL;
 	char why[160];
-	int rc;
+	int rc, reported;
+	int no_adopt = call && (call->flags & PROVHOST_CALL_NO_ADOPT);
 
 	scim_conn_op_begin(&inst->conn, result, err);
 	record =
@@ -89,9 +125,11 @@ int32_t scim_core_provision(provhost_instance *inst, const provhost_call *call,
 		               "invalid desired record: %s", why);
 		goto out_decref;
 	}
-	rc = scim_core_resolve(inst, call, account_id, want.user_name, &current,
-	                       err);
-	if (rc != PROVHOST_OK)
+	if (!inst->cfg.external_id)
+		want.external_id = NULL; /* not managed on this target */
+	rc = find_target(inst, call, account_id, &want, no_adopt, &current,
+	                 &reported, result, err);
+	if (rc != PROVHOST_OK || reported)
 		goto out_decref;
 	if (current)
 		rc = scim_core_converge(inst, call, &want, current, "", result,

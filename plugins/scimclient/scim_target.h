@@ -36,6 +36,15 @@ enum scim_set_active {
 	                      PUT when it does not or refuses it for "active" */
 };
 
+/* Whether the record's "externalId" (ABI 1.1: the HR employee id) is sent
+ * on create and update and used to find the account before userName. */
+enum scim_external_id {
+	SCIM_EXTERNAL_ID_NEVER,   /* ignored */
+	SCIM_EXTERNAL_ID_ALWAYS,  /* RFC 7643 section 3.1: sent and matched */
+	SCIM_EXTERNAL_ID_SETTING, /* a "match_external_id" boolean setting
+	                             (default false) turns it on */
+};
+
 /* A target: what differs between SCIM connectors. A member left out is 0
  * or NULL; each comment says what that means. */
 struct scim_target {
@@ -62,6 +71,7 @@ struct scim_target {
 	/* 1: a "deprovision" setting ("disable" or "delete") overrides
 	 * deprovision; 0: none. */
 	int deprovision_setting;
+	enum scim_external_id external_id; /* 0: SCIM_EXTERNAL_ID_NEVER */
 	/* Refines err after any failed request (ctx is the instance's base
 	 * URL, a const char *); NULL: none. */
 	scim_conn_hint_fn hint;
@@ -121,6 +131,10 @@ int32_t scim_core_lookup(provhost_instance *inst, const provhost_call *call,
                          const char *account_id, const char *identity_json,
                          size_t len, provhost_emit_fn emit, void *emit_ctx,
                          provhost_error *err);
+/* ABI 1.1 list: every account, paged (scim_core_list.c). */
+int32_t scim_core_list(provhost_instance *inst, const provhost_call *call,
+                       provhost_emit_fn emit, void *emit_ctx,
+                       provhost_error *err);
 
 /* Defines <prefix>_ops: the core ops bound to target (validate_config and
  * open take no instance, so they get a two-line wrapper each). */
@@ -147,9 +161,14 @@ int32_t scim_core_lookup(provhost_instance *inst, const provhost_call *call,
 	        .provision = scim_core_provision,                              \
 	        .deprovision = scim_core_deprovision,                          \
 	        .lookup = scim_core_lookup,                                    \
+	        .list = scim_core_list,                                        \
 	}
 
-/* A descriptor initialiser for a connector built on the core. */
+/* A descriptor initialiser for a connector built on the core. The core
+ * implements list and no-adopt (ABI 1.1) for every target, so both bits
+ * are always advertised; min_host_minor stays 0 (a 1.0 host never reads
+ * the list op nor sends the flag, and the candidate members are written
+ * only when the host's result has them). */
 #define SCIM_CORE_DESCRIPTOR(ops_, name_, version_, description_, caps,        \
                              schema, n)                                        \
 	{                                                                      \
@@ -158,7 +177,9 @@ int32_t scim_core_lookup(provhost_instance *inst, const provhost_call *call,
 		.abi_major = PROVHOST_CONNECTOR_ABI_MAJOR,                     \
 		.min_host_minor = 0, .name = (name_), .version = (version_),   \
 		.vendor = "provhost", .license = "MIT",                        \
-		.description = (description_), .capabilities = (caps),         \
+		.description = (description_),                                 \
+		.capabilities =                                                \
+		        (caps) | PROVHOST_CAP_LIST | PROVHOST_CAP_NO_ADOPT,    \
 		.settings = (schema), .n_settings = (n),                       \
 		.setting_size = sizeof(provhost_setting), .ops = &(ops_),      \
 	}

@@ -173,6 +173,13 @@ int scim_user_parse_desired(json_t *record, struct scim_user *out, char *why,
 	v = json_object_get(record, "roles");
 	if (v && !json_is_null(v) && parse_desired_roles(v, out, why, why_len))
 		return -1;
+	v = json_object_get(record, "externalId");
+	if (v && !json_is_null(v)) {
+		out->external_id =
+		        json_is_string(v) ? json_string_value(v) : NULL;
+		if (need_str(out->external_id, "externalId", why, why_len))
+			return -1;
+	}
 	return 0;
 }
 
@@ -192,6 +199,7 @@ int scim_user_parse_current(json_t *resource, struct scim_user *out)
 	out->family_name = get_str(v, "familyName");
 	out->email = email_of(resource);
 	out->timezone = get_str(resource, "timezone");
+	out->external_id = get_str(resource, "externalId");
 	v = json_object_get(resource, "active");
 	if (json_is_boolean(v))
 		out->active = json_is_true(v);
@@ -242,6 +250,9 @@ unsigned scim_user_diff(const struct scim_user *desired,
 		d |= SCIM_DIFF_TIMEZONE;
 	if (desired->active != current->active)
 		d |= SCIM_DIFF_ACTIVE;
+	if (desired->external_id &&
+	    !str_eq(desired->external_id, current->external_id))
+		d |= SCIM_DIFF_EXTERNAL_ID;
 	if (roles_enabled && desired->has_roles &&
 	    (current->roles_overflow || !roles_subset(desired, current) ||
 	     !roles_subset(current, desired)))
@@ -277,6 +288,9 @@ json_t *scim_user_build_create(const struct scim_user *d, int roles_enabled)
 		return NULL;
 	if (d->timezone)
 		json_object_set_new(u, "timezone", json_string(d->timezone));
+	if (d->external_id)
+		json_object_set_new(u, "externalId",
+		                    json_string(d->external_id));
 	if (roles_enabled && d->has_roles && d->n_roles > 0)
 		json_object_set_new(u, "roles", roles_array(d));
 	return u;
@@ -339,6 +353,9 @@ json_t *scim_user_build_replace(json_t *current, const struct scim_user *d,
 	json_object_set_new(u, "active", json_boolean(d->active));
 	if (d->timezone)
 		json_object_set_new(u, "timezone", json_string(d->timezone));
+	if (d->external_id)
+		json_object_set_new(u, "externalId",
+		                    json_string(d->external_id));
 	if (roles_enabled && d->has_roles)
 		json_object_set_new(u, "roles", roles_array(d));
 	return u;
@@ -360,6 +377,9 @@ json_t *scim_user_export(json_t *resource)
 	if (cur.user_name)
 		json_object_set_new(out, "userName",
 		                    json_string(cur.user_name));
+	if (cur.external_id)
+		json_object_set_new(out, "externalId",
+		                    json_string(cur.external_id));
 	if (cur.given_name || cur.family_name) {
 		json_t *name = json_object();
 		if (cur.given_name)
@@ -401,8 +421,8 @@ int scim_is_list_response(json_t *root)
 	return 0;
 }
 
-int scim_list_find_user(json_t *list, const char *user_name, json_t **found,
-                        size_t *n_matches)
+int scim_list_find_attr(json_t *list, const char *attr, const char *value,
+                        int case_exact, json_t **found, size_t *n_matches)
 {
 	json_t *resources, *r;
 	size_t i;
@@ -414,11 +434,20 @@ int scim_list_find_user(json_t *list, const char *user_name, json_t **found,
 	resources = json_object_get(list, "Resources");
 	json_array_foreach(resources, i, r)
 	{
-		if (!scim_user_ascii_caseeq(get_str(r, "userName"), user_name))
+		const char *v = get_str(r, attr);
+		if (case_exact ? !str_eq(v, value)
+		               : !scim_user_ascii_caseeq(v, value))
 			continue;
 		if (!*found)
 			*found = r;
 		(*n_matches)++;
 	}
 	return 0;
+}
+
+int scim_list_find_user(json_t *list, const char *user_name, json_t **found,
+                        size_t *n_matches)
+{
+	return scim_list_find_attr(list, "userName", user_name, 0, found,
+	                           n_matches);
 }

@@ -2,7 +2,9 @@
  *
  * Managed attributes: userName, name.givenName, name.familyName, the
  * primary work email, timezone (only when the desired state has one),
- * active, and roles (display names; only when roles are enabled).
+ * active, roles (display names; only when roles are enabled), and
+ * externalId (only when the desired state has one; the connector clears it
+ * from the desired state when its target does not manage externalId).
  *
  * Contract:
  *   - struct scim_user only borrows: its strings point into the json_t it
@@ -12,7 +14,9 @@
  *     account, but a case-only difference still counts as a change (so the
  *     target ends up with the exact userName); givenName and familyName
  *     exact; email ignoring ASCII case; timezone exact and only when
- *     desired; roles as a set of display names, exact and case-sensitive.
+ *     desired; roles as a set of display names, exact and case-sensitive;
+ *     externalId exact (caseExact in RFC 7643 section 3.1) and only when
+ *     desired.
  */
 #ifndef SCIM_USER_H
 #define SCIM_USER_H
@@ -33,20 +37,23 @@ struct scim_user {
 	const char *family_name;
 	const char *email;    /* primary work email, NULL if none */
 	const char *timezone; /* NULL: not given (desired: not managed) */
-	int active;           /* 1 or 0 (current: missing counts as 1) */
-	int has_roles;        /* the record had a "roles" array */
-	int roles_overflow;   /* more roles than SCIM_USER_MAX_ROLES */
+	/* the HR employee id; NULL: not given (desired: not managed) */
+	const char *external_id;
+	int active;         /* 1 or 0 (current: missing counts as 1) */
+	int has_roles;      /* the record had a "roles" array */
+	int roles_overflow; /* more roles than SCIM_USER_MAX_ROLES */
 	size_t n_roles;
 	const char *roles[SCIM_USER_MAX_ROLES];
 };
 
 /* Bits returned by scim_user_diff. */
-#define SCIM_DIFF_USERNAME (1u << 0)
-#define SCIM_DIFF_NAME     (1u << 1)
-#define SCIM_DIFF_EMAIL    (1u << 2)
-#define SCIM_DIFF_TIMEZONE (1u << 3)
-#define SCIM_DIFF_ACTIVE   (1u << 4)
-#define SCIM_DIFF_ROLES    (1u << 5)
+#define SCIM_DIFF_USERNAME    (1u << 0)
+#define SCIM_DIFF_NAME        (1u << 1)
+#define SCIM_DIFF_EMAIL       (1u << 2)
+#define SCIM_DIFF_TIMEZONE    (1u << 3)
+#define SCIM_DIFF_ACTIVE      (1u << 4)
+#define SCIM_DIFF_ROLES       (1u << 5)
+#define SCIM_DIFF_EXTERNAL_ID (1u << 6)
 
 /* Reads the desired state strictly: userName, name.givenName,
  * name.familyName and a usable email (the primary one, else type "work",
@@ -81,10 +88,18 @@ json_t *scim_user_build_replace(json_t *current,
                                 const struct scim_user *desired,
                                 int roles_enabled);
 
-/* The account as provhost reports it from lookup: id, userName, name
+/* The account as provhost reports it from lookup and list: id, userName,
+ * externalId, name
  * (givenName, familyName), emails, active, timezone, roles as
  * [{"display"}]; only attributes present in resource. */
 json_t *scim_user_export(json_t *resource);
+
+/* Finds, in a ListResponse, the resources whose attr (a top-level string
+ * attribute) equals value, exactly when case_exact, else ignoring ASCII
+ * case. *found is the first (borrowed) or NULL; *n_matches counts them.
+ * Returns -1 when list is not a ListResponse, else 0. */
+int scim_list_find_attr(json_t *list, const char *attr, const char *value,
+                        int case_exact, json_t **found, size_t *n_matches);
 
 /* Finds, in a ListResponse, the resource whose userName equals user_name
  * ignoring ASCII case (a borrowed reference), or NULL. *n_matches counts

@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# The connector ABI against its committed v1.0 baseline (libabigail).
-# plugin-api/abi/connector-v1.0.abi was made by `make abi-baseline`: abidw
+# The connector ABI against its committed baselines (libabigail), one per
+# minor: plugin-api/abi/connector-v1.N.abi was made by `make abi-baseline`
+# when minor N was released (older ones stay committed): abidw
 # on a tiny .so compiled -g from plugin-api/abi/connector-abi.c, which
 # references every public type. abidiff runs with append-only.suppr, so a
-# struct that only grew at its end passes and anything else fails.
+# struct that only grew at its end passes and anything else fails. Today's
+# header is checked against every baseline the append-only way and must
+# match its own minor's baseline exactly.
 . "$(dirname "$0")/../lib/lib.sh"
 CC=${CC:-cc}
 BASELINE="$ROOT/plugin-api/abi/connector-v1.0.abi"
+MINOR=$(sed -n 's/^#define PROVHOST_CONNECTOR_ABI_MINOR //p' "$ROOT/plugin-api/provhost/connector.h")
+CURRENT="$ROOT/plugin-api/abi/connector-v1.$MINOR.abi"
 SUPPR="$ROOT/plugin-api/abi/append-only.suppr"
 SRC="$ROOT/plugin-api/abi/connector-abi.c"
 
@@ -16,9 +21,9 @@ abi_so() {
 		fail "cannot compile the ABI probe: $(cat "$T_TMP/cc.err")"
 }
 
-# abi_check SO: runs abidiff; sets RC and OUT.
+# abi_check SO [BASELINE]: runs abidiff (append-only); sets RC and OUT.
 abi_check() {
-	OUT=$(abidiff --suppressions "$SUPPR" "$BASELINE" "$1" 2>&1)
+	OUT=$(abidiff --suppressions "$SUPPR" "${2:-$BASELINE}" "$1" 2>&1)
 	RC=$?
 }
 
@@ -26,6 +31,40 @@ begin "today's header is ABI-compatible with the v1.0 baseline"
 abi_so "$ROOT/plugin-api" "$T_TMP/current.so"
 abi_check "$T_TMP/current.so"
 expect_rc 0
+finish
+
+begin "today's header is append-only against every committed baseline"
+[ "$MINOR" -ge 1 ] || fail "cannot read PROVHOST_CONNECTOR_ABI_MINOR"
+n=0
+for b in "$ROOT"/plugin-api/abi/connector-v1.*.abi; do
+	abi_check "$T_TMP/current.so" "$b"
+	[ "$RC" -eq 0 ] || fail "$(basename "$b"): $OUT"
+	n=$((n + 1))
+done
+[ "$n" -eq $((MINOR + 1)) ] || fail "expected $((MINOR + 1)) baselines (v1.0 .. v1.$MINOR), found $n"
+finish
+
+begin "today's header matches its own minor's baseline exactly"
+[ -f "$CURRENT" ] || fail "no baseline for minor $MINOR: run make abi-baseline"
+OUT=$(abidiff "$CURRENT" "$T_TMP/current.so" 2>&1)
+RC=$?
+expect_rc 0
+finish
+
+begin "the v1.1 baseline has the 1.1 members (a real 1.1 baseline)"
+grep -q "name='candidate_user_name'" "$ROOT/plugin-api/abi/connector-v1.1.abi" || fail "no candidate_user_name in the v1.1 baseline"
+grep -q "name='list'" "$ROOT/plugin-api/abi/connector-v1.1.abi" || fail "no list op in the v1.1 baseline"
+grep -q "name='PROVHOST_OUTCOME_CANDIDATE'" "$ROOT/plugin-api/abi/connector-v1.1.abi" || fail "no CANDIDATE outcome in the v1.1 baseline"
+! grep -q "name='candidate_user_name'" "$BASELINE" || fail "the v1.0 baseline was overwritten"
+finish
+
+begin "removing a 1.1 member is caught against the v1.1 baseline"
+mkdir -p "$T_TMP/shrunk/provhost"
+grep -v 'char candidate_user_name\[256\];' "$ROOT/plugin-api/provhost/connector.h" >"$T_TMP/shrunk/provhost/connector.h"
+abi_so "$T_TMP/shrunk" "$T_TMP/shrunk.so"
+abi_check "$T_TMP/shrunk.so" "$ROOT/plugin-api/abi/connector-v1.1.abi"
+[ "$RC" -ne 0 ] || fail "abidiff accepted a removed 1.1 member"
+expect_contains "$OUT" "candidate_user_name"
 finish
 
 begin "the frozen v1.0 header copy matches the baseline exactly"

@@ -39,7 +39,7 @@ static int32_t auth(provhost_instance *, const provhost_call *, provhost_result 
 static int32_t prov(provhost_instance *, const provhost_call *, const char *, const char *,
                     size_t, provhost_result *, provhost_error *) { return PROVHOST_OK; }
 static const provhost_ops ops = {sizeof(provhost_ops), validate, open_, close_, auth, prov,
-                                 nullptr, nullptr};
+                                 nullptr, nullptr, nullptr};
 static const provhost_connector desc = {PROVHOST_CONNECTOR_MAGIC, sizeof(provhost_connector),
 	PROVHOST_CONNECTOR_ABI_MAJOR, 0, "cxx", "1", "v", "MIT", "d", 0, nullptr, 0,
 	sizeof(provhost_setting), &ops};

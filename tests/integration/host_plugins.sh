@@ -28,7 +28,8 @@ refused $FIX/abi_major2_only.so: built for connector ABI 2; this provhost speaks
 refused $FIX/bad_magic.so: bad descriptor magic 0xdeadbeef (expected 0x50484331): not a provhost connector descriptor
 refused $FIX/cap_without_op.so: capability "lookup" is advertised but op "lookup" is missing
 refused $FIX/ctor_no_entry.so: not a provhost connector (no provhost_connector_v1 symbol)
-refused $FIX/future_minor.so: needs connector ABI 1.7; this provhost speaks 1.0
+refused $FIX/future_minor.so: needs connector ABI 1.7; this provhost speaks 1.1
+refused $FIX/list_beyond_ops.so: capability "list" is advertised but op "list" is missing (or beyond the ops table's 64 bytes)
 refused $FIX/missing_op.so: required op "provision" is missing
 refused $FIX/not_a_connector.so: not a provhost connector (no provhost_connector_v1 symbol)
 refused $FIX/small_descriptor.so: descriptor too small (40 bytes; connector ABI 1.0 needs at least 88)
@@ -38,7 +39,7 @@ refused $FIX/wild_setting.so: setting 0 field "description" (0xdead00000000) doe
 refused $FIX/wild_string.so: descriptor field "version" (0x1) does not point to a string inside the connector's loaded segments
 refused $FIX/zz_duplicate.so: duplicate connector name "minimal" (already loaded from $FIX/minimal.so)
 EOT
-expect_eq "$(grep -c '^refused ' <<<"$OUT")" 14 "refused files"
+expect_eq "$(grep -c '^refused ' <<<"$OUT")" 15 "refused files"
 finish
 
 begin "a world-writable copy is refused, a private copy accepted, other files ignored"
@@ -53,7 +54,7 @@ expect_eq "$OUT" "plugin directory: $d
 connector fake 0.0.1 (ABI 1.0, capabilities: lookup,dry-run) $d/fake.so
   behaves as its settings say, for tests
   vendor: provhost tests; license: MIT
-  setting mode (string, required): ok, reject, leak, open-fail, open-fail-dirty or long-id
+  setting mode (string, required): ok, reject, leak, open-fail, open-fail-dirty, long-id or candidate
   setting port (integer, default 443): an integer setting
   setting verbose (boolean, default false): a boolean setting
   secret token (in \"secrets\", required): the fake target's token

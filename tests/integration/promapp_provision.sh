@@ -129,7 +129,7 @@ begin "a stale account id falls back to the userName"
 drive "$TEST_TOKEN" provision --settings "$S" --record "$(record "$U" Jane Smith '[{"display":"Viewer"}]')" --account-id 424242
 expect_eq "$OUTCOME" unchanged outcome
 expect_eq "$ACCOUNT" "$id" account
-expect_contains "$ERR" "account 424242 not found on promapp; looking it up by userName"
+expect_contains "$ERR" "account 424242 not found on promapp; looking it up by its identity"
 finish
 
 begin "a userName differing only in case is corrected, same account"

@@ -39,7 +39,9 @@ for c in promapp-sim:promapp scim-sim:scim file:example; do
 		"deprovision rejects bad identities" "lookup rejects bad identities" \
 		"authenticate" "dry run plans and writes nothing" \
 		"provision creates the account" "provision again is unchanged" \
-		"lookup finds the account" "deprovision deactivates the account" \
+		"lookup finds the account" "list emits every account once" \
+		"no-adopt reports the existing account as a candidate" \
+		"deprovision deactivates the account" \
 		"deprovision again changes nothing"; do
 		expect_contains "$OUT" "PASS $check: "
 	done
@@ -66,14 +68,14 @@ finish
 
 begin "exact summaries: what was run, passed and skipped"
 ph check-connector -c "$CFG" --connection scim-sim "$PLUGIN_DIR/scim.so"
-expect_eq "$(summary_of)" "check-connector: 21 passed, 0 failed, 0 skipped"
+expect_eq "$(summary_of)" "check-connector: 23 passed, 0 failed, 0 skipped"
 ph check-connector -c "$CFG" --connection promapp-sim "$PLUGIN_DIR/promapp.so"
-expect_eq "$(summary_of)" "check-connector: 20 passed, 0 failed, 1 skipped"
+expect_eq "$(summary_of)" "check-connector: 22 passed, 0 failed, 1 skipped"
 expect_contains "$OUT" "SKIP validate_config rejects a missing required key: the schema has no required setting"
 ph check-connector "$PLUGIN_DIR/example.so"
 expect_rc 0
 expect_eq "$(summary_of)" "check-connector: 9 passed, 0 failed, 5 skipped"
-expect_contains "$OUT" "PASS descriptor: name \"example\" version 1.0.0, ABI 1.0, capabilities lookup,dry-run,roles,reactivate,delete, 4 settings (1 secret)"
+expect_contains "$OUT" "PASS descriptor: name \"example\" version 1.0.0, ABI 1.0, capabilities lookup,dry-run,roles,reactivate,delete,list,no-adopt, 4 settings (1 secret)"
 expect_contains "$OUT" "PASS validate_config rejects a missing required key: without 'path': config: missing required setting 'path'"
 expect_contains "$OUT" "SKIP live checks: needs --connection"
 finish
@@ -105,6 +107,8 @@ FAIL dry run plans and writes nothing: provision of a new person returned outcom
 FAIL provision creates the account: returned ok with outcome none (expected created) and no account id
 FAIL deprovision deactivates the account: returned ok with outcome absent (expected deactivated or deleted)
 SKIP lookup finds the account: the connector has no lookup
+SKIP list emits every account once: the connector does not advertise list (ABI 1.1)
+SKIP no-adopt reports the existing account as a candidate: the connector does not advertise no-adopt (ABI 1.1)
 EOT
 expect_contains "$(summary_of)" " failed, "
 expect_not_contains "$(summary_of)" " 0 failed"

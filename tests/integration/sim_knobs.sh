@@ -208,4 +208,31 @@ wait "$SIM_PID"; rc=$?
 expect_eq "$rc" 0 "exit status"
 finish
 
+begin "paging knobs: a page-size cap, page 1 again past the end, a skewed total"
+sim_start --max-page-size 2 --repeat-first-page-past-end --total-results-skew -1 || exit 1
+for u in a b c; do create_user "$u@example.com"; done
+scim GET "/Users?startIndex=1&count=50"
+expect_eq "$(jb '[.Resources[].id] | join(",")')" "1,2" "capped page"
+expect_eq "$(jb '.totalResults')" 2 "totalResults off by -1"
+scim GET "/Users?startIndex=4&count=50"
+expect_eq "$(jb '([.Resources[].id] | join(",")) + " " + (.startIndex|tostring)')" "1,2 4" "page 1 again past the end"
+sim_stop_clean
+finish
+
+begin "--case-sensitive-filter: the filter misses a case variant, uniqueness does not"
+sim_start --case-sensitive-filter || exit 1
+create_user "Ana@example.com" Ana Lima '"externalId":"E7"'
+scim GET "/Users?filter=userName%20eq%20%22ana@example.com%22"
+expect_eq "$(jb '.totalResults')" 0 "case variant not found"
+scim GET "/Users?filter=userName%20eq%20%22Ana@example.com%22"
+expect_eq "$(jb '.totalResults')" 1 "exact case found"
+create_user "ana@example.com"
+expect_scim_error 409 uniqueness
+scim GET "/Users?filter=externalId%20eq%20%22E7%22"
+expect_eq "$(jb '.Resources[0].externalId')" E7 "externalId filter"
+scim GET "/Users?filter=externalId%20eq%20%22e7%22"
+expect_eq "$(jb '.totalResults')" 0 "externalId is case-exact"
+sim_stop_clean
+finish
+
 done_testing

@@ -17,8 +17,8 @@ static int invalid(struct cursor *c, const char *what)
 {
 	scim_error_set(c->err, 400, "invalidFilter",
 	               "unsupported filter: %s; the simulator supports "
-	               "userName, emails.value or active with eq, joined by "
-	               "and",
+	               "userName, emails.value, externalId or active with eq, "
+	               "joined by and",
 	               what);
 	return -1;
 }
@@ -67,13 +67,16 @@ static int parse_attr(struct cursor *c, enum filter_attr *attr)
 		*attr = FILTER_EMAIL;
 	else if (strcasecmp(name, "active") == 0)
 		*attr = FILTER_ACTIVE;
+	else if (strcasecmp(name, "externalId") == 0)
+		*attr = FILTER_EXTERNAL_ID;
 	else
 		return invalid(c, "attribute not filterable");
 	return 0;
 }
 
-/* Reads a quoted JSON string literal; returns a new lower-cased copy. */
-static char *read_string(struct cursor *c)
+/* Reads a quoted JSON string literal; returns a new lower-cased copy and
+ * the value as given in *raw (new). */
+static char *read_string(struct cursor *c, char **raw)
 {
 	const char *end = c->p + 1;
 	json_error_t jerr;
@@ -91,6 +94,10 @@ static char *read_string(struct cursor *c)
 	if (json_is_string(v) &&
 	    strlen(json_string_value(v)) == json_string_length(v))
 		out = ascii_lower_dup(json_string_value(v));
+	if (out && !(*raw = strdup(json_string_value(v)))) {
+		free(out);
+		out = NULL;
+	}
 	json_decref(v);
 	c->p = end + 1;
 	return out;
@@ -103,7 +110,7 @@ static int parse_value(struct cursor *c, struct filter_clause *cl)
 	if (*c->p == '"') {
 		if (cl->attr == FILTER_ACTIVE)
 			return invalid(c, "active compares with true or false");
-		cl->value = read_string(c);
+		cl->value = read_string(c, &cl->raw);
 		return cl->value ? 0 : invalid(c, "malformed string value");
 	}
 	if (!read_word(c, word, sizeof(word)))
@@ -167,8 +174,10 @@ void filter_release(struct filter *f)
 {
 	size_t i;
 
-	for (i = 0; i < f->n; i++)
+	for (i = 0; i < f->n; i++) {
 		free(f->clauses[i].value);
+		free(f->clauses[i].raw);
+	}
 	memset(f, 0, sizeof(*f));
 }
 
@@ -187,14 +196,20 @@ static bool email_matches(const json_t *user, const char *value)
 	return false;
 }
 
-static bool clause_matches(const struct filter_clause *cl, const json_t *user)
+static bool clause_matches(const struct filter_clause *cl, const json_t *user,
+                           bool case_sensitive)
 {
 	const char *name;
 
 	switch (cl->attr) {
 	case FILTER_USERNAME:
 		name = json_string_value(json_object_get(user, "userName"));
+		if (case_sensitive)
+			return name && strcmp(name, cl->raw) == 0;
 		return name && strcasecmp(name, cl->value) == 0;
+	case FILTER_EXTERNAL_ID:
+		name = json_string_value(json_object_get(user, "externalId"));
+		return name && strcmp(name, cl->raw) == 0;
 	case FILTER_EMAIL:
 		return email_matches(user, cl->value);
 	case FILTER_ACTIVE:
@@ -209,7 +224,7 @@ bool filter_matches(const struct filter *f, const json_t *user)
 	size_t i;
 
 	for (i = 0; i < f->n; i++)
-		if (!clause_matches(&f->clauses[i], user))
+		if (!clause_matches(&f->clauses[i], user, f->case_sensitive))
 			return false;
 	return true;
 }

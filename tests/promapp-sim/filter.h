@@ -1,7 +1,9 @@
 /*
  * filter: the subset of RFC 7644 §3.4.2.2 filters the simulator supports:
  * `ATTR eq VALUE` clauses joined by `and`, where ATTR is userName,
- * emails.value (both compared case-insensitively) or active (a boolean).
+ * emails.value (both compared case-insensitively; userName exactly with
+ * case_sensitive set), externalId (compared exactly, caseExact in RFC 7643
+ * section 3.1) or active (a boolean).
  * Attribute names and operators are case-insensitive and may carry the
  * core User schema URN as prefix. Anything else is an invalidFilter.
  */
@@ -19,17 +21,22 @@ enum filter_attr {
 	FILTER_USERNAME,
 	FILTER_EMAIL,
 	FILTER_ACTIVE,
+	FILTER_EXTERNAL_ID,
 };
 
 struct filter_clause {
 	enum filter_attr attr;
 	char *value; /* lower-cased, owned (userName, email) */
+	char *raw;   /* as given, owned (userName, email, externalId) */
 	bool flag;   /* active */
 };
 
 struct filter {
 	struct filter_clause clauses[FILTER_MAX_CLAUSES];
 	size_t n;
+	/* set by the caller after filter_parse: userName eq compares exactly
+	 * (--case-sensitive-filter) */
+	bool case_sensitive;
 };
 
 /*

@@ -38,7 +38,14 @@ static const char usage_text[] =
         "  --hostile-writes MODE    answer every write with a hostile 400:\n"
         "                           echo-token:N (detail echoes the bearer\n"
         "                           token after N+k pad bytes, k = 0,1,2...\n"
-        "                           per answer) or bad-utf8 (invalid UTF-8)\n";
+        "                           per answer) or bad-utf8 (invalid UTF-8)\n"
+        "  --max-page-size N        return at most N users per page, whatever\n"
+        "                           count asked (not advertised)\n"
+        "  --repeat-first-page-past-end  a startIndex past the last user\n"
+        "                           returns page 1 again\n"
+        "  --total-results-skew N   report totalResults off by N (may be < 0)\n"
+        "  --case-sensitive-filter  userName eq compares case-sensitively\n"
+        "                           (uniqueness stays case-insensitive)\n";
 
 static int usage_error(const char *fmt, ...)
         __attribute__((format(printf, 1, 2)));
@@ -198,6 +205,10 @@ enum {
 	OPT_MAX_COUNT,
 	OPT_HOSTILE,
 	OPT_HELP,
+	OPT_MAX_PAGE,
+	OPT_REPEAT_PAGE,
+	OPT_TOTAL_SKEW,
+	OPT_CASE_FILTER,
 };
 
 static const struct option long_options[] = {
@@ -219,6 +230,10 @@ static const struct option long_options[] = {
         {"max-count", required_argument, NULL, OPT_MAX_COUNT},
         {"hostile-writes", required_argument, NULL, OPT_HOSTILE},
         {"help", no_argument, NULL, OPT_HELP},
+        {"max-page-size", required_argument, NULL, OPT_MAX_PAGE},
+        {"repeat-first-page-past-end", no_argument, NULL, OPT_REPEAT_PAGE},
+        {"total-results-skew", required_argument, NULL, OPT_TOTAL_SKEW},
+        {"case-sensitive-filter", no_argument, NULL, OPT_CASE_FILTER},
         {NULL, 0, NULL, 0},
 };
 
@@ -326,6 +341,28 @@ static int apply_option(struct sim_options *o, int opt, const char *arg)
 			        "echo-token:N or bad-utf8)",
 			        arg);
 		}
+		return -1;
+	case OPT_MAX_PAGE:
+		if (!parse_ulong(arg, 1, 1000000, &a))
+			return usage_error("invalid --max-page-size '%s'", arg);
+		o->max_page_size = (unsigned)a;
+		return -1;
+	case OPT_REPEAT_PAGE:
+		o->repeat_first_page_past_end = true;
+		return -1;
+	case OPT_TOTAL_SKEW: {
+		char *end;
+		errno = 0;
+		long v = strtol(arg, &end, 10);
+		if (end == arg || *end || errno || v < -1000000 || v > 1000000)
+			return usage_error("invalid --total-results-skew '%s' "
+			                   "(want -1000000..1000000)",
+			                   arg);
+		o->total_results_skew = v;
+		return -1;
+	}
+	case OPT_CASE_FILTER:
+		o->case_sensitive_filter = true;
 		return -1;
 	case OPT_HELP:
 		fputs(usage_text, stdout);

@@ -40,6 +40,11 @@ struct sim_options {
 	unsigned max_count;
 	enum hostile_mode hostile;
 	unsigned hostile_pad; /* echo-token: pad bytes before the first echo */
+	/* paging quirks of real servers (GET /Users without a filter too) */
+	unsigned max_page_size;          /* 0: none; else a silent cap */
+	bool repeat_first_page_past_end; /* startIndex > total -> page 1 */
+	long total_results_skew;         /* added to totalResults */
+	bool case_sensitive_filter; /* userName eq is exact; uniqueness not */
 };
 
 /*

@@ -137,19 +137,29 @@ static void list_users(struct sim *sim, const struct sim_request *req,
 	unsigned long start, count;
 	long long max = sim->opt->max_count;
 
+	struct page_quirks q = {
+	        .repeat_first_page_past_end =
+	                sim->opt->repeat_first_page_past_end,
+	        .total_skew = sim->opt->total_results_skew,
+	};
+
 	if (!paging_value(req->start_index, "startIndex", 1, 1, LONG_MAX / 2,
 	                  &start, r) ||
 	    !paging_value(req->count, "count", max < 100 ? max : 100, 0, max,
 	                  &count, r))
 		return;
+	if (sim->opt->max_page_size && count > sim->opt->max_page_size)
+		count = sim->opt->max_page_size; /* silently, as real ones do */
 	if (!req->filter) {
-		store_query(sim->store, NULL, start, count, r);
+		store_query(sim->store, NULL, start, count, &q, r);
 		return;
 	}
-	if (filter_parse(&f, req->filter, &err) < 0)
+	if (filter_parse(&f, req->filter, &err) < 0) {
 		reply_error(r, &err);
-	else
-		store_query(sim->store, &f, start, count, r);
+	} else {
+		f.case_sensitive = sim->opt->case_sensitive_filter;
+		store_query(sim->store, &f, start, count, &q, r);
+	}
 	filter_release(&f);
 }
 

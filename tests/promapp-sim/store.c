@@ -130,8 +130,9 @@ static json_t *user_build(const struct store *s, size_t idx,
                           const json_t *attrs, const char *created,
                           const char *modified)
 {
-	static const char *const keep[] = {"userName", "name",   "emails",
-	                                   "timezone", "active", "roles"};
+	static const char *const keep[] = {"userName", "externalId", "name",
+	                                   "emails",   "timezone",   "active",
+	                                   "roles"};
 	char id[24], location[200];
 	json_t *obj, *v;
 	size_t i;
@@ -436,29 +437,53 @@ static void page_add(struct sbuf *b, const struct user_rec *rec,
 	(*items)++;
 }
 
-void store_query(struct store *s, const struct filter *f,
-                 unsigned long start_index, unsigned long count,
-                 struct sim_reply *r)
+/* One page of the matching users into page; returns their total. Called
+ * with the lock held. */
+static unsigned long query_page(struct store *s, const struct filter *f,
+                                unsigned long start_index, unsigned long count,
+                                struct sbuf *page, unsigned long *items)
 {
 	const char *key = f ? filter_username_key(f) : NULL;
-	unsigned long total = 0, items = 0;
-	struct sbuf page = SBUF_INIT, out = SBUF_INIT;
-	size_t i, len;
-	char *body;
+	unsigned long total = 0;
+	size_t i;
 
-	pthread_rwlock_rdlock(&s->lock);
 	if (key) {
 		i = index_find(s, key);
 		if (i != SIZE_MAX && filter_matches(f, s->users[i].obj))
-			page_add(&page, &s->users[i], ++total, start_index,
-			         count, &items);
+			page_add(page, &s->users[i], ++total, start_index,
+			         count, items);
 	} else {
 		for (i = 0; i < s->n; i++)
 			if (!f || filter_matches(f, s->users[i].obj))
-				page_add(&page, &s->users[i], ++total,
-				         start_index, count, &items);
+				page_add(page, &s->users[i], ++total,
+				         start_index, count, items);
+	}
+	return total;
+}
+
+void store_query(struct store *s, const struct filter *f,
+                 unsigned long start_index, unsigned long count,
+                 const struct page_quirks *q, struct sim_reply *r)
+{
+	unsigned long total, items = 0;
+	struct sbuf page = SBUF_INIT, out = SBUF_INIT;
+	size_t len;
+	char *body;
+
+	pthread_rwlock_rdlock(&s->lock);
+	total = query_page(s, f, start_index, count, &page, &items);
+	if (q && q->repeat_first_page_past_end && total > 0 &&
+	    start_index > total) {
+		/* the quirk: page 1 again, claiming the asked startIndex */
+		items = 0;
+		query_page(s, f, 1, count, &page, &items);
 	}
 	pthread_rwlock_unlock(&s->lock);
+	if (q && q->total_skew)
+		total = q->total_skew < 0 &&
+		                        (unsigned long)-q->total_skew > total
+		                ? 0
+		                : (unsigned long)((long)total + q->total_skew);
 	sbuf_printf(&out,
 	            "{\"schemas\":[\"" SCIM_LIST_SCHEMA "\"],"
 	            "\"totalResults\":%lu,\"startIndex\":%lu,"

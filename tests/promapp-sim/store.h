@@ -43,13 +43,20 @@ void store_patch(struct store *s, const char *id, const json_t *body,
 /* DELETE: sets active to false; 204 or 404. */
 void store_deactivate(struct store *s, const char *id, struct sim_reply *r);
 
+/* Paging quirks of real servers (the --max-page-size etc. knobs). */
+struct page_quirks {
+	bool repeat_first_page_past_end; /* start past the end: page 1 */
+	long total_skew;                 /* added to totalResults (>= 0) */
+};
+
 /*
  * 200 ListResponse of the users matching f (NULL: all) in id order, from
- * the 1-based start_index, at most count of them.
+ * the 1-based start_index, at most count of them; q (may be NULL) bends
+ * the paging as real servers do.
  */
 void store_query(struct store *s, const struct filter *f,
                  unsigned long start_index, unsigned long count,
-                 struct sim_reply *r);
+                 const struct page_quirks *q, struct sim_reply *r);
 
 /* Every user as a JSON array string (caller frees); *generation (optional)
  * receives the change counter the snapshot belongs to. NULL on OOM. */

@@ -146,7 +146,7 @@ json_t *user_attrs_from_json(const json_t *in, const struct role_list *roles,
                              struct scim_error *err)
 {
 	const char *user_name, *given, *family;
-	json_t *out, *name, *timezone, *active;
+	json_t *out, *name, *timezone, *active, *external_id;
 
 	if (!json_is_object(in)) {
 		scim_error_set(err, 400, "invalidSyntax",
@@ -175,6 +175,13 @@ json_t *user_attrs_from_json(const json_t *in, const struct role_list *roles,
 		               "timezone must be a string");
 		return NULL;
 	}
+	external_id = json_object_get_ci(in, "externalId");
+	if (external_id && !json_is_null(external_id) &&
+	    !json_is_string(external_id)) {
+		scim_error_set(err, 400, "invalidValue",
+		               "externalId must be a string");
+		return NULL;
+	}
 	active = json_object_get_ci(in, "active");
 	if (active && !json_is_null(active) && !json_is_boolean(active)) {
 		scim_error_set(err, 400, "invalidValue",
@@ -191,6 +198,8 @@ json_t *user_attrs_from_json(const json_t *in, const struct role_list *roles,
 		goto out_free;
 	if (json_is_string(timezone))
 		json_object_set(out, "timezone", timezone);
+	if (json_is_string(external_id))
+		json_object_set(out, "externalId", external_id);
 	json_object_set_new(out, "active",
 	                    json_boolean(!json_is_false(active)));
 	if (copy_roles(out, json_object_get_ci(in, "roles"), roles, err) < 0)

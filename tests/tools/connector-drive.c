@@ -2,14 +2,20 @@
  * against it, with a minimal host API. Not the host: no retries, no ledger.
  *
  *   connector-drive PLUGIN.so OP --settings JSON [--account-id ID]
- *                   [--record JSON] [--dry-run] [--deadline-ms N]
- *   OP: validate | authenticate | provision | deprovision | lookup
+ *                   [--record JSON] [--dry-run] [--no-adopt]
+ *                   [--deadline-ms N]
+ *   OP: validate | authenticate | provision | deprovision | lookup | list
  *
  * Secrets come from the environment only: the secret "access_token" is read
  * from PROVHOST_SECRET_ACCESS_TOKEN. Output (stdout):
  *   plan: METHOD TARGET BODY       one per planned write (dry run)
- *   {...}                           the account (lookup)
+ *   {...}                           the account (lookup), each (list)
+ *   listed=N distinct=D             after list: records emitted, ids
  *   status=<name> outcome=<name> account_id=<id> http=<code>
+ *   candidate: n=N active=A userName=U   outcome candidate (no-adopt)
+ * list, like the host, is only called when the connector advertises
+ * PROVHOST_CAP_LIST and its ops table contains the op; otherwise
+ * status=unsupported, "connector X cannot list accounts".
  *   detail: ...                     when the op reported one
  *   error: ...                      when the op failed
  * Log lines go to stderr as "log <level>: message". Exit 0 on PROVHOST_OK,
@@ -27,8 +33,15 @@
 
 struct drive_opts {
 	const char *plugin, *op, *settings, *account_id, *record;
-	int dry_run;
+	int dry_run, no_adopt;
 	long deadline_ms;
+};
+
+/* What list emitted: a count and the distinct ids (a small linear set;
+ * test sizes only). */
+struct list_seen {
+	size_t n, distinct;
+	char **ids;
 };
 
 static int64_t drive_now_ms(provhost_host *host)
@@ -96,12 +109,72 @@ static void drive_emit(void *ctx, const char *json, size_t len)
 	printf("%.*s\n", (int)len, json);
 }
 
+/* The "id" string of a compact JSON record, crudely (test tool only). */
+static char *record_id(const char *json, size_t len)
+{
+	const char *p = memmem(json, len, "\"id\":\"", 6), *e;
+
+	if (!p)
+		return NULL;
+	p += 6;
+	e = memchr(p, '"', len - (size_t)(p - json));
+	return e ? strndup(p, (size_t)(e - p)) : NULL;
+}
+
+static void drive_list_emit(void *ctx, const char *json, size_t len)
+{
+	struct list_seen *s = ctx;
+	char *id = record_id(json, len);
+	size_t i;
+
+	printf("%.*s\n", (int)len, json);
+	s->n++;
+	if (!id)
+		return;
+	for (i = 0; i < s->distinct; i++)
+		if (strcmp(s->ids[i], id) == 0)
+			break;
+	if (i < s->distinct) {
+		free(id);
+		return;
+	}
+	char **grown = realloc(s->ids, (s->distinct + 1) * sizeof *grown);
+	if (!grown) {
+		free(id);
+		return;
+	}
+	s->ids = grown;
+	s->ids[s->distinct++] = id;
+}
+
+/* The list op when the connector has it (capability and table size). */
+static int32_t drive_list(const provhost_connector *c, provhost_instance *inst,
+                          const provhost_call *call, provhost_error *err)
+{
+	struct list_seen seen = {0};
+	int32_t rc;
+
+	if (!(c->capabilities & PROVHOST_CAP_LIST) ||
+	    !PROVHOST_HAS_FIELD(c->ops, provhost_ops, list) || !c->ops->list) {
+		snprintf(err->message, sizeof err->message,
+		         "connector \"%s\" cannot list accounts", c->name);
+		return PROVHOST_E_UNSUPPORTED;
+	}
+	rc = c->ops->list(inst, call, drive_list_emit, &seen, err);
+	printf("listed=%zu distinct=%zu\n", seen.n, seen.distinct);
+	for (size_t i = 0; i < seen.distinct; i++)
+		free(seen.ids[i]);
+	free(seen.ids);
+	return rc;
+}
+
 static int usage(void)
 {
-	fprintf(stderr, "usage: connector-drive PLUGIN.so "
-	                "validate|authenticate|provision|deprovision|lookup "
-	                "--settings JSON [--account-id ID] [--record JSON] "
-	                "[--dry-run] [--deadline-ms N]\n");
+	fprintf(stderr,
+	        "usage: connector-drive PLUGIN.so "
+	        "validate|authenticate|provision|deprovision|lookup|"
+	        "list --settings JSON [--account-id ID] [--record JSON] "
+	        "[--dry-run] [--no-adopt] [--deadline-ms N]\n");
 	return 2;
 }
 
@@ -117,6 +190,8 @@ static int parse_args(int argc, char **argv, struct drive_opts *o)
 		int has_val = i + 1 < argc;
 		if (strcmp(a, "--dry-run") == 0)
 			o->dry_run = 1;
+		else if (strcmp(a, "--no-adopt") == 0)
+			o->no_adopt = 1;
 		else if (strcmp(a, "--settings") == 0 && has_val)
 			o->settings = argv[++i];
 		else if (strcmp(a, "--account-id") == 0 && has_val)
@@ -183,6 +258,8 @@ static int run_op(const provhost_connector *c, const struct drive_opts *o,
 
 	if (o->dry_run)
 		call.flags |= PROVHOST_CALL_DRY_RUN;
+	if (o->no_adopt)
+		call.flags |= PROVHOST_CALL_NO_ADOPT;
 	if (o->deadline_ms > 0)
 		call.deadline_ms = drive_now_ms(NULL) + o->deadline_ms;
 	call.event_id = "drive";
@@ -199,6 +276,8 @@ static int run_op(const provhost_connector *c, const struct drive_opts *o,
 	else if (strcmp(o->op, "deprovision") == 0)
 		rc = c->ops->deprovision(inst, &call, o->account_id, rec,
 		                         strlen(rec), res, err);
+	else if (strcmp(o->op, "list") == 0)
+		rc = drive_list(c, inst, &call, err);
 	else if (c->ops->lookup)
 		rc = c->ops->lookup(inst, &call, o->account_id, rec,
 		                    strlen(rec), drive_emit, NULL, err);
@@ -220,7 +299,7 @@ int main(int argc, char **argv)
 		return usage();
 	if (strcmp(o.op, "validate") && strcmp(o.op, "authenticate") &&
 	    strcmp(o.op, "provision") && strcmp(o.op, "deprovision") &&
-	    strcmp(o.op, "lookup"))
+	    strcmp(o.op, "lookup") && strcmp(o.op, "list"))
 		return usage();
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fprintf(stderr, "connector-drive: curl_global_init failed\n");
@@ -236,6 +315,10 @@ int main(int argc, char **argv)
 	       provhost_status_name(rc), provhost_outcome_name(res.outcome),
 	       res.account_id,
 	       rc == PROVHOST_OK ? res.remote_code : err.remote_code);
+	if (rc == PROVHOST_OK && res.outcome == PROVHOST_OUTCOME_CANDIDATE)
+		printf("candidate: n=%u active=%d userName=%s\n",
+		       res.n_candidates, res.candidate_active,
+		       res.candidate_user_name);
 	if (res.detail[0])
 		printf("detail: %s\n", res.detail);
 	if (rc != PROVHOST_OK) {

@@ -1,6 +1,7 @@
-/* Pins the connector ABI v1.0 layout (x86_64 / LP64): every v1.0 member
+/* Pins the connector ABI v1.0 and v1.1 layout (x86_64 / LP64): every member
  * keeps its offset forever, and the v1.0 sizes are what the loader treats
- * as the minimum. A later minor may only grow structs at the end. Both as
+ * as the minimum. A later minor may only grow structs at the end: each 1.1
+ * member starts where the 1.0 struct ended. Both as
  * compile-time asserts (the build breaks) and as runtime checks (the test
  * report names the field). */
 #include <setjmp.h>
@@ -21,6 +22,12 @@
 	_Static_assert(PROVHOST_CONNECTOR_ABI_MINOR != 0 ||                    \
 	                       sizeof(type) == (size),                         \
 	               #type " changed size in 1.0")
+/* sizes in 1.1 (a later minor may only grow them) */
+#define SIZE_V1_1(type, size)                                                  \
+	_Static_assert(sizeof(type) >= (size), #type " shrank below 1.1");     \
+	_Static_assert(PROVHOST_CONNECTOR_ABI_MINOR != 1 ||                    \
+	                       sizeof(type) == (size),                         \
+	               #type " changed size in 1.1")
 
 PIN(provhost_setting, key, 0);
 PIN(provhost_setting, type, 8);
@@ -43,6 +50,10 @@ PIN(provhost_result, remote_code, 8);
 PIN(provhost_result, account_id, 12);
 PIN(provhost_result, detail, 268);
 SIZE_V1_0(provhost_result, 780);
+PIN(provhost_result, n_candidates, 780);        /* since 1.1 */
+PIN(provhost_result, candidate_active, 784);    /* since 1.1 */
+PIN(provhost_result, candidate_user_name, 788); /* since 1.1 */
+SIZE_V1_1(provhost_result, 1044);
 
 PIN(provhost_call, struct_size, 0);
 PIN(provhost_call, flags, 4);
@@ -70,6 +81,8 @@ PIN(provhost_ops, provision, 40);
 PIN(provhost_ops, deprovision, 48);
 PIN(provhost_ops, lookup, 56);
 SIZE_V1_0(provhost_ops, 64);
+PIN(provhost_ops, list, 64); /* since 1.1 */
+SIZE_V1_1(provhost_ops, 72);
 
 PIN(provhost_connector, magic, 0);
 PIN(provhost_connector, struct_size, 4);
@@ -114,6 +127,10 @@ static void test_offsets(void **state)
 	        F(provhost_host_api, pace, 40),
 	        F(provhost_ops, validate_config, 8),
 	        F(provhost_ops, lookup, 56),
+	        F(provhost_ops, list, 64),
+	        F(provhost_result, n_candidates, 780),
+	        F(provhost_result, candidate_active, 784),
+	        F(provhost_result, candidate_user_name, 788),
 	        F(provhost_connector, name, 16),
 	        F(provhost_connector, capabilities, 56),
 	        F(provhost_connector, n_settings, 72),
@@ -159,12 +176,39 @@ static void test_constants(void **state)
 	assert_int_equal(PROVHOST_LOG_DEBUG, 3);
 }
 
+/* What 1.1 appended: new values after the 1.0 ones, and the 1.0 sizes as
+ * the offsets where the new members start (a 1.0 reader never sees them).
+ */
+static void test_v1_1_appends(void **state)
+{
+	assert_true(PROVHOST_CONNECTOR_ABI_MINOR >= 1);
+	assert_int_equal(PROVHOST_OUTCOME_CANDIDATE, 8);
+	assert_int_equal(PROVHOST_CAP_LIST, 1u << 5);
+	assert_int_equal(PROVHOST_CAP_NO_ADOPT, 1u << 6);
+	assert_int_equal(PROVHOST_CALL_NO_ADOPT, 1u << 1);
+	assert_int_equal(offsetof(provhost_ops, list), 64);
+	assert_int_equal(offsetof(provhost_result, n_candidates), 780);
+	assert_int_equal(sizeof(provhost_result), 1044);
+	assert_int_equal(sizeof(provhost_ops), 72);
+	/* a 1.0-sized table does not contain list; a 1.1 one does */
+	provhost_ops ops = {.struct_size = 64};
+	assert_false(PROVHOST_HAS_FIELD(&ops, provhost_ops, list));
+	ops.struct_size = sizeof(provhost_ops);
+	assert_true(PROVHOST_HAS_FIELD(&ops, provhost_ops, list));
+	provhost_result r = {.struct_size = 780};
+	assert_false(PROVHOST_HAS_FIELD(&r, provhost_result, n_candidates));
+	r.struct_size = sizeof(r);
+	assert_true(
+	        PROVHOST_HAS_FIELD(&r, provhost_result, candidate_user_name));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_offsets),
 	        cmocka_unit_test(test_v1_0_sizes),
 	        cmocka_unit_test(test_constants),
+	        cmocka_unit_test(test_v1_1_appends),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

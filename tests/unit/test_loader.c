@@ -70,7 +70,7 @@ static void test_other_major(void **state)
 static void test_descriptor_refusals(void **state)
 {
 	expect_reason("future_minor.so",
-	              "needs connector ABI 1.7; this provhost speaks 1.0");
+	              "needs connector ABI 1.7; this provhost speaks 1.1");
 	expect_reason("bad_magic.so",
 	              "bad descriptor magic 0xdeadbeef (expected 0x50484331): "
 	              "not a provhost connector descriptor");
@@ -83,6 +83,9 @@ static void test_descriptor_refusals(void **state)
 	expect_reason("cap_without_op.so",
 	              "capability \"lookup\" is advertised but op \"lookup\" "
 	              "is missing");
+	expect_reason("list_beyond_ops.so",
+	              "capability \"list\" is advertised but op \"list\" is "
+	              "missing (or beyond the ops table's 64 bytes)");
 	expect_reason("not_a_connector.so",
 	              "not a provhost connector (no provhost_connector_v1 "
 	              "symbol)");

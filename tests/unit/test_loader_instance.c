@@ -59,7 +59,11 @@ static int setup(void **state)
 	      "{\"token\": {\"env\": \"PH_INST_TOKEN\"}}},\n"
 	      " {\"name\": \"longid\", \"connector\": \"fake\", "
 	      "\"settings\": {\"mode\": \"long-id\"}, \"secrets\": "
-	      "{\"token\": {\"env\": \"PH_INST_TOKEN\"}}}]}\n",
+	      "{\"token\": {\"env\": \"PH_INST_TOKEN\"}}},\n"
+	      " {\"name\": \"candidate\", \"connector\": \"fake\", "
+	      "\"settings\": {\"mode\": \"candidate\"}, \"secrets\": "
+	      "{\"token\": {\"env\": \"PH_INST_TOKEN\"}}},\n"
+	      " {\"name\": \"old\", \"connector\": \"frozen\"}]}\n",
 	      out);
 	fclose(out);
 	setenv("PH_INST_TOKEN", "tok-inst-9876", 1);
@@ -380,6 +384,73 @@ static void test_lookup(void **state)
 	instance_close(inst);
 }
 
+/* ABI 1.1 wrappers on connectors that lack the 1.1 features: the frozen
+ * v1.0 connector (its ops table ends before list) and fake (no list, no
+ * no-adopt). Nothing is called; the messages name the connector. */
+static void test_v1_1_unsupported(void **state)
+{
+	struct fixture *f = *state;
+	const char *names[] = {"old", "ok"}, *conns[] = {"frozen", "fake"};
+	struct instance *inst;
+	provhost_result res;
+	provhost_error err;
+	provhost_call call;
+	char want[128], got[64] = "";
+
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(instance_open(conn_named(f, names[i]), NULL,
+		                               &inst, &err),
+		                 PROVHOST_OK);
+		assert_false(instance_can_list(inst));
+		assert_false(instance_can_no_adopt(inst));
+		instance_call_init(&call, 0, 0, NULL, NULL, NULL);
+		assert_int_equal(
+		        instance_list(inst, &call, emit_copy, got, &err),
+		        PROVHOST_E_UNSUPPORTED);
+		snprintf(want, sizeof want,
+		         "connector \"%s\" cannot list accounts", conns[i]);
+		assert_string_equal(err.message, want);
+		assert_int_equal(err.status, PROVHOST_E_UNSUPPORTED);
+		instance_call_init(&call, PROVHOST_CALL_NO_ADOPT, 0, NULL, NULL,
+		                   NULL);
+		assert_int_equal(
+		        instance_provision(inst, &call, NULL, "{}", &res, &err),
+		        PROVHOST_E_UNSUPPORTED);
+		snprintf(want, sizeof want,
+		         "connector \"%s\" cannot report an existing account "
+		         "without adopting it (no-adopt needs connector ABI "
+		         "1.1)",
+		         conns[i]);
+		assert_string_equal(err.message, want);
+		instance_close(inst);
+	}
+	assert_string_equal(got, ""); /* nothing was emitted */
+}
+
+/* A candidate outcome the host did not ask for is a protocol error, and
+ * the members are not trusted. */
+static void test_candidate_not_asked_for(void **state)
+{
+	struct fixture *f = *state;
+	struct instance *inst;
+	provhost_result res;
+	provhost_error err;
+	provhost_call call;
+
+	assert_int_equal(
+	        instance_open(conn_named(f, "candidate"), NULL, &inst, &err),
+	        PROVHOST_OK);
+	instance_call_init(&call, 0, 0, NULL, NULL, NULL);
+	assert_int_equal(
+	        instance_provision(inst, &call, NULL, "{}", &res, &err),
+	        PROVHOST_E_PROTOCOL);
+	assert_string_equal(err.message,
+	                    "connector \"fake\" reported a candidate account "
+	                    "although the call did not ask for one");
+	assert_int_equal(res.struct_size, sizeof(provhost_result));
+	instance_close(inst);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -392,6 +463,8 @@ int main(void)
 	        cmocka_unit_test(test_planned_write_hooks),
 	        cmocka_unit_test(test_deadline_pace),
 	        cmocka_unit_test(test_lookup),
+	        cmocka_unit_test(test_v1_1_unsupported),
+	        cmocka_unit_test(test_candidate_not_asked_for),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

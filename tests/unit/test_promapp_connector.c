@@ -107,8 +107,12 @@ static void descriptor_is_complete(void **state)
 	assert_string_equal(conn->license, "MIT");
 	assert_int_equal(conn->capabilities,
 	                 PROVHOST_CAP_LOOKUP | PROVHOST_CAP_DRY_RUN |
-	                         PROVHOST_CAP_ROLES | PROVHOST_CAP_REACTIVATE);
+	                         PROVHOST_CAP_ROLES | PROVHOST_CAP_REACTIVATE |
+	                         PROVHOST_CAP_LIST | PROVHOST_CAP_NO_ADOPT);
 	assert_non_null(conn->ops->lookup);
+	assert_true(PROVHOST_HAS_FIELD(conn->ops, provhost_ops, list));
+	assert_non_null(conn->ops->list);
+	assert_int_equal(conn->min_host_minor, 0); /* 1.1 is optional */
 	assert_int_equal(conn->setting_size, sizeof(provhost_setting));
 	int saw_token = 0;
 	for (uint32_t i = 0; i < conn->n_settings; i++) {

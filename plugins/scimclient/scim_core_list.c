@@ -1,0 +1,163 @@
+/* The SCIM connector core's list op (ABI 1.1): every account of the
+ * target, page by page (scim_page.h decides when the scan ends), each id
+ * emitted once, with only the attributes reconciliation needs. */
+#include "scimclient/scim_account.h"
+#include "scimclient/scim_core.h"
+#include "scimclient/scim_page.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define LIST_PAGE_SIZE 100
+
+/* The attributes asked for (RFC 7644 section 3.4.2.5). externalId and
+ * roles only where the connector manages them: a strict server may
+ * refuse an attribute it does not know. */
+static void list_attributes(const provhost_instance *inst, char *out,
+                            size_t len)
+{
+	snprintf(out, len, "id,userName%s,active,name,emails%s",
+	         inst->cfg.external_id ? ",externalId" : "",
+	         !inst->t->roles || inst->cfg.roles ? ",roles" : "");
+}
+
+/* A 403 on a read: the token may write but not read, or lacks the
+ * scope; say so before the target's own words. */
+static int permission_failure(provhost_instance *inst, long http,
+                              provhost_error *err)
+{
+	char target[sizeof err->message];
+
+	memcpy(target, err->message, sizeof target);
+	return scim_fail(err, PROVHOST_E_PERMISSION, 0, (int)http,
+	                 "%s refused to list accounts (HTTP %ld): the token "
+	                 "lacks permission to read users (check its "
+	                 "scope/role); %.300s",
+	                 inst->t->label, http, target);
+}
+
+/* Emits the resources of one page not seen before; *fresh counts them. */
+static int emit_page(provhost_instance *inst, json_t *resources, json_t *seen,
+                     long http, provhost_emit_fn emit, void *emit_ctx,
+                     long *fresh, provhost_error *err)
+{
+	char id[256];
+	json_t *r;
+	size_t i;
+	int rc;
+
+	*fresh = 0;
+	json_array_foreach(resources, i, r)
+	{
+		if (scim_account_id(r, id, sizeof id))
+			return scim_fail(err, PROVHOST_E_PROTOCOL, 0, (int)http,
+			                 "%s listed an account without a "
+			                 "usable id",
+			                 inst->t->label);
+		if (json_object_get(seen, id))
+			continue;
+		if (json_object_set_new(seen, id, json_true()))
+			return scim_fail(err, PROVHOST_E_INTERNAL, 0, 0,
+			                 "out of memory");
+		rc = scim_account_emit(r, emit, emit_ctx, err);
+		if (rc != PROVHOST_OK)
+			return rc;
+		(*fresh)++;
+	}
+	return PROVHOST_OK;
+}
+
+/* Logs how the scan ended (INFO; WARN for a server quirk). */
+static void log_end(provhost_instance *inst, const provhost_call *call,
+                    const struct scim_pager *pg, size_t n)
+{
+	char line[400];
+	int quirk = pg->end == SCIM_PAGE_REPEATED;
+
+	snprintf(line, sizeof line,
+	         "listed %zu accounts of %s in %ld pages (up to %ld per "
+	         "page); ended by %s",
+	         n, inst->t->label, pg->pages, pg->page_max,
+	         scim_page_end_text(pg->end));
+	scim_conn_log(&inst->conn, call,
+	              quirk ? PROVHOST_LOG_WARN : PROVHOST_LOG_INFO, line);
+	if (n == 0)
+		scim_conn_log(&inst->conn, call, PROVHOST_LOG_WARN,
+		              "the target listed no accounts; if it has "
+		              "some, the token may lack permission to read "
+		              "users");
+}
+
+int32_t scim_core_list(provhost_instance *inst, const provhost_call *call,
+                       provhost_emit_fn emit, void *emit_ctx,
+                       provhost_error *err)
+{
+	struct scim_pager pg;
+	struct scim_reply reply;
+	char attrs[96], path[256];
+	json_t *seen;
+	int rc = PROVHOST_OK, more = 1;
+
+	scim_conn_op_begin(&inst->conn, NULL, err);
+	if (!emit)
+		return scim_core_op_end(
+		        inst,
+		        scim_fail(err, PROVHOST_E_INVALID_INPUT, 0, 0,
+		                  "list needs an emit callback"),
+		        NULL, err);
+	seen = json_object();
+	if (!seen)
+		return scim_core_op_end(inst,
+		                        scim_fail(err, PROVHOST_E_INTERNAL, 0,
+		                                  0, "out of memory"),
+		                        NULL, err);
+	list_attributes(inst, attrs, sizeof attrs);
+	scim_pager_init(&pg, LIST_PAGE_SIZE);
+	while (more) {
+		long fresh = 0, total = -1;
+		json_t *resources, *t;
+
+		snprintf(path, sizeof path,
+		         "/Users?attributes=%s&startIndex=%ld&count=%ld", attrs,
+		         pg.start, pg.requested);
+		/* scim_conn_send calls host_api->pace first */
+		rc = scim_conn_send(&inst->conn, call, "GET", path, NULL,
+		                    SCIM_ON_COLLECTION, &reply, err);
+		if (rc == PROVHOST_E_PERMISSION)
+			rc = permission_failure(inst, reply.http, err);
+		if (rc != PROVHOST_OK) {
+			scim_reply_release(&reply);
+			break;
+		}
+		if (!scim_is_list_response(reply.json)) {
+			rc = scim_fail(
+			        err, PROVHOST_E_PROTOCOL, 0, (int)reply.http,
+			        "%s answered %ld to GET /Users (list) with "
+			        "something that is not a SCIM "
+			        "ListResponse",
+			        inst->t->label, reply.http);
+			scim_reply_release(&reply);
+			break;
+		}
+		resources = json_object_get(reply.json, "Resources");
+		t = json_object_get(reply.json, "totalResults");
+		if (json_is_integer(t) && json_integer_value(t) >= 0)
+			total = (long)json_integer_value(t);
+		rc = emit_page(inst, resources, seen, reply.http, emit,
+		               emit_ctx, &fresh, err);
+		more = rc == PROVHOST_OK &&
+		       scim_pager_next(&pg, (long)json_array_size(resources),
+		                       fresh, total);
+		scim_reply_release(&reply);
+	}
+	if (rc == PROVHOST_OK && pg.end == SCIM_PAGE_LIMIT)
+		rc = scim_fail(
+		        err, PROVHOST_E_UNSUPPORTED, 0, 0,
+		        "%s kept returning new accounts after %ld pages; "
+		        "stopped listing",
+		        inst->t->label, pg.pages);
+	if (rc == PROVHOST_OK)
+		log_end(inst, call, &pg, json_object_size(seen));
+	json_decref(seen);
+	return scim_core_op_end(inst, rc, NULL, err);
+}
