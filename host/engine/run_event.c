@@ -23,8 +23,9 @@ struct plan {
 	char *record; /* JSON text for the connector, owned */
 	char user_name[256];
 	const char *account_id; /* linked account or NULL */
-	bool probe;          /* PROVHOST_CALL_NO_ADOPT: report, don't adopt */
-	char candidate[256]; /* the account a probe found, "" none */
+	bool probe;            /* PROVHOST_CALL_NO_ADOPT: report, don't adopt */
+	uint32_t n_candidates; /* accounts the probe found (> 1: dispute) */
+	char candidate[256];   /* the account a probe found, "" none */
 };
 
 /* Failures that make the whole connection unusable: stop at once. */
@@ -253,10 +254,8 @@ static int32_t call_connector(struct run_worker *w, const struct run_task *t,
 	uint32_t flags = w->rc->run->opt->dry_run ? PROVHOST_CALL_DRY_RUN : 0;
 	int32_t st;
 
-#ifdef PROVHOST_CALL_NO_ADOPT
 	if (plan->probe)
 		flags |= PROVHOST_CALL_NO_ADOPT;
-#endif
 	instance_call_init(&call, flags, deadline_ms, t->event_id,
 	                   t->employee_id, hooks);
 	watchdog_enter(&w->slot,
@@ -344,17 +343,17 @@ static void apply_plan(struct run_worker *w, const struct run_task *t,
 
 			record_attempt(w, t, plan, attempt, st, &res, &perr,
 			               clock_mono_ms() - start, false);
-#ifdef PROVHOST_CALL_NO_ADOPT
-			if (plan->probe && res.account_id[0] &&
-			    res.outcome == PROVHOST_OUTCOME_NONE) {
+			if (plan->probe &&
+			    res.outcome == PROVHOST_OUTCOME_CANDIDATE) {
 				/* a candidate, nothing written: the caller
 				 * decides against the ledger */
 				snprintf(plan->candidate,
 				         sizeof(plan->candidate), "%s",
 				         res.account_id);
-			} else
-#endif
+				plan->n_candidates = res.n_candidates;
+			} else {
 				record_success(w, t, plan, &res);
+			}
 			if (batched && ledger_batch_end(rc->run->ledger, true))
 				log_msg(PROVHOST_LOG_ERROR, "ledger: %s",
 				        ledger_last_error());
@@ -468,30 +467,40 @@ static int use_record(struct event *ev, const char *record)
 
 /* Provisions a person without a link in two steps when the connector can
  * report the account it would adopt without writing to it (ABI 1.1
- * PROVHOST_CALL_NO_ADOPT): first the probe, then — unless that account is
- * linked to another employee (disputed: nothing written) — the write to
- * that account. Without the flag, one call; record_success then checks
- * the returned account, after the write. When the flag is wired in, the
- * probe must also be limited to connectors of ABI minor >= 1 (a 1.0
- * connector ignores unknown flags and adopts: record_success still
- * disputes that, after its write). */
+ * PROVHOST_CAP_NO_ADOPT): first the probe, which creates the account when
+ * there is none and otherwise only reports the candidate; then — unless
+ * the candidate is linked to another employee, or there are several
+ * (disputed: nothing written) — the write to that account. A connector
+ * without the capability gets one call; record_success then checks the
+ * returned account, after the write. */
 static void apply_with_candidate(struct run_worker *w, const struct run_task *t,
                                  struct plan *plan)
 {
-#ifdef PROVHOST_CALL_NO_ADOPT
+	char why[700];
+
 	if (plan->op == OP_PROVISION && !plan->account_id &&
-	    !w->rc->run->opt->dry_run) {
+	    !w->rc->run->opt->dry_run && instance_can_no_adopt(w->inst)) {
 		plan->probe = true;
 		plan->candidate[0] = '\0';
+		plan->n_candidates = 0;
 		apply_plan(w, t, plan);
 		plan->probe = false;
 		if (!plan->candidate[0])
 			return; /* created, failed or finished */
+		if (plan->n_candidates > 1) {
+			snprintf(why, sizeof(why),
+			         "%u accounts on the target match employee %s "
+			         "(one is %s); provhost cannot tell which is "
+			         "theirs; nothing was sent",
+			         plan->n_candidates, t->employee_id,
+			         plan->candidate);
+			run_identity_dispute(w, t, NULL, NULL, why);
+			return;
+		}
 		if (run_identity_candidate(w, t, plan->candidate, NULL, false))
 			return;
 		plan->account_id = plan->candidate;
 	}
-#endif
 	apply_plan(w, t, plan);
 }
 

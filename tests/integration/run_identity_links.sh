@@ -80,9 +80,9 @@ expect_eq "$(state_of S002 hire)" disputed "S002 hire"
 finish
 
 begin "an account returned by provision that is linked to another employee is not linked (disputed)"
-# the ledger forgot S001's userName, so only the account id the connector
-# returns tells provhost whose account it is; without ABI 1.1 no-adopt the
-# connector has written by then, and the reason says so
+# the ledger forgot S001's userName, so only the account the connector finds
+# tells provhost whose account it is; with ABI 1.1 no-adopt the connector
+# reports it as a candidate first, so nothing is written
 rt_state returned '.connections[0].policy.shared_email = "allow"'
 sim_reset
 hire S001 Ana Lopez ana.lopez@example.com Engineering >"$T_TMP/one.jsonl"
@@ -91,9 +91,12 @@ expect_rc 0
 acct=$(q "SELECT account_id FROM links WHERE employee_id = 'S001'")
 q "UPDATE links SET user_name = NULL" >/dev/null
 hire S002 Anabel Lopes ana.lopez@example.com Engineering >"$T_TMP/two.jsonl"
+w0=$(sim_writes)
 rph run "$T_TMP/two.jsonl"
 expect_rc 1
-expect_contains "$OUT" "the account found for employee S002 is account $acct, linked to employee S001; not linked to S002 (the connector had already written it"
+expect_contains "$OUT" "the account found for employee S002 is account $acct, linked to employee S001; not linked to S002; nothing was sent"
+expect_eq "$(sim_writes)" "$w0" "writes for S002 (the candidate was reported, not adopted)"
+expect_eq "$(sim_users | jq -r '.[0].name.givenName')" Ana "S001's account untouched"
 expect_eq "$(state_of S002 hire)" disputed "S002 hire"
 expect_eq "$(q "SELECT employee_id FROM links WHERE account_id = '$acct'")" S001 "the account's link"
 expect_eq "$(q "SELECT count(*) FROM links WHERE employee_id = 'S002'")" 0 "S002 links"
