@@ -17,6 +17,7 @@ static const char *const count_names[RC_N] = {
         [RC_HELD] = "Held",
         [RC_RETRIES] = "Retries",
         [RC_REQUESTS] = "Calls",
+        [RC_UNRECORDED] = "Not recorded",
 };
 
 void run_stats_init(struct run_stats *s)
@@ -88,6 +89,11 @@ void run_stats_print(struct run_stats *s, const char *connection, FILE *out)
 		        (long long)c[RC_PENDING], (long long)c[RC_NOT_YET]);
 	if (c[RC_HELD])
 		fprintf(out, "  Held for review %lld\n", (long long)c[RC_HELD]);
+	if (c[RC_UNRECORDED])
+		fprintf(out,
+		        "  Not recorded in the ledger %lld (counted above as "
+		        "done; the next run applies them again)\n",
+		        (long long)c[RC_UNRECORDED]);
 	fprintf(out, "  %.1f s, %lld connector calls, %lld retries\n", secs,
 	        (long long)c[RC_REQUESTS], (long long)c[RC_RETRIES]);
 }
