@@ -46,10 +46,11 @@ static bool fd_matches(int fd, const char *var)
 static ssize_t allowance(int fd, size_t n)
 {
 	const char *after = getenv("PH_ENOSPC_AFTER");
+	const char *arm = getenv("PH_ENOSPC_ARM");
 	long long limit = after ? atoll(after) : 0, have, take;
 
 	if (!atomic_load(&armed)) {
-		if (getenv("PH_ENOSPC_ARM") && !fd_matches(fd, "PH_ENOSPC_ARM"))
+		if (arm && *arm && !fd_matches(fd, "PH_ENOSPC_ARM"))
 			return (ssize_t)n;
 		atomic_store(&armed, true);
 	}
