@@ -166,6 +166,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libprovhost.a $(BUILD)/libscimclient.a
 	$(call msg,CCLD,$@)$(CC) $(ALL_CFLAGS) -Ihost -Iplugins -MMD -MP -o $@ $< $(BUILD)/libprovhost.a \
 	  $(BUILD)/libscimclient.a $(LDFLAGS_ALL) $(CMOCKA_LIBS) $(PKG_LIBS) -ldl -lpthread -lm $(LDLIBS)
 
+# test_alloc_fail makes the Nth allocation fail: host code's allocation
+# calls (and json_loadb, see the test) go to its wrappers.
+ALLOC_WRAPS := malloc calloc realloc strdup strndup asprintf vasprintf json_loadb
+$(BUILD)/tests/test_alloc_fail: LDFLAGS_ALL += $(ALLOC_WRAPS:%=-Wl,--wrap=%)
+
 # --- test tools: each tests/tools/X.c is one helper program for the tests ----
 $(BUILD)/tests/tools/%: tests/tools/%.c $(BUILD)/libprovhost.a $(BUILD)/libscimclient.a
 	@mkdir -p $(dir $@)
