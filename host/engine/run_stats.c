@@ -107,8 +107,10 @@ json_t *run_stats_json(struct run_stats *s)
 		return NULL;
 	pthread_mutex_lock(&s->lock);
 	for (i = 0; i < RC_N; i++)
-		json_object_set_new(obj, count_names[i],
-		                    json_integer(s->count[i]));
+		if (i != RC_UNRECORDED ||
+		    s->count[i]) /* only when it happened */
+			json_object_set_new(obj, count_names[i],
+			                    json_integer(s->count[i]));
 	pthread_mutex_unlock(&s->lock);
 	return obj;
 }

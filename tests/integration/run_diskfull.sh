@@ -115,6 +115,31 @@ expect_eq "$((created + created2))" 300 "created over both runs"
 one_account_each 300 L
 finish
 
+begin "ledger full: the other connections stop too (the ledger is one file)"
+sim_reset
+url1=$SIM_URL
+sim_start --roles "$RT_ROLES" || exit 1
+url2=$SIM_URL
+SIM_URL=$url1 # the first connection's target
+rt_state two ".connections[0].engine = {\"workers\": 2, \"max_rps\": 0}
+	| .connections += [.connections[0] | .name = \"second\" | .settings.instance_url = \"$url2\"]"
+hires 60 W >"$T_TMP/w.jsonl"
+run_full ledger.sqlite 100000 audit.jsonl -- "$T_TMP/w.jsonl"
+expect_rc 3
+expect_contains "$OUT" "STOPPED: ledger $LEDGER cannot be written ("
+expect_contains "$OUT" "connection \"second\":"
+expect_contains "$OUT" "STOPPED: not started: ledger $LEDGER cannot be written ("
+expect_eq "$(curl -s "${url2%/api/scim}/__sim/users" | jq length)" 0 "accounts on the second connection's target"
+rph run "$T_TMP/w.jsonl"
+expect_rc 0
+expect_eq "$(curl -s "${url1%/api/scim}/__sim/users" | jq '[.[].userName] | unique | length')" 60 "accounts on the first target after the re-run"
+expect_eq "$(curl -s "${url2%/api/scim}/__sim/users" | jq '[.[].userName] | unique | length')" 60 "accounts on the second target after the re-run"
+expect_eq "$(count_state done)" 120 "done targets"
+sim_stop "$SIM_PID"
+SIM_URL=$url1
+SIM_ROOT=${SIM_URL%/api/scim}
+finish
+
 begin "audit file full: exit 3, the partial line is cut off, the re-run's audit is all JSON"
 sim_reset
 rt_state audit '.connections[0].engine = {"workers": 4, "max_rps": 0}'
