@@ -288,9 +288,11 @@ int run_execute(const struct run_options *opt)
 		goto out_ledger;
 	}
 	if (run_ingest(&run)) {
-		ledger_run_finish(run.ledger, run.run_id, EXIT_USAGE, NULL,
+		/* a ledger that cannot be written stops (exit 3); an input
+		 * that cannot be read is a usage error */
+		code = atomic_load(&run.fatal) ? EXIT_STOPPED : EXIT_USAGE;
+		ledger_run_finish(run.ledger, run.run_id, code, NULL,
 		                  clock_wall_s());
-		code = EXIT_USAGE;
 		goto out_ledger;
 	}
 	for (i = 0; i < run.n_conns; i++)

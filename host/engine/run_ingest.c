@@ -13,6 +13,18 @@
 
 #define INGEST_BATCH 256
 
+/* The ledger cannot take the input (a full disk): the run stops before
+ * anything is sent (exit 3); what was committed stays for the re-run. */
+static void ingest_ledger_failed(struct run *run, int64_t line_no)
+{
+	run_fatal(run,
+	          "ledger %s cannot be written (%s): stopped while storing "
+	          "line %lld of the input; nothing was sent — run the same "
+	          "command again when there is space",
+	          run->cfg->ledger_path, ledger_last_error(),
+	          (long long)line_no);
+}
+
 /* Writes the original line and the reason to the reject file, records the
  * rejection in the ledger and lists it for the summary. */
 static void reject_line(struct run *run, const struct line_reader *lr,
@@ -184,7 +196,7 @@ static int ingest_line(struct run *run, const struct line_reader *lr,
 	if (ledger_event_accept(run->ledger, &ev, run->source, lr->line_no,
 	                        run->run_id, names, run->n_conns,
 	                        clock_wall_s(), states, &result, NULL)) {
-		fprintf(stderr, "provhost: ledger: %s\n", ledger_last_error());
+		ingest_ledger_failed(run, lr->line_no);
 		event_release(&ev);
 		return -1;
 	}
@@ -293,7 +305,7 @@ int run_ingest(struct run *run)
 	rc = 0;
 	goto out_release;
 out_ledger:
-	fprintf(stderr, "provhost run: ledger: %s\n", ledger_last_error());
+	ingest_ledger_failed(run, run->lines);
 out_release:
 	line_reader_release(&lr);
 out_free:

@@ -140,6 +140,20 @@ SIM_URL=$url1
 SIM_ROOT=${SIM_URL%/api/scim}
 finish
 
+begin "ledger full while storing the input: exit 3, nothing sent, the re-run finishes"
+sim_reset
+rt_state ingest
+hires 300 I >"$T_TMP/i.jsonl"
+run_full ledger.sqlite 150000 "" -- "$T_TMP/i.jsonl"
+expect_rc 3
+expect_contains "$ERR" "ledger $LEDGER cannot be written (cannot commit to the ledger: database or disk is full): stopped while storing line "
+expect_contains "$ERR" "nothing was sent"
+expect_eq "$(sim_users | jq length)" 0 "accounts"
+rph run "$T_TMP/i.jsonl"
+expect_rc 0
+one_account_each 300 I
+finish
+
 begin "audit file full: exit 3, the partial line is cut off, the re-run's audit is all JSON"
 sim_reset
 rt_state audit '.connections[0].engine = {"workers": 4, "max_rps": 0}'
