@@ -258,12 +258,12 @@ static int op_rules(const void *ctx, char *err, size_t len)
 static void test_event_parse_line(void **state)
 {
 	static const char *lines[] = {
-	        "{\"event\": \"hire\", \"employee_id\": \"E1\", \"id\": "
-	        "\"evt-1\", \"effective\": \"2026-03-01\", \"attributes\": "
-	        "{\"email\": \"a@x.org\", \"first_name\": \"Ana\", \"tags\": "
-	        "null, \"fte\": 0.5, \"remote\": true}}",
-	        "{\"event\": \"terminate\", \"employee_id\": \"E2\", "
-	        "\"attributes\": {}}",
+	        ("{\"event\": \"hire\", \"employee_id\": \"E1\", \"id\": "
+	         "\"evt-1\", \"effective\": \"2026-03-01\", \"attributes\": "
+	         "{\"email\": \"a@x.org\", \"first_name\": \"Ana\", "
+	         "\"tags\": null, \"fte\": 0.5, \"remote\": true}}"),
+	        ("{\"event\": \"terminate\", \"employee_id\": \"E2\", "
+	         "\"attributes\": {}}"),
 	        "{\"event\": \"hire\", \"employee_id\": \"\"}", /* rejected */
 	        "not json",
 	};
