@@ -97,6 +97,8 @@ TOOL_SRC    := $(wildcard tests/tools/*.c)
 TOOL_BIN    := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%)
 FIXTURE_SRC := $(wildcard tests/fixtures/*.c)
 FIXTURES    := $(FIXTURE_SRC:tests/fixtures/%.c=$(BUILD)/fixtures/%.so)
+SHIM_SRC    := $(wildcard tests/shims/*.c)
+SHIMS       := $(SHIM_SRC:tests/shims/%.c=$(BUILD)/shims/%.so)
 
 DEPS_STAMP  := build/.deps-ok
 DEPS_DEB_STAMP := build/.deps-deb-ok
@@ -195,6 +197,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libprovhost.a $(BUILD)/libscimclient.a
 	$(call msg,CCLD,$@)$(CC) $(ALL_CFLAGS) -Ihost -Iplugins -MMD -MP -o $@ $< $(BUILD)/libprovhost.a \
 	  $(BUILD)/libscimclient.a $(LDFLAGS_ALL) $(CMOCKA_LIBS) $(PKG_LIBS) -ldl -lpthread -lm $(LDLIBS)
 
+# test_alloc_fail makes the Nth allocation fail: host code's allocation
+# calls (and json_loadb, see the test) go to its wrappers.
+ALLOC_WRAPS := malloc calloc realloc strdup strndup asprintf vasprintf json_loadb
+$(BUILD)/tests/test_alloc_fail: LDFLAGS_ALL += $(ALLOC_WRAPS:%=-Wl,--wrap=%)
+
 # --- test tools: each tests/tools/X.c is one helper program for the tests ----
 $(BUILD)/tests/tools/%: tests/tools/%.c $(BUILD)/libprovhost.a $(BUILD)/libscimclient.a
 	@mkdir -p $(dir $@)
@@ -210,6 +217,14 @@ $(BUILD)/fixtures/%.so: tests/fixtures/%.c | $(DEPS_STAMP)
 	  $(ALL_CFLAGS) $(PIC_CFLAGS) -shared -MMD -MP -o $@ $< $(LDFLAGS_ALL) $(LDLIBS)
 	$(Q)chmod go-w $@
 
+# --- test shims: each tests/shims/X.c is an LD_PRELOAD library for fault
+# tests (e.g. enospc.so: a full disk). No sanitizer: it is preloaded into
+# sanitized programs too (the tests set verify_asan_link_order=0).
+$(BUILD)/shims/%.so: tests/shims/%.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(call msg,CCLD,$@)$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(CPPFLAGS) -fPIC \
+	  -shared -MMD -MP -o $@ $< $(LDFLAGS) -ldl $(LDLIBS)
+
 # The installed plugin directory is compiled in (config/plugin_dir.c); the
 # stamp changes only when an installation directory does, so a new PREFIX
 # (or libdir, ...) rebuilds it and the .pc file.
@@ -222,7 +237,7 @@ $(BUILD)/obj/host/config/plugin_dir.o: ALL_CFLAGS += -DPROVHOST_PLUGIN_DIR='"$(p
 .PHONY: FORCE
 FORCE:
 
-unit-tests: $(UNIT_BIN) $(TOOL_BIN) $(FIXTURES)
+unit-tests: $(UNIT_BIN) $(TOOL_BIN) $(FIXTURES) $(SHIMS)
 
 check: all unit-tests
 	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) CC="$(CC)" bash tests/run
@@ -325,4 +340,4 @@ format-check:
 clean:
 	rm -rf build
 
--include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/obj/*/*/*.d $(BUILD)/obj/*/*/*/*.d $(BUILD)/tests/*.d $(BUILD)/tests/tools/*.d $(BUILD)/fixtures/*.d)
+-include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/obj/*/*/*.d $(BUILD)/obj/*/*/*/*.d $(BUILD)/tests/*.d $(BUILD)/tests/tools/*.d $(BUILD)/fixtures/*.d $(BUILD)/shims/*.d)

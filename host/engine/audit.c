@@ -9,17 +9,47 @@
 
 #include "util/clock.h"
 #include "util/file_open.h"
+#include "util/log.h"
 #include "util/make_parents.h"
 #include "util/utf8.h"
+
+/* The replacement for a torn last line: a valid JSON line keeping its
+ * text (append_repair_fn). */
+static char *torn_line(const char *frag, size_t len)
+{
+	char now[40], *text, *line = NULL, *copy = malloc(len + 1);
+	json_t *obj = copy ? json_object() : NULL;
+
+	clock_iso_now(now, sizeof(now));
+	if (!obj) {
+		free(copy);
+		return NULL;
+	}
+	for (size_t i = 0; i < len; i++)
+		copy[i] = frag[i] ? frag[i] : ' ';
+	copy[len] = '\0';
+	json_object_set_new(obj, "time", json_string(now));
+	json_object_set_new(obj, "torn_line", utf8_json_string(copy));
+	free(copy);
+	json_object_set_new(obj, "note",
+	                    json_string("this line was cut short (disk full "
+	                                "or a crash while it was written); "
+	                                "provhost kept its text here"));
+	text = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(obj);
+	if (text && asprintf(&line, "%s\n", text) < 0)
+		line = NULL;
+	free(text);
+	return line;
+}
 
 int audit_open(struct audit *a, const char *path, char *err, size_t err_len)
 {
 	char why[600];
 	struct stat st;
-	int fd;
+	bool repaired;
 
-	a->file = NULL;
-	pthread_mutex_init(&a->lock, NULL);
+	a->on = false;
 	if (!path)
 		return 0;
 	/* like the ledger's: missing directories are made, mode 0700 */
@@ -27,19 +57,17 @@ int audit_open(struct audit *a, const char *path, char *err, size_t err_len)
 		snprintf(err, err_len, "audit file \"%s\": %s", path, why);
 		return -1;
 	}
-	fd = file_open_output(path, O_WRONLY | O_CREAT | O_APPEND, 0600, &st);
-	if (fd < 0) {
+	if (append_file_open(&a->file, path, torn_line, &repaired, &st)) {
 		snprintf(err, err_len, "cannot open audit file \"%s\": %s",
 		         path, file_open_why(errno, &st));
 		return -1;
 	}
-	a->file = fdopen(fd, "a");
-	if (!a->file) {
-		snprintf(err, err_len, "cannot open audit file \"%s\": %s",
-		         path, strerror(errno));
-		close(fd);
-		return -1;
-	}
+	if (repaired)
+		log_msg(PROVHOST_LOG_WARN,
+		        "audit file \"%s\" ended in a torn line; it is kept "
+		        "as a \"torn_line\" record",
+		        path);
+	a->on = true;
 	return 0;
 }
 
@@ -49,18 +77,20 @@ static void set_str(json_t *obj, const char *key, const char *value)
 	json_object_set_new(obj, key, utf8_json_string(value));
 }
 
-void audit_write(struct audit *a, const struct audit_record *r)
+int audit_write(struct audit *a, const struct audit_record *r, char *err,
+                size_t err_len)
 {
 	char now[40];
 	json_t *line;
 	char *text;
+	int rc;
 
-	if (!a->file)
-		return;
+	if (!a->on)
+		return 0;
 	clock_iso_now(now, sizeof(now));
 	line = json_object();
 	if (!line)
-		return;
+		goto oom;
 	json_object_set_new(line, "time", json_string(now));
 	json_object_set_new(line, "run", json_integer(r->run_id));
 	set_str(line, "event", r->event_id);
@@ -84,18 +114,23 @@ void audit_write(struct audit *a, const struct audit_record *r)
 	text = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(line);
 	if (!text)
-		return;
-	pthread_mutex_lock(&a->lock);
-	fprintf(a->file, "%s\n", text);
-	fflush(a->file);
-	pthread_mutex_unlock(&a->lock);
+		goto oom;
+	rc = append_file_write2(&a->file, text, strlen(text), "\n", 1);
+	if (rc)
+		snprintf(err, err_len,
+		         "audit file \"%s\" cannot be written: %s",
+		         a->file.path, strerror(errno));
 	free(text);
+	return rc;
+oom:
+	snprintf(err, err_len, "audit file \"%s\": out of memory for a line",
+	         a->file.path);
+	return -1;
 }
 
 void audit_close(struct audit *a)
 {
-	if (a->file)
-		fclose(a->file);
-	a->file = NULL;
-	pthread_mutex_destroy(&a->lock);
+	if (a->on)
+		append_file_close(&a->file);
+	a->on = false;
 }

@@ -1,7 +1,12 @@
 /* The audit trail: one JSON line per target operation attempt, appended to a
  * file the operator chooses (`run --audit FILE` or "audit_file"). Lines
  * never contain a secret: connector messages reach it already redacted.
- * Thread-safe; each line is written with one fwrite and flushed. */
+ * Thread-safe; each line is written with one write(2), whole or not at all
+ * (util/append_file.h): a full disk cuts the partial line off again, and a
+ * torn last line an earlier process left is replaced, before anything is
+ * appended, by a valid line {"torn_line": "<its text>", ...} so every line
+ * stays one JSON object. A line that cannot be written is an error the
+ * run stops on (an audit trail must not silently lose lines). */
 #ifndef PROVHOST_AUDIT_H
 #define PROVHOST_AUDIT_H
 
@@ -10,9 +15,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "util/append_file.h"
+
 struct audit {
-	FILE *file; /* NULL: auditing off */
-	pthread_mutex_t lock;
+	struct append_file file; /* not open: auditing off */
+	bool on;
 };
 
 struct audit_record {
@@ -33,11 +40,15 @@ struct audit_record {
 };
 
 /* Opens path for appending (created 0600, and missing parent directories
- * 0700, like the ledger's). path NULL = auditing off.
- * Returns 0, or -1 with a message naming the file. */
+ * 0700, like the ledger's), repairing a torn last line. path NULL =
+ * auditing off. Returns 0, or -1 with a message naming the file. */
 int audit_open(struct audit *a, const char *path, char *err, size_t err_len);
 
-void audit_write(struct audit *a, const struct audit_record *r);
+/* Appends r's line. Returns 0 (also when auditing is off), or -1 with a
+ * message naming the file ("audit file \"X\" cannot be written: No space
+ * left on device"): then the file holds no part of the line. */
+int audit_write(struct audit *a, const struct audit_record *r, char *err,
+                size_t err_len);
 
 void audit_close(struct audit *a);
 

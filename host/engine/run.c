@@ -20,28 +20,29 @@
 #include "util/file_open.h"
 #include "util/log.h"
 
-/* Opens the reject file for appending (0600). */
+/* Opens the reject file for appending (0600); a torn last line (an
+ * earlier run on a full disk) is ended first, so no line is glued to it. */
 static int open_reject_file(struct run *run)
 {
 	struct stat st;
-	int fd;
+	bool repaired;
 
+	run->reject_file.fd = -1;
 	if (!run->opt->reject_file)
 		return 0;
-	fd = file_open_output(run->opt->reject_file,
-	                      O_WRONLY | O_CREAT | O_APPEND, 0600, &st);
-	if (fd >= 0)
-		run->reject_file = fdopen(fd, "a");
-	if (!run->reject_file) {
+	if (append_file_open(&run->reject_file, run->opt->reject_file, NULL,
+	                     &repaired, &st)) {
 		fprintf(stderr,
 		        "provhost run: cannot open reject file \"%s\": "
 		        "%s\n",
-		        run->opt->reject_file,
-		        fd < 0 ? file_open_why(errno, &st) : strerror(errno));
-		if (fd >= 0)
-			close(fd);
+		        run->opt->reject_file, file_open_why(errno, &st));
 		return -1;
 	}
+	if (repaired)
+		log_msg(PROVHOST_LOG_WARN,
+		        "reject file \"%s\" ended in a torn line; it was "
+		        "ended with a newline",
+		        run->opt->reject_file);
 	return 0;
 }
 
@@ -174,19 +175,16 @@ static void release_connections(struct run *run)
 
 /* The watchdog's abort hook, just before _exit (any thread, other threads
  * still running): flush what is buffered without waiting for a lock a hung
- * thread may hold. The ledger needs nothing: what was not recorded done
+ * thread may hold. The audit and reject files are unbuffered (each line
+ * is one write). The ledger needs nothing: what was not recorded done
  * stays pending, and a dry run's copy is in memory. */
 static void abort_run(void *ctx)
 {
-	struct run *run = ctx;
-	FILE *files[] = {run->audit.file, run->reject_file, stdout};
-
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		if (!files[i] || ftrylockfile(files[i]))
-			continue;
-		fflush_unlocked(files[i]);
-		funlockfile(files[i]);
-	}
+	(void)ctx;
+	if (ftrylockfile(stdout))
+		return;
+	fflush_unlocked(stdout);
+	funlockfile(stdout);
 }
 
 /* Pending counts after applying, the exit code, and the ledger's run row. */
@@ -209,8 +207,12 @@ static int finish_run(struct run *run)
 		for (j = 0; j < n; j++) {
 			if (strcmp(rows[j].connection, rc->conn->name))
 				continue;
-			run_stats_add(s, RC_PENDING,
-			              rows[j].count[LEDGER_PENDING]);
+			/* an outcome the ledger could not take is counted
+			 * where it happened, not again as pending */
+			run_stats_add(
+			        s, RC_PENDING,
+			        rows[j].count[LEDGER_PENDING] -
+			                atomic_load(&rc->unrecorded_pending));
 			rc->held_left = rows[j].count[LEDGER_HELD];
 		}
 		total = run_stats_finished(s) + run_stats_get(s, RC_PENDING) +
@@ -218,7 +220,7 @@ static int finish_run(struct run *run)
 		        run_stats_get(s, RC_HELD) +
 		        run_stats_get(s, RC_DISPUTED);
 		run_stats_add(s, RC_TOTAL, total);
-		stopped |= rc->stopped;
+		stopped |= rc->stopped || atomic_load(&run->fatal);
 		failed |= run_stats_get(s, RC_FAILED) > 0 ||
 		          run_stats_get(s, RC_REJECTED) > 0 ||
 		          run_stats_get(s, RC_HELD) > 0 ||
@@ -251,6 +253,8 @@ int run_execute(const struct run_options *opt)
 	pthread_mutex_init(&run.line_problems.lock, NULL);
 	pthread_mutex_init(&run.dup_problems.lock, NULL);
 	pthread_mutex_init(&run.held_problems.lock, NULL);
+	pthread_mutex_init(&run.fatal_lock, NULL);
+	run.reject_file.fd = -1;
 	watchdog_init(&run.watchdog);
 	if (config_load(config_default_path(opt->config_path), &run.cfg, err,
 	                sizeof(err))) {
@@ -286,9 +290,11 @@ int run_execute(const struct run_options *opt)
 		goto out_ledger;
 	}
 	if (run_ingest(&run)) {
-		ledger_run_finish(run.ledger, run.run_id, EXIT_USAGE, NULL,
+		/* a ledger that cannot be written stops (exit 3); an input
+		 * that cannot be read is a usage error */
+		code = atomic_load(&run.fatal) ? EXIT_STOPPED : EXIT_USAGE;
+		ledger_run_finish(run.ledger, run.run_id, code, NULL,
 		                  clock_wall_s());
-		code = EXIT_USAGE;
 		goto out_ledger;
 	}
 	for (i = 0; i < run.n_conns; i++)
@@ -303,8 +309,8 @@ out_ledger:
 		close(lock_fd);
 	ledger_close(run.ledger);
 out_files:
-	if (run.reject_file)
-		fclose(run.reject_file);
+	if (append_file_is_open(&run.reject_file))
+		append_file_close(&run.reject_file);
 	audit_close(&run.audit);
 out_conns:
 	release_connections(&run);
@@ -313,6 +319,7 @@ out:
 	pthread_mutex_destroy(&run.line_problems.lock);
 	pthread_mutex_destroy(&run.dup_problems.lock);
 	pthread_mutex_destroy(&run.held_problems.lock);
+	pthread_mutex_destroy(&run.fatal_lock);
 	config_free(run.cfg);
 	loader_free(set);
 	return code;

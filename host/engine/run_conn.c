@@ -155,6 +155,7 @@ static int dispatch_work(const struct ledger_work *lw, void *ctx)
 	t->seq = lw->seq;
 	t->run_id = lw->run_id;
 	t->line_no = lw->line_no;
+	t->was_pending = lw->state == LEDGER_PENDING;
 	t->event_id = strdup(lw->event_id);
 	t->employee_id = strdup(lw->employee_id);
 	t->raw = strdup(lw->raw);
@@ -303,6 +304,10 @@ static void apply_watched(struct run_conn *rc)
 		                strsignal(run_stop_signal));
 		return;
 	}
+	if (atomic_load(&run->fatal)) {
+		stop_connection(rc, "not started: %s", run->fatal_reason);
+		return;
+	}
 	if (ledger_outstanding(run->ledger, rc->conn->name, clock_wall_s(),
 	                       count_work, rc) < 0) {
 		stop_connection(rc, "ledger: %s", ledger_last_error());
@@ -382,7 +387,9 @@ static void apply_watched(struct run_conn *rc)
 		pthread_mutex_unlock(&prog.lock);
 		pthread_join(prog_thread, NULL);
 	}
-	if (breaker_is_open(&rc->breaker, why, sizeof(why)))
+	if (atomic_load(&run->fatal))
+		stop_connection(rc, "%s", run->fatal_reason);
+	else if (breaker_is_open(&rc->breaker, why, sizeof(why)))
 		stop_connection(rc, "stopped: %s", why);
 	else if (run_stop_signal)
 		stop_connection(rc,

@@ -71,13 +71,39 @@ static void note_problem(struct run_conn *rc, const struct run_task *t,
 	run_problem_add(&rc->problems, what, why);
 }
 
+/* A ledger write failed (disk full, I/O error, ...): the ledger is one
+ * file for every connection, so the whole run stops. what says what is
+ * now true on the target but missing from the ledger; the target stays as
+ * the ledger had it (pending or failed), so the next run applies it
+ * again. counted: the outcome was counted (created, failed, ...), so the
+ * summary must not count the target again as pending. Call right after
+ * the failed ledger call (its thread's error). */
+static void ledger_write_failed(struct run_conn *rc, const struct run_task *t,
+                                bool counted, const char *what)
+{
+	if (counted) {
+		run_stats_add(&rc->stats, RC_UNRECORDED, 1);
+		if (t->was_pending)
+			atomic_fetch_add(&rc->unrecorded_pending, 1);
+	}
+	run_fatal(rc->run, "ledger %s cannot be written (%s): stopped; %s",
+	          rc->run->cfg->ledger_path, ledger_last_error(), what);
+}
+
 /* Finishes a target without a call (skipped or rejected). */
 static void finish_without_call(struct run_conn *rc, const struct run_task *t,
                                 enum ledger_state state, const char *why)
 {
+	char what[400];
+
 	if (ledger_target_finish(rc->run->ledger, t->event_id, rc->conn->name,
-	                         state, NULL, NULL, 0, why, clock_wall_s()))
-		log_msg(PROVHOST_LOG_ERROR, "ledger: %s", ledger_last_error());
+	                         state, NULL, NULL, 0, why, clock_wall_s())) {
+		snprintf(what, sizeof(what),
+		         "event %.60s of employee %.60s was %s without a call, "
+		         "but that is not recorded: the next run decides again",
+		         t->event_id, t->employee_id, ledger_state_name(state));
+		ledger_write_failed(rc, t, true, what);
+	}
 	if (state == LEDGER_REJECTED) {
 		run_stats_add(&rc->stats, RC_REJECTED, 1);
 		note_problem(rc, t, why);
@@ -206,9 +232,11 @@ static int make_plan(struct run_conn *rc, const struct run_task *t,
 
 /* Records a successful call: target done, link, counters — or disputed
  * when the account the connector returned is linked to another employee
- * (checked first, and enforced by the ledger's unique link). */
-static void record_success(struct run_worker *w, const struct run_task *t,
-                           const struct plan *plan, const provhost_result *res)
+ * (checked first, and enforced by the ledger's unique link). Returns 0
+ * (disputed too), or -1 when the ledger could not take it (error in
+ * ledger_last_error; the outcome is still counted where it happened). */
+static int record_success(struct run_worker *w, const struct run_task *t,
+                          const struct plan *plan, const provhost_result *res)
 {
 	struct run_conn *rc = w->rc;
 	struct ledger *l = rc->run->ledger;
@@ -217,11 +245,11 @@ static void record_success(struct run_worker *w, const struct run_task *t,
 	const char *outcome = provhost_outcome_name(res->outcome);
 	bool active = plan->op == OP_PROVISION;
 	int64_t now = clock_wall_s();
-	int r = 0;
+	int r = 0, rc_ledger = 0;
 
 	if (!plan->account_id &&
 	    run_identity_candidate(w, t, acct, outcome, true))
-		return;
+		return 0;
 	if (acct)
 		r = ledger_link_set(l, rc->conn->name, t->employee_id, acct,
 		                    plan->user_name[0] ? plan->user_name : NULL,
@@ -234,14 +262,14 @@ static void record_success(struct run_worker *w, const struct run_task *t,
 		         "which the ledger links to another employee: %s",
 		         t->employee_id, acct, ledger_last_error());
 		run_identity_dispute(w, t, outcome, acct, why);
-		return;
+		return 0;
 	}
-	if (r)
-		log_msg(PROVHOST_LOG_ERROR, "ledger: %s", ledger_last_error());
-	if (ledger_target_finish(l, t->event_id, rc->conn->name, LEDGER_DONE,
+	if (r ||
+	    ledger_target_finish(l, t->event_id, rc->conn->name, LEDGER_DONE,
 	                         outcome, acct, res->remote_code, NULL, now))
-		log_msg(PROVHOST_LOG_ERROR, "ledger: %s", ledger_last_error());
+		rc_ledger = -1;
 	run_stats_add(&rc->stats, outcome_counter(res->outcome), 1);
+	return rc_ledger;
 }
 
 /* Calls the connector once. */
@@ -271,12 +299,14 @@ static int32_t call_connector(struct run_worker *w, const struct run_task *t,
 	return st;
 }
 
-/* Writes the audit line and the ledger's attempt row for one call. */
-static void record_attempt(struct run_worker *w, const struct run_task *t,
-                           const struct plan *plan, int attempt, int32_t st,
-                           const provhost_result *res,
-                           const provhost_error *perr, int64_t duration_ms,
-                           bool retrying)
+/* Writes the audit line and the ledger's attempt row for one call. Returns
+ * 0; -1 when the ledger write failed (ledger_last_error); a failed audit
+ * line stops the run here (run_fatal) and is not an error of the call. */
+static int record_attempt(struct run_worker *w, const struct run_task *t,
+                          const struct plan *plan, int attempt, int32_t st,
+                          const provhost_result *res,
+                          const provhost_error *perr, int64_t duration_ms,
+                          bool retrying)
 {
 	struct run_conn *rc = w->rc;
 	struct audit_record ar = {
@@ -301,11 +331,36 @@ static void record_attempt(struct run_worker *w, const struct run_task *t,
 	        .dry_run = rc->run->opt->dry_run,
 	};
 
-	audit_write(&rc->run->audit, &ar);
-	if (ledger_attempt_record(rc->run->ledger, t->event_id, rc->conn->name,
-	                          clock_wall_s(), ar.status, ar.http_status,
-	                          duration_ms, ar.error))
-		log_msg(PROVHOST_LOG_ERROR, "ledger: %s", ledger_last_error());
+	char err[600];
+
+	if (audit_write(&rc->run->audit, &ar, err, sizeof(err)))
+		run_fatal(
+		        rc->run,
+		        "%s: stopped; the %s of event %.60s (employee %.60s, "
+		        "attempt %d: %s) is recorded in the ledger but has no "
+		        "audit line",
+		        err, ar.operation, t->event_id, t->employee_id, attempt,
+		        ar.outcome ? ar.outcome : ar.status);
+	return ledger_attempt_record(rc->run->ledger, t->event_id,
+	                             rc->conn->name, clock_wall_s(), ar.status,
+	                             ar.http_status, duration_ms, ar.error);
+}
+
+/* What a successful call did, for the message when it is not recorded. */
+static void describe_success(const struct run_task *t, const struct plan *plan,
+                             const provhost_result *res, char *buf, size_t len)
+{
+	const char *acct =
+	        res->account_id[0] ? res->account_id : plan->account_id;
+
+	snprintf(buf, len,
+	         "the account of employee %.60s (event %.60s) was %s%s%.100s%s "
+	         "but that is not recorded — the target stays pending and the "
+	         "next run applies the event again, finding the account that "
+	         "is already there (no duplicate)",
+	         t->employee_id, t->event_id,
+	         provhost_outcome_name(res->outcome), acct ? " (id " : "",
+	         acct ? acct : "", acct ? ")" : "");
 }
 
 /* Calls until success, a permanent failure, the attempt limit, the event's
@@ -338,11 +393,14 @@ static void apply_plan(struct run_worker *w, const struct run_task *t,
 		                    &perr);
 		run_stats_add(&rc->stats, RC_REQUESTS, 1);
 		if (st == PROVHOST_OK) {
-			/* attempt, outcome and link in one transaction */
-			bool batched = !ledger_batch_begin(rc->run->ledger);
+			/* attempt, outcome and link in one transaction: all
+			 * of it, or (the ledger cannot be written) none */
+			struct ledger *l = rc->run->ledger;
+			bool batched = !ledger_batch_begin(l), bad = false;
 
-			record_attempt(w, t, plan, attempt, st, &res, &perr,
-			               clock_mono_ms() - start, false);
+			if (record_attempt(w, t, plan, attempt, st, &res, &perr,
+			                   clock_mono_ms() - start, false))
+				bad = true;
 			if (plan->probe &&
 			    res.outcome == PROVHOST_OUTCOME_CANDIDATE) {
 				/* a candidate, nothing written: the caller
@@ -351,18 +409,24 @@ static void apply_plan(struct run_worker *w, const struct run_task *t,
 				         sizeof(plan->candidate), "%s",
 				         res.account_id);
 				plan->n_candidates = res.n_candidates;
-			} else {
-				record_success(w, t, plan, &res);
+			} else if (record_success(w, t, plan, &res)) {
+				bad = true;
 			}
-			if (batched && ledger_batch_end(rc->run->ledger, true))
-				log_msg(PROVHOST_LOG_ERROR, "ledger: %s",
-				        ledger_last_error());
+			if (batched && ledger_batch_end(l, !bad))
+				bad = true; /* rolled back: stays as it was */
+			if (bad) {
+				describe_success(t, plan, &res, why,
+				                 sizeof(why));
+				ledger_write_failed(rc, t, true, why);
+			}
 			breaker_record(&rc->breaker, 0);
 			return;
 		}
 		if (stops_connection(st)) {
-			record_attempt(w, t, plan, attempt, st, &res, &perr,
-			               clock_mono_ms() - start, false);
+			if (record_attempt(w, t, plan, attempt, st, &res, &perr,
+			                   clock_mono_ms() - start, false))
+				log_msg(PROVHOST_LOG_ERROR, "ledger: %s",
+				        ledger_last_error());
 			snprintf(why, sizeof(why), "%s (%s)", perr.message,
 			         provhost_status_name(st));
 			breaker_trip(&rc->breaker, why);
@@ -385,8 +449,20 @@ static void apply_plan(struct run_worker *w, const struct run_task *t,
 		}
 		retry = perr.retryable && failures < ec->max_attempts &&
 		        clock_mono_ms() + delay < deadline;
-		record_attempt(w, t, plan, attempt, st, &res, &perr,
-		               clock_mono_ms() - start, retry);
+		if (record_attempt(w, t, plan, attempt, st, &res, &perr,
+		                   clock_mono_ms() - start, retry)) {
+			snprintf(why, sizeof(why),
+			         "attempt %d of event %.60s (employee %.60s) "
+			         "failed (%s) and is not recorded; the target "
+			         "stays as it was",
+			         attempt, t->event_id, t->employee_id,
+			         provhost_status_name(st));
+			/* once stopped, calls cut short by the stop are
+			 * no news: only the first failure is reported */
+			if (!atomic_load(&rc->run->fatal))
+				ledger_write_failed(rc, t, false, why);
+			return;
+		}
 		if (!retry)
 			break;
 		run_stats_add(&rc->stats, RC_RETRIES, 1);
@@ -401,11 +477,19 @@ static void apply_plan(struct run_worker *w, const struct run_task *t,
 		         attempt, perr.message);
 	else
 		snprintf(why, sizeof(why), "%s", perr.message);
+	run_stats_add(&rc->stats, RC_FAILED, 1);
 	if (ledger_target_finish(rc->run->ledger, t->event_id, rc->conn->name,
 	                         LEDGER_FAILED, NULL, NULL, perr.remote_code,
-	                         why, clock_wall_s()))
-		log_msg(PROVHOST_LOG_ERROR, "ledger: %s", ledger_last_error());
-	run_stats_add(&rc->stats, RC_FAILED, 1);
+	                         why, clock_wall_s())) {
+		char what[900];
+
+		snprintf(
+		        what, sizeof(what),
+		        "event %.60s (employee %.60s) failed (%.300s) but that "
+		        "is not recorded; the next run tries it again",
+		        t->event_id, t->employee_id, why);
+		ledger_write_failed(rc, t, true, what);
+	}
 	note_problem(rc, t, why);
 	if (strset_add(&w->blocked, t->employee_id))
 		log_msg(PROVHOST_LOG_ERROR, "out of memory");

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "engine/run_internal.h"
+#include "engine/run_stop.h"
 #include "lifecycle/events.h"
 #include "util/clock.h"
 #include "util/line_reader.h"
@@ -12,25 +13,50 @@
 
 #define INGEST_BATCH 256
 
+/* The ledger cannot take the input (a full disk): the run stops before
+ * anything is sent (exit 3); what was committed stays for the re-run. */
+static void ingest_ledger_failed(struct run *run, int64_t line_no)
+{
+	run_fatal(run,
+	          "ledger %s cannot be written (%s): stopped while storing "
+	          "line %lld of the input; nothing was sent — run the same "
+	          "command again when there is space",
+	          run->cfg->ledger_path, ledger_last_error(),
+	          (long long)line_no);
+}
+
 /* Writes the original line and the reason to the reject file, records the
  * rejection in the ledger and lists it for the summary. */
 static void reject_line(struct run *run, const struct line_reader *lr,
                         const char *raw_reason)
 {
-	char what[96], reason[1024];
+	char what[96], reason[1024], tail[1100];
 	size_t i;
+	int n;
 
 	/* the reason quotes input: escaped, it cannot forge a "# line" */
 	text_escape_into(raw_reason, reason, sizeof(reason));
 	run->bad_lines++;
 	for (i = 0; i < run->n_conns; i++)
 		run_stats_add(&run->conns[i].stats, RC_REJECTED, 1);
-	if (run->reject_file) {
-		/* the original bytes, NULs included, then the reason */
-		fwrite(lr->buf, 1, lr->len, run->reject_file);
-		fprintf(run->reject_file, "\t# line %ld: %s\n", lr->line_no,
-		        reason);
-		fflush(run->reject_file);
+	if (append_file_is_open(&run->reject_file)) {
+		/* the original bytes, NULs included, then the reason: one
+		 * line, written whole or not at all */
+		n = snprintf(tail, sizeof(tail), "\t# line %ld: %s\n",
+		             lr->line_no, reason);
+		if (n >= (int)sizeof(tail)) {
+			n = (int)sizeof(tail) - 1;
+			tail[n - 1] = '\n';
+		}
+		if (append_file_write2(&run->reject_file, lr->buf, lr->len,
+		                       tail, (size_t)n))
+			run_fatal(run,
+			          "reject file \"%s\" cannot be written (%s): "
+			          "stopped; line %ld was rejected (recorded in "
+			          "the ledger, see provhost status) but is not "
+			          "in the reject file",
+			          run->reject_file.path, strerror(errno),
+			          lr->line_no);
 	}
 	if (ledger_reject(run->ledger, run->run_id, run->source, lr->line_no,
 	                  lr->buf, lr->len, reason, clock_wall_s()))
@@ -170,7 +196,7 @@ static int ingest_line(struct run *run, const struct line_reader *lr,
 	if (ledger_event_accept(run->ledger, &ev, run->source, lr->line_no,
 	                        run->run_id, names, run->n_conns,
 	                        clock_wall_s(), states, &result, NULL)) {
-		fprintf(stderr, "provhost: ledger: %s\n", ledger_last_error());
+		ingest_ledger_failed(run, lr->line_no);
 		event_release(&ev);
 		return -1;
 	}
@@ -279,7 +305,7 @@ int run_ingest(struct run *run)
 	rc = 0;
 	goto out_release;
 out_ledger:
-	fprintf(stderr, "provhost run: ledger: %s\n", ledger_last_error());
+	ingest_ledger_failed(run, run->lines);
 out_release:
 	line_reader_release(&lr);
 out_free:

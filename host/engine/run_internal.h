@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -54,10 +55,15 @@ struct run {
 	struct ledger *ledger;
 	int64_t run_id;
 	struct audit audit;
-	FILE *reject_file;
-	const char *source; /* input path or "stdin" */
-	int64_t lines;      /* lines read */
-	int64_t bad_lines;  /* rejected before becoming events */
+	struct append_file reject_file; /* open when --reject-file is given */
+	/* A file the whole run writes (the ledger, the audit trail) cannot be
+	 * written: every connection stops (run_fatal, run_stop.c). */
+	atomic_bool fatal;
+	pthread_mutex_t fatal_lock;
+	char fatal_reason[900]; /* the first one, under fatal_lock */
+	const char *source;     /* input path or "stdin" */
+	int64_t lines;          /* lines read */
+	int64_t bad_lines;      /* rejected before becoming events */
 	int64_t blank_lines;
 	struct run_problems line_problems;
 	struct run_problems dup_problems;  /* lines repeating an earlier one */
@@ -82,7 +88,10 @@ struct run_conn {
 	struct pacer pacer;
 	struct breaker breaker;
 	bool stopped; /* guard or unusable: left pending */
-	char stop_reason[700];
+	char stop_reason[1000];
+	/* outcomes applied but not recorded (the ledger write failed) whose
+	 * target the ledger still counts as pending */
+	atomic_int_fast64_t unrecorded_pending;
 	int64_t outstanding;  /* targets to apply, counted before applying */
 	int64_t deprovisions; /* of those, planned deprovisions */
 	/* Held targets of this connection, read before applying (sorted by
@@ -100,9 +109,10 @@ struct run_task {
 	char *event_id;
 	char *employee_id;
 	char *raw;
-	char *record;    /* the person's HR record after the event, or NULL */
-	int64_t run_id;  /* the run that first stored the event */
-	int64_t line_no; /* its line there */
+	char *record;     /* the person's HR record after the event, or NULL */
+	int64_t run_id;   /* the run that first stored the event */
+	int64_t line_no;  /* its line there */
+	bool was_pending; /* pending (not failed) in the ledger before */
 };
 
 /* Worker state: one connector instance and one queue. */

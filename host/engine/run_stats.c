@@ -18,6 +18,7 @@ static const char *const count_names[RC_N] = {
         [RC_DISPUTED] = "Disputed",
         [RC_RETRIES] = "Retries",
         [RC_REQUESTS] = "Calls",
+        [RC_UNRECORDED] = "Not recorded",
 };
 
 void run_stats_init(struct run_stats *s)
@@ -94,6 +95,11 @@ void run_stats_print(struct run_stats *s, const char *connection, FILE *out)
 		        "  Disputed %lld (nothing sent: whose account it is "
 		        "must be settled in the HR data)\n",
 		        (long long)c[RC_DISPUTED]);
+	if (c[RC_UNRECORDED])
+		fprintf(out,
+		        "  Not recorded in the ledger %lld (counted above as "
+		        "done; the next run applies them again)\n",
+		        (long long)c[RC_UNRECORDED]);
 	fprintf(out, "  %.1f s, %lld connector calls, %lld retries\n", secs,
 	        (long long)c[RC_REQUESTS], (long long)c[RC_RETRIES]);
 }
@@ -107,8 +113,10 @@ json_t *run_stats_json(struct run_stats *s)
 		return NULL;
 	pthread_mutex_lock(&s->lock);
 	for (i = 0; i < RC_N; i++)
-		json_object_set_new(obj, count_names[i],
-		                    json_integer(s->count[i]));
+		if (i != RC_UNRECORDED ||
+		    s->count[i]) /* only when it happened */
+			json_object_set_new(obj, count_names[i],
+			                    json_integer(s->count[i]));
 	pthread_mutex_unlock(&s->lock);
 	return obj;
 }

@@ -24,6 +24,8 @@ enum run_count {
 	RC_DISPUTED,    /* whose account it is is in dispute: nothing sent */
 	RC_RETRIES,     /* extra attempts made */
 	RC_REQUESTS,    /* calls into the connector */
+	RC_UNRECORDED,  /* of the finished: applied or decided, but the ledger
+	                 * write failed (the ledger keeps the old state) */
 	RC_N
 };
 

@@ -1,17 +1,38 @@
 #include "engine/run_stop.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "engine/run_internal.h"
 #include "util/clock.h"
 #include "util/exit_codes.h"
+#include "util/log.h"
 
 volatile sig_atomic_t run_stop_signal;
 
+void run_fatal(struct run *run, const char *fmt, ...)
+{
+	char why[sizeof(run->fatal_reason)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	pthread_mutex_lock(&run->fatal_lock);
+	if (!atomic_load(&run->fatal)) {
+		memcpy(run->fatal_reason, why, sizeof(why));
+		atomic_store(&run->fatal, true);
+	}
+	pthread_mutex_unlock(&run->fatal_lock);
+	log_msg(PROVHOST_LOG_ERROR, "%s", why);
+}
+
 bool run_conn_halted(struct run_conn *rc)
 {
-	return run_stop_signal || breaker_is_open(&rc->breaker, NULL, 0);
+	return run_stop_signal || atomic_load(&rc->run->fatal) ||
+	       breaker_is_open(&rc->breaker, NULL, 0);
 }
 
 void run_conn_sleep(struct run_conn *rc, int64_t ms)

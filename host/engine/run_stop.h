@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct run;
 struct run_conn;
 
 /* Set by SIGINT/SIGTERM during a run: stop taking work, finish the calls
@@ -27,8 +28,14 @@ extern volatile sig_atomic_t run_stop_watched;
  * off: default handlers. Call from the main thread only. */
 void run_stop_catch_signals(bool on);
 
-/* True when rc should take no more work: its breaker opened or the run was
- * interrupted. Any thread. */
+/* Stops the whole run: a file every connection writes (the ledger, the
+ * audit trail) cannot be written. The first reason is kept (the others
+ * are logged); every connection is halted and reports it. Any thread. */
+void run_fatal(struct run *run, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+
+/* True when rc should take no more work: its breaker opened, the run was
+ * interrupted or hit a fatal error (run_fatal). Any thread. */
 bool run_conn_halted(struct run_conn *rc);
 
 /* Sleeps ms, waking early when rc is halted. */
