@@ -20,6 +20,16 @@ enum hostile_mode {
 	HOSTILE_BAD_UTF8,   /* 400 whose detail is invalid UTF-8 */
 };
 
+/* --hostile-lists: how answers to GET /Users (the collection) misbehave. */
+enum hostile_list_mode {
+	HOSTILE_LIST_NONE,
+	HOSTILE_LIST_COUNT0,     /* filter query without count: a page of 0 */
+	HOSTILE_LIST_TOTAL_PLUS, /* filter query: totalResults + N (a lie) */
+	HOSTILE_LIST_EMPTY,      /* filter query: no resources, true total */
+	HOSTILE_LIST_BAD_JSON,   /* every list: 200 with invalid JSON */
+	HOSTILE_LIST_DEEP_JSON,  /* every list: 200 with N nested arrays */
+};
+
 struct sim_options {
 	unsigned port;
 	char *token;           /* owned; never printed */
@@ -40,6 +50,8 @@ struct sim_options {
 	unsigned max_count;
 	enum hostile_mode hostile;
 	unsigned hostile_pad; /* echo-token: pad bytes before the first echo */
+	enum hostile_list_mode hostile_lists;
+	unsigned long hostile_list_n; /* total-plus:N, deep-json:N */
 };
 
 /*

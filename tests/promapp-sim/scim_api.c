@@ -142,6 +142,9 @@ static void list_users(struct sim *sim, const struct sim_request *req,
 	    !paging_value(req->count, "count", max < 100 ? max : 100, 0, max,
 	                  &count, r))
 		return;
+	if (hostile_list_answer(sim, r))
+		return;
+	hostile_list_count(sim, req, &count);
 	if (!req->filter) {
 		store_query(sim->store, NULL, start, count, r);
 		return;
@@ -151,6 +154,7 @@ static void list_users(struct sim *sim, const struct sim_request *req,
 	else
 		store_query(sim->store, &f, start, count, r);
 	filter_release(&f);
+	hostile_list_finish(sim, req, r);
 }
 
 /* POST /Users and PUT /Users/{id}: validate the body, then store it. */
