@@ -114,24 +114,25 @@ static int search_run(provhost_instance *inst, const provhost_call *call,
 		json_t *js = json_object_get(reply.json, "startIndex");
 		long long total =
 		        json_is_integer(jt) ? json_integer_value(jt) : -1;
+		long long at =
+		        json_is_integer(js) ? json_integer_value(js) : start;
 		long long got = (long long)json_array_size(
 		        json_object_get(reply.json, "Resources"));
 		long http = reply.http;
 		scim_reply_release(&reply);
 		if (rc != PROVHOST_OK)
 			return rc;
-		if (explicit && json_is_integer(js) &&
-		    json_integer_value(js) != start)
+		if (explicit && at != start)
 			return scim_fail(
 			        err, PROVHOST_E_PROTOCOL, 0, (int)http,
 			        "%s answered %ld to GET %s for startIndex %ld "
-			        "with startIndex %" JSON_INTEGER_FORMAT
-			        ": it does not page these results, so the "
+			        "with startIndex %lld: it does not page these "
+			        "results, so the "
 			        "lookup of '%.200s' is incomplete and nothing "
 			        "was created or linked (not retryable: the "
 			        "target would answer the same)",
-			        inst->t->label, http, s->shown, start,
-			        json_integer_value(js), s->user_name);
+			        inst->t->label, http, s->shown, start, at,
+			        s->user_name);
 		s->seen += got;
 		if (total < 0 ? (s->filter || got == 0) : s->seen >= total)
 			return PROVHOST_OK;
