@@ -309,12 +309,15 @@ typedef void (*provhost_emit_fn)(void *emit_ctx, const char *json, size_t len);
 typedef struct provhost_ops {
 	uint32_t struct_size;
 
-	/* Check settings (a JSON object, borrowed) without any I/O. Must name
-	 * the offending key in the message. Secrets are not part of settings.
-	 * err arrives zeroed. settings_json may be NULL (len 0), "" or not
-	 * JSON at all (`provhost check-connector` tries these): never crash;
-	 * treat NULL and "" as {} or fail with PROVHOST_E_CONFIG. No host_api
-	 * is available here: no logging, no secrets. */
+	/* Check settings (a JSON object, borrowed) without network I/O and
+	 * without opening files; the one exception: a local file a setting
+	 * names (a CA file, say) may be stat()ed / access()ed to report it
+	 * missing or unreadable. Must name the offending key in the message.
+	 * Secrets are not part of settings. err arrives zeroed. settings_json
+	 * may be NULL (len 0), "" or not JSON at all (`provhost
+	 * check-connector` tries these): never crash; treat NULL and "" as {}
+	 * or fail with PROVHOST_E_CONFIG. No host_api is available here: no
+	 * logging, no secrets. */
 	int32_t (*validate_config)(const char *settings_json, size_t len,
 	                           provhost_error *err);
 

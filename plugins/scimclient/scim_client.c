@@ -156,6 +156,40 @@ static int looks_like_html(const struct scim_response *r)
 	return *p == '<';
 }
 
+/* A 2xx whose body jansson refused (reply->raw set): says where the answer
+ * came from and why it is not JSON. jansson parses with a depth limit
+ * (JSON_PARSER_MAX_DEPTH), so a deeply nested answer is refused, not a
+ * stack overflow; it gets its own words. */
+static int fail_not_json(struct scim_client *c, const char *method,
+                         const char *path, const json_error_t *jerr,
+                         struct scim_reply *reply, provhost_error *err)
+{
+	const struct scim_response *r = reply->raw;
+	char excerpt[SCIM_EXCERPT_MAX + 1];
+	int pl = path_len_for_msg(path);
+
+	reply->not_json = 1;
+	reply->looks_html = looks_like_html(r);
+	if (json_error_code(jerr) == json_error_stack_overflow) {
+		reply->too_deep = 1;
+		return scim_fail(
+		        err, PROVHOST_E_PROTOCOL, 0, (int)r->http,
+		        "the answer at %s%.*s (%s answered %ld to %s) is "
+		        "JSON nested too deeply (more than %d levels), so "
+		        "it was not read",
+		        scim_http_base_url(c->http), pl, path, c->label,
+		        r->http, method, JSON_PARSER_MAX_DEPTH);
+	}
+	scim_excerpt(r->body, r->body_len, excerpt, sizeof excerpt,
+	             SCIM_EXCERPT_MAX);
+	return scim_fail(err, PROVHOST_E_PROTOCOL, 0, (int)r->http,
+	                 "the answer at %s%.*s (%s answered %ld to %s) is "
+	                 "not valid JSON (%s at line %d column %d): %s",
+	                 scim_http_base_url(c->http), pl, path, c->label,
+	                 r->http, method, jerr->text, jerr->line, jerr->column,
+	                 excerpt);
+}
+
 /* Milliseconds left before the call's deadline, or -1 for no deadline. */
 static int64_t remaining_ms(struct scim_client *c, const provhost_call *call)
 {
@@ -170,6 +204,7 @@ int scim_client_send(struct scim_client *c, const provhost_call *call,
                      enum scim_target_kind kind, struct scim_reply *reply,
                      provhost_error *err)
 {
+	json_error_t jerr;
 	int64_t left;
 	long timeout = c->timeout_ms;
 	int pl = path_len_for_msg(path);
@@ -202,19 +237,9 @@ int scim_client_send(struct scim_client *c, const provhost_call *call,
 	if (reply->resp.body_len == 0)
 		return PROVHOST_OK;
 	reply->json =
-	        json_loadb(reply->resp.body, reply->resp.body_len, 0, NULL);
-	if (!reply->json) {
-		char excerpt[SCIM_EXCERPT_MAX + 1];
-		reply->not_json = 1;
-		reply->looks_html = looks_like_html(&reply->resp);
-		scim_excerpt(reply->resp.body, reply->resp.body_len, excerpt,
-		             sizeof excerpt, SCIM_EXCERPT_MAX);
-		return scim_fail(err, PROVHOST_E_PROTOCOL, 0, (int)reply->http,
-		                 "%s answered %ld to %s %.*s with a body that "
-		                 "is not JSON: %s",
-		                 c->label, reply->http, method, pl, path,
-		                 excerpt);
-	}
+	        json_loadb(reply->resp.body, reply->resp.body_len, 0, &jerr);
+	if (!reply->json)
+		return fail_not_json(c, method, path, &jerr, reply, err);
 	return PROVHOST_OK;
 }
 

@@ -8,7 +8,9 @@
  *     (or empty); otherwise a provhost_status with err filled: status,
  *     retryable, retry_after_ms (429/503), remote_code and a one-line
  *     message "<label> answered <code> to <METHOD> <path>: <SCIM detail or
- *     a short excerpt>" or a transport reason naming the base URL. Messages
+ *     a short excerpt>", "the answer at <url> (...) is not valid JSON
+ *     (<why>): <excerpt>" / "... is nested too deeply ..." for a 2xx that
+ *     is not JSON, or a transport reason naming the base URL. Messages
  *     never contain request headers. The caller may refine err (hints).
  *   - The reply's json is a new reference the caller releases with
  *     scim_reply_release(); reply->raw is valid until the next request.
@@ -39,6 +41,7 @@ struct scim_reply {
 	json_t *json;   /* 2xx body parsed, new reference, or NULL */
 	int not_json;   /* a 2xx whose body is not JSON */
 	int looks_html; /* ... and looks like an HTML page */
+	int too_deep;   /* ... and is nested deeper than jansson reads */
 	int dry_run;    /* the write was only planned */
 	struct scim_error_body error;    /* non-2xx: the SCIM error */
 	const struct scim_response *raw; /* NULL when nothing was sent */

@@ -31,8 +31,9 @@ struct provhost_instance {
 };
 
 /* scim_core_config.c: parses and checks settings JSON (NULL or len 0 means
- * {}) without I/O. PROVHOST_OK or PROVHOST_E_CONFIG (PROVHOST_E_INTERNAL
- * for a bad url_default) with a message naming the key. */
+ * {}) without network I/O (a configured ca_file is stat()ed and checked
+ * for read access, no more). PROVHOST_OK or PROVHOST_E_CONFIG
+ * (PROVHOST_E_INTERNAL for a bad url_default) with a message naming the key. */
 int scim_core_settings_parse(const struct scim_target *t, const char *json,
                              size_t len, struct scim_core_settings *out,
                              provhost_error *err);

@@ -1,11 +1,15 @@
 /* Connector settings, driven by the target table: the URL key, the common
- * keys, "roles" and "deprovision" where the target has them. No I/O; every
- * message names the offending key. */
+ * keys, "roles" and "deprovision" where the target has them. No network
+ * I/O: the only look at the system is a stat()/access() of a configured
+ * ca_file. Every message names the offending key. */
 #include "scimclient/scim_core.h"
 #include "scimclient/scim_url.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define config_fail(err, ...)                                                  \
 	scim_fail(err, PROVHOST_E_CONFIG, 0, 0, __VA_ARGS__)
@@ -27,6 +31,33 @@ static int set_url(const struct scim_target *t, json_t *v,
 	                   why, raw, t->url_expected ? " (expected " : "",
 	                   t->url_expected ? t->url_expected : "",
 	                   t->url_expected ? ")" : "");
+}
+
+/* A configured ca_file must be a readable regular file (a FIFO or a
+ * directory would only fail, or block, at the first request). Local
+ * stat()/access() only; the file is not opened. */
+static int check_ca_file(const char *path, provhost_error *err)
+{
+	struct stat st;
+
+	if (!path[0])
+		return PROVHOST_OK;
+	if (stat(path, &st) != 0)
+		return config_fail(err,
+		                   "setting 'ca_file': cannot use '%.300s': %s",
+		                   path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return config_fail(
+		        err,
+		        "setting 'ca_file': '%.300s' is not a regular "
+		        "file (a PEM file of CA certificates is "
+		        "expected)",
+		        path);
+	if (access(path, R_OK) != 0)
+		return config_fail(
+		        err, "setting 'ca_file': cannot read '%.300s': %s",
+		        path, strerror(errno));
+	return PROVHOST_OK;
 }
 
 static const provhost_setting *schema_key(const struct scim_target *t,
@@ -155,6 +186,8 @@ int scim_core_settings_parse(const struct scim_target *t, const char *json,
 		                 "missing required setting '%s' (the SCIM base "
 		                 "URL)",
 		                 t->url_key);
+	else
+		rc = check_ca_file(out->conn.ca_file, err);
 out_decref:
 	json_decref(root);
 	return rc;

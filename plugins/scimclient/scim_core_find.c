@@ -105,75 +105,132 @@ static int scan_list(provhost_instance *inst, const struct scim_reply *reply,
 	return PROVHOST_OK;
 }
 
-/* Without filter support: GET /Users page by page (bounded). */
-static int search_pages(provhost_instance *inst, const provhost_call *call,
-                        const struct match_query *q, json_t *matches,
-                        provhost_error *err)
+/* A search for q, page by page: what is asked and how far it got. */
+struct search {
+	const struct match_query *q;
+	const char *shown; /* the query as messages show it */
+	char base[8192];   /* "/Users?filter=..." or "/Users" */
+	int filter;        /* base has a filter (it has a query) */
+	long long seen;    /* resources received so far */
+};
+
+/* Reads the pages of s until every result its totalResults announces has
+ * arrived (or, without totalResults, until an empty page; with a filter,
+ * after the first answer). A filter query is first sent without paging
+ * parameters, as the target pages it by default; later pages ask for
+ * startIndex and count explicitly. */
+static int search_run(provhost_instance *inst, const provhost_call *call,
+                      struct search *s, json_t *matches, provhost_error *err)
 {
 	struct scim_reply reply;
-	char path[128];
+	char path[8320];
 	long start = 1;
-	int rc = PROVHOST_OK;
+	int rc, explicit;
 
 	for (int page = 0; page < MAX_PAGES; page++) {
-		snprintf(path, sizeof path, "/Users?startIndex=%ld&count=%d",
-		         start, PAGE_SIZE);
+		explicit = !s->filter || page > 0;
+		if (explicit)
+			snprintf(path, sizeof path,
+			         "%s%cstartIndex=%ld&count=%d", s->base,
+			         s->filter ? '&' : '?', start, PAGE_SIZE);
+		else
+			snprintf(path, sizeof path, "%s", s->base);
 		rc = scim_conn_send(&inst->conn, call, "GET", path, NULL,
 		                    SCIM_ON_COLLECTION, &reply, err);
 		if (rc != PROVHOST_OK)
 			return rc;
-		rc = scan_list(inst, &reply, "/Users", q, matches, err);
-		json_t *total = json_object_get(reply.json, "totalResults");
-		size_t got = json_array_size(
+		rc = scan_list(inst, &reply, s->shown, s->q, matches, err);
+		json_t *jt = json_object_get(reply.json, "totalResults");
+		json_t *js = json_object_get(reply.json, "startIndex");
+		long long total =
+		        json_is_integer(jt) ? json_integer_value(jt) : -1;
+		long long at =
+		        json_is_integer(js) ? json_integer_value(js) : start;
+		long long got = (long long)json_array_size(
 		        json_object_get(reply.json, "Resources"));
+		long http = reply.http;
 		scim_reply_release(&reply);
-		if (rc != PROVHOST_OK || got == 0 ||
-		    (json_is_integer(total) &&
-		     start + (long)got > (long)json_integer_value(total)))
+		if (rc != PROVHOST_OK)
 			return rc;
-		start += (long)got;
+		if (explicit && at != start)
+			return scim_fail(
+			        err, PROVHOST_E_PROTOCOL, 0, (int)http,
+			        "%s answered %ld to GET %s for startIndex %ld "
+			        "with startIndex %lld: it does not page these "
+			        "results, so the "
+			        "lookup of '%.200s' is incomplete and nothing "
+			        "was created or linked (not retryable: the "
+			        "target would answer the same)",
+			        inst->t->label, http, s->shown, start, at,
+			        s->q->value);
+		s->seen += got;
+		if (total < 0 ? (s->filter || got == 0) : s->seen >= total)
+			return PROVHOST_OK;
+		if (got > 0) {
+			start += (long)got;
+			continue;
+		}
+		if (!explicit) /* a default page of 0: ask for a page */
+			continue;
+		if (start == 1)
+			return scim_fail(
+			        err, PROVHOST_E_PROTOCOL, 0, (int)http,
+			        "%s answered %ld to GET %s with totalResults "
+			        "%lld "
+			        "but no resources at startIndex 1 (count "
+			        "%d), so the lookup of '%.200s' is "
+			        "incomplete and nothing was created or linked "
+			        "(not retryable: the answer contradicts itself "
+			        "and the target would answer the same)",
+			        inst->t->label, http, s->shown, total,
+			        PAGE_SIZE, s->q->value);
+		return scim_fail(
+		        err, PROVHOST_E_TRANSIENT, 1, (int)http,
+		        "%s answered %ld to GET %s with an empty page at "
+		        "startIndex "
+		        "%ld after %lld of totalResults %lld, so the lookup of "
+		        "'%.200s' is incomplete and nothing was created or "
+		        "linked (retryable: the accounts may have changed "
+		        "while paging)",
+		        inst->t->label, http, s->shown, start, s->seen, total,
+		        s->q->value);
 	}
-	return scim_fail(err, PROVHOST_E_UNSUPPORTED, 0, 0,
-	                 "%s target has more than %d users and cannot "
-	                 "filter; cannot search for %s '%.200s'",
-	                 inst->t->label, MAX_PAGES * PAGE_SIZE, q->attr,
-	                 q->value);
+	if (!s->filter)
+		return scim_fail(err, PROVHOST_E_UNSUPPORTED, 0, 0,
+		                 "%s target has more than %d users and cannot "
+		                 "filter; cannot search for %s '%.200s'",
+		                 inst->t->label, MAX_PAGES * PAGE_SIZE,
+		                 s->q->attr, s->q->value);
+	return scim_fail(err, PROVHOST_E_PROTOCOL, 0, 0,
+	                 "%s answered GET %s with more than %d pages for "
+	                 "'%.200s'; nothing was created or linked (not "
+	                 "retryable: the target would answer the same)",
+	                 inst->t->label, s->shown, MAX_PAGES, s->q->value);
 }
 
-/* With filter support: one GET /Users?filter=<attr> eq "...". */
-static int search_filter(provhost_instance *inst, const provhost_call *call,
-                         const struct match_query *q, json_t *matches,
-                         provhost_error *err)
-{
-	struct scim_reply reply;
-	char path[8192];
-	int rc;
-
-	if (scim_filter_eq_path("/Users", q->attr, q->value, path,
-	                        sizeof path) < 0)
-		return scim_fail(err, PROVHOST_E_INVALID_INPUT, 0, 0,
-		                 "%s is too long to search for", q->attr);
-	rc = scim_conn_send(&inst->conn, call, "GET", path, NULL,
-	                    SCIM_ON_COLLECTION, &reply, err);
-	if (rc != PROVHOST_OK)
-		return rc;
-	rc = scan_list(inst, &reply, "/Users?filter=...", q, matches, err);
-	scim_reply_release(&reply);
-	return rc;
-}
-
-/* Appends the accounts matching q to matches (distinct by id). */
+/* Appends the accounts matching q to matches (distinct by id): a filter
+ * query where the target filters, else every page of /Users. */
 static int find_matches(provhost_instance *inst, const provhost_call *call,
                         const struct match_query *q, json_t *matches,
                         provhost_error *err)
 {
+	struct search s = {.q = q, .shown = "/Users"};
 	int rc = scim_core_discover(inst, call, err);
 
 	if (rc != PROVHOST_OK)
 		return rc;
-	if (inst->features.filter)
-		return search_filter(inst, call, q, matches, err);
-	return search_pages(inst, call, q, matches, err);
+	if (inst->features.filter) {
+		s.filter = 1;
+		s.shown = "/Users?filter=...";
+		if (scim_filter_eq_path("/Users", q->attr, q->value, s.base,
+		                        sizeof s.base) < 0)
+			return scim_fail(err, PROVHOST_E_INVALID_INPUT, 0, 0,
+			                 "%s is too long to search for",
+			                 q->attr);
+	} else {
+		snprintf(s.base, sizeof s.base, "/Users");
+	}
+	return search_run(inst, call, &s, matches, err);
 }
 
 int scim_core_find_by_user_name(provhost_instance *inst,

@@ -49,7 +49,8 @@ int32_t scim_core_authenticate(provhost_instance *inst,
 		return scim_core_op_end(inst, rc, result, err);
 	rc = scim_conn_send(&inst->conn, call, "GET", path, NULL,
 	                    SCIM_ON_COLLECTION, &reply, err);
-	if (rc == PROVHOST_E_PROTOCOL && reply.not_json && inst->t->not_json) {
+	if (rc == PROVHOST_E_PROTOCOL && reply.looks_html &&
+	    inst->t->not_json) {
 		inst->t->not_json(inst->cfg.conn.base_url, "GET", path, &reply,
 		                  err);
 		rc = PROVHOST_E_CONFIG;

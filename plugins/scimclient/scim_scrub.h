@@ -15,7 +15,10 @@
 /* Replaces every occurrence of secret in text[0..len) with
  * SCIM_SCRUB_MARK (with as many '*' as the secret has bytes when the
  * secret is shorter than the mark). An occurrence may also be JSON-escaped
- * ("\/" for '/'), as a target echoing it in a JSON string may write it.
+ * in any of its bytes, as a target echoing it in a JSON string may write
+ * it: "\/" for '/', and \uXXXX (hex digits in either case, surrogate
+ * pairs included) for any character ("\u0074" for 't'), so it is caught
+ * in the text as sent, before anything unescapes it.
  * text must have room for len + 1 bytes: a NUL is written at the new
  * length. Returns the new length. A NULL or empty secret changes nothing. */
 size_t scim_scrub(char *text, size_t len, const char *secret);

@@ -75,9 +75,11 @@ struct scim_target {
 	/* Refines err after any failed request (ctx is the instance's base
 	 * URL, a const char *); NULL: none. */
 	scim_conn_hint_fn hint;
-	/* Quirk: a 2xx answer to authenticate's GET /Users that is not JSON
-	 * is a configuration error worded by this (e.g. the sign-in page);
-	 * NULL: it stays a protocol error. Same ctx as hint. */
+	/* Quirk: a 2xx answer to authenticate's GET /Users that is an HTML
+	 * page (not JSON) is a configuration error worded by this (e.g. the
+	 * sign-in page); NULL: it stays a protocol error. Any other answer
+	 * that is not JSON (invalid, nested too deeply) stays a protocol
+	 * error saying so. Same ctx as hint. */
 	scim_conn_hint_fn not_json;
 };
 

@@ -58,12 +58,37 @@ expect_eq "$STATUS" config status
 expect_eq "$ERROR" "$HINT_SIGNIN: GET $FAKE_URL/api/scim/Users answered 200 with an HTML page" message
 finish
 
-begin "a 200 that is not JSON is a config error too"
+begin "a 200 with invalid JSON (not HTML) says so, without the sign-in hint"
 fake_start badjson
 drive "$TEST_TOKEN" authenticate --settings "{\"instance_url\":\"$FAKE_URL/api/scim/\"}"
-expect_eq "$STATUS" config status
-expect_eq "$ERROR" "$HINT_SIGNIN: GET $FAKE_URL/api/scim/Users answered 200 with a body that is not JSON" message
+expect_eq "$STATUS" protocol status
+expect_eq "$ERROR" "the answer at $FAKE_URL/api/scim/Users (promapp answered 200 to GET) is not valid JSON (unexpected token near end of file at line 1 column 42): {\"totalResults\": 1, \"Resources\": [ {\"id\":" message
+expect_not_contains "$ERROR" "sign-in"
 finish
+
+MAIN_SIM=("$SIM_PID" "$SIM_URL" "$SIM_ROOT")
+begin "simulator answering invalid JSON to the check: not valid JSON, no sign-in hint"
+sim_start --hostile-lists bad-json || exit 1
+drive "$TEST_TOKEN" authenticate --settings "$(settings)"
+expect_rc 1
+expect_eq "$STATUS" protocol status
+expect_eq "$HTTP_CODE" 200 http
+[[ $ERROR == "the answer at $SIM_URL/Users (promapp answered 200 to GET) is not valid JSON ("* ]] ||
+	fail "unexpected message: $ERROR"
+expect_not_contains "$ERROR" "sign-in"
+finish
+sim_stop
+
+begin "100,000-deep JSON at the check: nested too deeply, no crash, no sign-in hint"
+sim_start --hostile-lists deep-json:100000 || exit 1
+drive "$TEST_TOKEN" authenticate --settings "$(settings)"
+expect_rc 1
+expect_eq "$STATUS" protocol status
+expect_eq "$ERROR" "the answer at $SIM_URL/Users (promapp answered 200 to GET) is JSON nested too deeply (more than 2048 levels), so it was not read" message
+expect_eq "$(grep -c 'AddressSanitizer\|runtime error' "$T_TMP/d.err")" 0 "sanitizer reports"
+finish
+sim_stop
+SIM_PID=${MAIN_SIM[0]} SIM_URL=${MAIN_SIM[1]} SIM_ROOT=${MAIN_SIM[2]}
 
 begin "a redirect is not followed and points at the sign-in URL"
 fake_start redirect

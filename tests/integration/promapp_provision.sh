@@ -155,7 +155,7 @@ begin "malformed JSON in a 2xx is a protocol error with an excerpt"
 fake_start badjson
 drive "$TEST_TOKEN" provision --settings "{\"instance_url\":\"$FAKE_URL\"}" --record "$R"
 expect_eq "$STATUS" protocol status
-expect_eq "$ERROR" "promapp answered 200 to GET /Users with a body that is not JSON: {\"totalResults\": 1, \"Resources\": [ {\"id\":" message
+expect_eq "$ERROR" "the answer at $FAKE_URL/api/scim/Users (promapp answered 200 to GET) is not valid JSON (unexpected token near end of file at line 1 column 42): {\"totalResults\": 1, \"Resources\": [ {\"id\":" message
 finish
 
 begin "409 race: the account appears between lookup and create"

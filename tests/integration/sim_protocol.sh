@@ -135,7 +135,8 @@ expect_rc 2
 expect_contains "$(cat "$T_TMP/e")" "a token is required"
 for args in "--port 70000" "--port abc" "--threads 0" "--rate-limit 0" "--rate-limit 5:0" "--rate-limit -1" "--rate-limit 1.5x" \
 	"--fail-every 0" "--fail-retry-after x" "--fail-retry-after 86401" "--drop-every -1" "--latency-ms x" "--max-body 1" "--bogus" \
-	"--scopeless-token secret-tok"; do
+	"--scopeless-token secret-tok" "--hostile-lists bogus" "--hostile-lists total-plus" "--hostile-lists total-plus:0" \
+	"--hostile-lists count0:3" "--hostile-lists deep-json:x"; do
 	# shellcheck disable=SC2086
 	"$SIM" --token secret-tok $args >"$T_TMP/o" 2>"$T_TMP/e"; RC=$?
 	expect_rc 2
@@ -148,6 +149,9 @@ expect_contains "$(cat "$T_TMP/e")" "cannot read a token from"
 "$SIM" --help >"$T_TMP/o" 2>&1; RC=$?
 expect_rc 0
 expect_contains "$(cat "$T_TMP/o")" "--rate-limit RPS[:BURST]"
+expect_contains "$(cat "$T_TMP/o")" "--hostile-lists MODE"
+"$SIM" --token secret-tok --hostile-lists total-plus:x >"$T_TMP/o" 2>"$T_TMP/e"; RC=$?
+expect_contains "$(cat "$T_TMP/e")" "invalid --hostile-lists 'total-plus:x' (want count0, total-plus:N, empty, bad-json or deep-json:N)"
 finish
 
 done_testing

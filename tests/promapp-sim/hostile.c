@@ -1,4 +1,7 @@
 /*
+ * --hostile-lists: answers to GET /Users that a careful client must not
+ * take at face value (see options.h and README.md).
+ *
  * --hostile-writes: a target that refuses every write in a way that tests
  * provhost's defences. echo-token puts the request's Authorization header
  * into the error detail after a pad that grows by one byte per answer, so
@@ -74,4 +77,62 @@ bool hostile_handle(struct sim *sim, const struct sim_request *req,
 	else
 		bad_utf8(r);
 	return true;
+}
+
+void hostile_list_count(const struct sim *sim, const struct sim_request *req,
+                        unsigned long *count)
+{
+	enum hostile_list_mode m = sim->opt->hostile_lists;
+
+	if (!req->filter)
+		return;
+	if (m == HOSTILE_LIST_EMPTY ||
+	    (m == HOSTILE_LIST_COUNT0 && !req->count))
+		*count = 0;
+}
+
+bool hostile_list_answer(const struct sim *sim, struct sim_reply *r)
+{
+	static const char bad[] =
+	        "{\"schemas\":[\"" SCIM_LIST_SCHEMA
+	        "\"],\"totalResults\":1,\"Resources\":[{\"id\":";
+	unsigned long n = sim->opt->hostile_list_n;
+	char *body;
+
+	if (sim->opt->hostile_lists == HOSTILE_LIST_BAD_JSON) {
+		body = malloc(sizeof bad);
+		if (body)
+			memcpy(body, bad, sizeof bad);
+		reply_body(r, 200, body, sizeof bad - 1);
+		return true;
+	}
+	if (sim->opt->hostile_lists != HOSTILE_LIST_DEEP_JSON)
+		return false;
+	body = malloc(2 * n + 1);
+	if (body) {
+		memset(body, '[', n);
+		memset(body + n, ']', n);
+		body[2 * n] = '\0';
+	}
+	reply_body(r, 200, body, 2 * n);
+	return true;
+}
+
+void hostile_list_finish(const struct sim *sim, const struct sim_request *req,
+                         struct sim_reply *r)
+{
+	json_t *list, *total;
+
+	if (sim->opt->hostile_lists != HOSTILE_LIST_TOTAL_PLUS ||
+	    !req->filter || r->status != 200)
+		return;
+	list = json_loadb(r->body, r->body_len, 0, NULL);
+	total = json_object_get(list, "totalResults");
+	if (json_is_integer(total)) {
+		json_integer_set(total,
+		                 json_integer_value(total) +
+		                         (json_int_t)sim->opt->hostile_list_n);
+		reply_json(r, 200, list);
+	}
+	json_decref(list);
 }

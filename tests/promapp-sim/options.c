@@ -45,7 +45,13 @@ static const char usage_text[] =
         "                           returns page 1 again\n"
         "  --total-results-skew N   report totalResults off by N (may be < 0)\n"
         "  --case-sensitive-filter  userName eq compares case-sensitively\n"
-        "                           (uniqueness stays case-insensitive)\n";
+        "                           (uniqueness stays case-insensitive)\n"
+        "  --hostile-lists MODE     misanswer GET /Users: for filter queries\n"
+        "                           count0 (no count given: a page of 0),\n"
+        "                           total-plus:N (totalResults N too high),\n"
+        "                           empty (no resources, true total); for\n"
+        "                           every list bad-json (invalid JSON) or\n"
+        "                           deep-json:N (N nested arrays)\n";
 
 static int usage_error(const char *fmt, ...)
         __attribute__((format(printf, 1, 2)));
@@ -177,6 +183,40 @@ static char *read_token_file(const char *path)
 	return line;
 }
 
+/* --hostile-lists MODE (see the usage text). */
+static int parse_hostile_lists(struct sim_options *o, const char *arg)
+{
+	static const struct {
+		const char *name;
+		enum hostile_list_mode mode;
+		unsigned long max; /* 0: no ":N" */
+	} modes[] = {
+	        {"count0", HOSTILE_LIST_COUNT0, 0},
+	        {"total-plus", HOSTILE_LIST_TOTAL_PLUS, 1000000000},
+	        {"empty", HOSTILE_LIST_EMPTY, 0},
+	        {"bad-json", HOSTILE_LIST_BAD_JSON, 0},
+	        {"deep-json", HOSTILE_LIST_DEEP_JSON, 1000000},
+	};
+	size_t n = strcspn(arg, ":");
+
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		if (strlen(modes[i].name) != n ||
+		    strncmp(arg, modes[i].name, n) != 0)
+			continue;
+		if (modes[i].max
+		            ? arg[n] != ':' ||
+		                      !parse_ulong(arg + n + 1, 1, modes[i].max,
+		                                   &o->hostile_list_n)
+		            : arg[n] != '\0')
+			break;
+		o->hostile_lists = modes[i].mode;
+		return -1;
+	}
+	return usage_error("invalid --hostile-lists '%s' (want count0, "
+	                   "total-plus:N, empty, bad-json or deep-json:N)",
+	                   arg);
+}
+
 static unsigned default_threads(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -204,6 +244,7 @@ enum {
 	OPT_MAX_BODY,
 	OPT_MAX_COUNT,
 	OPT_HOSTILE,
+	OPT_HOSTILE_LISTS,
 	OPT_HELP,
 	OPT_MAX_PAGE,
 	OPT_REPEAT_PAGE,
@@ -229,6 +270,7 @@ static const struct option long_options[] = {
         {"max-body", required_argument, NULL, OPT_MAX_BODY},
         {"max-count", required_argument, NULL, OPT_MAX_COUNT},
         {"hostile-writes", required_argument, NULL, OPT_HOSTILE},
+        {"hostile-lists", required_argument, NULL, OPT_HOSTILE_LISTS},
         {"help", no_argument, NULL, OPT_HELP},
         {"max-page-size", required_argument, NULL, OPT_MAX_PAGE},
         {"repeat-first-page-past-end", no_argument, NULL, OPT_REPEAT_PAGE},
@@ -364,6 +406,8 @@ static int apply_option(struct sim_options *o, int opt, const char *arg)
 	case OPT_CASE_FILTER:
 		o->case_sensitive_filter = true;
 		return -1;
+	case OPT_HOSTILE_LISTS:
+		return parse_hostile_lists(o, arg);
 	case OPT_HELP:
 		fputs(usage_text, stdout);
 		return 0;

@@ -20,6 +20,16 @@ enum hostile_mode {
 	HOSTILE_BAD_UTF8,   /* 400 whose detail is invalid UTF-8 */
 };
 
+/* --hostile-lists: how answers to GET /Users (the collection) misbehave. */
+enum hostile_list_mode {
+	HOSTILE_LIST_NONE,
+	HOSTILE_LIST_COUNT0,     /* filter query without count: a page of 0 */
+	HOSTILE_LIST_TOTAL_PLUS, /* filter query: totalResults + N (a lie) */
+	HOSTILE_LIST_EMPTY,      /* filter query: no resources, true total */
+	HOSTILE_LIST_BAD_JSON,   /* every list: 200 with invalid JSON */
+	HOSTILE_LIST_DEEP_JSON,  /* every list: 200 with N nested arrays */
+};
+
 struct sim_options {
 	unsigned port;
 	char *token;           /* owned; never printed */
@@ -45,6 +55,8 @@ struct sim_options {
 	bool repeat_first_page_past_end; /* startIndex > total -> page 1 */
 	long total_results_skew;         /* added to totalResults */
 	bool case_sensitive_filter; /* userName eq is exact; uniqueness not */
+	enum hostile_list_mode hostile_lists;
+	unsigned long hostile_list_n; /* total-plus:N, deep-json:N */
 };
 
 /*

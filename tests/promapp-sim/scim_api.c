@@ -148,6 +148,9 @@ static void list_users(struct sim *sim, const struct sim_request *req,
 	    !paging_value(req->count, "count", max < 100 ? max : 100, 0, max,
 	                  &count, r))
 		return;
+	if (hostile_list_answer(sim, r))
+		return;
+	hostile_list_count(sim, req, &count);
 	if (sim->opt->max_page_size && count > sim->opt->max_page_size)
 		count = sim->opt->max_page_size; /* silently, as real ones do */
 	if (!req->filter) {
@@ -161,6 +164,7 @@ static void list_users(struct sim *sim, const struct sim_request *req,
 		store_query(sim->store, &f, start, count, &q, r);
 	}
 	filter_release(&f);
+	hostile_list_finish(sim, req, r);
 }
 
 /* POST /Users and PUT /Users/{id}: validate the body, then store it. */

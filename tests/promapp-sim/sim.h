@@ -40,6 +40,16 @@ struct sim_request {
 bool hostile_handle(struct sim *sim, const struct sim_request *req,
                     struct sim_reply *r);
 
+/* --hostile-lists, around GET /Users (the collection): before the query,
+ * hostile_list_count may lower *count (a filter query's page); when
+ * hostile_list_answer returns true, r holds the whole answer and the store
+ * is not asked; hostile_list_finish rewrites the store's answer in r. */
+void hostile_list_count(const struct sim *sim, const struct sim_request *req,
+                        unsigned long *count);
+bool hostile_list_answer(const struct sim *sim, struct sim_reply *r);
+void hostile_list_finish(const struct sim *sim, const struct sim_request *req,
+                         struct sim_reply *r);
+
 /* Answers a request whose path starts with SCIM_BASE_PATH (any case):
  * authentication, routing, users and discovery. Always sets r. */
 void scim_api_handle(struct sim *sim, const struct sim_request *req,

@@ -29,6 +29,7 @@
 static const provhost_connector *conn;
 static const char *secret_value = TOKEN;
 static char last_log[1024];
+static char ca_path[64]; /* a CA file that exists, for settings naming one */
 
 static int64_t fake_now_ms(provhost_host *host)
 {
@@ -92,6 +93,8 @@ static int load_plugin(void **state)
 
 static int unload_plugin(void **state)
 {
+	if (ca_path[0])
+		unlink(ca_path);
 	curl_global_cleanup();
 	return 0; /* never dlclose an accepted connector */
 }
@@ -136,15 +139,39 @@ struct cfg_case {
 	const char *message; /* substring; NULL for ok */
 };
 
+static void make_ca_file(void)
+{
+	int fd;
+
+	if (ca_path[0])
+		return;
+	snprintf(ca_path, sizeof ca_path, "/tmp/provhost-unit-ca.XXXXXX");
+	fd = mkstemp(ca_path);
+	assert_true(fd >= 0);
+	close(fd);
+}
+
 static void validate_config_names_the_key(void **state)
 {
-	static const struct cfg_case cases[] = {
+	char full[512];
+
+	make_ca_file();
+	snprintf(full, sizeof full,
+	         "{\"instance_url\":\"https://api.promapp.com/api/scim/\","
+	         "\"timeout_ms\":5000,\"connect_timeout_ms\":1000,\"roles\":"
+	         "true,\"ca_file\":\"%s\",\"user_agent\":\"x\"}",
+	         ca_path);
+	const struct cfg_case cases[] = {
 	        {"{}", PROVHOST_OK, NULL},
 	        {"", PROVHOST_OK, NULL},
-	        {"{\"instance_url\":\"https://api.promapp.com/api/scim/\","
-	         "\"timeout_ms\":5000,\"connect_timeout_ms\":1000,\"roles\":"
-	         "true,\"ca_file\":\"/etc/ssl/x.pem\",\"user_agent\":\"x\"}",
-	         PROVHOST_OK, NULL},
+	        {full, PROVHOST_OK, NULL},
+	        {"{\"ca_file\":\"/nonexistent/provhost/ca.pem\"}",
+	         PROVHOST_E_CONFIG,
+	         "setting 'ca_file': cannot use "
+	         "'/nonexistent/provhost/ca.pem': "
+	         "No such file or directory"},
+	        {"{\"ca_file\":\"/\"}", PROVHOST_E_CONFIG,
+	         "setting 'ca_file': '/' is not a regular file"},
 	        {"{\"instance_url\":\"http://api.promapp.com\"}",
 	         PROVHOST_E_CONFIG, "setting 'instance_url' must use https://"},
 	        {"{\"instance_url\":\"https://go.promapp.com/acme\"}",

@@ -88,11 +88,54 @@ static void test_cut_at_every_offset(void **state)
 	}
 }
 
+/* The token as a JSON serialiser may echo it, with \uXXXX escapes: each
+ * form is scrubbed in the raw body, so the parsed detail (which jansson
+ * unescapes back into the token) holds none of it either. */
+static void test_unicode_escapes(void **state)
+{
+	static const char *const forms[] = {
+	        /* every character escaped, lower-case hex */
+	        "\\u0074\\u006f\\u006b\\u002d\\u004c\\u0065\\u0061\\u006b"
+	        "\\u0038\\u0059\\u0071\\u0033\\u005a\\u0072\\u0037\\u0057"
+	        "\\u0078\\u0032\\u0050\\u006d\\u0035\\u004b\\u0064\\u0039",
+	        /* only the dash, upper-case hex */
+	        "tok\\u002DLeak8Yq3Zr7Wx2Pm5Kd9",
+	        /* a mix of escapes, the last character too */
+	        "\\u0074ok-Leak8Yq3\\u005ar7Wx2Pm5Kd\\u0039",
+	};
+	char body[512];
+	struct scim_error_body err;
+
+	for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+		size_t len = (size_t)snprintf(
+		        body, sizeof body,
+		        "{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:"
+		        "Error\"],\"status\":\"400\",\"detail\":\"Bearer %s "
+		        "refused\"}",
+		        forms[i]);
+		len = scim_scrub(body, len, token);
+		assert_non_null(strstr(body, "\"Bearer [redacted] refused\""));
+		assert_int_equal(scim_error_parse(body, len, &err), 1);
+		assert_string_equal(err.detail, "Bearer [redacted] refused");
+		assert_no_run(err.detail, token, i);
+	}
+	/* non-ASCII secrets: \u00e9 and a surrogate pair spell UTF-8 bytes */
+	expect_scrub("a \\u00e9t\\u00C9-\\ud83d\\ude00-key b",
+	             "\xc3\xa9t\xc3\x89-"
+	             "\xf0\x9f\x98\x80-key",
+	             "a [redacted] b");
+	/* an escape that spells other bytes, or a broken one, is left alone */
+	expect_scrub("\\u0074ok-Leak8Yq3Zr7Wx2Pm5Kd8", token,
+	             "\\u0074ok-Leak8Yq3Zr7Wx2Pm5Kd8");
+	expect_scrub("\\u00zz \\u12", "tok-x", "\\u00zz \\u12");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_every_occurrence),
 	        cmocka_unit_test(test_cut_at_every_offset),
+	        cmocka_unit_test(test_unicode_escapes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
