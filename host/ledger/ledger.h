@@ -219,6 +219,12 @@ int ledger_attempt_record(struct ledger *l, const char *event_id,
                           const char *status, int http_status,
                           int64_t duration_ms, const char *error);
 
+/* Whether an earlier attempt of event_id on connection ended with status
+ * ("timeout"): 1 yes, 0 no, -1 error. Prepared per call: for retried work
+ * only. */
+int ledger_attempt_had(struct ledger *l, const char *event_id,
+                       const char *connection, const char *status);
+
 /* One piece of outstanding work, valid during the callback only. */
 struct ledger_work {
 	int64_t seq;

@@ -62,7 +62,7 @@ write_config "$T_TMP/conf.d/30-bad.json" '{ "name": "bad-mode", "connector": "fa
   "settings": { "mode": "sideways" }, "secrets": { "token": { "env": "PH_IT_TOKEN" } } }'
 ph check-config -c "$T_TMP/provhost.json"
 expect_rc 2
-expect_eq "$ERR" "$T_TMP/conf.d/30-bad.json:2:3: connection \"bad-mode\": connector \"fake\" rejected the settings: \"mode\" must be ok, reject, leak, open-fail, open-fail-dirty or long-id"
+expect_eq "$ERR" "$T_TMP/conf.d/30-bad.json:2:3: connection \"bad-mode\": connector \"fake\" rejected the settings: \"mode\" must be ok, reject, leak, open-fail, open-fail-dirty, long-id or outcome-99"
 rm "$T_TMP/conf.d/30-bad.json"
 finish
 

@@ -48,7 +48,7 @@ expect_eq "$OUT" "plugin directory: $d
 connector fake 0.0.1 (ABI 1.0, capabilities: lookup,dry-run) $d/fake.so
   behaves as its settings say, for tests
   vendor: provhost tests; license: MIT
-  setting mode (string, required): ok, reject, leak, open-fail, open-fail-dirty or long-id
+  setting mode (string, required): ok, reject, leak, open-fail, open-fail-dirty, long-id or outcome-99
   setting port (integer, default 443): an integer setting
   setting verbose (boolean, default false): a boolean setting
   secret token (in \"secrets\", required): the fake target's token
