@@ -420,10 +420,13 @@ static void apply_plan(struct run_worker *w, const struct run_task *t,
 		         attempt, perr.message);
 	else
 		snprintf(why, sizeof(why), "%s", perr.message);
-	/* the record itself is wrong: retrying it can never succeed (a
-	 * corrected record comes as a new event), unlike the connection-wide
-	 * failures that stop the connection and leave the work pending */
-	if (st == PROVHOST_E_INVALID_INPUT && !perr.retryable)
+	/* the connector refused the record itself, without the target (no
+	 * remote code): retrying can never succeed, a corrected record comes
+	 * as a new event. A target's 400 stays failed: it may depend on the
+	 * target's state (a role not created yet), and connection-wide
+	 * failures stop the connection and leave the work pending. */
+	if (st == PROVHOST_E_INVALID_INPUT && !perr.retryable &&
+	    !perr.remote_code)
 		state = LEDGER_REJECTED;
 	if (ledger_target_finish(rc->run->ledger, t->event_id, rc->conn->name,
 	                         state, NULL, NULL, perr.remote_code, why,
