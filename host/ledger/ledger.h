@@ -184,7 +184,8 @@ int ledger_held_list(struct ledger *l, const char *connection,
                      struct ledger_held **rows, size_t *n);
 
 /* Records a line that was not accepted (raw may be any bytes; at most
- * 64 KiB are kept). */
+ * 64 KiB are kept), once: the same source, line number and raw bytes (all
+ * of them, hashed) rejected again by a later run add no row. */
 int ledger_reject(struct ledger *l, int64_t run_id, const char *source,
                   int64_t line_no, const char *raw, size_t raw_len,
                   const char *reason, int64_t now);

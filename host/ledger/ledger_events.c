@@ -1,6 +1,7 @@
 /* Ledger: events, their per-connection targets, attempts, rejected lines and
  * the outstanding-work walk. */
 #include "ledger/ledger_internal.h"
+#include "util/sha256.h"
 #include "util/text_escape.h"
 
 #include <stdlib.h>
@@ -226,10 +227,38 @@ int ledger_event_hold(struct ledger *l, const struct event *ev,
 	                 result, NULL);
 }
 
+/* The row id of a rejected line: 62 bits of SHA-256(source NUL line NUL
+ * raw), plus one, so the same line of the same input is stored once (the
+ * id is the table's primary key: no index or schema change needed) and a
+ * new file at the same path, with other bytes on that line, gets its own
+ * row. 0 when hashing fails (then SQLite picks an id). */
+static int64_t reject_id(const char *source, int64_t line_no, const char *raw,
+                         size_t raw_len)
+{
+	unsigned char d[32];
+	struct sha256 h;
+	char line[24];
+	uint64_t v = 0;
+	int n = snprintf(line, sizeof(line), "%lld", (long long)line_no);
+
+	if (!source)
+		source = "";
+	if (sha256_init(&h) || sha256_update(&h, source, strlen(source) + 1) ||
+	    sha256_update(&h, line, (size_t)n + 1) ||
+	    sha256_update(&h, raw ? raw : "", raw ? raw_len : 0))
+		return 0;
+	if (sha256_final(&h, d))
+		return 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | d[i];
+	return (int64_t)(v >> 2) + 1; /* 1 .. 2^62: never near the rowid max */
+}
+
 int ledger_reject(struct ledger *l, int64_t run_id, const char *source,
                   int64_t line_no, const char *raw, size_t raw_len,
                   const char *reason, int64_t now)
 {
+	int64_t id = reject_id(source, line_no, raw, raw_len);
 	sqlite3_stmt *st;
 	int rc = -1;
 
@@ -238,6 +267,8 @@ int ledger_reject(struct ledger *l, int64_t run_id, const char *source,
 	pthread_mutex_lock(&l->lock);
 	st = ledger_stmt(l, LS_REJECT_INSERT);
 	if (st) {
+		if (id > 0)
+			sqlite3_bind_int64(st, 7, id);
 		if (run_id > 0)
 			sqlite3_bind_int64(st, 1, run_id);
 		ledger_bind_text(st, 2, source);
