@@ -35,10 +35,12 @@
 	"usage: provhost check-config [-c FILE] [--plugin-dir DIR]\n"          \
 	"\n"                                                                   \
 	"Validate the whole configuration without touching the network:\n"     \
-	"syntax, unknown keys, secrets (read, never printed), each\n"          \
-	"connection's engine, mapping, roles and policy, and its settings\n"   \
-	"against the connector's schema and validate_config. Prints what\n"    \
-	"provhost would run with and where each secret comes from.\n"          \
+	"syntax, unknown keys, secrets (read, never printed; a line break\n"   \
+	"or control character, and in a *token a space, tab or \"Bearer \"\n"  \
+	"prefix, is refused), each connection's engine, mapping, roles\n"      \
+	"and policy, and its settings against the connector's schema and\n"    \
+	"validate_config. Prints what provhost would run with and where\n"     \
+	"each secret comes from.\n"                                            \
 	"\n"                                                                   \
 	"  -c, --config FILE  configuration file (default $PROVHOST_CONFIG,\n" \
 	"                     else /etc/provhost/provhost.json)\n"             \

@@ -2,9 +2,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -117,6 +119,45 @@ out_close:
 	return -1;
 }
 
+/* True when key names a token ("token", "access_token", "apiToken"). */
+static bool is_token_key(const char *key)
+{
+	size_t n = strlen(key);
+
+	return n >= 5 && !strcasecmp(key + n - 5, "token");
+}
+
+/* What is wrong with a secret's value as a header value, or NULL. Never
+ * quotes the value. Every secret: no CR, LF or other control character
+ * (tab aside); a token also: no "Bearer " prefix, no space or tab. */
+static const char *value_problem(const char *key, const char *v, size_t len)
+{
+	bool token = is_token_key(key);
+	size_t i;
+
+	if (token && len > 7 && !strncasecmp(v, "bearer", 6) &&
+	    (v[6] == ' ' || v[6] == '\t'))
+		return "starts with \"Bearer \"; remove the \"Bearer \" "
+		       "prefix: provhost adds it";
+	if (len && (v[len - 1] == '\r' || v[len - 1] == '\n'))
+		return "ends with a line break (CR or LF; a file may end with "
+		       "one LF only); remove it, and save the file with Unix "
+		       "line endings";
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)v[i];
+
+		if (c == '\r' || c == '\n')
+			return "contains a line break (CR or LF); a secret is "
+			       "one line: remove it";
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return "contains a control character; remove it";
+		if (token && (c == ' ' || c == '\t'))
+			return "contains a space or tab; remove it (a token "
+			       "has none)";
+	}
+	return NULL;
+}
+
 /* Joins base_dir and a relative path into a new string. */
 static char *resolve_path(const char *base_dir, const char *path)
 {
@@ -135,7 +176,7 @@ static int read_spec(const char *key, const json_t *spec, const char *base_dir,
                      struct secret *s, struct path_error *err)
 {
 	char path[300], why[256];
-	const char *mkey, *text;
+	const char *mkey, *text, *why_bad;
 	const json_t *env, *file, *mval;
 
 	snprintf(path, sizeof(path), "secrets.%s", key);
@@ -221,6 +262,10 @@ static int read_spec(const char *key, const json_t *spec, const char *base_dir,
 	if (strlen(s->value) != s->len)
 		return path_error_set(err, path,
 		                      "secret \"%s\" contains a NUL byte", key);
+	why_bad = value_problem(key, s->value, s->len);
+	if (why_bad)
+		return path_error_set(err, path, "secret \"%s\" (%s) %s", key,
+		                      s->source, why_bad);
 	return 0;
 }
 

@@ -30,7 +30,10 @@ struct secret_set {
  * error returns -1 with err->path "secrets.KEY" (or a member below it) and a
  * message naming the secret; set is unchanged. Refuses: inline strings,
  * unknown members, unset or empty variables, missing or unreadable files,
- * files readable by group or others, empty values and NUL bytes. */
+ * files readable by group or others, empty values, NUL bytes, CR, LF and
+ * other control characters (tab aside; a file's one trailing newline is
+ * stripped first) and, for a key ending in "token" (any case), a "Bearer "
+ * prefix, spaces and tabs. Messages never quote the value. */
 int secret_set_load(struct secret_set *set, const char *key, const json_t *spec,
                     const char *base_dir, struct path_error *err);
 

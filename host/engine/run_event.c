@@ -60,6 +60,48 @@ static enum run_count outcome_counter(int32_t outcome)
 	}
 }
 
+/* An outcome this host knows as a success's result (NONE is not one). */
+static bool known_outcome(int32_t outcome)
+{
+	return outcome >= PROVHOST_OUTCOME_CREATED &&
+	       outcome <= PROVHOST_OUTCOME_ABSENT;
+}
+
+/* Turns a success with an outcome this host does not know into a protocol
+ * error (not retried in this run: the connector, not the target, is at
+ * fault, and what it did is unknown). Returns the new status. */
+static int32_t unknown_outcome(const struct run_conn *rc,
+                               const provhost_result *res, provhost_error *perr)
+{
+	memset(perr, 0, sizeof(*perr));
+	perr->status = PROVHOST_E_PROTOCOL;
+	perr->remote_code = res->remote_code;
+	snprintf(perr->message, sizeof(perr->message),
+	         "protocol error: connector \"%.100s\" reported success with "
+	         "%s outcome %d; the account may or may not have changed",
+	         rc->conn->bound->desc->name, res->outcome ? "unknown" : "no",
+	         (int)res->outcome);
+	return PROVHOST_E_PROTOCOL;
+}
+
+/* True when an earlier attempt at provisioning t's event, with no linked
+ * account, timed out: its request may have created the account, so a
+ * retry finding it "unchanged" or "updated" is in truth the create. Earlier
+ * runs count too (the ledger's attempts), in this run timed_out says it. */
+static bool create_timed_out(struct run_conn *rc, const struct run_task *t,
+                             const struct plan *plan, bool timed_out)
+{
+	if (plan->op != OP_PROVISION || plan->account_id)
+		return false;
+	if (timed_out)
+		return true;
+	if (t->run_id == rc->run->run_id)
+		return false; /* stored by this run: no earlier attempts */
+	return ledger_attempt_had(rc->run->ledger, t->event_id, rc->conn->name,
+	                          provhost_status_name(PROVHOST_E_TIMEOUT)) ==
+	       1;
+}
+
 /* Lists a failed or rejected event for the summary. */
 static void note_problem(struct run_conn *rc, const struct run_task *t,
                          const char *why)
@@ -378,8 +420,9 @@ static void apply_plan(struct run_worker *w, const struct run_task *t,
 	provhost_error perr;
 	char why[700];
 	int attempt = 0, failures = 0;
+	enum ledger_state state = LEDGER_FAILED;
 	int32_t st;
-	bool retry;
+	bool retry, timed_out = false;
 
 	for (;;) {
 		if (run_conn_halted(rc))
@@ -392,11 +435,18 @@ static void apply_plan(struct run_worker *w, const struct run_task *t,
 		st = call_connector(w, t, plan, call_deadline, &hooks, &res,
 		                    &perr);
 		run_stats_add(&rc->stats, RC_REQUESTS, 1);
+		if (st == PROVHOST_OK && !known_outcome(res.outcome))
+			st = unknown_outcome(rc, &res, &perr);
 		if (st == PROVHOST_OK) {
 			/* attempt, outcome and link in one transaction: all
 			 * of it, or (the ledger cannot be written) none */
 			struct ledger *l = rc->run->ledger;
 			bool batched = !ledger_batch_begin(l), bad = false;
+
+			if ((res.outcome == PROVHOST_OUTCOME_UNCHANGED ||
+			     res.outcome == PROVHOST_OUTCOME_UPDATED) &&
+			    create_timed_out(rc, t, plan, timed_out))
+				res.outcome = PROVHOST_OUTCOME_CREATED;
 
 			if (record_attempt(w, t, plan, attempt, st, &res, &perr,
 			                   clock_mono_ms() - start, false))
@@ -447,6 +497,8 @@ static void apply_plan(struct run_worker *w, const struct run_task *t,
 			                         ec->backoff_max_ms,
 			                         perr.retry_after_ms, &w->rng);
 		}
+		if (st == PROVHOST_E_TIMEOUT)
+			timed_out = true;
 		retry = perr.retryable && failures < ec->max_attempts &&
 		        clock_mono_ms() + delay < deadline;
 		if (record_attempt(w, t, plan, attempt, st, &res, &perr,
@@ -477,20 +529,34 @@ static void apply_plan(struct run_worker *w, const struct run_task *t,
 		         attempt, perr.message);
 	else
 		snprintf(why, sizeof(why), "%s", perr.message);
-	run_stats_add(&rc->stats, RC_FAILED, 1);
+	/* the connector refused the record itself, without the target (no
+	 * remote code): retrying can never succeed, a corrected record comes
+	 * as a new event. A target's 400 stays failed: it may depend on the
+	 * target's state (a role not created yet), and connection-wide
+	 * failures stop the connection and leave the work pending. */
+	if (st == PROVHOST_E_INVALID_INPUT && !perr.retryable &&
+	    !perr.remote_code)
+		state = LEDGER_REJECTED;
 	if (ledger_target_finish(rc->run->ledger, t->event_id, rc->conn->name,
-	                         LEDGER_FAILED, NULL, NULL, perr.remote_code,
-	                         why, clock_wall_s())) {
+	                         state, NULL, NULL, perr.remote_code, why,
+	                         clock_wall_s())) {
 		char what[900];
 
-		snprintf(
-		        what, sizeof(what),
-		        "event %.60s (employee %.60s) failed (%.300s) but that "
-		        "is not recorded; the next run tries it again",
-		        t->event_id, t->employee_id, why);
+		snprintf(what, sizeof(what),
+		         "event %.60s (employee %.60s) %s (%.300s) but that is "
+		         "not recorded; the next run tries it again",
+		         t->event_id, t->employee_id,
+		         state == LEDGER_REJECTED ? "was rejected" : "failed",
+		         why);
 		ledger_write_failed(rc, t, true, what);
 	}
 	note_problem(rc, t, why);
+	if (state == LEDGER_REJECTED) {
+		/* final, like a mapping rejection: later events may go on */
+		run_stats_add(&rc->stats, RC_REJECTED, 1);
+		return;
+	}
+	run_stats_add(&rc->stats, RC_FAILED, 1);
 	if (strset_add(&w->blocked, t->employee_id))
 		log_msg(PROVHOST_LOG_ERROR, "out of memory");
 }

@@ -82,9 +82,9 @@ static const char *const stmt_sql[LS_COUNT] = {
                 "e.seq = t.event_seq WHERE t.connection = ?1 AND t.state "
                 "IN ('pending', 'failed') AND t.event_seq > ?2 ORDER BY "
                 "t.event_seq LIMIT ?3",
-        [LS_REJECT_INSERT] = "INSERT INTO rejects (run_id, source, line_no, "
-                             "raw, reason, at) VALUES (?1, ?2, ?3, ?4, ?5, "
-                             "?6)",
+        [LS_REJECT_INSERT] = "INSERT INTO rejects (id, run_id, source, "
+                             "line_no, raw, reason, at) VALUES (?7, ?1, ?2, "
+                             "?3, ?4, ?5, ?6) ON CONFLICT (id) DO NOTHING",
         [LS_LINK_GET] = "SELECT account_id, user_name, active, updated_at "
                         "FROM links WHERE connection = ?1 AND employee_id = "
                         "?2",

@@ -191,7 +191,8 @@ int ledger_held_list(struct ledger *l, const char *connection,
                      struct ledger_held **rows, size_t *n);
 
 /* Records a line that was not accepted (raw may be any bytes; at most
- * 64 KiB are kept). */
+ * 64 KiB are kept), once: the same source, line number and raw bytes (all
+ * of them, hashed) rejected again by a later run add no row. */
 int ledger_reject(struct ledger *l, int64_t run_id, const char *source,
                   int64_t line_no, const char *raw, size_t raw_len,
                   const char *reason, int64_t now);
@@ -225,6 +226,12 @@ int ledger_attempt_record(struct ledger *l, const char *event_id,
                           const char *connection, int64_t at,
                           const char *status, int http_status,
                           int64_t duration_ms, const char *error);
+
+/* Whether an earlier attempt of event_id on connection ended with status
+ * ("timeout"): 1 yes, 0 no, -1 error. Prepared per call: for retried work
+ * only. */
+int ledger_attempt_had(struct ledger *l, const char *event_id,
+                       const char *connection, const char *status);
 
 /* One piece of outstanding work, valid during the callback only. */
 struct ledger_work {

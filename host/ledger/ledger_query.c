@@ -122,6 +122,32 @@ int ledger_reject_count(struct ledger *l, int64_t *n)
 	return rc;
 }
 
+int ledger_attempt_had(struct ledger *l, const char *event_id,
+                       const char *connection, const char *status)
+{
+	static const char sql[] =
+	        "SELECT 1 FROM attempts WHERE event_seq = (SELECT seq FROM "
+	        "events WHERE id = ?1) AND connection = ?2 AND status = ?3 "
+	        "LIMIT 1";
+	sqlite3_stmt *st;
+	int rc = -1, step;
+
+	pthread_mutex_lock(&l->lock);
+	if (!sqlite3_prepare_v2(l->db, sql, -1, &st, NULL)) {
+		ledger_bind_text(st, 1, event_id);
+		ledger_bind_text(st, 2, connection);
+		ledger_bind_text(st, 3, status);
+		step = sqlite3_step(st);
+		if (step == SQLITE_ROW || step == SQLITE_DONE)
+			rc = step == SQLITE_ROW;
+		sqlite3_finalize(st);
+	}
+	if (rc < 0)
+		ledger_fail(l, "cannot read the attempts of an event");
+	pthread_mutex_unlock(&l->lock);
+	return rc;
+}
+
 static const char history_sql[] =
         "SELECT e.seq, e.id, e.kind, e.effective, e.received_at, e.source, "
         "  e.line_no, t.connection, t.state, t.attempts, t.http_status, "

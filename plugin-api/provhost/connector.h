@@ -23,10 +23,15 @@
  *   - Readers accept values they do not know, from a newer other side: an
  *     unknown status is a failure (the host names it "unknown", retries it
  *     only when err->retryable is set, and otherwise handles it like
- *     PROVHOST_E_INTERNAL); an unknown outcome of a successful op is a
- *     success (the host records "unknown" and counts it as unchanged);
- *     unknown capability and call flag bits are ignored. A connector treats
- *     any status but PROVHOST_OK from a host_api function as a failure.
+ *     PROVHOST_E_INTERNAL); an unknown outcome of a successful provision
+ *     or deprovision is NOT a success but a protocol error: the host
+ *     records the attempt as PROVHOST_E_PROTOCOL with a message naming the
+ *     connector and the value, does not retry it in that run, and leaves
+ *     the target failed (for the next run). PROVHOST_OUTCOME_NONE after a
+ *     success counts as unknown. So a connector returns an outcome added
+ *     in 1.N only to a host whose abi_minor is at least N. Unknown
+ *     capability and call flag bits are ignored. A connector treats any
+ *     status but PROVHOST_OK from a host_api function as a failure.
  *
  * Calls (what the host guarantees around every op)
  *   - Before the call, the result and error structs the op receives are
@@ -142,8 +147,9 @@ typedef enum provhost_status {
 	PROVHOST_E_INTERNAL = 15      /* bug or resource exhaustion */
 } provhost_status;
 
-/* What a provision or deprovision did. Append-only; a reader treats one it
- * does not know as a success (see Versioning). */
+/* What a provision or deprovision did. Append-only; the host treats one it
+ * does not know (and NONE after a success) as a protocol error, see
+ * Versioning. */
 typedef enum provhost_outcome {
 	PROVHOST_OUTCOME_NONE = 0,
 	PROVHOST_OUTCOME_CREATED = 1,

@@ -62,7 +62,7 @@ write_config "$T_TMP/conf.d/30-bad.json" '{ "name": "bad-mode", "connector": "fa
   "settings": { "mode": "sideways" }, "secrets": { "token": { "env": "PH_IT_TOKEN" } } }'
 ph check-config -c "$T_TMP/provhost.json"
 expect_rc 2
-expect_eq "$ERR" "$T_TMP/conf.d/30-bad.json:2:3: connection \"bad-mode\": connector \"fake\" rejected the settings: \"mode\" must be ok, reject, leak, open-fail, open-fail-dirty, long-id or candidate"
+expect_eq "$ERR" "$T_TMP/conf.d/30-bad.json:2:3: connection \"bad-mode\": connector \"fake\" rejected the settings: \"mode\" must be ok, reject, leak, open-fail, open-fail-dirty, long-id, candidate or outcome-99"
 rm "$T_TMP/conf.d/30-bad.json"
 finish
 
@@ -94,6 +94,25 @@ ph check-config -c "$T_TMP/provhost.json"
 expect_rc 2
 expect_eq "$ERR" "$T_TMP/conf.d/10-file.json:2:50: connection \"from-file\": secret \"token\": file \"$T_TMP/conf.d/../token\" is readable by group or others (mode 0644); chmod 600 it"
 chmod 600 "$T_TMP/token"
+finish
+
+begin "a token with a \"Bearer \" prefix or a CRLF ending is refused without showing it"
+printf 'Bearer tok-from-file-777\n' >"$T_TMP/token"
+ph check-config -c "$T_TMP/provhost.json"
+expect_rc 2
+expect_eq "$ERR" "$T_TMP/conf.d/10-file.json:2:50: connection \"from-file\": secret \"token\" (file $T_TMP/conf.d/../token) starts with \"Bearer \"; remove the \"Bearer \" prefix: provhost adds it"
+printf 'tok-from-file-777\r\n' >"$T_TMP/token"
+ph check-config -c "$T_TMP/provhost.json"
+expect_rc 2
+expect_eq "$ERR" "$T_TMP/conf.d/10-file.json:2:50: connection \"from-file\": secret \"token\" (file $T_TMP/conf.d/../token) ends with a line break (CR or LF; a file may end with one LF only); remove it, and save the file with Unix line endings"
+printf 'tok-from file-777\n' >"$T_TMP/token"
+ph check-config -c "$T_TMP/provhost.json"
+expect_rc 2
+expect_eq "$ERR" "$T_TMP/conf.d/10-file.json:2:50: connection \"from-file\": secret \"token\" (file $T_TMP/conf.d/../token) contains a space or tab; remove it (a token has none)"
+expect_not_contains "$OUT$ERR" "tok-from"
+printf 'tok-from-file-777\n' >"$T_TMP/token"
+ph check-config -c "$T_TMP/provhost.json"
+expect_rc 0
 finish
 
 done_testing

@@ -54,7 +54,7 @@ expect_eq "$OUT" "plugin directory: $d
 connector fake 0.0.1 (ABI 1.0, capabilities: lookup,dry-run) $d/fake.so
   behaves as its settings say, for tests
   vendor: provhost tests; license: MIT
-  setting mode (string, required): ok, reject, leak, open-fail, open-fail-dirty, long-id or candidate
+  setting mode (string, required): ok, reject, leak, open-fail, open-fail-dirty, long-id, candidate or outcome-99
   setting port (integer, default 443): an integer setting
   setting verbose (boolean, default false): a boolean setting
   secret token (in \"secrets\", required): the fake target's token

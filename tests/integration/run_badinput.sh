@@ -129,7 +129,21 @@ expect_rc 1
 expect_eq "$(sim_writes)" "$w0" "writes"
 expect_contains "$OUT" "run 2: 23 lines read from $IN, 16 rejected, 1 blank"
 expect_contains "$OUT" "Total 22 | Rejected 16 | Skipped 6 | Unchanged 0 | Created 0"
-expect_eq "$(q "SELECT count(*) FROM rejects WHERE run_id = 2")" 16 "rejects of run 2"
+expect_eq "$(q "SELECT count(*) FROM rejects WHERE run_id = 2")" 0 "rows added by run 2"
+expect_eq "$(q "SELECT count(*) FROM rejects")" 16 "each rejected line stored once"
+expect_eq "$(grep -ac '# line ' "$REJ")" 16 "the reject file of run 1 is untouched"
+finish
+
+begin "bad input: a new file at the same path stores its own rejected lines"
+# line 2 now holds other garbage; line 3 is as before
+sed -i '2s/.*/{"event": not json either/' "$IN"
+rph run --reject-file "$ST/rejects-3.txt" "$IN"
+expect_rc 1
+expect_contains "$OUT" "run 3: 23 lines read from $IN, 16 rejected, 1 blank"
+expect_eq "$(grep -ac '# line ' "$ST/rejects-3.txt")" 16 "the reject file lists every rejected line"
+expect_eq "$(q "SELECT line_no FROM rejects WHERE run_id = 3")" 2 "rows added by run 3: the new line 2"
+expect_eq "$(q "SELECT count(*) FROM rejects")" 17 "rows"
+expect_eq "$(q "SELECT count(*) FROM rejects WHERE line_no = 3")" 1 "line 3 once"
 finish
 
 rt_no_secrets_case

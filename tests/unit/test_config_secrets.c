@@ -67,10 +67,10 @@ static void test_file_secret_strips_one_newline(void **state)
 	struct secret_set set = {0};
 	struct path_error err;
 
-	write_file("tok", "abc\n\n", 0600);
+	write_file("tok", "abc\n", 0600);
 	assert_int_equal(load(&set, "t", "{\"file\": \"tok\"}", &err), 0);
-	assert_string_equal(set.items[0].value, "abc\n");
-	assert_int_equal(set.items[0].len, 4);
+	assert_string_equal(set.items[0].value, "abc");
+	assert_int_equal(set.items[0].len, 3);
 	secret_set_release(&set);
 	write_file("tok2", "xyz", 0400);
 	assert_int_equal(load(&set, "t", "{\"file\": \"tok2\"}", &err), 0);
@@ -123,12 +123,86 @@ static void test_refusals(void **state)
 	assert_int_equal(set.n, 0);
 }
 
+/* Loads a file secret named key holding text; returns the message ("" when
+ * it loaded) after checking that it has the path "secrets.KEY" and does not
+ * contain secret_part. */
+static const char *value_check(const char *key, const char *text,
+                               const char *secret_part)
+{
+	static struct path_error err;
+	struct secret_set set = {0};
+	char path[64];
+
+	write_file("v", text, 0600);
+	if (!load(&set, key, "{\"file\": \"v\"}", &err)) {
+		secret_set_release(&set);
+		return "";
+	}
+	assert_int_equal(set.n, 0);
+	assert_null(strstr(err.message, secret_part));
+	snprintf(path, sizeof(path), "secrets.%s", key);
+	assert_string_equal(err.path, path);
+	return err.message;
+}
+
+/* want = "secret \"KEY\" (file DIR/v) WHAT" */
+static const char *want_msg(const char *key, const char *what)
+{
+	static char want[512];
+
+	snprintf(want, sizeof(want), "secret \"%s\" (file %s/v) %s", key, dir,
+	         what);
+	return want;
+}
+
+static void test_header_values(void **state)
+{
+	static const char bearer[] = "starts with \"Bearer \"; remove the "
+	                             "\"Bearer \" prefix: provhost adds it";
+	static const char trailing[] =
+	        "ends with a line break (CR or LF; a file may end with one LF "
+	        "only); remove it, and save the file with Unix line endings";
+	static const char inside[] = "contains a line break (CR or LF); a "
+	                             "secret is one line: remove it";
+	static const char blank[] =
+	        "contains a space or tab; remove it (a token has none)";
+	static const char control[] = "contains a control character; remove it";
+
+	/* tokens: any key ending in "token", in any case */
+	assert_string_equal(
+	        value_check("access_token", "Bearer q7Zk\n", "q7Zk"),
+	        want_msg("access_token", bearer));
+	assert_string_equal(value_check("apiToken", "bearer\tq7Zk", "q7Zk"),
+	                    want_msg("apiToken", bearer));
+	assert_string_equal(value_check("token", "q7Zk\r\n", "q7Zk"),
+	                    want_msg("token", trailing));
+	assert_string_equal(value_check("token", "q7Zk\n\n", "q7Zk"),
+	                    want_msg("token", trailing));
+	assert_string_equal(value_check("token", "q7Zk\r\nYu8\n", "q7Zk"),
+	                    want_msg("token", inside));
+	assert_string_equal(value_check("token", "q7Zk Yu8\n", "q7Zk"),
+	                    want_msg("token", blank));
+	assert_string_equal(value_check("TOKEN", "q7Zk\tYu8", "q7Zk"),
+	                    want_msg("TOKEN", blank));
+	assert_string_equal(value_check("token", "q7Zk\n", "q7Zk"), "");
+	/* any secret: no line break or control character; spaces are fine */
+	assert_string_equal(value_check("password", "Xw9v\nYu8\n", "Xw9v"),
+	                    want_msg("password", inside));
+	assert_string_equal(value_check("password", "Xw9v\r", "Xw9v"),
+	                    want_msg("password", trailing));
+	assert_string_equal(value_check("password", "Xw9v\033Yu8", "Xw9v"),
+	                    want_msg("password", control));
+	assert_string_equal(value_check("password", "Xw9v Yu8\n", "Xw9v"), "");
+	assert_string_equal(value_check("password", "Bearer Xw9v", "Xw9v"), "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_env_secret),
 	        cmocka_unit_test(test_file_secret_strips_one_newline),
 	        cmocka_unit_test(test_refusals),
+	        cmocka_unit_test(test_header_values),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

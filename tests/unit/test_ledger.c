@@ -676,6 +676,81 @@ static void test_status_runs_rejects(void **state)
 	                 9);
 }
 
+/* A rejected line is stored once per (source, line, raw bytes): a re-run
+ * adds nothing, another source, line or content adds a row, and two long
+ * lines differing only past the 64 KiB kept still differ. */
+static void test_reject_once(void **state)
+{
+	struct fixture *f = *state;
+	size_t big = 70000;
+	char *a = malloc(big), *b = malloc(big);
+	int64_t n = -1;
+
+	assert_non_null(a);
+	assert_non_null(b);
+	memset(a, 'x', big);
+	memcpy(b, a, big);
+	b[big - 1] = 'y';
+	open_ok(f);
+	for (int64_t run = 1; run <= 2; run++) {
+		assert_int_equal(ledger_reject(f->l, run, "hr.jsonl", 2, "{bad",
+		                               4, "invalid JSON", 1000),
+		                 0);
+		assert_int_equal(ledger_reject(f->l, run, "hr.jsonl", 3, a, big,
+		                               "too long", 1000),
+		                 0);
+	}
+	assert_int_equal(ledger_reject_count(f->l, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(ledger_reject(f->l, 3, "hr.jsonl", 2, "{bad!", 5,
+	                               "invalid JSON", 1000),
+	                 0);
+	assert_int_equal(ledger_reject(f->l, 3, "hr.jsonl", 4, "{bad", 4,
+	                               "invalid JSON", 1000),
+	                 0);
+	assert_int_equal(ledger_reject(f->l, 3, "other.jsonl", 2, "{bad", 4,
+	                               "invalid JSON", 1000),
+	                 0);
+	assert_int_equal(ledger_reject(f->l, 3, NULL, 2, "{bad", 4,
+	                               "invalid JSON", 1000),
+	                 0);
+	assert_int_equal(
+	        ledger_reject(f->l, 3, "hr.jsonl", 3, b, big, "too long", 1000),
+	        0);
+	assert_int_equal(ledger_reject_count(f->l, &n), 0);
+	assert_int_equal(n, 7);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM rejects "
+	                                  "WHERE run_id = 1"),
+	                 2);
+	free(a);
+	free(b);
+}
+
+/* ledger_attempt_had: whether an event's attempts on a connection include
+ * a status. */
+static void test_attempt_had(void **state)
+{
+	struct fixture *f = *state;
+	enum ledger_state st[2];
+	struct event ev;
+
+	open_ok(f);
+	ev = make_event("{\"event\":\"hire\",\"employee_id\":\"E1\"}");
+	accept(f->l, &ev, two_conns, 2, 1000, st);
+	assert_int_equal(ledger_attempt_had(f->l, ev.id, "alpha", "timeout"),
+	                 0);
+	assert_int_equal(ledger_attempt_record(f->l, ev.id, "alpha", 1001,
+	                                       "timeout", 0, 800, "slow"),
+	                 0);
+	assert_int_equal(ledger_attempt_had(f->l, ev.id, "alpha", "timeout"),
+	                 1);
+	assert_int_equal(ledger_attempt_had(f->l, ev.id, "beta", "timeout"), 0);
+	assert_int_equal(ledger_attempt_had(f->l, ev.id, "alpha", "ok"), 0);
+	assert_int_equal(ledger_attempt_had(f->l, "nope", "alpha", "timeout"),
+	                 0);
+	event_release(&ev);
+}
+
 static void test_history(void **state)
 {
 	struct fixture *f = *state;
@@ -1290,6 +1365,8 @@ int main(void)
 	        T(test_outstanding_walk),
 	        T(test_not_yet_effective),
 	        T(test_status_runs_rejects),
+	        T(test_reject_once),
+	        T(test_attempt_had),
 	        T(test_history),
 	        T(test_batches),
 	        T(test_crash_recovery),
