@@ -25,7 +25,10 @@ struct plan {
 	const char *account_id; /* linked account or NULL */
 	bool probe;            /* PROVHOST_CALL_NO_ADOPT: report, don't adopt */
 	uint32_t n_candidates; /* accounts the probe found (> 1: dispute) */
-	char candidate[256];   /* the account a probe found, "" none */
+	bool adopting;  /* account_id is the probe's candidate, not a link */
+	bool timed_out; /* an attempt of this event timed out in this run */
+	int attempts;   /* calls made for this event so far */
+	char candidate[256]; /* the account a probe found, "" none */
 };
 
 /* Failures that make the whole connection unusable: stop at once. */
@@ -60,11 +63,14 @@ static enum run_count outcome_counter(int32_t outcome)
 	}
 }
 
-/* An outcome this host knows as a success's result (NONE is not one). */
-static bool known_outcome(int32_t outcome)
+/* An outcome this host knows as a success's result (NONE is not one; a
+ * candidate only answers a probe, and instance.c refuses one that was not
+ * asked for). */
+static bool known_outcome(int32_t outcome, bool probe)
 {
-	return outcome >= PROVHOST_OUTCOME_CREATED &&
-	       outcome <= PROVHOST_OUTCOME_ABSENT;
+	return (outcome >= PROVHOST_OUTCOME_CREATED &&
+	        outcome <= PROVHOST_OUTCOME_ABSENT) ||
+	       (probe && outcome == PROVHOST_OUTCOME_CANDIDATE);
 }
 
 /* Turns a success with an outcome this host does not know into a protocol
@@ -87,13 +93,14 @@ static int32_t unknown_outcome(const struct run_conn *rc,
 /* True when an earlier attempt at provisioning t's event, with no linked
  * account, timed out: its request may have created the account, so a
  * retry finding it "unchanged" or "updated" is in truth the create. Earlier
- * runs count too (the ledger's attempts), in this run timed_out says it. */
+ * runs count too (the ledger's attempts), in this run plan->timed_out says it
+ * (the probe and the write that adopts its candidate are one provision). */
 static bool create_timed_out(struct run_conn *rc, const struct run_task *t,
-                             const struct plan *plan, bool timed_out)
+                             const struct plan *plan)
 {
-	if (plan->op != OP_PROVISION || plan->account_id)
+	if (plan->op != OP_PROVISION || (plan->account_id && !plan->adopting))
 		return false;
-	if (timed_out)
+	if (plan->timed_out)
 		return true;
 	if (t->run_id == rc->run->run_id)
 		return false; /* stored by this run: no earlier attempts */
@@ -419,15 +426,17 @@ static void apply_plan(struct run_worker *w, const struct run_task *t,
 	provhost_result res;
 	provhost_error perr;
 	char why[700];
-	int attempt = 0, failures = 0;
+	/* the probe and the write adopting its candidate number their
+	 * attempts as one provision */
+	int attempt = plan->attempts, failures = 0;
 	enum ledger_state state = LEDGER_FAILED;
 	int32_t st;
-	bool retry, timed_out = false;
+	bool retry;
 
 	for (;;) {
 		if (run_conn_halted(rc))
 			return; /* stays pending for a re-run */
-		attempt++;
+		plan->attempts = ++attempt;
 		call_deadline = clock_mono_ms() + ec->call_timeout_ms;
 		if (call_deadline > deadline)
 			call_deadline = deadline;
@@ -435,7 +444,8 @@ static void apply_plan(struct run_worker *w, const struct run_task *t,
 		st = call_connector(w, t, plan, call_deadline, &hooks, &res,
 		                    &perr);
 		run_stats_add(&rc->stats, RC_REQUESTS, 1);
-		if (st == PROVHOST_OK && !known_outcome(res.outcome))
+		if (st == PROVHOST_OK &&
+		    !known_outcome(res.outcome, plan->probe))
 			st = unknown_outcome(rc, &res, &perr);
 		if (st == PROVHOST_OK) {
 			/* attempt, outcome and link in one transaction: all
@@ -445,7 +455,7 @@ static void apply_plan(struct run_worker *w, const struct run_task *t,
 
 			if ((res.outcome == PROVHOST_OUTCOME_UNCHANGED ||
 			     res.outcome == PROVHOST_OUTCOME_UPDATED) &&
-			    create_timed_out(rc, t, plan, timed_out))
+			    create_timed_out(rc, t, plan))
 				res.outcome = PROVHOST_OUTCOME_CREATED;
 
 			if (record_attempt(w, t, plan, attempt, st, &res, &perr,
@@ -498,7 +508,7 @@ static void apply_plan(struct run_worker *w, const struct run_task *t,
 			                         perr.retry_after_ms, &w->rng);
 		}
 		if (st == PROVHOST_E_TIMEOUT)
-			timed_out = true;
+			plan->timed_out = true;
 		retry = perr.retryable && failures < ec->max_attempts &&
 		        clock_mono_ms() + delay < deadline;
 		if (record_attempt(w, t, plan, attempt, st, &res, &perr,
@@ -650,6 +660,7 @@ static void apply_with_candidate(struct run_worker *w, const struct run_task *t,
 		if (run_identity_candidate(w, t, plan->candidate, NULL, false))
 			return;
 		plan->account_id = plan->candidate;
+		plan->adopting = true;
 	}
 	apply_plan(w, t, plan);
 }

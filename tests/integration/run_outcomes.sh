@@ -66,20 +66,22 @@ finish
 begin "a create whose answer timed out is reported created when the retry finds it"
 # every SCIM answer takes 500 ms, a call may take 800: the search answers,
 # the POST's answer misses the deadline but the simulator creates the user;
-# the retry's search finds it unchanged
+# the retry (a no-adopt probe, ABI 1.1) reports it as the candidate, and the
+# write to that account finds it unchanged: in truth the timed-out create
 sim_stop
 rt_sim --latency-ms 500 || exit 1
 rt_state slow '.connections[0].engine.call_timeout_ms = 800 | .connections[0].engine.backoff_base_ms = 50'
 ev hire S001 slow-1 2026-01-05 Sia Slow Engineering >"$T_TMP/slow.jsonl"
 rph run "$T_TMP/slow.jsonl"
 expect_rc 0
-expect_eq "$(attempt_statuses slow-1)" "timeout,ok" "attempts"
+expect_eq "$(attempt_statuses slow-1)" "timeout,ok,ok" "attempts (the POST, the probe, the adopting write)"
 expect_eq "$(targets)" "slow-1|done|created" "target"
 expect_eq "$(sim_count POST)" 1 "one POST"
 expect_eq "$(users_brief)" "sia.slow@example.com active=true roles=Modeller,Viewer name=Sia Slow" "users"
 expect_contains "$OUT" "Unchanged 0 | Created 1"
 expect_eq "$(jq -r 'select(.event == "slow-1") | "\(.attempt) \(.status) \(.outcome)"' "$AUDIT")" "1 timeout null
-2 ok created" "audit"
+2 ok candidate
+3 ok created" "audit"
 finish
 
 begin "a create that timed out in an earlier run is reported created by the next"
@@ -94,7 +96,7 @@ expect_eq "$(targets)" "slow-2|failed|" "target after the first run"
 jq '.connections[0].engine.call_timeout_ms = 5000' "$CFG" >"$CFG.new" && mv "$CFG.new" "$CFG"
 rph run "$T_TMP/slow2.jsonl"
 expect_rc 0
-expect_eq "$(attempt_statuses slow-2)" "timeout,ok" "attempts"
+expect_eq "$(attempt_statuses slow-2)" "timeout,ok,ok" "attempts (the POST, then the probe and the adopting write)"
 expect_eq "$(targets)" "slow-2|done|created" "target"
 expect_eq "$(sim_count POST)" 1 "one POST"
 expect_contains "$OUT" "Unchanged 0 | Created 1"
