@@ -35,6 +35,7 @@ void pacer_init(struct pacer *p, double max_rps)
 	p->clock.ctx = NULL;
 	p->max_rps = max_rps > 0 ? max_rps : 0;
 	p->base = p->knee = p->fast_up = p->slow_up = p->refused_rps = 0;
+	p->started_rps = 0;
 	p->burst = p->max_rps > 0 ? 1 : PACER_BURST;
 	p->tat_us = 0;
 	p->paused_until_us = 0;
@@ -104,6 +105,7 @@ void pacer_start(struct pacer *p, double rate, int64_t now_us)
 		return;
 	pthread_mutex_lock(&p->lock);
 	set_rate(p, rate, rate, rate, now_us);
+	p->started_rps = p->base;
 	pthread_mutex_unlock(&p->lock);
 }
 

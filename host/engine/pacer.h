@@ -60,6 +60,7 @@ struct pacer {
 	 * learned (max_rps or unlimited) */
 	double base, knee, fast_up, slow_up;
 	double refused_rps; /* the achieved rate at the last fresh 429 */
+	double started_rps; /* the rate given to pacer_start, 0 = none */
 	double burst;       /* bucket size in tokens */
 	int64_t tat_us; /* the bucket's next whole token, promised slots paid */
 	int64_t paused_until_us;
