@@ -60,8 +60,10 @@ void run_rate_json(struct run_conn *rc, json_t *obj)
 		return;
 	if (r > 0)
 		json_object_set_new(obj, RUN_RATE_KEY, json_real(r));
-	json_object_set_new(obj, RUN_RATE_429KEY,
-	                    json_integer((json_int_t)rc->pacer.refusals));
+	if (rc->pacer.refusals)
+		json_object_set_new(
+		        obj, RUN_RATE_429KEY,
+		        json_integer((json_int_t)rc->pacer.refusals));
 }
 
 void run_rate_print(struct run_conn *rc, FILE *out)

@@ -19,8 +19,8 @@ struct run_conn;
  * if it stored one (a run without one learned nothing: start unpaced). */
 void run_rate_restore(struct run_conn *rc);
 
-/* Adds RUN_RATE_KEY (when something was learned) and RUN_RATE_429KEY to
- * the connection's summary object. */
+/* Adds RUN_RATE_KEY (when something was learned) and RUN_RATE_429KEY (when
+ * the target answered 429) to the connection's summary object. */
 void run_rate_json(struct run_conn *rc, json_t *obj);
 
 /* The summary's "rate:" line; nothing when the pacer learned nothing. */
