@@ -3,10 +3,17 @@
 #include "util/clock.h"
 
 #include <math.h>
+#include <stdbool.h>
 
-#define PACER_DEFAULT_RAMP_US 5000000 /* 5 s back to full rate */
-#define PACER_WINDOW_US       1000000 /* the achieved rate is measured over */
-#define PACER_MIN_SPAN_US     100000  /* ...but never less than 100 ms */
+#define PACER_WINDOW_US   1000000 /* the achieved rate is measured over */
+#define PACER_MIN_SPAN_US 100000  /* ...but never less than 100 ms */
+#define PACER_MIN_UP      0.05    /* growth floor, requests/s per second */
+
+/* The calling thread's last admission (pacer_acquire): which pacer and
+ * the slot, so a 429 can be matched to the request it answers. */
+static _Thread_local const struct pacer *tl_pacer;
+static _Thread_local int64_t tl_slot;
+static _Thread_local uint64_t tl_refused_waits;
 
 static int64_t mono_now(void *ctx)
 {
@@ -27,13 +34,15 @@ void pacer_init(struct pacer *p, double max_rps)
 	p->clock.sleep_us = mono_sleep;
 	p->clock.ctx = NULL;
 	p->max_rps = max_rps > 0 ? max_rps : 0;
-	p->rate = 0;
+	p->base = p->knee = p->fast_up = p->slow_up = p->refused_rps = 0;
+	p->started_rps = 0;
 	p->burst = p->max_rps > 0 ? 1 : PACER_BURST;
 	p->tat_us = 0;
 	p->paused_until_us = 0;
 	p->ramp_start_us = 0;
-	p->ramp_us = PACER_DEFAULT_RAMP_US;
+	p->decreased_us = 0;
 	p->pauses = 0;
+	p->refusals = 0;
 	p->epoch = 0;
 	p->admitted = 0;
 }
@@ -48,21 +57,56 @@ void pacer_set_clock(struct pacer *p, const struct pacer_clock *clock)
 	p->clock = *clock;
 }
 
-/* The rate in force at time t (0 = unlimited): max_rps, or less while
- * ramping after a pause (half of max_rps at the pause's end, growing
- * linearly); without max_rps the rate derived from the last 429. */
+/* The rate in force at time t (0 = unlimited): without a learned rate
+ * max_rps; else the learned rate growing from base at ramp_start_us, fast
+ * up to the knee and slowly beyond, never above max_rps. Caller holds the
+ * lock (or owns p). */
 static double rate_at(const struct pacer *p, int64_t t)
 {
-	double frac;
+	double dt, r, to_knee;
 
-	if (p->max_rps <= 0)
-		return p->rate;
-	if (!p->ramp_start_us || t >= p->ramp_start_us + p->ramp_us)
+	if (p->base <= 0)
 		return p->max_rps;
-	if (t < p->ramp_start_us)
-		t = p->ramp_start_us;
-	frac = (double)(t - p->ramp_start_us) / (double)p->ramp_us;
-	return p->max_rps * (0.5 + 0.5 * frac);
+	dt = t > p->ramp_start_us ? (double)(t - p->ramp_start_us) / 1e6 : 0;
+	if (p->base >= p->knee) {
+		r = p->base + p->slow_up * dt;
+	} else {
+		to_knee = (p->knee - p->base) / p->fast_up;
+		r = dt <= to_knee ? p->base + p->fast_up * dt
+		                  : p->knee + p->slow_up * (dt - to_knee);
+	}
+	if (p->max_rps > 0 && r > p->max_rps)
+		r = p->max_rps;
+	return r;
+}
+
+/* Sets the learned rate: base at from_us, growing towards knee; the
+ * slopes scale with ref, the rate the target refused (or the start rate),
+ * so convergence takes the same time at any scale. */
+static void set_rate(struct pacer *p, double base, double knee, double ref,
+                     int64_t from_us)
+{
+	if (p->max_rps > 0 && base > p->max_rps)
+		base = p->max_rps;
+	p->base = base < PACER_MIN_RPS ? PACER_MIN_RPS : base;
+	p->knee = knee;
+	p->fast_up = PACER_FAST_UP * ref;
+	if (p->fast_up < PACER_MIN_UP)
+		p->fast_up = PACER_MIN_UP;
+	p->slow_up = PACER_SLOW_UP * ref;
+	if (p->slow_up < PACER_MIN_UP)
+		p->slow_up = PACER_MIN_UP;
+	p->ramp_start_us = from_us;
+}
+
+void pacer_start(struct pacer *p, double rate, int64_t now_us)
+{
+	if (rate <= 0)
+		return;
+	pthread_mutex_lock(&p->lock);
+	set_rate(p, rate, rate, rate, now_us);
+	p->started_rps = p->base;
+	pthread_mutex_unlock(&p->lock);
 }
 
 /* Requests/s admitted over the second before now, or over the time since
@@ -150,8 +194,10 @@ int pacer_acquire(struct pacer *p, int64_t deadline_ms)
 		slot = reserve_locked(p, now, deadline);
 		epoch = p->epoch;
 		pthread_mutex_unlock(&p->lock);
-		if (slot < 0)
+		if (slot < 0) {
+			tl_refused_waits++;
 			return -1;
+		}
 		if (slot > now)
 			p->clock.sleep_us(p->clock.ctx, slot - now);
 		/* a pause that began while we waited moves us behind it */
@@ -159,28 +205,45 @@ int pacer_acquire(struct pacer *p, int64_t deadline_ms)
 		again = p->epoch != epoch && p->paused_until_us > slot;
 		pthread_mutex_unlock(&p->lock);
 	} while (again);
+	tl_pacer = p;
+	tl_slot = slot;
 	return 0;
 }
 
-void pacer_pause(struct pacer *p, int64_t now_us, int64_t pause_us)
+/* Lowers the rate after a fresh 429 at now_us; the new rate starts at
+ * from_us (the pause's end). Caller holds the lock. */
+static void decrease(struct pacer *p, int64_t now_us, int64_t from_us)
+{
+	double a = achieved_rate(p, now_us), cur = rate_at(p, now_us);
+	double drop = p->base > 0 ? PACER_DROP : PACER_FIRST_DROP;
+
+	if (a <= 0 || (cur > 0 && cur < a))
+		a = cur > 0 ? cur : PACER_MIN_RPS; /* nothing sent lately */
+	set_rate(p, drop * a, PACER_KNEE * a, a, from_us);
+	p->refused_rps = a;
+	p->decreased_us = now_us;
+	p->pauses++;
+}
+
+void pacer_refused(struct pacer *p, int64_t now_us, int64_t pause_us,
+                   int64_t sent_us)
 {
 	int64_t until = now_us + (pause_us > 0 ? pause_us : 0);
+	bool fresh;
 	double r;
 
 	pthread_mutex_lock(&p->lock);
-	if (now_us >= p->paused_until_us) { /* a new "slow down" */
-		p->pauses++;
-		if (p->max_rps <= 0) {
-			r = achieved_rate(p, now_us);
-			if (p->rate > 0 && p->rate < r)
-				r = p->rate;
-			r /= 2;
-			p->rate = r < PACER_MIN_RPS ? PACER_MIN_RPS : r;
-		}
-	}
+	p->refusals++;
+	fresh = sent_us >= 0 ? p->pauses == 0 || sent_us >= p->decreased_us
+	                     : now_us >= p->paused_until_us;
+	if (fresh)
+		decrease(p, now_us,
+		         until > p->paused_until_us ? until
+		                                    : p->paused_until_us);
 	if (until > p->paused_until_us) {
 		p->paused_until_us = until;
-		p->ramp_start_us = until;
+		if (p->ramp_start_us < until && p->base > 0)
+			p->ramp_start_us = until; /* no growth while paused */
 		p->epoch++;
 		/* one token at the pause's end, nothing saved up: the next
 		 * requests follow at the rate; slots already promised past the
@@ -196,6 +259,11 @@ void pacer_pause(struct pacer *p, int64_t now_us, int64_t pause_us)
 	pthread_mutex_unlock(&p->lock);
 }
 
+void pacer_pause(struct pacer *p, int64_t now_us, int64_t pause_us)
+{
+	pacer_refused(p, now_us, pause_us, tl_pacer == p ? tl_slot : -1);
+}
+
 double pacer_rate(struct pacer *p, int64_t now_us)
 {
 	double r;
@@ -204,4 +272,26 @@ double pacer_rate(struct pacer *p, int64_t now_us)
 	r = rate_at(p, now_us);
 	pthread_mutex_unlock(&p->lock);
 	return r;
+}
+
+double pacer_learned(struct pacer *p, int64_t now_us)
+{
+	double r;
+
+	pthread_mutex_lock(&p->lock);
+	r = rate_at(p, now_us);
+	if (p->base <= 0)
+		r = 0;
+	else if (p->refused_rps > 0 && r > p->refused_rps)
+		r = p->refused_rps; /* probing above it proves nothing yet */
+	else if (r < p->knee)
+		r = p->max_rps > 0 && p->knee > p->max_rps ? p->max_rps
+		                                           : p->knee;
+	pthread_mutex_unlock(&p->lock);
+	return r;
+}
+
+uint64_t pacer_thread_refused_waits(void)
+{
+	return tl_refused_waits;
 }

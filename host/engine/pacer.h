@@ -6,29 +6,43 @@
  * a request without a token waits for the next one. Workers share the one
  * bucket, so the rate holds for the whole connection.
  *
- * Rate and burst:
- * - max_rps R set: rate R with a burst of 1 token, so request starts are at
- *   least 1/R apart and R is never exceeded over any window.
- * - max_rps unset: no limit until the target first answers 429. From then
- *   on the rate is half of what the connection achieved in the second
- *   before that 429 (at least PACER_MIN_RPS), with a burst of PACER_BURST;
- *   every later 429 halves it again, from the rate achieved then.
+ * Rate (AIMD, learned from the target's answers):
+ * - Before the first 429 the rate is max_rps R (burst 1: request starts at
+ *   least 1/R apart, R never exceeded over any window) or, without
+ *   max_rps, unlimited (burst PACER_BURST).
+ * - A 429 for a request admitted after the last decrease (a fresh "slow
+ *   down"; 429s for requests already on their way when the rate dropped
+ *   are not news) lowers the rate multiplicatively: to PACER_FIRST_DROP of
+ *   the rate achieved just before it when nothing was learned yet (that
+ *   rate is inflated by the unpaced start), to PACER_DROP of it later.
+ *   The achieved rate A is the admissions of the last second (at most the
+ *   rate in force).
+ * - Then the rate grows back additively (linearly in time, as TCP's
+ *   congestion window does): quickly (PACER_FAST_UP x A per second) up to
+ *   PACER_KNEE x A, just under where the target refused, then slowly
+ *   (PACER_SLOW_UP x A per second) past it, probing for more; the next
+ *   fresh 429 lowers it again. With max_rps the rate never exceeds it.
+ * - A run may start from a rate learned by an earlier run (pacer_start).
  *
  * Pauses: a target's "slow down" (429 + Retry-After) holds every worker
  * until the pause ends. The bucket then restarts with one token, so
- * admission resumes at the paced rate, never in a burst; with max_rps set
- * the rate restarts at R/2 and ramps linearly back to R over ramp_us.
- * A worker that was already waiting for its slot when a pause began takes a
- * new slot after the pause. Thread-safe. */
+ * admission resumes at the (lowered) rate, never in a burst. A worker that
+ * was already waiting for its slot when a pause began takes a new slot
+ * after the pause. Thread-safe. */
 #ifndef PROVHOST_PACER_H
 #define PROVHOST_PACER_H
 
 #include <pthread.h>
 #include <stdint.h>
 
-#define PACER_BURST   2   /* tokens, the bucket's size without max_rps */
-#define PACER_MIN_RPS 1.0 /* floor of the rate derived after a 429 */
-#define PACER_HISTORY 256 /* admissions remembered to measure the rate */
+#define PACER_BURST      2    /* tokens, the bucket's size without max_rps */
+#define PACER_MIN_RPS    1.0  /* floor of the rate derived after a 429 */
+#define PACER_HISTORY    256  /* admissions remembered to measure the rate */
+#define PACER_FIRST_DROP 0.5  /* first 429: rate x this */
+#define PACER_DROP       0.7  /* later 429s: rate x this */
+#define PACER_KNEE       0.9  /* fast growth up to this x the refused rate */
+#define PACER_FAST_UP    0.1  /* growth below the knee, x refused rate / s */
+#define PACER_SLOW_UP    0.01 /* growth past the knee, x refused rate / s */
 
 /* The clock pacer_acquire uses; tests install a fake one. */
 struct pacer_clock {
@@ -41,13 +55,19 @@ struct pacer {
 	pthread_mutex_t lock;
 	struct pacer_clock clock;
 	double max_rps; /* configured ceiling, 0 = unlimited */
-	double rate;  /* admission rate after a 429 without max_rps, 0 = none */
-	double burst; /* bucket size in tokens */
+	/* the learned rate: base at ramp_start_us, growing by fast_up per
+	 * second up to knee, then by slow_up per second; base 0 = nothing
+	 * learned (max_rps or unlimited) */
+	double base, knee, fast_up, slow_up;
+	double refused_rps; /* the achieved rate at the last fresh 429 */
+	double started_rps; /* the rate given to pacer_start, 0 = none */
+	double burst;       /* bucket size in tokens */
 	int64_t tat_us; /* the bucket's next whole token, promised slots paid */
 	int64_t paused_until_us;
-	int64_t ramp_start_us; /* when the post-pause ramp began, 0 = none */
-	int64_t ramp_us;       /* duration of the ramp back to max_rps */
-	uint64_t pauses;       /* how many times the target paused us */
+	int64_t ramp_start_us; /* when the current growth began */
+	int64_t decreased_us;  /* when the rate was last lowered, 0 = never */
+	uint64_t pauses;       /* fresh "slow down"s: times the rate dropped */
+	uint64_t refusals;     /* every 429 reported (pacer_pause calls) */
 	uint64_t epoch;        /* bumped by every pause that moves the end */
 	int64_t history[PACER_HISTORY]; /* recent admission slots, a ring */
 	uint64_t admitted;              /* admissions ever (ring position) */
@@ -70,12 +90,34 @@ int64_t pacer_reserve(struct pacer *p, int64_t now_us, int64_t deadline_us);
  * wait would pass deadline_ms (monotonic ms, 0 = none). */
 int pacer_acquire(struct pacer *p, int64_t deadline_ms);
 
-/* The target asked us to wait: no request starts before now_us + pause_us.
- * Longer pauses win over shorter. A pause that begins while none is in
- * force counts in pauses and, without max_rps, lowers the rate. */
+/* Starts from a rate learned earlier (requests/s, > 0; capped at
+ * max_rps) at now_us: admission at that rate, probing slowly above it.
+ * Call before the workers start. */
+void pacer_start(struct pacer *p, double rate, int64_t now_us);
+
+/* The target answered 429 to a request admitted at sent_us (-1 = unknown:
+ * then it counts as fresh unless a pause is in force): no request starts
+ * before now_us + pause_us (longer pauses win over shorter), and a fresh
+ * one lowers the rate (see above). */
+void pacer_refused(struct pacer *p, int64_t now_us, int64_t pause_us,
+                   int64_t sent_us);
+
+/* pacer_refused for the request the calling thread was last admitted for
+ * through pacer_acquire on p (unknown if none). */
 void pacer_pause(struct pacer *p, int64_t now_us, int64_t pause_us);
 
 /* The admission rate at now_us in requests/s, 0 = unlimited. */
 double pacer_rate(struct pacer *p, int64_t now_us);
+
+/* What the pacer learned by now_us: the rate a next run should start from
+ * the rate in force, but at least the knee under the rate the target last
+ * refused and at most that rate (capped at max_rps); 0 when nothing was
+ * learned. */
+double pacer_learned(struct pacer *p, int64_t now_us);
+
+/* How many of the calling thread's pacer_acquire calls (any pacer) were
+ * refused because the wait would pass their deadline: compare before and
+ * after a call to tell "our own pacing ran out of time" from a timeout. */
+uint64_t pacer_thread_refused_waits(void);
 
 #endif

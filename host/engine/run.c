@@ -14,6 +14,7 @@
 
 #include "connector/bind.h"
 #include "engine/run_internal.h"
+#include "engine/run_rate.h"
 #include "engine/run_stop.h"
 #include "util/clock.h"
 #include "util/exit_codes.h"
@@ -225,9 +226,12 @@ static int finish_run(struct run *run)
 		          run_stats_get(s, RC_REJECTED) > 0 ||
 		          run_stats_get(s, RC_HELD) > 0 ||
 		          run_stats_get(s, RC_DISPUTED) > 0;
-		if (summary)
-			json_object_set_new(summary, rc->conn->name,
-			                    run_stats_json(s));
+		if (summary) {
+			json_t *obj = run_stats_json(s);
+
+			run_rate_json(rc, obj);
+			json_object_set_new(summary, rc->conn->name, obj);
+		}
 	}
 	free(rows);
 	code = stopped ? EXIT_STOPPED : failed ? EXIT_FAILED : EXIT_DONE;

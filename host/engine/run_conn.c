@@ -9,6 +9,7 @@
 #include "connector/status_names.h"
 #include "engine/backoff.h"
 #include "engine/run_internal.h"
+#include "engine/run_rate.h"
 #include "engine/run_stop.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -343,6 +344,7 @@ static void apply_watched(struct run_conn *rc)
 		instance_close(first);
 		return;
 	}
+	run_rate_restore(rc);
 	workers = calloc((size_t)ec->workers, sizeof(*workers));
 	if (!workers) {
 		instance_close(first);
@@ -387,15 +389,21 @@ static void apply_watched(struct run_conn *rc)
 		pthread_mutex_unlock(&prog.lock);
 		pthread_join(prog_thread, NULL);
 	}
-	if (atomic_load(&run->fatal))
+	if (atomic_load(&run->fatal)) {
 		stop_connection(rc, "%s", run->fatal_reason);
-	else if (breaker_is_open(&rc->breaker, why, sizeof(why)))
-		stop_connection(rc, "stopped: %s", why);
-	else if (run_stop_signal)
+	} else if (breaker_is_open(&rc->breaker, why, sizeof(why))) {
+		char note[300];
+
+		/* a stop for another reason says whether 429s came too */
+		note[0] = '\0';
+		if (strncmp(why, "rate limited:", 13))
+			run_rate_stop_note(rc, note, sizeof(note));
+		stop_connection(rc, "%s%s", why, note);
+	} else if (run_stop_signal)
 		stop_connection(rc,
 		                "interrupted by %s; calls in flight were "
 		                "finished, the rest is pending",
 		                strsignal(run_stop_signal));
 	else if (walk < 0)
-		stop_connection(rc, "stopped: ledger: %s", ledger_last_error());
+		stop_connection(rc, "ledger: %s", ledger_last_error());
 }

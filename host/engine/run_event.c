@@ -9,6 +9,7 @@
 #include "connector/status_names.h"
 #include "engine/backoff.h"
 #include "engine/run_internal.h"
+#include "engine/run_rate.h"
 #include "engine/run_stop.h"
 #include "lifecycle/events.h"
 #include "util/clock.h"
@@ -428,8 +429,9 @@ static void apply_plan(struct run_worker *w, const struct run_task *t,
 	char why[700];
 	/* the probe and the write adopting its candidate number their
 	 * attempts as one provision */
-	int attempt = plan->attempts, failures = 0;
+	int attempt = plan->attempts, failures = 0, limited = 0;
 	enum ledger_state state = LEDGER_FAILED;
+	uint64_t waits;
 	int32_t st;
 	bool retry;
 
@@ -441,9 +443,21 @@ static void apply_plan(struct run_worker *w, const struct run_task *t,
 		if (call_deadline > deadline)
 			call_deadline = deadline;
 		start = clock_mono_ms();
+		waits = pacer_thread_refused_waits();
 		st = call_connector(w, t, plan, call_deadline, &hooks, &res,
 		                    &perr);
 		run_stats_add(&rc->stats, RC_REQUESTS, 1);
+		if (st == PROVHOST_E_TIMEOUT &&
+		    pacer_thread_refused_waits() != waits) {
+			/* rate limiting left no time before the deadline: not
+			 * the target's trouble; stop, the event stays pending
+			 */
+			record_attempt(w, t, plan, attempt, st, &res, &perr,
+			               clock_mono_ms() - start, false);
+			run_rate_stop_reason(rc, why, sizeof(why));
+			breaker_trip(&rc->breaker, why);
+			return;
+		}
 		if (st == PROVHOST_OK &&
 		    !known_outcome(res.outcome, plan->probe))
 			st = unknown_outcome(rc, &res, &perr);
@@ -501,6 +515,7 @@ static void apply_plan(struct run_worker *w, const struct run_task *t,
 			                                   0, &w->rng);
 			pacer_pause(&rc->pacer, clock_mono_us(), delay * 1000);
 			delay = 0; /* the pacer holds the next call */
+			limited++; /* not a failure: not counted in attempts */
 		} else {
 			failures++;
 			delay = backoff_delay_ms(failures, ec->backoff_base_ms,
@@ -534,7 +549,11 @@ static void apply_plan(struct run_worker *w, const struct run_task *t,
 	 * retry is a working target, one that exhausts its retries is not */
 	if (target_trouble(st))
 		breaker_record(&rc->breaker, 1);
-	if (perr.retryable)
+	if (perr.retryable && limited)
+		snprintf(why, sizeof(why),
+		         "gave up after %d attempts (%d answered 429): %s",
+		         attempt, limited, perr.message);
+	else if (perr.retryable)
 		snprintf(why, sizeof(why), "gave up after %d attempts: %s",
 		         attempt, perr.message);
 	else

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "engine/run_internal.h"
+#include "engine/run_rate.h"
 #include "util/text_escape.h"
 
 void run_problem_add(struct run_problems *p, const char *what, const char *why)
@@ -60,6 +61,7 @@ void run_print_summary(struct run *run, FILE *out)
 		struct run_conn *rc = &run->conns[i];
 
 		run_stats_print(&rc->stats, rc->conn->name, out);
+		run_rate_print(rc, out);
 		if (rc->held_left)
 			fprintf(out,
 			        "  HELD: %lld event%s wait%s for review in the "

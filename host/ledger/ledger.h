@@ -105,6 +105,13 @@ struct ledger_run {
 /* The most recent run: 0 and *out, 1 when there is none, -1 on error. */
 int ledger_last_run(struct ledger *l, struct ledger_run *out);
 
+/* Calls fn with the summary JSON text of each finished real (not dry) run
+ * before before_run_id, newest first, at most max of them, until fn returns
+ * nonzero. fn runs with the ledger's lock held and must not call the
+ * ledger. Returns 0, or -1 on error. */
+int ledger_run_summaries(struct ledger *l, int64_t before_run_id, int max,
+                         int (*fn)(const char *summary, void *ctx), void *ctx);
+
 /* Records the identity of the run's input: the SHA-256 (hex) of every byte
  * read. Together with the run's source it tells "the same input again" from
  * a different one (ledger_event_origin). */

@@ -122,7 +122,8 @@ fault_config "$T_TMP/fbreak.json" 2 0 '"breaker_window": 20, "breaker_ratio": 0.
 hires 200 "$T_TMP/hires200.jsonl"
 ph run -c "$T_TMP/fbreak.json" "$T_TMP/hires200.jsonl"
 expect_rc 3
-expect_contains "$OUT" "STOPPED: stopped: "
+expect_contains "$OUT" "STOPPED: "
+expect_not_contains "$OUT" "STOPPED: stopped:"
 expect_contains "$OUT" "calls failed (limit 30%)"
 pending=$(sed -n 's/.*Pending \([0-9]*\).*/\1/p' <<<"$OUT")
 [ "${pending:-0}" -gt 100 ] || fail "expected most events pending, got '$pending'"

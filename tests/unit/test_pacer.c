@@ -1,7 +1,9 @@
 /* Unit tests for the per-connection admission token bucket (host/pacer.c)
  * on a fake clock: no burst after a pause, max_rps never exceeded over any
- * window, one bucket shared by all workers, and a worker already waiting
- * when a pause begins waits for the pause too. */
+ * window, one bucket shared by all workers, a worker already waiting when
+ * a pause begins waits for the pause too, and the AIMD rate learned from a
+ * simulated target's 429s (8 workers, 50 ms latency, a token bucket limit
+ * answering 429 + Retry-After like promapp-sim). */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,6 +13,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <math.h>
 
 #include "engine/pacer.h"
 
@@ -68,16 +71,26 @@ static void no_burst_after_a_pause_without_max_rps(void **state)
 	/* half of the 50/s achieved before the 429 */
 	assert_true(pacer_rate(&p, end) == 25.0);
 	/* eight workers retry during the pause: one starts at its end, the
-	 * others follow 1/25 s apart instead of all at once */
+	 * others follow at the rate (1/25 s apart, a little less as the rate
+	 * grows back) instead of all at once */
 	for (i = 0; i < 8; i++)
 		slot[i] = pacer_reserve(&p, 1500 * MS, 0);
-	for (i = 0; i < 8; i++)
-		assert_int_equal(slot[i], end + i * 40 * MS);
-	/* a second 429 at the derived rate halves it again */
-	pacer_pause(&p, end + 300 * MS, 1 * S);
-	assert_true(pacer_rate(&p, 0) <= 12.5);
-	assert_true(pacer_rate(&p, 0) >= PACER_MIN_RPS);
+	assert_int_equal(slot[0], end);
+	for (i = 1; i < 8; i++) {
+		assert_true(slot[i] - slot[i - 1] <= 40 * MS);
+		assert_true(slot[i] - slot[i - 1] >=
+		            1e6 / pacer_rate(&p, slot[i]));
+		assert_true(slot[i] - slot[i - 1] >= 35 * MS);
+	}
+	/* a second fresh 429 lowers it again, to 70 % of the ~26/s achieved */
+	pacer_refused(&p, end + 300 * MS, 1 * S, end + 280 * MS);
+	assert_true(pacer_rate(&p, end + 1300 * MS) <= 0.7 * 27);
+	assert_true(pacer_rate(&p, end + 1300 * MS) >= 0.7 * 25);
 	assert_int_equal(p.pauses, 2);
+	/* a 429 for a request sent before that drop is not news */
+	pacer_refused(&p, end + 350 * MS, 1 * S, end + 250 * MS);
+	assert_int_equal(p.pauses, 2);
+	assert_int_equal(p.refusals, 3);
 	pacer_release(&p);
 }
 
@@ -214,6 +227,238 @@ static void a_waiting_worker_waits_for_a_new_pause(void **state)
 	pacer_release(&p);
 }
 
+/* A simulated target: a token bucket of rps with burst tokens (promapp-sim
+ * --rate-limit RPS:BURST), answering 429 at once with Retry-After in whole
+ * seconds (at least 1), else after latency. */
+struct target {
+	double rps, burst, tokens;
+	int64_t last;
+};
+
+static int64_t target_take(struct target *t, int64_t at)
+{
+	double w;
+
+	t->tokens += (double)(at - t->last) / 1e6 * t->rps;
+	if (t->tokens > t->burst)
+		t->tokens = t->burst;
+	t->last = at;
+	if (t->tokens >= 1) {
+		t->tokens -= 1;
+		return 0;
+	}
+	w = ceil((1 - t->tokens) / t->rps);
+	return (int64_t)(w < 1 ? 1 : w) * S;
+}
+
+enum wstate { W_READY, W_WAIT, W_ANSWER_429 };
+
+struct sim_result {
+	int64_t sent, refused, ok_late; /* ok_late: successes after warm-up */
+	double learned, max_rate;       /* max_rate: in force after warm-up */
+	int64_t *starts; /* every start, in order; caller frees */
+	size_t n_starts;
+};
+
+/* Runs 8 workers for secs seconds against target through p, each sending
+ * its next request when the last one was answered (retrying a 429 through
+ * the pacer, as run_event does). Successes after warm_s are counted. */
+static void simulate(struct pacer *p, struct target *tg, int secs, int warm_s,
+                     struct sim_result *r)
+{
+	enum { W = 8 };
+	const int64_t latency = 50 * MS, end = secs * S;
+	enum wstate st[W];
+	int64_t at[W], slot[W], retry[W];
+	uint64_t epoch[W];
+	size_t cap = 4096;
+	int i, k;
+
+	memset(r, 0, sizeof(*r));
+	r->starts = malloc(cap * sizeof(int64_t));
+	assert_non_null(r->starts);
+	for (i = 0; i < W; i++) {
+		st[i] = W_READY;
+		at[i] = i; /* all at once, in a fixed order */
+	}
+	for (;;) {
+		for (k = 0, i = 1; i < W; i++)
+			if (at[i] < at[k])
+				k = i;
+		if (at[k] >= end)
+			break;
+		switch (st[k]) {
+		case W_READY:
+			slot[k] = pacer_reserve(p, at[k], 0);
+			epoch[k] = p->epoch;
+			at[k] = slot[k];
+			st[k] = W_WAIT;
+			break;
+		case W_WAIT:
+			if (p->epoch != epoch[k] &&
+			    p->paused_until_us > slot[k]) {
+				st[k] = W_READY; /* behind the new pause */
+				break;
+			}
+			if (r->n_starts == cap) {
+				cap *= 2;
+				r->starts = realloc(r->starts,
+				                    cap * sizeof(int64_t));
+				assert_non_null(r->starts);
+			}
+			r->starts[r->n_starts++] = slot[k];
+			r->sent++;
+			if (slot[k] >= warm_s * S &&
+			    pacer_rate(p, slot[k]) > r->max_rate)
+				r->max_rate = pacer_rate(p, slot[k]);
+			retry[k] = target_take(tg, slot[k]);
+			if (retry[k]) {
+				r->refused++;
+				at[k] = slot[k] + 1 * MS;
+				st[k] = W_ANSWER_429;
+			} else {
+				if (slot[k] >= warm_s * S)
+					r->ok_late++;
+				at[k] = slot[k] + latency;
+				st[k] = W_READY;
+			}
+			break;
+		case W_ANSWER_429:
+			pacer_refused(p, at[k], retry[k], slot[k]);
+			st[k] = W_READY;
+			break;
+		}
+	}
+	r->learned = pacer_learned(p, end);
+}
+
+/* Most starts in any window of win_us. */
+static size_t most_in_window(const int64_t *starts, size_t n, int64_t win_us)
+{
+	size_t i, j = 0, most = 0;
+
+	for (i = 0; i < n; i++) {
+		while (j < n && starts[j] < starts[i] + win_us)
+			j++;
+		if (j - i > most)
+			most = j - i;
+	}
+	return most;
+}
+
+static void aimd_converges_under_a_fixed_limit(void **state)
+{
+	static const double limits[] = {20, 5, 80};
+	struct sim_result r;
+	struct target tg;
+	struct pacer p;
+	size_t i;
+
+	for (i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+		double R = limits[i], got;
+
+		tg = (struct target){R, 2, 2, 0};
+		pacer_init(&p, 0);
+		simulate(&p, &tg, 300, 60, &r);
+		got = (double)r.ok_late / 240.0;
+		print_message(
+		        "limit %g: learned %.2f, %.1f ok/s after warm-up, "
+		        "%lld of %lld answered 429, %llu drops\n",
+		        R, r.learned, got, (long long)r.refused,
+		        (long long)r.sent, (unsigned long long)p.pauses);
+		/* the learned rate ends near the limit, never far above */
+		assert_true(r.learned >= 0.7 * R);
+		assert_true(r.learned <= 1.05 * R);
+		/* and the connection gets most of the limit, with few 429s */
+		assert_true(got >= 0.8 * R);
+		assert_true(got <= R + 2.0 / 240);
+		assert_true(r.refused * 20 <= r.sent); /* <= 5 % */
+		/* once learned, the rate in force is never far above it */
+		assert_true(r.max_rate > 0 && r.max_rate <= 1.1 * R);
+		free(r.starts);
+		pacer_release(&p);
+	}
+}
+
+static void never_bursts_after_a_pause(void **state)
+{
+	struct sim_result r;
+	struct target tg = {20, 2, 2, 0};
+	struct pacer p;
+	size_t i, j;
+
+	pacer_init(&p, 0);
+	simulate(&p, &tg, 120, 0, &r);
+	assert_true(p.pauses >= 2);
+	/* after the first pause: never more than the bucket's burst of 2 at
+	 * once, and any 1 s at most the learned rate's worth plus the burst */
+	for (i = 0; i < r.n_starts && r.starts[i] < 2 * S; i++)
+		;
+	for (j = i; j + 2 < r.n_starts; j++)
+		assert_true(r.starts[j + 2] > r.starts[j]);
+	assert_true(most_in_window(r.starts + i, r.n_starts - i, 1 * S) <=
+	            (size_t)(1.1 * 20 + PACER_BURST));
+	free(r.starts);
+	pacer_release(&p);
+}
+
+static void max_rps_is_a_ceiling_for_the_learned_rate(void **state)
+{
+	struct sim_result r;
+	struct target tg;
+	struct pacer p;
+
+	/* under the limit: no 429, exactly max_rps, nothing learned */
+	tg = (struct target){20, 2, 2, 0};
+	pacer_init(&p, 15);
+	simulate(&p, &tg, 60, 10, &r);
+	assert_int_equal(r.refused, 0);
+	assert_never_above(r.starts, r.n_starts, 15);
+	assert_true(r.ok_late >= 50 * 15 - 2);
+	assert_true(pacer_learned(&p, 60 * S) == 0);
+	free(r.starts);
+	pacer_release(&p);
+	/* above the limit: learned below it, and never above max_rps */
+	tg = (struct target){20, 2, 2, 0};
+	pacer_init(&p, 30);
+	simulate(&p, &tg, 200, 40, &r);
+	assert_true(r.refused > 0);
+	assert_never_above(r.starts, r.n_starts, 30);
+	assert_true(r.learned >= 14 && r.learned <= 21);
+	free(r.starts);
+	pacer_release(&p);
+	/* a learned start rate above max_rps is capped */
+	pacer_init(&p, 10);
+	pacer_start(&p, 50, 0);
+	assert_true(pacer_rate(&p, 0) == 10);
+	assert_true(pacer_rate(&p, 100 * S) == 10);
+	pacer_release(&p);
+}
+
+static void a_learned_start_rate_avoids_the_first_429s(void **state)
+{
+	struct sim_result cold, warm;
+	struct target tg = {20, 2, 2, 0};
+	struct pacer p;
+
+	pacer_init(&p, 0);
+	simulate(&p, &tg, 30, 0, &cold);
+	pacer_release(&p);
+	tg = (struct target){20, 2, 2, 0};
+	pacer_init(&p, 0);
+	pacer_start(&p, 18, 0);
+	simulate(&p, &tg, 30, 0, &warm);
+	/* the cold start pays for learning; the warm one starts under the
+	 * limit and probes slowly */
+	assert_true(cold.refused >= 3);
+	assert_true(warm.refused <= 2);
+	assert_true(warm.ok_late > cold.ok_late);
+	assert_true(warm.learned >= 14 && warm.learned <= 21);
+	free(cold.starts);
+	free(warm.starts);
+	pacer_release(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -222,6 +467,10 @@ int main(void)
 	        cmocka_unit_test(max_rps_is_never_exceeded_over_any_window),
 	        cmocka_unit_test(tokens_are_shared_across_workers),
 	        cmocka_unit_test(a_waiting_worker_waits_for_a_new_pause),
+	        cmocka_unit_test(aimd_converges_under_a_fixed_limit),
+	        cmocka_unit_test(never_bursts_after_a_pause),
+	        cmocka_unit_test(max_rps_is_a_ceiling_for_the_learned_rate),
+	        cmocka_unit_test(a_learned_start_rate_avoids_the_first_429s),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
