@@ -1,6 +1,6 @@
 /* Fuzz target: what a SCIM target answers (scimclient/scim_user.c,
  * scim_error.c): a User resource, a ListResponse page, an error body, and
- * the excerpt that goes into messages.
+ * the excerpt that goes into messages (util/utf8.c checks its UTF-8).
  *
  * Invariants: an error's detail and an excerpt have no control character,
  * fit their limits and have no leading or trailing space; a user the list
@@ -13,6 +13,7 @@
 #include "fuzz_common.h"
 #include "scimclient/scim_error.h"
 #include "scimclient/scim_user.h"
+#include "util/utf8.h"
 
 static void check_line(const char *what, const char *s, size_t max)
 {
@@ -41,6 +42,13 @@ static void check_error(const uint8_t *data, size_t size)
 	FUZZ_ASSERT(n == strlen(out), "excerpt length %zu vs %zu", n,
 	            strlen(out));
 	check_line("excerpt", out, max);
+	/* cut at a character boundary: valid input stays valid */
+	if (utf8_valid((const char *)data, size)) {
+		FUZZ_ASSERT(utf8_valid(out, n),
+		            "excerpt cut inside a character");
+		FUZZ_ASSERT(utf8_valid(e.detail, strlen(e.detail)),
+		            "detail cut inside a character");
+	}
 }
 
 static void check_list(json_t *root)
