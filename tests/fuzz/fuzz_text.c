@@ -63,6 +63,15 @@ static int ref_valid(const char *s, size_t len)
 	return 1;
 }
 
+/* The code points text_escape.h promises never to show raw, written out
+ * here again so the check does not trust text_unsafe_code_point. */
+static int ref_unsafe(uint32_t cp)
+{
+	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) ||
+	       cp == 0x061c || cp == 0x200e || cp == 0x200f ||
+	       (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
 /* s is valid UTF-8 and shows nothing unsafe. */
 static void check_safe(const char *s)
 {
@@ -72,7 +81,7 @@ static void check_safe(const char *s)
 	for (size_t i = 0, n; i < len; i += n) {
 		n = ref_char_len((const unsigned char *)s + i, len - i, &cp);
 		FUZZ_ASSERT(n > 0, "invalid UTF-8 at %zu of escaped text", i);
-		FUZZ_ASSERT(!text_unsafe_code_point(cp),
+		FUZZ_ASSERT(!ref_unsafe(cp) && !text_unsafe_code_point(cp),
 		            "unsafe U+%04X at %zu of escaped text",
 		            (unsigned)cp, i);
 	}
