@@ -11,6 +11,9 @@
 #   make man             the man pages (doc/man/*.scd, scdoc) into build/man/
 #   make deb             build/provhost_VERSION_ARCH.deb (+ provhost-dev); see debian/
 #   make check-deb       unpack the .deb into a temporary root and run its provhost
+#   make fuzz FUZZ_SECONDS=60  build the libFuzzer targets (tests/fuzz/, clang,
+#                        in build/fuzz) and run each for FUZZ_SECONDS on a copy
+#                        of its seed corpus (FUZZ_TARGETS=fuzz_events ... for some)
 #   make format / make format-check
 #
 # The build prints one short line per step ("  CC      build/obj/host/foo.o");
@@ -62,6 +65,9 @@ DEB_PKGS    := build-essential pkg-config libcurl4-openssl-dev libjansson-dev li
                time python3 sqlite3 g++ scdoc systemd libicu-dev
 # only for make deb / check-deb (deps-deb), not for make check
 DEB_BUILD_PKGS := debhelper dpkg-dev lintian fakeroot
+# only for the fuzz targets (deps-fuzz): clang and its libFuzzer runtime;
+# make check skips the fuzzing (not the corpus replay) when they are missing
+DEB_FUZZ_PKGS := clang libclang-rt-14-dev
 PKG_CFLAGS   = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS  = $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -99,12 +105,18 @@ FIXTURE_SRC := $(wildcard tests/fixtures/*.c)
 FIXTURES    := $(FIXTURE_SRC:tests/fixtures/%.c=$(BUILD)/fixtures/%.so)
 SHIM_SRC    := $(wildcard tests/shims/*.c)
 SHIMS       := $(SHIM_SRC:tests/shims/%.c=$(BUILD)/shims/%.so)
+FUZZ_SRC    := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES  := $(FUZZ_SRC:tests/fuzz/%.c=%)
+# the same targets linked with tests/fuzz/replay_main.c by $(CC): they run
+# the seed corpus in every build (tests/integration/fuzz_smoke.sh)
+FUZZ_REPLAY := $(FUZZ_NAMES:%=$(BUILD)/tests/fuzz/%-replay)
 
 DEPS_STAMP  := build/.deps-ok
 DEPS_DEB_STAMP := build/.deps-deb-ok
+DEPS_FUZZ_STAMP := build/.deps-fuzz-ok
 
 .PHONY: all check demo bench install uninstall clean format format-check deps unit-tests abi-baseline
-.PHONY: installable man deb check-deb deps-deb
+.PHONY: installable man deb check-deb deps-deb fuzz fuzz-build fuzz-check-build deps-fuzz
 # installable: what make install installs (no simulator, no tests)
 INSTALL_FILES = $(BUILD)/provhost $(PLUGINS) $(BUILD)/provhost-connector.pc $(MAN_PAGES) $(UNITS)
 all: $(INSTALL_FILES) $(BUILD)/promapp-sim
@@ -237,10 +249,74 @@ $(BUILD)/obj/host/config/plugin_dir.o: ALL_CFLAGS += -DPROVHOST_PLUGIN_DIR='"$(p
 .PHONY: FORCE
 FORCE:
 
-unit-tests: $(UNIT_BIN) $(TOOL_BIN) $(FIXTURES) $(SHIMS)
+# --- fuzz replay programs: tests/fuzz/X.c + replay_main.c, built by $(CC) ----
+$(BUILD)/tests/fuzz/%-replay: tests/fuzz/%.c tests/fuzz/replay_main.c $(BUILD)/libprovhost.a \
+  $(BUILD)/libscimclient.a
+	@mkdir -p $(dir $@)
+	$(call msg,CCLD,$@)$(CC) $(ALL_CFLAGS) -Ihost -Iplugins -MMD -MP -o $@ $< tests/fuzz/replay_main.c \
+	  $(BUILD)/libprovhost.a $(BUILD)/libscimclient.a $(LDFLAGS_ALL) $(PKG_LIBS) -ldl -lpthread -lm \
+	  $(LDLIBS)
 
-check: all unit-tests
+unit-tests: $(UNIT_BIN) $(TOOL_BIN) $(FIXTURES) $(SHIMS) $(FUZZ_REPLAY)
+
+check: all unit-tests fuzz-check-build
 	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) CC="$(CC)" bash tests/run
+
+# --- fuzz targets (libFuzzer, clang) -----------------------------------------
+# Everything is compiled again by $(FUZZ_CC) with the fuzzer's coverage
+# instrumentation and ASan+UBSan into $(FUZZ_BUILD) (a sub-make with
+# BUILD=$(FUZZ_BUILD)), so it never mixes with the $(CC) objects; each
+# tests/fuzz/X.c becomes $(FUZZ_BUILD)/fuzzers/X. make fuzz runs each target
+# for FUZZ_SECONDS on $(FUZZ_BUILD)/corpus/X (seeded from tests/fuzz/corpus/X,
+# which the fuzzer never writes); crash inputs go to $(FUZZ_BUILD)/artifacts/X/.
+FUZZ_CC      ?= clang
+FUZZ_BUILD   := build/fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= $(FUZZ_NAMES)
+FUZZ_SAN     := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
+                -fno-omit-frame-pointer
+FUZZ_PROBE   = printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n)\n{ return 0; }\n' | \
+  $(FUZZ_CC) -x c -fsanitize=fuzzer,address,undefined -o $(FUZZ_BUILD)/probe - >/dev/null 2>&1
+
+deps-fuzz: $(DEPS_FUZZ_STAMP)
+$(DEPS_FUZZ_STAMP):
+	@mkdir -p $(FUZZ_BUILD); \
+	if ! $(FUZZ_PROBE); then \
+	  echo "provhost: $(FUZZ_CC) cannot link libFuzzer programs (needs: $(DEB_FUZZ_PKGS))"; \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "provhost: installing with apt-get"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	      apt-get install -y -qq --no-install-recommends $(DEB_FUZZ_PKGS) >/dev/null; \
+	    $(FUZZ_PROBE) || exit 1; \
+	  else \
+	    echo "provhost: run as root:  apt-get update && apt-get install -y $(DEB_FUZZ_PKGS)"; \
+	    exit 1; \
+	  fi; \
+	fi
+	@rm -f $(FUZZ_BUILD)/probe; mkdir -p build && touch $@
+
+fuzz-build: $(DEPS_FUZZ_STAMP) | $(DEPS_STAMP)
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) CFLAGS='-O1 -g' \
+	  SAN_FLAGS='$(FUZZ_SAN)' fuzz-build-inner
+
+# for make check: the fuzz targets when the runtime is there (or can be
+# installed), else a message; fuzz_smoke.sh then only replays the corpus
+fuzz-check-build: | $(DEPS_STAMP)
+	@if $(MAKE) --no-print-directory -s deps-fuzz; then \
+	  $(MAKE) --no-print-directory fuzz-build; \
+	else echo "provhost: skipping the fuzz targets (no libFuzzer runtime; see above)"; fi
+
+# only through fuzz-build (BUILD=$(FUZZ_BUILD), CC=$(FUZZ_CC))
+.PHONY: fuzz-build-inner
+fuzz-build-inner: $(FUZZ_NAMES:%=$(BUILD)/fuzzers/%)
+$(BUILD)/fuzzers/%: tests/fuzz/%.c tests/fuzz/fuzz_common.h $(BUILD)/libprovhost.a $(BUILD)/libscimclient.a
+	@mkdir -p $(dir $@)
+	$(call msg,FUZZLD,$@)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Ihost -Iplugins -o $@ $< \
+	  $(BUILD)/libprovhost.a $(BUILD)/libscimclient.a -fsanitize=fuzzer $(LDFLAGS_ALL) \
+	  $(PKG_LIBS) -ldl -lpthread -lm $(LDLIBS)
+
+fuzz: fuzz-build
+	@FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/fuzz/run $(FUZZ_TARGETS)
 
 demo: all
 	@BUILD=$(BUILD) bash conf/demo/run-demo
@@ -340,4 +416,4 @@ format-check:
 clean:
 	rm -rf build
 
--include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/obj/*/*/*.d $(BUILD)/obj/*/*/*/*.d $(BUILD)/tests/*.d $(BUILD)/tests/tools/*.d $(BUILD)/fixtures/*.d $(BUILD)/shims/*.d)
+-include $(wildcard $(BUILD)/obj/*/*.d $(BUILD)/obj/*/*/*.d $(BUILD)/obj/*/*/*/*.d $(BUILD)/tests/*.d $(BUILD)/tests/tools/*.d $(BUILD)/tests/fuzz/*.d $(BUILD)/fixtures/*.d $(BUILD)/shims/*.d)
