@@ -275,6 +275,57 @@ int ledger_bind_text(sqlite3_stmt *st, int idx, const char *s)
 	return sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
 }
 
+int ledger_list_rows(struct ledger *l, const char *sql, const char *text,
+                     int64_t num, size_t row_size, ledger_row_fn fill,
+                     const char *what, void **rows, size_t *n)
+{
+	char why[128];
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	void *grown;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	snprintf(why, sizeof(why), "cannot read %s", what);
+	pthread_mutex_lock(&l->lock);
+	if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL)) {
+		rc = ledger_fail(l, why);
+		goto out_unlock;
+	}
+	if (text)
+		ledger_bind_text(st, 1, text);
+	if (sqlite3_bind_parameter_count(st) >= 2)
+		sqlite3_bind_int64(st, 2, num);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 8;
+			grown = realloc(*rows, cap * row_size);
+			if (!grown)
+				break;
+			*rows = grown;
+		}
+		grown = (char *)*rows + (*n)++ * row_size;
+		memset(grown, 0, row_size);
+		fill(st, grown);
+	}
+	if (rc == SQLITE_DONE)
+		rc = 0;
+	else if (rc == SQLITE_ROW)
+		rc = ledger_failf("out of memory");
+	else
+		rc = ledger_fail(l, why);
+	sqlite3_finalize(st);
+out_unlock:
+	pthread_mutex_unlock(&l->lock);
+	if (rc) {
+		free(*rows);
+		*rows = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
 void ledger_column_copy(sqlite3_stmt *st, int col, char *buf, size_t len)
 {
 	const unsigned char *s = sqlite3_column_text(st, col);

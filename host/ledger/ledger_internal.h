@@ -66,6 +66,17 @@ int ledger_failf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * exist (nothing copied), or -1 with a message in err. */
 int ledger_copy_into(const char *src, sqlite3 *to, char *err, size_t errlen);
 
+/* Fills one row (zeroed, row_size bytes) from the current result row. */
+typedef void (*ledger_row_fn)(sqlite3_stmt *st, void *row);
+
+/* Runs sql with ?1 = text (when not NULL) and ?2 = num (when the sql has
+ * it), and collects one row per result into *rows (new array of *n rows
+ * of row_size bytes, the caller frees it), filled by fill. Takes the
+ * lock. Returns 0, or -1 (error "cannot read <what>", *rows NULL). */
+int ledger_list_rows(struct ledger *l, const char *sql, const char *text,
+                     int64_t num, size_t row_size, ledger_row_fn fill,
+                     const char *what, void **rows, size_t *n);
+
 /* A transaction for one operation: BEGIN IMMEDIATE when none is open, else
  * (inside a ledger_batch) a savepoint, so a failed operation is undone
  * without undoing the batch. *outer records which one; pass it on. */

@@ -155,8 +155,9 @@ static const char history_sql[] =
         "FROM events e LEFT JOIN targets t ON t.event_seq = e.seq "
         "WHERE e.employee_id = ?1 ORDER BY e.seq, t.connection";
 
-static void history_row(sqlite3_stmt *st, struct ledger_history_row *r)
+static void history_row(sqlite3_stmt *st, void *row)
 {
+	struct ledger_history_row *r = row;
 	const char *kind = (const char *)sqlite3_column_text(st, 2);
 	const char *state = (const char *)sqlite3_column_text(st, 8);
 
@@ -188,42 +189,6 @@ static void history_row(sqlite3_stmt *st, struct ledger_history_row *r)
 int ledger_history(struct ledger *l, const char *employee_id,
                    struct ledger_history_row **rows, size_t *n)
 {
-	struct ledger_history_row *r;
-	sqlite3_stmt *st;
-	size_t cap = 0;
-	int rc;
-
-	*rows = NULL;
-	*n = 0;
-	pthread_mutex_lock(&l->lock);
-	if (sqlite3_prepare_v2(l->db, history_sql, -1, &st, NULL)) {
-		rc = ledger_fail(l, "cannot read the history");
-		goto out_unlock;
-	}
-	ledger_bind_text(st, 1, employee_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			r = realloc(*rows, cap * sizeof(*r));
-			if (!r)
-				break;
-			*rows = r;
-		}
-		history_row(st, &(*rows)[(*n)++]);
-	}
-	if (rc == SQLITE_DONE)
-		rc = 0;
-	else if (rc == SQLITE_ROW)
-		rc = ledger_failf("out of memory");
-	else
-		rc = ledger_fail(l, "cannot read the history");
-	sqlite3_finalize(st);
-out_unlock:
-	pthread_mutex_unlock(&l->lock);
-	if (rc) {
-		free(*rows);
-		*rows = NULL;
-		*n = 0;
-	}
-	return rc;
+	return ledger_list_rows(l, history_sql, employee_id, 0, sizeof(**rows),
+	                        history_row, "the history", (void **)rows, n);
 }
