@@ -22,6 +22,7 @@
 
 #include <provhost/connector.h>
 
+#include "../lib/http_stub.h"
 #include "../lib/unit_helpers.h"
 
 #define TOKEN "tok-unit-S3cr3t-9x"
@@ -73,20 +74,7 @@ static const provhost_host_api api = {
 
 static int load_plugin(void **state)
 {
-	char path[1024];
-	void *dl;
-	provhost_connector_entry_fn entry;
-
-	th_build_path(path, sizeof path, "plugins/promapp.so");
-	dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-	if (!dl) {
-		fprintf(stderr, "cannot load %s: %s\n", path, dlerror());
-		return -1;
-	}
-	*(void **)&entry = dlsym(dl, PROVHOST_CONNECTOR_ENTRY);
-	if (!entry)
-		return -1;
-	conn = entry(PROVHOST_CONNECTOR_ABI_MINOR);
+	conn = th_load_connector("plugins/promapp.so");
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	return conn ? 0 : -1;
 }
@@ -361,44 +349,6 @@ struct fake_server {
 	pthread_t thread;
 };
 
-static void answer(int c, const char *status, const char *body)
-{
-	char head[256];
-	int n = snprintf(head, sizeof head,
-	                 "HTTP/1.1 %s\r\nContent-Type: application/scim+json"
-	                 "\r\nContent-Length: %zu\r\n\r\n",
-	                 status, strlen(body));
-
-	if (write(c, head, (size_t)n) < 0 || write(c, body, strlen(body)) < 0)
-		return;
-}
-
-/* Reads one request (head and Content-Length body) into buf; 0 at EOF. */
-static size_t read_request(int c, char *buf, size_t cap)
-{
-	size_t got = 0;
-	char *end;
-
-	while (!(end = memmem(buf, got, "\r\n\r\n", 4))) {
-		ssize_t n = read(c, buf + got, cap - 1 - got);
-		if (n <= 0)
-			return 0;
-		got += (size_t)n;
-	}
-	buf[got] = '\0';
-	const char *cl = strcasestr(buf, "Content-Length:");
-	size_t want =
-	        (size_t)(end + 4 - buf) + (cl ? strtoul(cl + 15, 0, 10) : 0);
-	while (got < want && got < cap - 1) {
-		ssize_t n = read(c, buf + got, cap - 1 - got);
-		if (n <= 0)
-			return 0;
-		got += (size_t)n;
-	}
-	buf[got] = '\0';
-	return got;
-}
-
 static void *serve(void *arg)
 {
 	struct fake_server *fs = arg;
@@ -406,15 +356,17 @@ static void *serve(void *arg)
 	int c;
 
 	while ((c = accept(fs->fd, NULL, NULL)) >= 0) {
-		while (read_request(c, buf, sizeof buf) > 0) {
+		while (th_http_read_request(c, buf, sizeof buf) > 0) {
 			if (strncmp(buf, "POST ", 5) == 0)
-				answer(c, "201 Created",
-				       "{\"userName\":\"new@example.org\"}");
+				th_http_respond(
+				        c, "201 Created",
+				        "{\"userName\":\"new@example.org\"}");
 			else
-				answer(c, "200 OK",
-				       "{\"schemas\":[\"urn:ietf:params:scim:"
-				       "api:messages:2.0:ListResponse\"],"
-				       "\"totalResults\":0,\"Resources\":[]}");
+				th_http_respond(
+				        c, "200 OK",
+				        "{\"schemas\":[\"urn:ietf:params:scim:"
+				        "api:messages:2.0:ListResponse\"],"
+				        "\"totalResults\":0,\"Resources\":[]}");
 		}
 		close(c);
 	}

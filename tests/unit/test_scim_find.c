@@ -25,6 +25,7 @@
 
 #include <provhost/connector.h>
 
+#include "../lib/http_stub.h"
 #include "../lib/unit_helpers.h"
 
 #define LIST                                                                   \
@@ -88,27 +89,11 @@ static const provhost_host_api api = {
         .planned_write = fake_planned_write,
 };
 
-static const provhost_connector *load(const char *name)
-{
-	char path[1024];
-	void *dl;
-	provhost_connector_entry_fn entry;
-
-	th_build_path(path, sizeof path, name);
-	dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-	if (!dl) {
-		fprintf(stderr, "cannot load %s: %s\n", path, dlerror());
-		return NULL;
-	}
-	*(void **)&entry = dlsym(dl, PROVHOST_CONNECTOR_ENTRY);
-	return entry ? entry(PROVHOST_CONNECTOR_ABI_MINOR) : NULL;
-}
-
 static int setup(void **state)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	promapp = load("plugins/promapp.so");
-	generic = load("plugins/scim.so");
+	promapp = th_load_connector("plugins/promapp.so");
+	generic = th_load_connector("plugins/scim.so");
 	return promapp && generic ? 0 : -1;
 }
 
@@ -134,44 +119,6 @@ struct server {
 	char last_get[512];
 };
 
-static void respond(int c, const char *status, const char *body)
-{
-	char head[256];
-	int n = snprintf(head, sizeof head,
-	                 "HTTP/1.1 %s\r\nContent-Type: application/scim+json"
-	                 "\r\nContent-Length: %zu\r\n\r\n",
-	                 status, strlen(body));
-
-	if (write(c, head, (size_t)n) < 0 || write(c, body, strlen(body)) < 0)
-		return;
-}
-
-/* Reads one request (head and Content-Length body) into buf; 0 at EOF. */
-static size_t read_request(int c, char *buf, size_t cap)
-{
-	size_t got = 0;
-	char *end;
-
-	while (!(end = memmem(buf, got, "\r\n\r\n", 4))) {
-		ssize_t n = read(c, buf + got, cap - 1 - got);
-		if (n <= 0)
-			return 0;
-		got += (size_t)n;
-	}
-	buf[got] = '\0';
-	const char *cl = strcasestr(buf, "Content-Length:");
-	size_t want =
-	        (size_t)(end + 4 - buf) + (cl ? strtoul(cl + 15, 0, 10) : 0);
-	while (got < want && got < cap - 1) {
-		ssize_t n = read(c, buf + got, cap - 1 - got);
-		if (n <= 0)
-			return 0;
-		got += (size_t)n;
-	}
-	buf[got] = '\0';
-	return got;
-}
-
 static void answer_get(struct server *s, int c, const char *req)
 {
 	size_t line = strcspn(req, "\r\n");
@@ -181,7 +128,7 @@ static void answer_get(struct server *s, int c, const char *req)
 	for (const struct answer *a = s->script;; a++) {
 		if (!a->needle ||
 		    memmem(req, line, a->needle, strlen(a->needle))) {
-			respond(c, "200 OK", a->body);
+			th_http_respond(c, "200 OK", a->body);
 			return;
 		}
 	}
@@ -194,13 +141,13 @@ static void *serve(void *arg)
 	int c;
 
 	while ((c = accept(s->fd, NULL, NULL)) >= 0) {
-		while (read_request(c, buf, sizeof buf) > 0) {
+		while (th_http_read_request(c, buf, sizeof buf) > 0) {
 			if (strncmp(buf, "GET ", 4) == 0) {
 				answer_get(s, c, buf);
 				continue;
 			}
 			s->writes++;
-			respond(c, "201 Created", JO);
+			th_http_respond(c, "201 Created", JO);
 		}
 		close(c);
 	}
