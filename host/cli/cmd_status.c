@@ -1,5 +1,6 @@
 /* provhost status and provhost history: read-only views of the ledger. */
 #include <errno.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -18,8 +19,9 @@ const char cmd_status_usage[] =
         "Per connection: events pending, not yet effective (and how many are\n"
         "due), done, failed, rejected, skipped, held for review and disputed\n"
         "(two employees, one account or work email: nothing sent); accounts\n"
-        "linked; then the last run and its summary, and how many input lines\n"
-        "were rejected.\n"
+        "linked; then the last run and its summary (with why each connection\n"
+        "it stopped early stopped: guard, breaker, credentials, signal, a\n"
+        "full disk), and how many input lines were rejected.\n"
         "\n"
         "  -c, --config FILE  configuration file (default $PROVHOST_CONFIG,\n"
         "                     else /etc/provhost/provhost.json)\n"
@@ -106,6 +108,29 @@ static void print_connection_status(const struct ledger_status *s)
 	       (long long)s->links_active);
 }
 
+/* One line per connection the run stopped early, with the stored reason
+ * (the summary's "Stopped"), so a 3 a.m. exit 3 explains itself later. */
+static void print_stop_reasons(const char *summary)
+{
+	json_t *obj = json_loads(summary, 0, NULL), *conn;
+	const char *name;
+	char *esc;
+
+	json_object_foreach(obj, name, conn)
+	{
+		const char *why =
+		        json_string_value(json_object_get(conn, "Stopped"));
+
+		if (!why)
+			continue;
+		esc = text_escape_dup(why);
+		printf("  connection \"%s\" stopped: %s\n", name,
+		       esc ? esc : why);
+		free(esc);
+	}
+	json_decref(obj);
+}
+
 int cmd_status(int argc, char **argv)
 {
 	struct cli_common opts;
@@ -152,6 +177,7 @@ int cmd_status(int argc, char **argv)
 			printf("did not finish (interrupted?)\n");
 		if (last.summary[0])
 			printf("  summary: %s\n", last.summary);
+		print_stop_reasons(last.summary);
 		break;
 	case 1:
 		printf("no run recorded\n");

@@ -20,6 +20,7 @@
 #include "util/exit_codes.h"
 #include "util/file_open.h"
 #include "util/log.h"
+#include "util/utf8.h"
 
 /* Opens the reject file for appending (0600); a torn last line (an
  * earlier run on a full disk) is ended first, so no line is glued to it. */
@@ -230,6 +231,11 @@ static int finish_run(struct run *run)
 			json_t *obj = run_stats_json(s);
 
 			run_rate_json(rc, obj);
+			/* why it stopped, for status long after the run */
+			if (obj && rc->stopped)
+				json_object_set_new(
+				        obj, "Stopped",
+				        utf8_json_string(rc->stop_reason));
 			json_object_set_new(summary, rc->conn->name, obj);
 		}
 	}

@@ -172,5 +172,20 @@ else
 fi
 finish
 
+begin "a run that stops on a rejected token stores the reason, and status shows it"
+rt_state stopped
+rt_token "$BAD_TOKEN"
+rph run "$DEMO_EVENTS"
+expect_rc 3
+rt_token "$TEST_TOKEN"
+rph status
+expect_rc 0
+expect_contains "$OUT" "exit 3"
+expect_contains "$OUT" "connection \"$RT_CONN\" stopped: "
+expect_contains "$(grep 'stopped: ' <<<"$OUT")" "token"
+expect_eq "$(q "SELECT json_extract(summary, '\$.\"$RT_CONN\".Stopped') IS NOT NULL FROM runs ORDER BY id DESC LIMIT 1")" 1 "stop reason stored with the run"
+expect_not_contains "$OUT" "$BAD_TOKEN"
+finish
+
 rt_no_secrets_case
 done_testing
