@@ -29,6 +29,9 @@ expect_eq "$(($(sim_count POST) - posts0))" 1 "POSTs (the one that answered 409)
 expect_eq "$(sim_users | jq length)" 151 "accounts (no duplicate)"
 expect_eq "$(sim_users | jq -r --arg id "$acct" '.[] | select(.id == $id) | .userName')" "mixed.case@example.com" "userName converged to HR's case"
 expect_contains "$ERR" "promapp: the userName filter missed an existing account; scanned 151 accounts once to match ignoring case"
+# the no-adopt probe found it through the scan too: reported as the
+# candidate, then the adopting write linked it
+expect_eq "$(jq -r 'select(.employee == "E1" and .outcome == "candidate") | .account_id' "$AUDIT")" "$acct" "candidate reported by the probe"
 # the scan: two pages of 100 (151 accounts), besides the lookups
 [ "$(($(sim_count GET) - gets0))" -ge 2 ] || fail "GETs of the scan"
 expect_eq "$(grep -c 'scanned .* accounts once' <<<"$ERR")" 1 "scans (the probe and the adopting write share one)"
