@@ -10,21 +10,28 @@
 
 #include <stdio.h>
 
-/* A visitor: adds one account to the index (ctx), past the bound an
- * error. */
+/* What the scan builds: the index and how many accounts it has seen. */
+struct indexing {
+	json_t *index;
+	long n;
+};
+
+/* A visitor: adds one account to the index, past the bound an error. */
 static int index_one(provhost_instance *inst, json_t *r, const char *id,
                      void *ctx, provhost_error *err)
 {
-	json_t *index = ctx, *v = json_object_get(r, "userName");
+	struct indexing *ix = ctx;
+	json_t *v = json_object_get(r, "userName");
 
-	if (scim_ci_index_size(index) >= (size_t)SCIM_CI_SCAN_MAX)
+	if (++ix->n > SCIM_CI_SCAN_MAX)
 		return scim_fail(err, PROVHOST_E_UNSUPPORTED, 0, 0,
 		                 "%s has more than %ld accounts: too many to "
-		                 "scan for a userName its filter misses",
+		                 "scan for a userName its filter misses; "
+		                 "nothing was created or linked",
 		                 inst->t->label, SCIM_CI_SCAN_MAX);
 	if (!json_is_string(v))
 		return PROVHOST_OK;
-	if (scim_ci_index_add(index, json_string_value(v), id))
+	if (scim_ci_index_add(ix->index, json_string_value(v), id))
 		return scim_fail(err, PROVHOST_E_INTERNAL, 0, 0,
 		                 "out of memory indexing accounts");
 	return PROVHOST_OK;
@@ -32,24 +39,26 @@ static int index_one(provhost_instance *inst, json_t *r, const char *id,
 
 /* Builds inst->ci_index with one scan. */
 static int build_index(provhost_instance *inst, const provhost_call *call,
-                       provhost_error *err)
+                       long *scanned, provhost_error *err)
 {
 	struct scim_pager pg;
-	json_t *index = scim_ci_index_new(), *seen = json_object();
+	struct indexing ix = {scim_ci_index_new(), 0};
+	json_t *seen = json_object();
 	int rc;
 
-	if (!index || !seen) {
+	if (!ix.index || !seen) {
 		rc = scim_fail(err, PROVHOST_E_INTERNAL, 0, 0, "out of memory");
 		goto out;
 	}
-	rc = scim_core_scan_users(inst, call, "id,userName", index_one, index,
+	rc = scim_core_scan_users(inst, call, "id,userName", index_one, &ix,
 	                          seen, &pg, err);
 	if (rc == PROVHOST_OK) {
-		inst->ci_index = index;
-		index = NULL;
+		inst->ci_index = ix.index;
+		ix.index = NULL;
+		*scanned = ix.n;
 	}
 out:
-	json_decref(index);
+	json_decref(ix.index);
 	json_decref(seen);
 	return rc;
 }
@@ -61,26 +70,27 @@ int scim_core_find_ignoring_case(provhost_instance *inst,
 {
 	char line[400];
 	json_t *ids;
-	int rc, built = 0;
+	long scanned = -1;
+	int rc;
 
 	*found = NULL;
 	if (!inst->features.filter)
 		return PROVHOST_OK;
 	if (!inst->ci_index) {
-		rc = build_index(inst, call, err);
+		rc = build_index(inst, call, &scanned, err);
 		if (rc != PROVHOST_OK)
 			return rc;
-		built = 1;
 	}
 	ids = scim_ci_index_find(inst->ci_index, user_name);
-	if (built) {
+	if (scanned >= 0) {
 		snprintf(line, sizeof line,
-		         "%s: the userName filter %s; scanned %zu accounts "
-		         "once to match ignoring case",
-		         inst->t->label,
-		         ids ? "missed an existing account"
-		             : "found no account and neither did a scan",
-		         scim_ci_index_size(inst->ci_index));
+		         ids ? "%s: the userName filter missed an existing "
+		               "account; scanned %ld accounts once to match "
+		               "ignoring case"
+		             : "%s: the userName filter found no account; "
+		               "scanned %ld accounts once to match ignoring "
+		               "case, and none matches either",
+		         inst->t->label, scanned);
 		scim_conn_log(&inst->conn, call, PROVHOST_LOG_INFO, line);
 	}
 	if (!ids)
