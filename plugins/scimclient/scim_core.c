@@ -18,6 +18,7 @@ void scim_core_close(provhost_instance *inst)
 	if (!inst)
 		return;
 	scim_conn_close(&inst->conn);
+	json_decref(inst->ci_index);
 	free(inst);
 }
 

@@ -28,6 +28,11 @@ struct provhost_instance {
 	int discovered;        /* features below are known (read or assumed) */
 	struct scim_features features;
 	int patch_active_refused; /* the target refused PATCH of "active" */
+	/* The case-insensitive userName index (scim_ci_index.h) from one
+	 * scan of the target, built when a filter lookup missed the account
+	 * a create collided with; NULL: not built, or dropped after a
+	 * create (it would lack the new account). */
+	json_t *ci_index;
 };
 
 /* scim_core_config.c: parses and checks settings JSON (NULL or len 0 means
@@ -48,6 +53,40 @@ int scim_core_op_end(provhost_instance *inst, int rc, provhost_result *result,
  * it is empty, not JSON or not a JSON object. */
 json_t *scim_core_load_record(const char *json, size_t len, const char *what,
                               provhost_error *err);
+
+/* scim_core_list.c: visits one account of a scan (id is its id, r the
+ * resource, both borrowed). Anything but PROVHOST_OK stops the scan. */
+typedef int (*scim_core_visit_fn)(provhost_instance *inst, json_t *r,
+                                  const char *id, void *ctx,
+                                  provhost_error *err);
+
+struct scim_pager;
+
+/* Pages through /Users?attributes=attrs (scim_page.h decides when it
+ * ends) and hands every account not in seen (a JSON object of ids, which
+ * it extends) to visit once. pg says how the scan ended. The one paging
+ * loop of the connector: the list op and the case-insensitive scan. */
+int scim_core_scan_users(provhost_instance *inst, const provhost_call *call,
+                         const char *attrs, scim_core_visit_fn visit, void *ctx,
+                         json_t *seen, struct scim_pager *pg,
+                         provhost_error *err);
+
+/* scim_core_ci.c: after a create collided (409) with an account the
+ * userName filter did not find: finds the account whose userName equals
+ * user_name ignoring ASCII case in the instance's case-insensitive index,
+ * scanning the target once (at most SCIM_CI_SCAN_MAX accounts) to build
+ * it, and reads it by id. Only for a target that filters (without a
+ * filter the lookup already pages and ignores case). PROVHOST_OK with
+ * *found a new reference or NULL; PROVHOST_E_CONFLICT for more than one
+ * match; PROVHOST_E_UNSUPPORTED past the bound. */
+#define SCIM_CI_SCAN_MAX 100000L
+int scim_core_find_ignoring_case(provhost_instance *inst,
+                                 const provhost_call *call,
+                                 const char *user_name, json_t **found,
+                                 provhost_error *err);
+
+/* Drops the case-insensitive index (after a create). */
+void scim_core_ci_forget(provhost_instance *inst);
 
 /* scim_core_find.c: reads /ServiceProviderConfig once per instance (only
  * when the target discovers). A target without one (404, 405, 501) gets

@@ -113,6 +113,14 @@ static int report_conflicting(provhost_instance *inst,
 		return scim_fail(err, PROVHOST_E_INTERNAL, 0, 0,
 		                 "out of memory");
 	rc = scim_core_find_candidates(inst, call, want, 1, matches, err);
+	if (rc == PROVHOST_OK && json_array_size(matches) == 0) {
+		json_t *found = NULL;
+		rc = scim_core_find_ignoring_case(inst, call, want->user_name,
+		                                  &found, err);
+		if (found && json_array_append_new(matches, found))
+			rc = scim_fail(err, PROVHOST_E_INTERNAL, 0, 0,
+			               "out of memory");
+	}
 	if (rc == PROVHOST_OK && json_array_size(matches) == 0)
 		rc = scim_fail(err, PROVHOST_E_CONFLICT, 0, (int)http,
 		               "%.300s; but no account with userName '%.100s' "
@@ -148,6 +156,9 @@ static int link_existing(provhost_instance *inst, const provhost_call *call,
 		                          result, err);
 	rc = scim_core_find_by_user_name(inst, call, want->user_name, &current,
 	                                 err);
+	if (rc == PROVHOST_OK && !current) /* the filter may compare case */
+		rc = scim_core_find_ignoring_case(inst, call, want->user_name,
+		                                  &current, err);
 	if (rc != PROVHOST_OK)
 		return rc;
 	if (!current)
@@ -212,6 +223,7 @@ int scim_core_create(provhost_instance *inst, const provhost_call *call,
 		               "account id",
 		               inst->t->label, reply.http);
 	} else {
+		scim_core_ci_forget(inst); /* it lacks the new account */
 		result->outcome = PROVHOST_OUTCOME_CREATED;
 		scim_format(result->detail, sizeof result->detail,
 		            "created '%.200s' (account %s)", want->user_name,

@@ -36,10 +36,11 @@ static int permission_failure(provhost_instance *inst, long http,
 	                 inst->t->label, http, target);
 }
 
-/* Emits the resources of one page not seen before; *fresh counts them. */
-static int emit_page(provhost_instance *inst, json_t *resources, json_t *seen,
-                     long http, provhost_emit_fn emit, void *emit_ctx,
-                     long *fresh, provhost_error *err)
+/* Hands the resources of one page not seen before (by id) to visit;
+ * *fresh counts them. */
+static int visit_page(provhost_instance *inst, json_t *resources, json_t *seen,
+                      long http, scim_core_visit_fn visit, void *ctx,
+                      long *fresh, provhost_error *err)
 {
 	char id[256];
 	json_t *r;
@@ -59,12 +60,84 @@ static int emit_page(provhost_instance *inst, json_t *resources, json_t *seen,
 		if (json_object_set_new(seen, id, json_true()))
 			return scim_fail(err, PROVHOST_E_INTERNAL, 0, 0,
 			                 "out of memory");
-		rc = scim_account_emit(r, emit, emit_ctx, err);
+		rc = visit(inst, r, id, ctx, err);
 		if (rc != PROVHOST_OK)
 			return rc;
 		(*fresh)++;
 	}
 	return PROVHOST_OK;
+}
+
+int scim_core_scan_users(provhost_instance *inst, const provhost_call *call,
+                         const char *attrs, scim_core_visit_fn visit, void *ctx,
+                         json_t *seen, struct scim_pager *pg,
+                         provhost_error *err)
+{
+	struct scim_reply reply;
+	char path[256];
+	int rc = PROVHOST_OK, more = 1;
+
+	scim_pager_init(pg, LIST_PAGE_SIZE);
+	while (more) {
+		long fresh = 0, total = -1;
+		json_t *resources, *t;
+
+		snprintf(path, sizeof path,
+		         "/Users?attributes=%s&startIndex=%ld&count=%ld", attrs,
+		         pg->start, pg->requested);
+		/* scim_conn_send calls host_api->pace first */
+		rc = scim_conn_send(&inst->conn, call, "GET", path, NULL,
+		                    SCIM_ON_COLLECTION, &reply, err);
+		if (rc == PROVHOST_E_PERMISSION)
+			rc = permission_failure(inst, reply.http, err);
+		if (rc != PROVHOST_OK) {
+			scim_reply_release(&reply);
+			break;
+		}
+		if (!scim_is_list_response(reply.json)) {
+			rc = scim_fail(
+			        err, PROVHOST_E_PROTOCOL, 0, (int)reply.http,
+			        "%s answered %ld to GET /Users (list) with "
+			        "something that is not a SCIM "
+			        "ListResponse",
+			        inst->t->label, reply.http);
+			scim_reply_release(&reply);
+			break;
+		}
+		resources = json_object_get(reply.json, "Resources");
+		t = json_object_get(reply.json, "totalResults");
+		if (json_is_integer(t) && json_integer_value(t) >= 0)
+			total = (long)json_integer_value(t);
+		rc = visit_page(inst, resources, seen, reply.http, visit, ctx,
+		                &fresh, err);
+		more = rc == PROVHOST_OK &&
+		       scim_pager_next(pg, (long)json_array_size(resources),
+		                       fresh, total);
+		scim_reply_release(&reply);
+	}
+	if (rc == PROVHOST_OK && pg->end == SCIM_PAGE_LIMIT)
+		rc = scim_fail(
+		        err, PROVHOST_E_UNSUPPORTED, 0, 0,
+		        "%s kept returning new accounts after %ld pages; "
+		        "stopped listing",
+		        inst->t->label, pg->pages);
+	return rc;
+}
+
+/* The list op's visitor: ctx is the emit callback and its context. */
+struct emit_to {
+	provhost_emit_fn emit;
+	void *ctx;
+};
+
+static int emit_one(provhost_instance *inst, json_t *r, const char *id,
+                    void *ctx, provhost_error *err)
+{
+	struct emit_to *to = ctx;
+
+	(void)inst;
+	(void)id;
+	return scim_account_emit(r, to->emit, to->ctx, err);
 }
 
 /* Logs how the scan ended (INFO; WARN for a server quirk). */
@@ -92,11 +165,11 @@ int32_t scim_core_list(provhost_instance *inst, const provhost_call *call,
                        provhost_emit_fn emit, void *emit_ctx,
                        provhost_error *err)
 {
+	struct emit_to to = {emit, emit_ctx};
 	struct scim_pager pg;
-	struct scim_reply reply;
-	char attrs[96], path[256];
+	char attrs[96];
 	json_t *seen;
-	int rc = PROVHOST_OK, more = 1;
+	int rc;
 
 	scim_conn_op_begin(&inst->conn, NULL, err);
 	if (!emit)
@@ -112,50 +185,8 @@ int32_t scim_core_list(provhost_instance *inst, const provhost_call *call,
 		                                  0, "out of memory"),
 		                        NULL, err);
 	list_attributes(inst, attrs, sizeof attrs);
-	scim_pager_init(&pg, LIST_PAGE_SIZE);
-	while (more) {
-		long fresh = 0, total = -1;
-		json_t *resources, *t;
-
-		snprintf(path, sizeof path,
-		         "/Users?attributes=%s&startIndex=%ld&count=%ld", attrs,
-		         pg.start, pg.requested);
-		/* scim_conn_send calls host_api->pace first */
-		rc = scim_conn_send(&inst->conn, call, "GET", path, NULL,
-		                    SCIM_ON_COLLECTION, &reply, err);
-		if (rc == PROVHOST_E_PERMISSION)
-			rc = permission_failure(inst, reply.http, err);
-		if (rc != PROVHOST_OK) {
-			scim_reply_release(&reply);
-			break;
-		}
-		if (!scim_is_list_response(reply.json)) {
-			rc = scim_fail(
-			        err, PROVHOST_E_PROTOCOL, 0, (int)reply.http,
-			        "%s answered %ld to GET /Users (list) with "
-			        "something that is not a SCIM "
-			        "ListResponse",
-			        inst->t->label, reply.http);
-			scim_reply_release(&reply);
-			break;
-		}
-		resources = json_object_get(reply.json, "Resources");
-		t = json_object_get(reply.json, "totalResults");
-		if (json_is_integer(t) && json_integer_value(t) >= 0)
-			total = (long)json_integer_value(t);
-		rc = emit_page(inst, resources, seen, reply.http, emit,
-		               emit_ctx, &fresh, err);
-		more = rc == PROVHOST_OK &&
-		       scim_pager_next(&pg, (long)json_array_size(resources),
-		                       fresh, total);
-		scim_reply_release(&reply);
-	}
-	if (rc == PROVHOST_OK && pg.end == SCIM_PAGE_LIMIT)
-		rc = scim_fail(
-		        err, PROVHOST_E_UNSUPPORTED, 0, 0,
-		        "%s kept returning new accounts after %ld pages; "
-		        "stopped listing",
-		        inst->t->label, pg.pages);
+	rc = scim_core_scan_users(inst, call, attrs, emit_one, &to, seen, &pg,
+	                          err);
 	if (rc == PROVHOST_OK)
 		log_end(inst, call, &pg, json_object_size(seen));
 	json_decref(seen);
