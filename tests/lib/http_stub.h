@@ -1,7 +1,7 @@
 /* A minimal HTTP/1.1 side for the cmocka tests that put a connector .so in
  * front of a scripted loopback server (test_promapp_connector.c,
  * test_scim_find.c), and loading a connector from the build tree.
- * Header-only; include after unit_helpers.h. Not for anything but tests:
+ * Header-only. Not for anything but tests:
  * one request at a time, no chunked bodies. */
 #ifndef PROVHOST_TEST_HTTP_STUB_H
 #define PROVHOST_TEST_HTTP_STUB_H
@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include <provhost/connector.h>
+
+#include "unit_helpers.h"
 
 /* Writes one answer with a SCIM JSON body to the connection c. */
 static inline void th_http_respond(int c, const char *status, const char *body)
