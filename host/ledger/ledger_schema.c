@@ -201,7 +201,8 @@ const char *const ledger_migrations[LEDGER_SCHEMA_VERSION] = {
          * (ICU full folding, the SQL function provhost_casefold the ledger
          * registers: SQLite's NOCASE folds ASCII only) before a request
          * with it is sent. Existing links' userNames become reservations;
-         * two links whose names fold alike keep the one updated first. */
+         * two links whose names fold alike keep the one updated first. Work
+         * email keys of person records are case-folded the same way. */
         "CREATE TABLE user_names ("
         "  connection TEXT NOT NULL,"
         "  key TEXT NOT NULL,"
@@ -215,5 +216,9 @@ const char *const ledger_migrations[LEDGER_SCHEMA_VERSION] = {
         "  provhost_casefold(user_name), employee_id, user_name, updated_at"
         "  FROM links WHERE user_name IS NOT NULL AND user_name != ''"
         "  AND provhost_casefold(user_name) IS NOT NULL"
-        "  ORDER BY updated_at, employee_id;",
+        "  ORDER BY updated_at, employee_id;"
+        /* work email keys were ASCII-lowered; now they are case-folded */
+        "UPDATE persons SET email_key = provhost_casefold(email_key)"
+        "  WHERE email_key IS NOT NULL"
+        "  AND provhost_casefold(email_key) IS NOT NULL;",
 };
