@@ -121,5 +121,29 @@ expect_contains "$OUT" "userName \"john.smith@acme.example\" of employee J002 is
 expect_eq "$(sim_writes)" "$w0" "writes"
 finish
 
+begin "a create that fails keeps its reservation: the next person gets the next name, the retry the same"
+# every 2nd request of this simulator is a 503 (the first, the connection
+# check, works; with max_attempts 1 J002's create fails); then a working
+# simulator, with the same ledger: the reservation made before the failed
+# request is still J002's
+sim_stop
+rt_sim --fail-every 2 || exit 1
+rt_state failed "$CANDIDATES | .connections[0].engine.workers = 1 | .connections[0].engine.max_attempts = 1"
+hire J002 John Smith jsmith@corp.example >"$T_TMP/j2.jsonl"
+rph run "$T_TMP/j2.jsonl"
+expect_rc 1
+expect_eq "$(q "SELECT count(*) FROM targets WHERE state = 'failed'")" 1 "failed targets"
+expect_eq "$(q "SELECT employee_id || '=' || user_name FROM user_names")" J002=john.smith@acme.example "J002's reservation"
+sim_stop
+rt_sim || exit 1
+jq --arg u "$SIM_URL" '.connections[0].settings.instance_url = $u' "$CFG" >"$CFG.new" && mv "$CFG.new" "$CFG"
+hire J001 John Smith john.smith@corp.example >"$T_TMP/j1.jsonl"
+rph run "$T_TMP/j1.jsonl"
+expect_rc 0
+expect_contains "$OUT" "Created 2 |"
+expect_eq "$(link_name J002)" john.smith@acme.example "J002's link (the retry)"
+expect_eq "$(link_name J001)" john.smith2@acme.example "J001's link"
+finish
+
 rt_no_secrets_case
 done_testing
