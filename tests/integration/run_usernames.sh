@@ -145,5 +145,18 @@ expect_eq "$(link_name J002)" john.smith@acme.example "J002's link (the retry)"
 expect_eq "$(link_name J001)" john.smith2@acme.example "J001's link"
 finish
 
+begin "a candidate on the target with the reserved name (other case) is adopted"
+rt_state adopt "$CANDIDATES | .connections[0].engine.workers = 1"
+sim_reset
+curl -s -X POST -H 'Content-Type: application/json' "$SIM_ROOT/__sim/users" \
+	--data-binary '{"userName":"John.Smith@ACME.example","name":{"givenName":"John","familyName":"Smith"},"active":true}' >/dev/null
+hire J001 John Smith john.smith@corp.example >"$T_TMP/j1.jsonl"
+rph run "$T_TMP/j1.jsonl"
+expect_rc 0
+expect_contains "$OUT" "Created 0 |"
+expect_eq "$(sim_users | jq length)" 1 "accounts"
+expect_eq "$(q "SELECT count(*) FROM links WHERE employee_id = 'J001'")" 1 "J001 linked"
+finish
+
 rt_no_secrets_case
 done_testing
