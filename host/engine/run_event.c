@@ -218,10 +218,11 @@ static bool deactivated_by_leaving(struct run_conn *rc, const char *employee)
 
 /* Decides the operation and builds the record. Returns 0 with *plan
  * filled, or 1 when the task was finished here (skipped / rejected). */
-static int make_plan(struct run_conn *rc, const struct run_task *t,
+static int make_plan(struct run_worker *w, const struct run_task *t,
                      const struct event *ev, const struct ledger_link *link,
                      bool has_link, struct plan *plan)
 {
+	struct run_conn *rc = w->rc;
 	const struct lifecycle_config *lc = rc->conn->lifecycle;
 	struct policy_decision dec;
 	struct rules_result rr;
@@ -264,6 +265,19 @@ static int make_plan(struct run_conn *rc, const struct run_task *t,
 	if (rc_map) {
 		finish_without_call(rc, t, LEDGER_REJECTED, reason);
 		return 1;
+	}
+	if (plan->op == OP_PROVISION) {
+		int r = run_user_name_choose(
+		        w, t, ev->attributes, has_link ? link : NULL, rec,
+		        plan->user_name, sizeof(plan->user_name));
+
+		if (r) {
+			json_decref(rec);
+			if (r < 0)
+				finish_without_call(rc, t, LEDGER_FAILED,
+				                    "out of memory");
+			return 1;
+		}
 	}
 	un = json_object_get(rec, "userName");
 	snprintf(plan->user_name, sizeof(plan->user_name), "%s",
@@ -742,7 +756,7 @@ void run_event_apply(struct run_worker *w, const struct run_task *t)
 		goto out_release;
 	}
 	has_link = r == 0;
-	if (make_plan(rc, t, &ev, &link, has_link, &plan))
+	if (make_plan(w, t, &ev, &link, has_link, &plan))
 		goto out_release;
 	if (run_identity_check(w, t, &ev, plan.op == OP_DEPROVISION, has_link,
 	                       plan.user_name))

@@ -102,7 +102,7 @@ int run_identity_check(struct run_worker *w, const struct run_task *t,
 	if (r < 0)
 		log_msg(PROVHOST_LOG_ERROR, "ledger: %s", ledger_last_error());
 	if (r)
-		return 0;
+		return deprovision ? 0 : run_user_name_reserve(w, t, user_name);
 	snprintf(why, sizeof(why),
 	         "userName \"%s\" of employee %s is account %s, linked to "
 	         "employee %s; an account belongs to one person; nothing was "

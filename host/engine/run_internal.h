@@ -179,6 +179,26 @@ void run_identity_dispute(struct run_worker *w, const struct run_task *t,
                           const char *outcome, const char *account_id,
                           const char *why);
 
+/* run_user_name.c: the userName of a provision (README "Mapping").
+ *
+ * run_user_name_choose: rec is the mapped record for the person of t (HR
+ * record attrs; link NULL when they have none). A linked person's stored
+ * userName replaces the mapped one (policy rename=keep). Otherwise, with
+ * userName candidates, the first one not reserved by another employee is
+ * reserved for them (the ledger decides between workers) and put into rec;
+ * with one template a linked person's name is reserved (taken: disputed),
+ * an unlinked person's is left to run_identity_check. out gets the name
+ * sent. Returns 0, 1 when t was finished (disputed: no free name), -1 out
+ * of memory.
+ *
+ * run_user_name_reserve: reserves user_name for t's employee: 0, or 1 when
+ * another employee holds it or the ledger fails (t finished disputed). */
+int run_user_name_choose(struct run_worker *w, const struct run_task *t,
+                         const json_t *attrs, const struct ledger_link *link,
+                         json_t *rec, char *out, size_t out_len);
+int run_user_name_reserve(struct run_worker *w, const struct run_task *t,
+                          const char *user_name);
+
 /* run_report.c */
 void run_problem_add(struct run_problems *p, const char *what, const char *why);
 void run_problems_print(struct run_problems *p, FILE *out);

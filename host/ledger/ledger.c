@@ -101,6 +101,14 @@ static const char *const stmt_sql[LS_COUNT] = {
         "SELECT employee_id, account_id FROM links INDEXED BY "
         "links_user_name WHERE lower(user_name) = lower(?3) AND "
         "connection = ?1 AND employee_id != ?2 LIMIT 1",
+        [LS_NAME_RESERVE] = "INSERT INTO user_names (connection, key, "
+                            "employee_id, user_name, reserved_at) VALUES "
+                            "(?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
+        [LS_NAME_OWNER] = "SELECT employee_id FROM user_names WHERE "
+                          "connection = ?1 AND key = ?2",
+        [LS_NAME_OF] = "SELECT user_name FROM user_names WHERE connection "
+                       "= ?1 AND employee_id = ?2 ORDER BY reserved_at "
+                       "DESC LIMIT 1",
         [LS_EMAIL_CLAIMANT] =
                 "SELECT employee_id FROM persons WHERE email_key = ?1 AND "
                 "employee_id != ?2 AND (email_seq < ?3 OR (email_seq = ?3 "
@@ -563,6 +571,12 @@ static struct ledger *ledger_new(const char *file, const char *what)
 	                    NULL)) {
 		ledger_failf("cannot open %s: %s", what,
 		             l->db ? sqlite3_errmsg(l->db) : "out of memory");
+		sqlite3_close(l->db);
+		free(l);
+		return NULL;
+	}
+	if (ledger_register_casefold(l->db)) {
+		ledger_failf("cannot open %s: %s", what, sqlite3_errmsg(l->db));
 		sqlite3_close(l->db);
 		free(l);
 		return NULL;

@@ -22,7 +22,7 @@
 
 #include "lifecycle/events.h"
 
-#define LEDGER_SCHEMA_VERSION 3
+#define LEDGER_SCHEMA_VERSION 4
 
 struct ledger;
 
@@ -304,6 +304,32 @@ int ledger_link_owner(struct ledger *l, const char *connection,
 int ledger_link_by_user_name(struct ledger *l, const char *connection,
                              const char *user_name, const char *employee_id,
                              char other[256], char account_id[256]);
+
+/* --- userName reservations ------------------------------------------------
+ * A userName belongs to one employee per connection, compared by its
+ * case-folded key (unicode_casefold). A reservation is made before a
+ * request with the name is sent and stays with the employee (a failed
+ * create retries with the same name); it is never handed to someone else.
+ * Thread-safe like every ledger call; two processes are kept apart by the
+ * unique key. */
+
+/* Reserves user_name on connection for employee_id. Returns 0 when it is
+ * now (or already was) theirs, LEDGER_NAME_TAKEN with the other employee
+ * in other (256 bytes) when someone else holds it, or -1 (not UTF-8, I/O). */
+#define LEDGER_NAME_TAKEN 3
+int ledger_user_name_reserve(struct ledger *l, const char *connection,
+                             const char *user_name, const char *employee_id,
+                             int64_t now, char other[256]);
+
+/* Who holds user_name (case-folded) on connection: 0 with the employee in
+ * owner (256 bytes), 1 nobody, -1. Reserves nothing (dry runs). */
+int ledger_user_name_owner(struct ledger *l, const char *connection,
+                           const char *user_name, char owner[256]);
+
+/* The userName employee_id reserved last on connection: 0 with it in out
+ * (256 bytes), 1 none, -1. */
+int ledger_user_name_of(struct ledger *l, const char *connection,
+                        const char *employee_id, char out[256]);
 
 /* --- persons ---------------------------------------------------------------
  * The last known HR record of each employee (lifecycle/person.h for the

@@ -32,6 +32,9 @@ enum ledger_stmt_id {
 	LS_LINK_OWNER,
 	LS_LINK_BY_USER_NAME,
 	LS_EMAIL_CLAIMANT,
+	LS_NAME_RESERVE,
+	LS_NAME_OWNER,
+	LS_NAME_OF,
 	LS_PERSON_GET,
 	LS_PERSON_PUT,
 	LS_EVENT_RECORD,
@@ -97,5 +100,9 @@ void ledger_column_copy(sqlite3_stmt *st, int col, char *buf, size_t len);
  * person's record and stores both; call inside the accept transaction. */
 int ledger_person_merge_event(struct ledger *l, const struct event *ev,
                               int64_t seq, int64_t now);
+
+/* ledger_names.c: registers the SQL function provhost_casefold(text) on
+ * db (NULL for text that is not UTF-8). 0 or -1. */
+int ledger_register_casefold(sqlite3 *db);
 
 #endif

@@ -196,4 +196,29 @@ const char *const ledger_migrations[LEDGER_SCHEMA_VERSION] = {
         "DROP TABLE link_later;"
         "CREATE UNIQUE INDEX links_account ON links(connection, account_id);"
         "CREATE INDEX links_user_name ON links(lower(user_name), connection);",
+        /* 3 -> 4: userName reservations (issue 12). A userName is
+         * reserved for one employee per connection by its case-folded key
+         * (ICU full folding, the SQL function provhost_casefold the ledger
+         * registers: SQLite's NOCASE folds ASCII only) before a request
+         * with it is sent. Existing links' userNames become reservations;
+         * two links whose names fold alike keep the one updated first. Work
+         * email keys of person records are case-folded the same way. */
+        "CREATE TABLE user_names ("
+        "  connection TEXT NOT NULL,"
+        "  key TEXT NOT NULL,"
+        "  employee_id TEXT NOT NULL,"
+        "  user_name TEXT NOT NULL,"
+        "  reserved_at INTEGER NOT NULL,"
+        "  PRIMARY KEY (connection, key)) WITHOUT ROWID;"
+        "CREATE INDEX user_names_employee ON user_names(connection,"
+        "  employee_id, reserved_at);"
+        "INSERT OR IGNORE INTO user_names SELECT connection,"
+        "  provhost_casefold(user_name), employee_id, user_name, updated_at"
+        "  FROM links WHERE user_name IS NOT NULL AND user_name != ''"
+        "  AND provhost_casefold(user_name) IS NOT NULL"
+        "  ORDER BY updated_at, employee_id;"
+        /* work email keys were ASCII-lowered; now they are case-folded */
+        "UPDATE persons SET email_key = provhost_casefold(email_key)"
+        "  WHERE email_key IS NOT NULL"
+        "  AND provhost_casefold(email_key) IS NOT NULL;",
 };

@@ -1,5 +1,6 @@
 /* Person records: merging events onto the last known HR record. */
 #include "lifecycle/person.h"
+#include "util/unicode.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,6 +118,7 @@ void person_email_key(const json_t *record, char *buf, size_t len)
 {
 	const json_t *v = json_object_get(record, "email");
 	const char *s, *e;
+	char *folded = NULL;
 	size_t n, i;
 
 	if (!len)
@@ -131,6 +133,11 @@ void person_email_key(const json_t *record, char *buf, size_t len)
 	while (e > s && strchr(" \t\r\n\f\v", e[-1]))
 		e--;
 	n = (size_t)(e - s);
+	if (n && unicode_casefold(s, n, &folded) == 0) {
+		snprintf(buf, len, "%s", folded);
+		free(folded);
+		return;
+	}
 	if (n >= len)
 		n = len - 1;
 	for (i = 0; i < n; i++)

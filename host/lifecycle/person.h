@@ -30,8 +30,10 @@ void person_changes(const json_t *before, const json_t *after, char *buf,
                     size_t len);
 
 /* The record's work email as a comparison key: the "email" attribute
- * without surrounding whitespace, ASCII letters folded to lower case; ""
- * when there is none (absent, not a string, or blank). */
+ * without surrounding whitespace, case-folded with unicode_casefold (full
+ * Unicode folding: "ZOË@X" and "zoë@x" are one key; ASCII letters only when
+ * ICU cannot fold it); "" when there is none (absent, not a string, or
+ * blank). Cut to len - 1 bytes. */
 void person_email_key(const json_t *record, char *buf, size_t len);
 
 /* The lifecycle status an event implies: "active" (hire, rehire, return),

@@ -6,7 +6,7 @@
 
 #define POLICY_KNOWN_KEYS                                                      \
 	"update, leave, no_match, keep_on_role_change, "                       \
-	"max_deprovisions_per_run, send_roles, shared_email"
+	"max_deprovisions_per_run, send_roles, shared_email, rename"
 
 void policy_defaults(struct policy *p)
 {
@@ -17,6 +17,7 @@ void policy_defaults(struct policy *p)
 	p->max_deprovisions_per_run = 25;
 	p->send_roles = false;
 	p->shared_email = POLICY_SHARED_EMAIL_DISPUTE;
+	p->rename = POLICY_RENAME_KEEP;
 }
 
 /* Maps a string member onto one of n names; *out gets the index. */
@@ -57,6 +58,7 @@ static const char *const leave_names[] = {"ignore", "deprovision"};
 static const char *const no_match_names[] = {"deprovision", "default_roles",
                                              "skip"};
 static const char *const shared_email_names[] = {"dispute", "allow"};
+static const char *const rename_names[] = {"keep", "follow"};
 
 int policy_parse(const json_t *obj, struct policy *p, struct path_error *err)
 {
@@ -92,6 +94,11 @@ int policy_parse(const json_t *obj, struct policy *p, struct path_error *err)
 			               "dispute, allow", &choice, err))
 				return -1;
 			p->shared_email = (enum policy_shared_email)choice;
+		} else if (!strcmp(key, "rename")) {
+			if (get_choice(key, val, rename_names, 2,
+			               "keep, follow", &choice, err))
+				return -1;
+			p->rename = (enum policy_rename)choice;
 		} else if (!strcmp(key, "keep_on_role_change")) {
 			if (get_bool(key, val, &p->keep_on_role_change, err))
 				return -1;

@@ -36,6 +36,14 @@ enum policy_shared_email {
 	POLICY_SHARED_EMAIL_ALLOW,       /* "allow" */
 };
 
+/* A person whose HR name changes after their account exists: "keep" the
+ * userName the account got (stored with the link), or "follow" HR and
+ * rename the account (a new name is picked and reserved like a hire's). */
+enum policy_rename {
+	POLICY_RENAME_KEEP = 0, /* "keep" (default) */
+	POLICY_RENAME_FOLLOW,   /* "follow" */
+};
+
 struct policy {
 	enum policy_update update;
 	enum policy_leave leave;
@@ -44,11 +52,12 @@ struct policy {
 	int64_t max_deprovisions_per_run; /* mass-deprovision guard */
 	bool send_roles; /* put computed roles into the desired record */
 	enum policy_shared_email shared_email;
+	enum policy_rename rename;
 };
 
 /* update provision, leave ignore, no_match deprovision, keep_on_role_change
  * false, max_deprovisions_per_run 25, send_roles false, shared_email
- * dispute. */
+ * dispute, rename keep. */
 void policy_defaults(struct policy *p);
 
 /* Fills p from a "policy" object (NULL = defaults). Returns 0, or -1 with

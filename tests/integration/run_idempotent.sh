@@ -109,8 +109,10 @@ finish
 
 begin "8 workers, 50 people each hired, updated, terminated: 50 inactive accounts"
 sim_reset
+# policy rename=follow: the update's new name renames the account
 rt_state many '.connections[0].engine = {"workers": 8, "max_rps": 0}
-	| .connections[0].policy.max_deprovisions_per_run = 50'
+	| .connections[0].policy.max_deprovisions_per_run = 50
+	| .connections[0].policy.rename = "follow"'
 many="$T_TMP/many.jsonl"
 # all hires, then all updates, then all terminations: a person's three
 # events are far apart and other people's events run in between

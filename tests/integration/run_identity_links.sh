@@ -89,7 +89,7 @@ hire S001 Ana Lopez ana.lopez@example.com Engineering >"$T_TMP/one.jsonl"
 rph run "$T_TMP/one.jsonl"
 expect_rc 0
 acct=$(q "SELECT account_id FROM links WHERE employee_id = 'S001'")
-q "UPDATE links SET user_name = NULL" >/dev/null
+q "UPDATE links SET user_name = NULL; DELETE FROM user_names" >/dev/null
 hire S002 Anabel Lopes ana.lopez@example.com Engineering >"$T_TMP/two.jsonl"
 w0=$(sim_writes)
 rph run "$T_TMP/two.jsonl"
@@ -164,7 +164,7 @@ q "PRAGMA foreign_keys = OFF; BEGIN;
      last_error TEXT, updated_at INTEGER NOT NULL, PRIMARY KEY (event_seq, connection)) WITHOUT ROWID;
    INSERT INTO t2 SELECT * FROM targets; DROP TABLE targets; ALTER TABLE t2 RENAME TO targets;
    CREATE INDEX targets_open ON targets(connection, event_seq) WHERE state IN ('pending', 'failed');
-   DROP TABLE persons; DROP INDEX links_account; DROP INDEX links_user_name;
+   DROP TABLE user_names; DROP TABLE persons; DROP INDEX links_account; DROP INDEX links_user_name;
    ALTER TABLE events DROP COLUMN record; ALTER TABLE events DROP COLUMN changes;
    INSERT INTO events (seq, id, employee_id, kind, raw, received_at)
      VALUES (2, 'old-2', 'M002', 'hire', '{\"employee_id\":\"M002\",\"event\":\"hire\",\"id\":\"old-2\"}', 1);
@@ -174,7 +174,7 @@ q "PRAGMA foreign_keys = OFF; BEGIN;
 expect_eq "$(q "SELECT count(*) FROM links WHERE account_id = '$acct'")" 2 "links before"
 rph status
 expect_rc 0
-expect_eq "$(q "PRAGMA user_version")" 3 "schema after"
+expect_eq "$(q "PRAGMA user_version")" 4 "schema after"
 expect_contains "$OUT" "| disputed 1"
 expect_eq "$(q "SELECT employee_id FROM links WHERE account_id = '$acct'")" M001 "links after"
 expect_eq "$(state_of M002 hire)" disputed "M002's hire"

@@ -1242,7 +1242,13 @@ static void test_migration_double_link(void **state)
 	         "('alpha', 'E2', '1', 'a@x', 1, 9), "
 	         "('alpha', 'E3', '3', 'c@x', 1, 8);");
 	open_ok(f);
-	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 3);
+	assert_int_equal(sql_int(f->path, "PRAGMA user_version"),
+	                 LEDGER_SCHEMA_VERSION);
+	/* schema 4: the kept link's userName is E1's reservation */
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM user_names "
+	                                  "WHERE key = 'a@x' AND employee_id "
+	                                  "= 'E1'"),
+	                 1);
 	assert_int_equal(ledger_link_get(f->l, "alpha", "E1", &link), 0);
 	assert_string_equal(link.account_id, "1");
 	assert_int_equal(ledger_link_get(f->l, "alpha", "E2", &link), 1);
@@ -1350,6 +1356,75 @@ static void test_person_records(void **state)
 	event_release(&hire2);
 }
 
+/* userNames are reserved by their case-folded key (full Unicode folding,
+ * not SQLite's ASCII NOCASE), one employee per name and connection */
+static void test_user_name_reserve(void **state)
+{
+	struct fixture *f = *state;
+	char other[256], name[256];
+
+	open_ok(f);
+	assert_int_equal(ledger_user_name_of(f->l, "alpha", "E1", name), 1);
+	assert_int_equal(ledger_user_name_reserve(f->l, "alpha", "Zo\xc3\xab@x",
+	                                          "E1", 10, other),
+	                 0);
+	/* the same person again: still theirs */
+	assert_int_equal(ledger_user_name_reserve(f->l, "alpha", "zo\xc3\xab@x",
+	                                          "E1", 11, other),
+	                 0);
+	/* "ZOË@X" folds to "zoë@x": taken by E1 */
+	other[0] = '\0';
+	assert_int_equal(ledger_user_name_reserve(f->l, "alpha", "ZO\xc3\x8b@X",
+	                                          "E2", 12, other),
+	                 LEDGER_NAME_TAKEN);
+	assert_string_equal(other, "E1");
+	assert_int_equal(
+	        ledger_user_name_owner(f->l, "alpha", "ZO\xc3\x8b@X", other),
+	        0);
+	assert_string_equal(other, "E1");
+	/* another connection is another namespace */
+	assert_int_equal(ledger_user_name_reserve(f->l, "beta", "ZO\xc3\x8b@X",
+	                                          "E2", 12, other),
+	                 0);
+	assert_int_equal(ledger_user_name_owner(f->l, "alpha", "zoe@x", other),
+	                 1);
+	/* the first spelling is kept */
+	assert_int_equal(ledger_user_name_of(f->l, "alpha", "E1", name), 0);
+	assert_string_equal(name, "Zo\xc3\xab@x");
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM user_names "
+	                                  "WHERE connection = 'alpha'"),
+	                 1);
+	/* not UTF-8: refused, nothing stored */
+	assert_int_equal(ledger_user_name_reserve(f->l, "alpha", "a\xff", "E3",
+	                                          13, other),
+	                 -1);
+}
+
+/* schema 4 turns the links' userNames into reservations, case-folded */
+static void test_migration_user_names(void **state)
+{
+	struct fixture *f = *state;
+	char other[256];
+
+	mkdir(f->sub, 0700);
+	sql_exec(f->path, ledger_migrations[0]);
+	sql_exec(f->path, ledger_migrations[1]);
+	sql_exec(f->path, "PRAGMA user_version = 2;"
+	                  "INSERT INTO links VALUES ('alpha', 'E1', 'a1', "
+	                  "'Stra\xc3\x9f' || 'e@x', 1, 5);"
+	                  "INSERT INTO links VALUES ('alpha', 'E2', 'a2', "
+	                  "NULL, 1, 5);");
+	open_ok(f);
+	assert_int_equal(sql_int(f->path, "PRAGMA user_version"),
+	                 LEDGER_SCHEMA_VERSION);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM user_names"),
+	                 1);
+	assert_int_equal(ledger_user_name_reserve(f->l, "alpha", "STRASSE@X",
+	                                          "E2", 9, other),
+	                 LEDGER_NAME_TAKEN);
+	assert_string_equal(other, "E1");
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1376,6 +1451,8 @@ int main(void)
 	        T(test_link_unique),
 	        T(test_migration_double_link),
 	        T(test_person_records),
+	        T(test_user_name_reserve),
+	        T(test_migration_user_names),
 	        cmocka_unit_test(test_state_names),
 	};
 #undef T

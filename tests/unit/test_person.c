@@ -88,6 +88,14 @@ static void test_email_key_and_status(void **state)
 	(void)state;
 	person_email_key(r, key, sizeof(key));
 	assert_string_equal(key, "ana.lopez@example.com");
+	/* full Unicode folding, not ASCII only: "ZOË@X" is "zoë@x" */
+	json_decref(n);
+	n = obj("{\"email\":\" ZO\xc3\x8b.Stra\xc3\x9f"
+	        "e@X \"}");
+	person_email_key(n, key, sizeof(key));
+	assert_string_equal(key, "zo\xc3\xab.strasse@x");
+	json_decref(n);
+	n = obj("{\"email\":42}");
 	person_email_key(n, key, sizeof(key));
 	assert_string_equal(key, "");
 	person_email_key(blank, key, sizeof(key));

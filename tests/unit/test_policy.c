@@ -193,12 +193,20 @@ static void test_parse(void **state)
 	assert_parse("{\"nomatch\":\"skip\"}", "nomatch",
 	             "unknown key \"nomatch\" in \"policy\" (known: update, "
 	             "leave, no_match, keep_on_role_change, "
-	             "max_deprovisions_per_run, send_roles, shared_email)",
+	             "max_deprovisions_per_run, send_roles, shared_email, "
+	             "rename)",
 	             &p);
 	assert_parse("{\"shared_email\":\"allow\"}", NULL, NULL, &p);
 	assert_int_equal(p.shared_email, POLICY_SHARED_EMAIL_ALLOW);
 	assert_parse("{}", NULL, NULL, &p);
 	assert_int_equal(p.shared_email, POLICY_SHARED_EMAIL_DISPUTE);
+	assert_int_equal(p.rename, POLICY_RENAME_KEEP);
+	assert_parse("{\"rename\":\"follow\"}", NULL, NULL, &p);
+	assert_int_equal(p.rename, POLICY_RENAME_FOLLOW);
+	assert_parse("{\"rename\":\"rename\"}", "rename",
+	             "unknown value \"rename\" for \"rename\" "
+	             "(expected keep, follow)",
+	             &p);
 	assert_parse("{\"shared_email\":\"share\"}", "shared_email",
 	             "unknown value \"share\" for \"shared_email\" "
 	             "(expected dispute, allow)",
