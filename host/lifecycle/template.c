@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "util/unicode.h"
+#include "util/utf8.h"
 
 enum tmpl_filter_kind {
 	FILTER_LOWER,
@@ -385,12 +386,27 @@ static void first_char(struct sbuf *v)
 	v->s[n] = '\0';
 }
 
-/* Replaces v by its ASCII transliteration (util/unicode.h). */
+/* Replaces v by its ASCII transliteration (util/unicode.h). Text that is
+ * not valid UTF-8 (only a template's own literal default can be: HR
+ * attributes come from JSON) is repaired first, so its invalid bytes
+ * become U+FFFD and are dropped like any character without an ASCII form;
+ * only a failed allocation is an error. */
 static void to_ascii(struct sbuf *v)
 {
-	char *a;
+	char *a, *repaired = NULL;
+	int rc;
 
-	if (unicode_ascii(v->s, v->len, &a)) {
+	if (!utf8_valid(v->s, v->len)) {
+		repaired = utf8_repair_dup(v->s);
+		if (!repaired) {
+			v->oom = true;
+			return;
+		}
+	}
+	rc = repaired ? unicode_ascii(repaired, strlen(repaired), &a)
+	              : unicode_ascii(v->s, v->len, &a);
+	free(repaired);
+	if (rc) {
 		v->oom = true;
 		return;
 	}

@@ -202,6 +202,13 @@ static void test_ascii(void **state)
 	assert_renders("{email|ascii}", "Ana.Lopez@Example.COM");
 	assert_renders("{city|ascii|upper}", "EVORA");
 	assert_missing("{middle_name|ascii}", "middle_name");
+	/* found by fuzz_template: a literal default that is not valid UTF-8
+	 * rendered nothing and named no missing attribute; its invalid bytes
+	 * are now dropped like any character without an ASCII form */
+	assert_renders_with(a,
+	                    "[{absent|default:A\xff\xfe"
+	                    "B|ascii}]",
+	                    "[AB]");
 	json_decref(a);
 }
 
