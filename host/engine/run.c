@@ -192,7 +192,7 @@ static void abort_run(void *ctx)
 static int finish_run(struct run *run)
 {
 	struct ledger_status *rows = NULL;
-	bool stopped = false, failed = run->bad_lines > 0;
+	bool stopped = false, failed = run->bad_lines > 0, review = false;
 	json_t *summary = json_object();
 	size_t n = 0, i, j;
 	char *text;
@@ -223,8 +223,8 @@ static int finish_run(struct run *run)
 		run_stats_add(s, RC_TOTAL, total);
 		stopped |= rc->stopped || atomic_load(&run->fatal);
 		failed |= run_stats_get(s, RC_FAILED) > 0 ||
-		          run_stats_get(s, RC_REJECTED) > 0 ||
-		          run_stats_get(s, RC_HELD) > 0 ||
+		          run_stats_get(s, RC_REJECTED) > 0;
+		review |= run_stats_get(s, RC_HELD) > 0 ||
 		          run_stats_get(s, RC_DISPUTED) > 0;
 		if (summary) {
 			json_t *obj = run_stats_json(s);
@@ -234,7 +234,10 @@ static int finish_run(struct run *run)
 		}
 	}
 	free(rows);
-	code = stopped ? EXIT_STOPPED : failed ? EXIT_FAILED : EXIT_DONE;
+	code = stopped  ? EXIT_STOPPED
+	       : failed ? EXIT_FAILED
+	       : review ? EXIT_REVIEW
+	                : EXIT_DONE;
 	text = summary ? json_dumps(summary, JSON_COMPACT) : NULL;
 	if (ledger_run_finish(run->ledger, run->run_id, code, text,
 	                      clock_wall_s()))
