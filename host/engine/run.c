@@ -215,6 +215,10 @@ static int finish_run(struct run *run)
 			        rows[j].count[LEDGER_PENDING] -
 			                atomic_load(&rc->unrecorded_pending));
 			rc->held_left = rows[j].count[LEDGER_HELD];
+			/* work left waiting for a person, by this run or an
+			 * earlier one: exit 4 until someone reviews it */
+			review |= rows[j].count[LEDGER_HELD] > 0 ||
+			          rows[j].count[LEDGER_DISPUTED] > 0;
 		}
 		total = run_stats_finished(s) + run_stats_get(s, RC_PENDING) +
 		        run_stats_get(s, RC_NOT_YET) +
