@@ -72,7 +72,7 @@ void run_print_summary(struct run *run, FILE *out)
 		if (rc->held_left > rc->guard_held)
 			fprintf(out,
 			        "  HELD: %lld event%s wait%s for review in the "
-			        "ledger (provhost status, provhost history "
+			        "ledger (provhost review, provhost history "
 			        "EMPLOYEE_ID); no run applies them, and the "
 			        "person's later events wait behind them (a "
 			        "deprovision does not)\n",

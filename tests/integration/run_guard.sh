@@ -47,6 +47,7 @@ begin "guard: a re-run without the flag sends nothing and still exits 4"
 : >"$T_TMP/empty.jsonl"
 rph run "$T_TMP/empty.jsonl"
 expect_rc 4
+expect_contains "$OUT" "HELD: 4 events wait for review in the ledger (provhost review, provhost history EMPLOYEE_ID)"
 expect_eq "$(sim_count DELETE)" 0 "DELETEs"
 finish
 
