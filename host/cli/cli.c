@@ -70,6 +70,7 @@ const struct cli_command cli_commands[] = {
 	{"run", "apply HR events to the configured connections", cmd_run_usage, cmd_run},
 	{"status", "show pending, done and failed work per connection", cmd_status_usage, cmd_status},
 	{"history", "show every event and outcome of one employee", cmd_history_usage, cmd_history},
+	{"review", "list work waiting for a person; approve or discard it", cmd_review_usage, cmd_review},
 	{"check-config", "validate the configuration without touching the network", USAGE_CHECK_CONFIG, cmd_check_config},
 	{"plugins", "list the connectors found and the files refused", USAGE_PLUGINS, cmd_plugins},
 	{"test", "check that a connection's credentials work", USAGE_TEST, cmd_test},
@@ -119,11 +120,11 @@ void cli_print_help(FILE *out)
 	        "  -h, --help     print this help and exit\n"
 	        "\nexit codes:\n"
 	        "  0  done\n"
-	        "  1  some events failed, were rejected, held for review or "
-	        "disputed,\n"
-	        "     or a check failed\n"
+	        "  1  some events failed or were rejected, or a check failed\n"
 	        "  2  usage or configuration error\n"
 	        "  3  run stopped early; events left pending for a re-run\n"
+	        "  4  run finished, but items wait for a person (held or\n"
+	        "     disputed): provhost review\n"
 	        "\nenvironment:\n"
 	        "  PROVHOST_CONFIG     configuration file when -c is not "
 	        "given\n"

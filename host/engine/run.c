@@ -193,7 +193,7 @@ static void abort_run(void *ctx)
 static int finish_run(struct run *run)
 {
 	struct ledger_status *rows = NULL;
-	bool stopped = false, failed = run->bad_lines > 0;
+	bool stopped = false, failed = run->bad_lines > 0, review = false;
 	json_t *summary = json_object();
 	size_t n = 0, i, j;
 	char *text;
@@ -216,6 +216,10 @@ static int finish_run(struct run *run)
 			        rows[j].count[LEDGER_PENDING] -
 			                atomic_load(&rc->unrecorded_pending));
 			rc->held_left = rows[j].count[LEDGER_HELD];
+			/* work left waiting for a person, by this run or an
+			 * earlier one: exit 4 until someone reviews it */
+			review |= rows[j].count[LEDGER_HELD] > 0 ||
+			          rows[j].count[LEDGER_DISPUTED] > 0;
 		}
 		total = run_stats_finished(s) + run_stats_get(s, RC_PENDING) +
 		        run_stats_get(s, RC_NOT_YET) +
@@ -224,8 +228,8 @@ static int finish_run(struct run *run)
 		run_stats_add(s, RC_TOTAL, total);
 		stopped |= rc->stopped || atomic_load(&run->fatal);
 		failed |= run_stats_get(s, RC_FAILED) > 0 ||
-		          run_stats_get(s, RC_REJECTED) > 0 ||
-		          run_stats_get(s, RC_HELD) > 0 ||
+		          run_stats_get(s, RC_REJECTED) > 0;
+		review |= run_stats_get(s, RC_HELD) > 0 ||
 		          run_stats_get(s, RC_DISPUTED) > 0;
 		if (summary) {
 			json_t *obj = run_stats_json(s);
@@ -240,7 +244,10 @@ static int finish_run(struct run *run)
 		}
 	}
 	free(rows);
-	code = stopped ? EXIT_STOPPED : failed ? EXIT_FAILED : EXIT_DONE;
+	code = stopped  ? EXIT_STOPPED
+	       : failed ? EXIT_FAILED
+	       : review ? EXIT_REVIEW
+	                : EXIT_DONE;
 	text = summary ? json_dumps(summary, JSON_COMPACT) : NULL;
 	if (ledger_run_finish(run->ledger, run->run_id, code, text,
 	                      clock_wall_s()))

@@ -16,44 +16,87 @@
 
 #define RUN_QUEUE_CAPACITY 64
 
-/* Pre-pass: how many targets are outstanding and how many of them could
- * deactivate an account: a terminate or a leave by policy (the account may
- * predate provhost), or any event of a person whose linked account is
- * active and whom the policy would deprovision (no role rule matches any
- * more). A no-match hire of someone without an account deactivates
- * nothing. The event is parsed only when the answer depends on it. */
-static int count_work(const struct ledger_work *lw, void *ctx)
+/* Whether lw could deactivate an account: a terminate or a leave by
+ * policy (the account may predate provhost), or any event of a person
+ * whose linked account is active and whom the policy would deprovision (no
+ * role rule matches any more). A no-match hire of someone without an
+ * account deactivates nothing. The event is parsed only when the answer
+ * depends on it. */
+static bool is_deprovision(struct run_conn *rc, const struct ledger_work *lw)
 {
-	struct run_conn *rc = ctx;
 	const struct lifecycle_config *lc = rc->conn->lifecycle;
 	struct policy_decision dec;
 	struct rules_result rr;
 	struct ledger_link link;
 	struct event ev;
 	char reason[300];
+	bool yes = false;
 
-	rc->outstanding++;
 	if (lw->kind == EVENT_TERMINATE ||
 	    (lw->kind == EVENT_LEAVE &&
-	     lc->policy.leave == POLICY_LEAVE_DEPROVISION)) {
-		rc->deprovisions++;
-		return 0;
-	}
+	     lc->policy.leave == POLICY_LEAVE_DEPROVISION))
+		return true;
 	if (lw->kind == EVENT_LEAVE || rules_count(lc->rules) == 0 ||
 	    ledger_link_get(rc->run->ledger, rc->conn->name, lw->employee_id,
 	                    &link) != 0 ||
 	    !link.active)
-		return 0;
+		return false;
 	if (event_parse_line(lw->raw, strlen(lw->raw), 0, &ev, reason,
 	                     sizeof(reason)))
-		return 0;
+		return false;
 	if (!rules_evaluate(lc->rules, ev.attributes, &rr)) {
 		policy_decide(&lc->policy, ev.kind, &rr, true, &dec);
-		if (dec.action == POLICY_DEPROVISION)
-			rc->deprovisions++;
+		yes = dec.action == POLICY_DEPROVISION;
 		rules_result_release(&rr);
 	}
 	event_release(&ev);
+	return yes;
+}
+
+/* A deprovision the guard counts: one no person approved (provhost review
+ * approve records an attempt with status "approved"). */
+static bool guarded(struct run_conn *rc, const struct ledger_work *lw)
+{
+	return is_deprovision(rc, lw) &&
+	       ledger_attempt_had(rc->run->ledger, lw->event_id, rc->conn->name,
+	                          "approved") != 1;
+}
+
+/* Pre-pass: how many targets are outstanding and how many of them are
+ * guarded deprovisions. */
+static int count_work(const struct ledger_work *lw, void *ctx)
+{
+	struct run_conn *rc = ctx;
+
+	rc->outstanding++;
+	if (guarded(rc, lw))
+		rc->deprovisions++;
+	return 0;
+}
+
+/* The guard tripped: every guarded deprovision becomes held with the
+ * reason; the rest of the work goes on. */
+static int hold_work(const struct ledger_work *lw, void *ctx)
+{
+	struct run_conn *rc = ctx;
+	char reason[300];
+
+	if (!guarded(rc, lw))
+		return 0;
+	snprintf(
+	        reason, sizeof(reason),
+	        "held by the mass-deprovision guard: %lld deprovisions > "
+	        "max_deprovisions_per_run %lld (run %lld)",
+	        (long long)rc->deprovisions,
+	        (long long)rc->conn->lifecycle->policy.max_deprovisions_per_run,
+	        (long long)rc->run->run_id);
+	if (ledger_target_finish(rc->run->ledger, lw->event_id, rc->conn->name,
+	                         LEDGER_HELD, NULL, NULL, 0, reason,
+	                         clock_wall_s()) < 0)
+		return -1;
+	rc->guard_held++;
+	rc->outstanding--;
+	run_stats_add(&rc->stats, RC_HELD, 1);
 	return 0;
 }
 
@@ -316,23 +359,20 @@ static void apply_watched(struct run_conn *rc)
 	}
 	if (rc->outstanding == 0)
 		return;
-	if (ledger_held_list(run->ledger, rc->conn->name, &rc->held,
-	                     &rc->n_held)) {
-		stop_connection(rc, "ledger: %s", ledger_last_error());
-		return;
-	}
 	if (rc->deprovisions >
 	            rc->conn->lifecycle->policy.max_deprovisions_per_run &&
 	    !run->opt->allow_mass_deprovision) {
-		stop_connection(
-		        rc,
-		        "this run would deprovision %lld accounts, more than "
-		        "max_deprovisions_per_run (%lld); nothing was sent — "
-		        "check "
-		        "the input, then re-run with --allow-mass-deprovision",
-		        (long long)rc->deprovisions,
-		        (long long)rc->conn->lifecycle->policy
-		                .max_deprovisions_per_run);
+		if (ledger_outstanding(run->ledger, rc->conn->name,
+		                       clock_wall_s(), hold_work, rc) < 0) {
+			stop_connection(rc, "ledger: %s", ledger_last_error());
+			return;
+		}
+		if (rc->outstanding == 0)
+			return;
+	}
+	if (ledger_held_list(run->ledger, rc->conn->name, &rc->held,
+	                     &rc->n_held)) {
+		stop_connection(rc, "ledger: %s", ledger_last_error());
 		return;
 	}
 	if (open_watched(rc, &first, &perr) != PROVHOST_OK) {

@@ -93,7 +93,9 @@ struct run_conn {
 	 * target the ledger still counts as pending */
 	atomic_int_fast64_t unrecorded_pending;
 	int64_t outstanding;  /* targets to apply, counted before applying */
-	int64_t deprovisions; /* of those, planned deprovisions */
+	int64_t deprovisions; /* of those, planned deprovisions (not
+	                       * counting ones a person approved) */
+	int64_t guard_held;   /* deprovisions the guard held this run */
 	/* Held targets of this connection, read before applying (sorted by
 	 * employee): the person's later work waits behind them, except a
 	 * deprovision. Read-only while workers run. */

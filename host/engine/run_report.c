@@ -62,16 +62,23 @@ void run_print_summary(struct run *run, FILE *out)
 
 		run_stats_print(&rc->stats, rc->conn->name, out);
 		run_rate_print(rc, out);
-		if (rc->held_left)
+		if (rc->guard_held)
+			fprintf(out,
+			        "  HELD: %lld deprovision%s on connection %s "
+			        "wait%s for review: provhost review\n",
+			        (long long)rc->guard_held,
+			        rc->guard_held == 1 ? "" : "s", rc->conn->name,
+			        rc->guard_held == 1 ? "s" : "");
+		if (rc->held_left > rc->guard_held)
 			fprintf(out,
 			        "  HELD: %lld event%s wait%s for review in the "
-			        "ledger (provhost status, provhost history "
+			        "ledger (provhost review, provhost history "
 			        "EMPLOYEE_ID); no run applies them, and the "
 			        "person's later events wait behind them (a "
 			        "deprovision does not)\n",
-			        (long long)rc->held_left,
-			        rc->held_left == 1 ? "" : "s",
-			        rc->held_left == 1 ? "s" : "");
+			        (long long)(rc->held_left - rc->guard_held),
+			        rc->held_left - rc->guard_held == 1 ? "" : "s",
+			        rc->held_left - rc->guard_held == 1 ? "s" : "");
 		if (rc->stopped)
 			fprintf(out, "  STOPPED: %s\n", rc->stop_reason);
 		if (rc->problems.n) {

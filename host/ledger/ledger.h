@@ -394,4 +394,34 @@ struct ledger_history_row {
 int ledger_history(struct ledger *l, const char *employee_id,
                    struct ledger_history_row **rows, size_t *n);
 
+/* --- review: work waiting for a person ------------------------------------ */
+
+struct ledger_review_row {
+	int64_t seq; /* the event's sequence number: with connection, the
+	              * item's id ("SEQ:CONNECTION") */
+	char event_id[300];
+	char employee_id[257];
+	enum event_kind kind;
+	char connection[128];
+	enum ledger_state state; /* held, disputed, failed or rejected */
+	char reason[512];
+	int64_t updated_at;
+};
+
+/* Every held, disputed, failed and rejected target (of connection; NULL =
+ * all), ordered by connection then sequence, in a malloc'd array (caller
+ * frees; NULL when none). */
+int ledger_review_list(struct ledger *l, const char *connection,
+                       struct ledger_review_row **rows, size_t *n);
+
+/* A person's decision on one target, in one transaction: approve (held ->
+ * pending; the guard does not hold it again) or discard (held, disputed
+ * or failed -> skipped with outcome "discarded": final, never sent). text
+ * ("approved by WHO: WHY") becomes the target's last_error and the error
+ * of an attempts row with status "approved" / "discarded". Returns 0, 1
+ * when the target does not exist, 2 when its state does not allow the
+ * decision, -1. */
+int ledger_review_decide(struct ledger *l, int64_t seq, const char *connection,
+                         bool approve, const char *text, int64_t now);
+
 #endif

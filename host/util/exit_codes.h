@@ -9,6 +9,8 @@ enum {
 	EXIT_USAGE = 2, /* usage or configuration error */
 	EXIT_STOPPED =
 	        3, /* run stopped early; events left pending for a re-run */
+	EXIT_REVIEW = 4, /* run finished; items wait for a person (held or
+	                  * disputed: provhost review) */
 };
 
 #endif

@@ -11,12 +11,13 @@ finish
 begin "--help lists the commands and the exit codes"
 ph --help
 expect_rc 0
-for c in check-config plugins test help; do expect_contains "$OUT" "  $c "; done
+for c in check-config plugins test review help; do expect_contains "$OUT" "  $c "; done
 expect_contains "$OUT" "  0  done"
-expect_contains "$OUT" "  1  some events failed, were rejected, held for review or disputed,
-     or a check failed"
+expect_contains "$OUT" "  1  some events failed or were rejected, or a check failed"
 expect_contains "$OUT" "  2  usage or configuration error"
 expect_contains "$OUT" "  3  run stopped early; events left pending for a re-run"
+expect_contains "$OUT" "  4  run finished, but items wait for a person (held or
+     disputed): provhost review"
 finish
 
 begin "help COMMAND prints that command's usage"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The mass-deprovision guard: a run that would deprovision more accounts
-# than the policy's max_deprovisions_per_run sends nothing, exits 3 and
-# names --allow-mass-deprovision; with the flag it goes on.
+# than the policy's max_deprovisions_per_run holds those deprovisions for
+# review (nothing is deactivated), exits 4 and names provhost review; with
+# --allow-mass-deprovision it holds nothing.
 . "$(dirname "$0")/../lib/lib.sh"
 . "$(dirname "$0")/../lib/run_common.inc"
 
@@ -24,37 +25,42 @@ expect_rc 0
 expect_eq "$(sim_users | jq '[.[] | select(.active)] | length')" 4 "active users"
 finish
 
-begin "guard: terminating all 4 stops the run before anything is sent"
+begin "guard: terminating all 4 holds them before anything is sent"
 n0=$(sim_stats | jq .total)
 rph run --reject-file "$REJ" "$terms"
-expect_rc 3
-expect_contains "$OUT" "  STOPPED: this run would deprovision 4 accounts, more than max_deprovisions_per_run (2); nothing was sent — check the input, then re-run with --allow-mass-deprovision"
-expect_contains "$OUT" "Total 4 | Rejected 0 | Skipped 0 | Unchanged 0 | Created 0 | Updated 0 | Reactivated 0 | Deactivated 0 | Failed 0
-  Pending 4 | Not yet effective 0"
-expect_eq "$(sim_stats | jq .total)" "$n0" "requests sent"
+expect_rc 4
+expect_contains "$OUT" "  HELD: 4 deprovisions on connection $RT_CONN wait for review: provhost review"
+expect_not_contains "$OUT" STOPPED
+expect_contains "$OUT" "Total 4 | Rejected 0 | Skipped 0 | Unchanged 0 | Created 0 | Updated 0 | Reactivated 0 | Deactivated 0 | Failed 0"
+expect_contains "$OUT" "  Held for review 4"
 expect_eq "$(sim_count DELETE)" 0 "DELETEs"
 expect_eq "$(sim_users | jq '[.[] | select(.active)] | length')" 4 "active users"
-expect_eq "$(targets | grep term)" "g0-term|pending|
-g1-term|pending|
-g2-term|pending|
-g3-term|pending|" "terminations left pending"
-expect_eq "$(q "SELECT exit_code FROM runs ORDER BY id DESC LIMIT 1")" 3 "run's exit code in the ledger"
+expect_eq "$(targets | grep term)" "g0-term|held|
+g1-term|held|
+g2-term|held|
+g3-term|held|" "terminations held"
+expect_eq "$(q "SELECT exit_code FROM runs ORDER BY id DESC LIMIT 1")" 4 "run's exit code in the ledger"
 [ -s "$REJ" ] && fail "the reject file is not empty: $(cat "$REJ")"
 finish
 
-begin "guard: a re-run without the flag stops again, even with no input"
+begin "guard: a re-run without the flag sends nothing and still exits 4"
 : >"$T_TMP/empty.jsonl"
 rph run "$T_TMP/empty.jsonl"
-expect_rc 3
-expect_contains "$OUT" "this run would deprovision 4 accounts, more than max_deprovisions_per_run (2)"
+expect_rc 4
+expect_contains "$OUT" "HELD: 4 events wait for review in the ledger (provhost review, provhost history EMPLOYEE_ID)"
 expect_eq "$(sim_count DELETE)" 0 "DELETEs"
 finish
 
-begin "guard: --allow-mass-deprovision deactivates all 4"
+begin "guard: --allow-mass-deprovision deactivates all 4 (fresh ledger)"
+sim_reset
+rt_state guard-allow '.connections[0].policy.max_deprovisions_per_run = 2'
+rph run "$hires"
+expect_rc 0
 rph run --allow-mass-deprovision "$terms"
 expect_rc 0
 expect_contains "$OUT" "Total 4 | Rejected 0 | Skipped 0 | Unchanged 0 | Created 0 | Updated 0 | Reactivated 0 | Deactivated 4 | Failed 0"
 expect_not_contains "$OUT" STOPPED
+expect_not_contains "$OUT" HELD
 expect_eq "$(sim_count DELETE)" 4 "DELETEs"
 expect_eq "$(sim_users | jq -c '[.[] | .active] | unique')" "[false]" "every account inactive"
 expect_eq "$(sim_users | jq length)" 4 "accounts"
@@ -96,9 +102,9 @@ for i in 1 2 3; do
 done >"$T_TMP/role-moves.jsonl"
 rph run "$T_TMP/role-hires.jsonl"
 expect_rc 0
-rph run "$T_TMP/role-moves.jsonl"
-expect_rc 3
-expect_contains "$OUT" "this run would deprovision 3 accounts, more than max_deprovisions_per_run (2)"
+rph run --dry-run "$T_TMP/role-moves.jsonl"
+expect_rc 4
+expect_contains "$OUT" "HELD: 3 deprovisions on connection $RT_CONN wait for review"
 expect_eq "$(sim_count DELETE)" 0 "DELETEs"
 rph run --allow-mass-deprovision "$T_TMP/role-moves.jsonl"
 expect_rc 0
