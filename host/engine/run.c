@@ -134,20 +134,21 @@ static int select_connections(struct run *run)
 	if (!run->conns)
 		return -1;
 	for (i = 0; i < cfg->n_connections; i++) {
-		struct run_conn *rc;
+		struct run_conn *conn_run;
 
 		if (run->opt->connection &&
 		    strcmp(run->opt->connection, cfg->connections[i].name))
 			continue;
-		rc = &run->conns[n];
+		conn_run = &run->conns[n];
 		run->n_conns = ++n; /* released by release_connections */
-		rc->run = run;
-		rc->conn = &cfg->connections[i];
-		run_stats_init(&rc->stats);
-		pthread_mutex_init(&rc->problems.lock, NULL);
-		pacer_init(&rc->pacer, rc->conn->engine.max_rps);
-		if (breaker_init(&rc->breaker, rc->conn->engine.breaker_window,
-		                 rc->conn->engine.breaker_ratio))
+		conn_run->run = run;
+		conn_run->conn = &cfg->connections[i];
+		run_stats_init(&conn_run->stats);
+		pthread_mutex_init(&conn_run->problems.lock, NULL);
+		pacer_init(&conn_run->pacer, conn_run->conn->engine.max_rps);
+		if (breaker_init(&conn_run->breaker,
+		                 conn_run->conn->engine.breaker_window,
+		                 conn_run->conn->engine.breaker_ratio))
 			return -1;
 	}
 	run->n_conns = n;
@@ -202,45 +203,47 @@ static int finish_run(struct run *run)
 	if (ledger_status(run->ledger, clock_wall_s(), &rows, &n))
 		log_msg(PROVHOST_LOG_ERROR, "ledger: %s", ledger_last_error());
 	for (i = 0; i < run->n_conns; i++) {
-		struct run_conn *rc = &run->conns[i];
-		struct run_stats *s = &rc->stats;
+		struct run_conn *conn_run = &run->conns[i];
+		struct run_stats *s = &conn_run->stats;
 		int64_t total;
 
 		for (j = 0; j < n; j++) {
-			if (strcmp(rows[j].connection, rc->conn->name))
+			if (strcmp(rows[j].connection, conn_run->conn->name))
 				continue;
 			/* an outcome the ledger could not take is counted
 			 * where it happened, not again as pending */
 			run_stats_add(
-			        s, RC_PENDING,
+			        s, STAT_PENDING,
 			        rows[j].count[LEDGER_PENDING] -
-			                atomic_load(&rc->unrecorded_pending));
-			rc->held_left = rows[j].count[LEDGER_HELD];
+			                atomic_load(
+			                        &conn_run->unrecorded_pending));
+			conn_run->held_left = rows[j].count[LEDGER_HELD];
 			/* work left waiting for a person, by this run or an
 			 * earlier one: exit 4 until someone reviews it */
 			review |= rows[j].count[LEDGER_HELD] > 0 ||
 			          rows[j].count[LEDGER_DISPUTED] > 0;
 		}
-		total = run_stats_finished(s) + run_stats_get(s, RC_PENDING) +
-		        run_stats_get(s, RC_NOT_YET) +
-		        run_stats_get(s, RC_HELD) +
-		        run_stats_get(s, RC_DISPUTED);
-		run_stats_add(s, RC_TOTAL, total);
-		stopped |= rc->stopped || atomic_load(&run->fatal);
-		failed |= run_stats_get(s, RC_FAILED) > 0 ||
-		          run_stats_get(s, RC_REJECTED) > 0;
-		review |= run_stats_get(s, RC_HELD) > 0 ||
-		          run_stats_get(s, RC_DISPUTED) > 0;
+		total = run_stats_finished(s) + run_stats_get(s, STAT_PENDING) +
+		        run_stats_get(s, STAT_NOT_YET) +
+		        run_stats_get(s, STAT_HELD) +
+		        run_stats_get(s, STAT_DISPUTED);
+		run_stats_add(s, STAT_TOTAL, total);
+		stopped |= conn_run->stopped || atomic_load(&run->fatal);
+		failed |= run_stats_get(s, STAT_FAILED) > 0 ||
+		          run_stats_get(s, STAT_REJECTED) > 0;
+		review |= run_stats_get(s, STAT_HELD) > 0 ||
+		          run_stats_get(s, STAT_DISPUTED) > 0;
 		if (summary) {
 			json_t *obj = run_stats_json(s);
 
-			run_rate_json(rc, obj);
+			run_rate_json(conn_run, obj);
 			/* why it stopped, for status long after the run */
-			if (obj && rc->stopped)
+			if (obj && conn_run->stopped)
 				json_object_set_new(
 				        obj, "Stopped",
-				        utf8_json_string(rc->stop_reason));
-			json_object_set_new(summary, rc->conn->name, obj);
+				        utf8_json_string(
+				                conn_run->stop_reason));
+			json_object_set_new(summary, conn_run->conn->name, obj);
 		}
 	}
 	free(rows);

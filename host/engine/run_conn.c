@@ -22,9 +22,10 @@
  * role rule matches any more). A no-match hire of someone without an
  * account deactivates nothing. The event is parsed only when the answer
  * depends on it. */
-static bool is_deprovision(struct run_conn *rc, const struct ledger_work *lw)
+static bool is_deprovision(struct run_conn *conn_run,
+                           const struct ledger_work *lw)
 {
-	const struct lifecycle_config *lc = rc->conn->lifecycle;
+	const struct lifecycle_config *lc = conn_run->conn->lifecycle;
 	struct policy_decision dec;
 	struct rules_result rr;
 	struct ledger_link link;
@@ -37,8 +38,8 @@ static bool is_deprovision(struct run_conn *rc, const struct ledger_work *lw)
 	     lc->policy.leave == POLICY_LEAVE_DEPROVISION))
 		return true;
 	if (lw->kind == EVENT_LEAVE || rules_count(lc->rules) == 0 ||
-	    ledger_link_get(rc->run->ledger, rc->conn->name, lw->employee_id,
-	                    &link) != 0 ||
+	    ledger_link_get(conn_run->run->ledger, conn_run->conn->name,
+	                    lw->employee_id, &link) != 0 ||
 	    !link.active)
 		return false;
 	if (event_parse_line(lw->raw, strlen(lw->raw), 0, &ev, reason,
@@ -55,22 +56,22 @@ static bool is_deprovision(struct run_conn *rc, const struct ledger_work *lw)
 
 /* A deprovision the guard counts: one no person approved (provhost review
  * approve records an attempt with status "approved"). */
-static bool guarded(struct run_conn *rc, const struct ledger_work *lw)
+static bool guarded(struct run_conn *conn_run, const struct ledger_work *lw)
 {
-	return is_deprovision(rc, lw) &&
-	       ledger_attempt_had(rc->run->ledger, lw->event_id, rc->conn->name,
-	                          "approved") != 1;
+	return is_deprovision(conn_run, lw) &&
+	       ledger_attempt_had(conn_run->run->ledger, lw->event_id,
+	                          conn_run->conn->name, "approved") != 1;
 }
 
 /* Pre-pass: how many targets are outstanding and how many of them are
  * guarded deprovisions. */
 static int count_work(const struct ledger_work *lw, void *ctx)
 {
-	struct run_conn *rc = ctx;
+	struct run_conn *conn_run = ctx;
 
-	rc->outstanding++;
-	if (guarded(rc, lw))
-		rc->deprovisions++;
+	conn_run->outstanding++;
+	if (guarded(conn_run, lw))
+		conn_run->deprovisions++;
 	return 0;
 }
 
@@ -78,49 +79,50 @@ static int count_work(const struct ledger_work *lw, void *ctx)
  * reason; the rest of the work goes on. */
 static int hold_work(const struct ledger_work *lw, void *ctx)
 {
-	struct run_conn *rc = ctx;
+	struct run_conn *conn_run = ctx;
 	char reason[300];
 
-	if (!guarded(rc, lw))
+	if (!guarded(conn_run, lw))
 		return 0;
-	snprintf(
-	        reason, sizeof(reason),
-	        "held by the mass-deprovision guard: %lld deprovisions > "
-	        "max_deprovisions_per_run %lld (run %lld)",
-	        (long long)rc->deprovisions,
-	        (long long)rc->conn->lifecycle->policy.max_deprovisions_per_run,
-	        (long long)rc->run->run_id);
-	if (ledger_target_finish(rc->run->ledger, lw->event_id, rc->conn->name,
-	                         LEDGER_HELD, NULL, NULL, 0, reason,
-	                         clock_wall_s()) < 0)
+	snprintf(reason, sizeof(reason),
+	         "held by the mass-deprovision guard: %lld deprovisions > "
+	         "max_deprovisions_per_run %lld (run %lld)",
+	         (long long)conn_run->deprovisions,
+	         (long long)conn_run->conn->lifecycle->policy
+	                 .max_deprovisions_per_run,
+	         (long long)conn_run->run->run_id);
+	if (ledger_target_finish(conn_run->run->ledger, lw->event_id,
+	                         conn_run->conn->name, LEDGER_HELD, NULL, NULL,
+	                         0, reason, clock_wall_s()) < 0)
 		return -1;
-	rc->guard_held++;
-	rc->outstanding--;
-	run_stats_add(&rc->stats, RC_HELD, 1);
+	conn_run->guard_held++;
+	conn_run->outstanding--;
+	run_stats_add(&conn_run->stats, STAT_HELD, 1);
 	return 0;
 }
 
-static void stop_connection(struct run_conn *rc, const char *fmt, ...)
+static void stop_connection(struct run_conn *conn_run, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 
-static void stop_connection(struct run_conn *rc, const char *fmt, ...)
+static void stop_connection(struct run_conn *conn_run, const char *fmt, ...)
 {
 	va_list ap;
 
-	rc->stopped = true;
+	conn_run->stopped = true;
 	va_start(ap, fmt);
-	vsnprintf(rc->stop_reason, sizeof(rc->stop_reason), fmt, ap);
+	vsnprintf(conn_run->stop_reason, sizeof(conn_run->stop_reason), fmt,
+	          ap);
 	va_end(ap);
 }
 
 /* host_api->pace for this connection's instances. */
 static int32_t pace_connection(void *ctx, const provhost_call *call)
 {
-	struct run_conn *rc = ctx;
+	struct run_conn *conn_run = ctx;
 
-	if (run_conn_halted(rc))
+	if (run_conn_halted(conn_run))
 		return PROVHOST_E_TIMEOUT; /* stopping: send nothing more */
-	return pacer_acquire(&rc->pacer, call ? call->deadline_ms : 0)
+	return pacer_acquire(&conn_run->pacer, call ? call->deadline_ms : 0)
 	               ? PROVHOST_E_TIMEOUT
 	               : PROVHOST_OK;
 }
@@ -128,9 +130,9 @@ static int32_t pace_connection(void *ctx, const provhost_call *call)
 /* Verifies the connection once before any event is applied, so a bad
  * token stops it after one request. A retryable failure (the target is
  * busy) is retried like an event would be. */
-static int preflight(struct run_conn *rc, struct instance *inst)
+static int preflight(struct run_conn *conn_run, struct instance *inst)
 {
-	const struct engine_config *ec = &rc->conn->engine;
+	const struct engine_config *ec = &conn_run->conn->engine;
 	uint64_t rng = (uint64_t)clock_mono_us() | 1;
 	provhost_result res;
 	provhost_error perr;
@@ -142,22 +144,22 @@ static int preflight(struct run_conn *rc, struct instance *inst)
 		instance_call_init(&call, 0,
 		                   clock_mono_ms() + ec->call_timeout_ms, NULL,
 		                   NULL, NULL);
-		watchdog_enter(&rc->slot, "authenticate", NULL,
+		watchdog_enter(&conn_run->slot, "authenticate", NULL,
 		               call.deadline_ms);
 		st = instance_authenticate(inst, &call, &res, &perr);
-		watchdog_leave(&rc->slot);
-		run_stats_add(&rc->stats, RC_REQUESTS, 1);
+		watchdog_leave(&conn_run->slot);
+		run_stats_add(&conn_run->stats, STAT_REQUESTS, 1);
 		if (st == PROVHOST_OK)
 			return 0;
 		if (!perr.retryable || attempt >= ec->max_attempts)
 			break;
-		run_stats_add(&rc->stats, RC_RETRIES, 1);
+		run_stats_add(&conn_run->stats, STAT_RETRIES, 1);
 		clock_sleep_ms(backoff_delay_ms(attempt, ec->backoff_base_ms,
 		                                ec->backoff_max_ms,
 		                                perr.retry_after_ms, &rng));
 	}
-	stop_connection(rc, "connection check failed: %s (%s)", perr.message,
-	                provhost_status_name(st));
+	stop_connection(conn_run, "connection check failed: %s (%s)",
+	                perr.message, provhost_status_name(st));
 	return -1;
 }
 
@@ -167,7 +169,7 @@ static void *worker_main(void *arg)
 	struct run_task *t;
 
 	while ((t = workq_pop(&w->queue)) != NULL) {
-		if (!run_conn_halted(w->rc))
+		if (!run_conn_halted(w->conn_run))
 			run_event_apply(w, t);
 		free(t->event_id);
 		free(t->employee_id);
@@ -179,7 +181,7 @@ static void *worker_main(void *arg)
 }
 
 struct dispatch {
-	struct run_conn *rc;
+	struct run_conn *conn_run;
 	struct run_worker *workers;
 	size_t n;
 	int64_t sent;
@@ -191,7 +193,7 @@ static int dispatch_work(const struct ledger_work *lw, void *ctx)
 	struct dispatch *d = ctx;
 	struct run_task *t;
 
-	if (run_conn_halted(d->rc))
+	if (run_conn_halted(d->conn_run))
 		return 1; /* stop walking: the rest stays pending */
 	t = calloc(1, sizeof(*t));
 	if (!t)
@@ -221,7 +223,7 @@ static int dispatch_work(const struct ledger_work *lw, void *ctx)
 
 /* Progress on a terminal: done/total, rate, ETA, every half second. */
 struct progress {
-	struct run_conn *rc;
+	struct run_conn *conn_run;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	bool done;
@@ -230,7 +232,7 @@ struct progress {
 static void *progress_main(void *arg)
 {
 	struct progress *p = arg;
-	struct run_conn *rc = p->rc;
+	struct run_conn *conn_run = p->conn_run;
 	struct timespec ts;
 	int64_t done, elapsed_us;
 	double rate;
@@ -244,16 +246,17 @@ static void *progress_main(void *arg)
 			ts.tv_nsec -= 1000000000L;
 		}
 		pthread_cond_timedwait(&p->wake, &p->lock, &ts);
-		done = run_stats_finished(&rc->stats) -
-		       run_stats_get(&rc->stats, RC_REJECTED) -
-		       run_stats_get(&rc->stats, RC_SKIPPED);
-		elapsed_us = clock_mono_us() - rc->stats.started_us;
+		done = run_stats_finished(&conn_run->stats) -
+		       run_stats_get(&conn_run->stats, STAT_REJECTED) -
+		       run_stats_get(&conn_run->stats, STAT_SKIPPED);
+		elapsed_us = clock_mono_us() - conn_run->stats.started_us;
 		rate = elapsed_us > 0 ? (double)done * 1e6 / (double)elapsed_us
 		                      : 0;
 		fprintf(stderr, "\r%s: %lld/%lld events, %.0f/s, ETA %.0f s   ",
-		        rc->conn->name, (long long)done,
-		        (long long)rc->outstanding, rate,
-		        rate > 0 ? (double)(rc->outstanding - done) / rate : 0);
+		        conn_run->conn->name, (long long)done,
+		        (long long)conn_run->outstanding, rate,
+		        rate > 0 ? (double)(conn_run->outstanding - done) / rate
+		                 : 0);
 	}
 	fprintf(stderr, "\r\033[K");
 	pthread_mutex_unlock(&p->lock);
@@ -262,44 +265,46 @@ static void *progress_main(void *arg)
 
 /* Opens the workers' instances and threads; returns how many started. */
 /* instance_open under the watchdog (in the main thread's slot). */
-static int32_t open_watched(struct run_conn *rc, struct instance **out,
+static int32_t open_watched(struct run_conn *conn_run, struct instance **out,
                             provhost_error *perr)
 {
-	struct instance_pacer ip = {pace_connection, rc};
+	struct instance_pacer ip = {pace_connection, conn_run};
 	int32_t st;
 
-	watchdog_enter(&rc->slot, "open", NULL,
-	               clock_mono_ms() + rc->conn->engine.call_timeout_ms);
-	st = instance_open(rc->conn, &ip, out, perr);
-	watchdog_leave(&rc->slot);
+	watchdog_enter(&conn_run->slot, "open", NULL,
+	               clock_mono_ms() +
+	                       conn_run->conn->engine.call_timeout_ms);
+	st = instance_open(conn_run->conn, &ip, out, perr);
+	watchdog_leave(&conn_run->slot);
 	return st;
 }
 
-static size_t start_workers(struct run_conn *rc, struct run_worker *workers,
-                            size_t n, struct instance *first)
+static size_t start_workers(struct run_conn *conn_run,
+                            struct run_worker *workers, size_t n,
+                            struct instance *first)
 {
-	struct watchdog *wd = &rc->run->watchdog;
+	struct watchdog *wd = &conn_run->run->watchdog;
 	provhost_error perr;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		workers[i].rc = rc;
+		workers[i].conn_run = conn_run;
 		strset_init(&workers[i].blocked);
 		strset_init(&workers[i].disputed);
 		workers[i].rng = 0x9E3779B97F4A7C15ULL ^ (uint64_t)(i + 1) ^
 		                 (uint64_t)clock_mono_us();
 		if (i == 0)
 			workers[i].inst = first;
-		else if (open_watched(rc, &workers[i].inst, &perr) !=
+		else if (open_watched(conn_run, &workers[i].inst, &perr) !=
 		         PROVHOST_OK) {
 			log_msg(PROVHOST_LOG_WARN,
 			        "connection \"%s\": worker %zu not started: %s",
-			        rc->conn->name, i + 1, perr.message);
+			        conn_run->conn->name, i + 1, perr.message);
 			break;
 		}
-		watchdog_slot_init(&workers[i].slot, rc->conn->name,
-		                   rc->conn->connector,
-		                   rc->conn->engine.watchdog_grace_ms);
+		watchdog_slot_init(&workers[i].slot, conn_run->conn->name,
+		                   conn_run->conn->connector,
+		                   conn_run->conn->engine.watchdog_grace_ms);
 		watchdog_add(wd, &workers[i].slot);
 		if (workq_init(&workers[i].queue, RUN_QUEUE_CAPACITY) ||
 		    pthread_create(&workers[i].thread, NULL, worker_main,
@@ -314,27 +319,28 @@ static size_t start_workers(struct run_conn *rc, struct run_worker *workers,
 	return i;
 }
 
-static void apply_watched(struct run_conn *rc);
+static void apply_watched(struct run_conn *conn_run);
 
-/* Applies rc's work with its main-thread slot registered. */
-void run_conn_apply(struct run_conn *rc)
+/* Applies conn_run's work with its main-thread slot registered. */
+void run_conn_apply(struct run_conn *conn_run)
 {
-	watchdog_slot_init(&rc->slot, rc->conn->name, rc->conn->connector,
-	                   rc->conn->engine.watchdog_grace_ms);
-	watchdog_add(&rc->run->watchdog, &rc->slot);
-	apply_watched(rc);
-	watchdog_remove(&rc->run->watchdog, &rc->slot);
-	watchdog_slot_release(&rc->slot);
+	watchdog_slot_init(&conn_run->slot, conn_run->conn->name,
+	                   conn_run->conn->connector,
+	                   conn_run->conn->engine.watchdog_grace_ms);
+	watchdog_add(&conn_run->run->watchdog, &conn_run->slot);
+	apply_watched(conn_run);
+	watchdog_remove(&conn_run->run->watchdog, &conn_run->slot);
+	watchdog_slot_release(&conn_run->slot);
 }
 
-static void apply_watched(struct run_conn *rc)
+static void apply_watched(struct run_conn *conn_run)
 {
-	struct run *run = rc->run;
-	const struct engine_config *ec = &rc->conn->engine;
+	struct run *run = conn_run->run;
+	const struct engine_config *ec = &conn_run->conn->engine;
 	struct run_worker *workers = NULL;
 	struct instance *first = NULL;
-	struct dispatch d = {rc, NULL, 0, 0};
-	struct progress prog = {rc, PTHREAD_MUTEX_INITIALIZER,
+	struct dispatch d = {conn_run, NULL, 0, 0};
+	struct progress prog = {conn_run, PTHREAD_MUTEX_INITIALIZER,
 	                        PTHREAD_COND_INITIALIZER, false};
 	pthread_t prog_thread;
 	bool show_progress;
@@ -344,58 +350,60 @@ static void apply_watched(struct run_conn *rc)
 	int walk;
 
 	if (run_stop_signal) {
-		stop_connection(rc, "interrupted by %s before it started",
+		stop_connection(conn_run, "interrupted by %s before it started",
 		                strsignal(run_stop_signal));
 		return;
 	}
 	if (atomic_load(&run->fatal)) {
-		stop_connection(rc, "not started: %s", run->fatal_reason);
+		stop_connection(conn_run, "not started: %s", run->fatal_reason);
 		return;
 	}
-	if (ledger_outstanding(run->ledger, rc->conn->name, clock_wall_s(),
-	                       count_work, rc) < 0) {
-		stop_connection(rc, "ledger: %s", ledger_last_error());
+	if (ledger_outstanding(run->ledger, conn_run->conn->name,
+	                       clock_wall_s(), count_work, conn_run) < 0) {
+		stop_connection(conn_run, "ledger: %s", ledger_last_error());
 		return;
 	}
-	if (rc->outstanding == 0)
+	if (conn_run->outstanding == 0)
 		return;
-	if (rc->deprovisions >
-	            rc->conn->lifecycle->policy.max_deprovisions_per_run &&
+	if (conn_run->deprovisions > conn_run->conn->lifecycle->policy
+	                                     .max_deprovisions_per_run &&
 	    !run->opt->allow_mass_deprovision) {
-		if (ledger_outstanding(run->ledger, rc->conn->name,
-		                       clock_wall_s(), hold_work, rc) < 0) {
-			stop_connection(rc, "ledger: %s", ledger_last_error());
+		if (ledger_outstanding(run->ledger, conn_run->conn->name,
+		                       clock_wall_s(), hold_work,
+		                       conn_run) < 0) {
+			stop_connection(conn_run, "ledger: %s",
+			                ledger_last_error());
 			return;
 		}
-		if (rc->outstanding == 0)
+		if (conn_run->outstanding == 0)
 			return;
 	}
-	if (ledger_held_list(run->ledger, rc->conn->name, &rc->held,
-	                     &rc->n_held)) {
-		stop_connection(rc, "ledger: %s", ledger_last_error());
+	if (ledger_held_list(run->ledger, conn_run->conn->name, &conn_run->held,
+	                     &conn_run->n_held)) {
+		stop_connection(conn_run, "ledger: %s", ledger_last_error());
 		return;
 	}
-	if (open_watched(rc, &first, &perr) != PROVHOST_OK) {
-		stop_connection(rc, "cannot open connector \"%s\": %s",
-		                rc->conn->connector, perr.message);
+	if (open_watched(conn_run, &first, &perr) != PROVHOST_OK) {
+		stop_connection(conn_run, "cannot open connector \"%s\": %s",
+		                conn_run->conn->connector, perr.message);
 		return;
 	}
-	if (preflight(rc, first)) {
+	if (preflight(conn_run, first)) {
 		instance_close(first);
 		return;
 	}
-	run_rate_restore(rc);
+	run_rate_restore(conn_run);
 	workers = calloc((size_t)ec->workers, sizeof(*workers));
 	if (!workers) {
 		instance_close(first);
-		stop_connection(rc, "out of memory");
+		stop_connection(conn_run, "out of memory");
 		return;
 	}
-	started = start_workers(rc, workers, (size_t)ec->workers, first);
+	started = start_workers(conn_run, workers, (size_t)ec->workers, first);
 	if (started == 0) {
 		instance_close(first);
 		free(workers);
-		stop_connection(rc, "cannot start workers");
+		stop_connection(conn_run, "cannot start workers");
 		return;
 	}
 	show_progress =
@@ -405,8 +413,8 @@ static void apply_watched(struct run_conn *rc)
 		show_progress = false;
 	d.workers = workers;
 	d.n = started;
-	walk = ledger_outstanding(run->ledger, rc->conn->name, clock_wall_s(),
-	                          dispatch_work, &d);
+	walk = ledger_outstanding(run->ledger, conn_run->conn->name,
+	                          clock_wall_s(), dispatch_work, &d);
 	for (i = 0; i < started; i++)
 		workq_close(&workers[i].queue);
 	for (i = 0; i < started; i++) {
@@ -414,10 +422,10 @@ static void apply_watched(struct run_conn *rc)
 		watchdog_remove(&run->watchdog, &workers[i].slot);
 		watchdog_slot_release(&workers[i].slot);
 		workq_release(&workers[i].queue);
-		watchdog_enter(&rc->slot, "close", NULL,
+		watchdog_enter(&conn_run->slot, "close", NULL,
 		               clock_mono_ms() + ec->call_timeout_ms);
 		instance_close(workers[i].inst);
-		watchdog_leave(&rc->slot);
+		watchdog_leave(&conn_run->slot);
 		strset_release(&workers[i].blocked);
 		strset_release(&workers[i].disputed);
 	}
@@ -430,20 +438,20 @@ static void apply_watched(struct run_conn *rc)
 		pthread_join(prog_thread, NULL);
 	}
 	if (atomic_load(&run->fatal)) {
-		stop_connection(rc, "%s", run->fatal_reason);
-	} else if (breaker_is_open(&rc->breaker, why, sizeof(why))) {
+		stop_connection(conn_run, "%s", run->fatal_reason);
+	} else if (breaker_is_open(&conn_run->breaker, why, sizeof(why))) {
 		char note[300];
 
 		/* a stop for another reason says whether 429s came too */
 		note[0] = '\0';
 		if (strncmp(why, "rate limited:", 13))
-			run_rate_stop_note(rc, note, sizeof(note));
-		stop_connection(rc, "%s%s", why, note);
+			run_rate_stop_note(conn_run, note, sizeof(note));
+		stop_connection(conn_run, "%s%s", why, note);
 	} else if (run_stop_signal)
-		stop_connection(rc,
+		stop_connection(conn_run,
 		                "interrupted by %s; calls in flight were "
 		                "finished, the rest is pending",
 		                strsignal(run_stop_signal));
 	else if (walk < 0)
-		stop_connection(rc, "ledger: %s", ledger_last_error());
+		stop_connection(conn_run, "ledger: %s", ledger_last_error());
 }

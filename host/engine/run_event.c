@@ -51,16 +51,16 @@ static enum run_count outcome_counter(int32_t outcome)
 {
 	switch (outcome) {
 	case PROVHOST_OUTCOME_CREATED:
-		return RC_CREATED;
+		return STAT_CREATED;
 	case PROVHOST_OUTCOME_UPDATED:
-		return RC_UPDATED;
+		return STAT_UPDATED;
 	case PROVHOST_OUTCOME_REACTIVATED:
-		return RC_REACTIVATED;
+		return STAT_REACTIVATED;
 	case PROVHOST_OUTCOME_DEACTIVATED:
 	case PROVHOST_OUTCOME_DELETED:
-		return RC_DEACTIVATED;
+		return STAT_DEACTIVATED;
 	default:
-		return RC_UNCHANGED;
+		return STAT_UNCHANGED;
 	}
 }
 
@@ -77,7 +77,7 @@ static bool known_outcome(int32_t outcome, bool probe)
 /* Turns a success with an outcome this host does not know into a protocol
  * error (not retried in this run: the connector, not the target, is at
  * fault, and what it did is unknown). Returns the new status. */
-static int32_t unknown_outcome(const struct run_conn *rc,
+static int32_t unknown_outcome(const struct run_conn *conn_run,
                                const provhost_result *res, provhost_error *perr)
 {
 	memset(perr, 0, sizeof(*perr));
@@ -86,8 +86,8 @@ static int32_t unknown_outcome(const struct run_conn *rc,
 	snprintf(perr->message, sizeof(perr->message),
 	         "protocol error: connector \"%.100s\" reported success with "
 	         "%s outcome %d; the account may or may not have changed",
-	         rc->conn->bound->desc->name, res->outcome ? "unknown" : "no",
-	         (int)res->outcome);
+	         conn_run->conn->bound->desc->name,
+	         res->outcome ? "unknown" : "no", (int)res->outcome);
 	return PROVHOST_E_PROTOCOL;
 }
 
@@ -96,29 +96,29 @@ static int32_t unknown_outcome(const struct run_conn *rc,
  * retry finding it "unchanged" or "updated" is in truth the create. Earlier
  * runs count too (the ledger's attempts), in this run plan->timed_out says it
  * (the probe and the write that adopts its candidate are one provision). */
-static bool create_timed_out(struct run_conn *rc, const struct run_task *t,
-                             const struct plan *plan)
+static bool create_timed_out(struct run_conn *conn_run,
+                             const struct run_task *t, const struct plan *plan)
 {
 	if (plan->op != OP_PROVISION || (plan->account_id && !plan->adopting))
 		return false;
 	if (plan->timed_out)
 		return true;
-	if (t->run_id == rc->run->run_id)
+	if (t->run_id == conn_run->run->run_id)
 		return false; /* stored by this run: no earlier attempts */
-	return ledger_attempt_had(rc->run->ledger, t->event_id, rc->conn->name,
-	                          provhost_status_name(PROVHOST_E_TIMEOUT)) ==
-	       1;
+	return ledger_attempt_had(
+	               conn_run->run->ledger, t->event_id, conn_run->conn->name,
+	               provhost_status_name(PROVHOST_E_TIMEOUT)) == 1;
 }
 
 /* Lists a failed or rejected event for the summary. */
-static void note_problem(struct run_conn *rc, const struct run_task *t,
+static void note_problem(struct run_conn *conn_run, const struct run_task *t,
                          const char *why)
 {
 	char what[96];
 
 	snprintf(what, sizeof(what), "event %.40s (employee %.30s)",
 	         t->event_id, t->employee_id);
-	run_problem_add(&rc->problems, what, why);
+	run_problem_add(&conn_run->problems, what, why);
 }
 
 /* A ledger write failed (disk full, I/O error, ...): the ledger is one
@@ -128,43 +128,47 @@ static void note_problem(struct run_conn *rc, const struct run_task *t,
  * again. counted: the outcome was counted (created, failed, ...), so the
  * summary must not count the target again as pending. Call right after
  * the failed ledger call (its thread's error). */
-static void ledger_write_failed(struct run_conn *rc, const struct run_task *t,
-                                bool counted, const char *what)
+static void ledger_write_failed(struct run_conn *conn_run,
+                                const struct run_task *t, bool counted,
+                                const char *what)
 {
 	if (counted) {
-		run_stats_add(&rc->stats, RC_UNRECORDED, 1);
+		run_stats_add(&conn_run->stats, STAT_UNRECORDED, 1);
 		if (t->was_pending)
-			atomic_fetch_add(&rc->unrecorded_pending, 1);
+			atomic_fetch_add(&conn_run->unrecorded_pending, 1);
 	}
-	run_fatal(rc->run, "ledger %s cannot be written (%s): stopped; %s",
-	          rc->run->cfg->ledger_path, ledger_last_error(), what);
+	run_fatal(conn_run->run,
+	          "ledger %s cannot be written (%s): stopped; %s",
+	          conn_run->run->cfg->ledger_path, ledger_last_error(), what);
 }
 
 /* Finishes a target without a call (skipped or rejected). */
-static void finish_without_call(struct run_conn *rc, const struct run_task *t,
+static void finish_without_call(struct run_conn *conn_run,
+                                const struct run_task *t,
                                 enum ledger_state state, const char *why)
 {
 	char what[400];
 
-	if (ledger_target_finish(rc->run->ledger, t->event_id, rc->conn->name,
-	                         state, NULL, NULL, 0, why, clock_wall_s())) {
+	if (ledger_target_finish(conn_run->run->ledger, t->event_id,
+	                         conn_run->conn->name, state, NULL, NULL, 0,
+	                         why, clock_wall_s())) {
 		snprintf(what, sizeof(what),
 		         "event %.60s of employee %.60s was %s without a call, "
 		         "but that is not recorded: the next run decides again",
 		         t->event_id, t->employee_id, ledger_state_name(state));
-		ledger_write_failed(rc, t, true, what);
+		ledger_write_failed(conn_run, t, true, what);
 	}
 	if (state == LEDGER_REJECTED) {
-		run_stats_add(&rc->stats, RC_REJECTED, 1);
-		note_problem(rc, t, why);
+		run_stats_add(&conn_run->stats, STAT_REJECTED, 1);
+		note_problem(conn_run, t, why);
 	} else {
-		run_stats_add(&rc->stats, RC_SKIPPED, 1);
+		run_stats_add(&conn_run->stats, STAT_SKIPPED, 1);
 	}
 }
 
 /* Dry-run reports from the connector: one "plan:" line on stdout. */
 struct plan_ctx {
-	struct run_conn *rc;
+	struct run_conn *conn_run;
 	const struct run_task *task;
 };
 
@@ -179,32 +183,33 @@ static void print_plan(void *ctx, const char *method, const char *target,
 
 	pthread_mutex_lock(&plan_lock);
 	printf("plan: connection \"%s\" event %s employee %s: %s %s%s%s\n",
-	       pc->rc->conn->name, pc->task->event_id, pc->task->employee_id,
-	       method, e_target ? e_target : "?", e_body ? " " : "",
-	       e_body ? e_body : "");
+	       pc->conn_run->conn->name, pc->task->event_id,
+	       pc->task->employee_id, method, e_target ? e_target : "?",
+	       e_body ? " " : "", e_body ? e_body : "");
 	fflush(stdout);
 	pthread_mutex_unlock(&plan_lock);
 	free(e_target);
 	free(e_body);
 }
 
-/* True when the last deactivation of this person's account on rc's
+/* True when the last deactivation of this person's account on conn_run's
  * connection came from a terminate or a leave: then an update must not
  * bring the account back (only a rehire or return does). A deactivation by
  * a role change (no rule matched) may be undone by a later update that
  * matches again. Rare path: only for updates of deactivated people. */
-static bool deactivated_by_leaving(struct run_conn *rc, const char *employee)
+static bool deactivated_by_leaving(struct run_conn *conn_run,
+                                   const char *employee)
 {
 	struct ledger_history_row *rows = NULL;
 	bool leaving = true; /* unknown: be careful */
 	size_t n = 0, i;
 
-	if (ledger_history(rc->run->ledger, employee, &rows, &n))
+	if (ledger_history(conn_run->run->ledger, employee, &rows, &n))
 		return true;
 	for (i = n; i-- > 0;) {
 		const struct ledger_history_row *r = &rows[i];
 
-		if (strcmp(r->connection, rc->conn->name) ||
+		if (strcmp(r->connection, conn_run->conn->name) ||
 		    r->target.state != LEDGER_DONE ||
 		    (strcmp(r->target.outcome, "deactivated") &&
 		     strcmp(r->target.outcome, "deleted")))
@@ -222,8 +227,8 @@ static int make_plan(struct run_worker *w, const struct run_task *t,
                      const struct event *ev, const struct ledger_link *link,
                      bool has_link, struct plan *plan)
 {
-	struct run_conn *rc = w->rc;
-	const struct lifecycle_config *lc = rc->conn->lifecycle;
+	struct run_conn *conn_run = w->conn_run;
+	const struct lifecycle_config *lc = conn_run->conn->lifecycle;
 	struct policy_decision dec;
 	struct rules_result rr;
 	json_t *rec = NULL, *un;
@@ -231,20 +236,21 @@ static int make_plan(struct run_worker *w, const struct run_task *t,
 	int rc_map;
 
 	if (ev->kind == EVENT_UPDATE && has_link && !link->active &&
-	    deactivated_by_leaving(rc, t->employee_id)) {
+	    deactivated_by_leaving(conn_run, t->employee_id)) {
 		finish_without_call(
-		        rc, t, LEDGER_SKIPPED,
+		        conn_run, t, LEDGER_SKIPPED,
 		        "account was deprovisioned; an update does "
 		        "not reactivate it (send rehire or return)");
 		return 1;
 	}
 	if (rules_evaluate(lc->rules, ev->attributes, &rr)) {
-		finish_without_call(rc, t, LEDGER_FAILED, "out of memory");
+		finish_without_call(conn_run, t, LEDGER_FAILED,
+		                    "out of memory");
 		return 1;
 	}
 	policy_decide(&lc->policy, ev->kind, &rr, has_link, &dec);
 	if (dec.action == POLICY_SKIP) {
-		finish_without_call(rc, t, LEDGER_SKIPPED, dec.reason);
+		finish_without_call(conn_run, t, LEDGER_SKIPPED, dec.reason);
 		rules_result_release(&rr);
 		return 1;
 	}
@@ -263,7 +269,7 @@ static int make_plan(struct run_worker *w, const struct run_task *t,
 		rc_map = rec ? 0 : -1;
 	}
 	if (rc_map) {
-		finish_without_call(rc, t, LEDGER_REJECTED, reason);
+		finish_without_call(conn_run, t, LEDGER_REJECTED, reason);
 		return 1;
 	}
 	if (plan->op == OP_PROVISION) {
@@ -274,7 +280,7 @@ static int make_plan(struct run_worker *w, const struct run_task *t,
 		if (r) {
 			json_decref(rec);
 			if (r < 0)
-				finish_without_call(rc, t, LEDGER_FAILED,
+				finish_without_call(conn_run, t, LEDGER_FAILED,
 				                    "out of memory");
 			return 1;
 		}
@@ -286,7 +292,8 @@ static int make_plan(struct run_worker *w, const struct run_task *t,
 	plan->record = json_dumps(rec, JSON_COMPACT);
 	json_decref(rec);
 	if (!plan->record) {
-		finish_without_call(rc, t, LEDGER_FAILED, "out of memory");
+		finish_without_call(conn_run, t, LEDGER_FAILED,
+		                    "out of memory");
 		return 1;
 	}
 	plan->account_id =
@@ -302,8 +309,8 @@ static int make_plan(struct run_worker *w, const struct run_task *t,
 static int record_success(struct run_worker *w, const struct run_task *t,
                           const struct plan *plan, const provhost_result *res)
 {
-	struct run_conn *rc = w->rc;
-	struct ledger *l = rc->run->ledger;
+	struct run_conn *conn_run = w->conn_run;
+	struct ledger *l = conn_run->run->ledger;
 	const char *acct =
 	        res->account_id[0] ? res->account_id : plan->account_id;
 	const char *outcome = provhost_outcome_name(res->outcome);
@@ -315,7 +322,8 @@ static int record_success(struct run_worker *w, const struct run_task *t,
 	    run_identity_candidate(w, t, acct, outcome, true))
 		return 0;
 	if (acct)
-		r = ledger_link_set(l, rc->conn->name, t->employee_id, acct,
+		r = ledger_link_set(l, conn_run->conn->name, t->employee_id,
+		                    acct,
 		                    plan->user_name[0] ? plan->user_name : NULL,
 		                    active, now);
 	if (r == LEDGER_LINK_TAKEN) {
@@ -328,11 +336,11 @@ static int record_success(struct run_worker *w, const struct run_task *t,
 		run_identity_dispute(w, t, outcome, acct, why);
 		return 0;
 	}
-	if (r ||
-	    ledger_target_finish(l, t->event_id, rc->conn->name, LEDGER_DONE,
-	                         outcome, acct, res->remote_code, NULL, now))
+	if (r || ledger_target_finish(l, t->event_id, conn_run->conn->name,
+	                              LEDGER_DONE, outcome, acct,
+	                              res->remote_code, NULL, now))
 		rc_ledger = -1;
-	run_stats_add(&rc->stats, outcome_counter(res->outcome), 1);
+	run_stats_add(&conn_run->stats, outcome_counter(res->outcome), 1);
 	return rc_ledger;
 }
 
@@ -343,7 +351,8 @@ static int32_t call_connector(struct run_worker *w, const struct run_task *t,
                               provhost_error *perr)
 {
 	provhost_call call;
-	uint32_t flags = w->rc->run->opt->dry_run ? PROVHOST_CALL_DRY_RUN : 0;
+	uint32_t flags =
+	        w->conn_run->run->opt->dry_run ? PROVHOST_CALL_DRY_RUN : 0;
 	int32_t st;
 
 	if (plan->probe)
@@ -372,12 +381,12 @@ static int record_attempt(struct run_worker *w, const struct run_task *t,
                           const provhost_error *perr, int64_t duration_ms,
                           bool retrying)
 {
-	struct run_conn *rc = w->rc;
+	struct run_conn *conn_run = w->conn_run;
 	struct audit_record ar = {
-	        .run_id = rc->run->run_id,
+	        .run_id = conn_run->run->run_id,
 	        .event_id = t->event_id,
 	        .employee_id = t->employee_id,
-	        .connection = rc->conn->name,
+	        .connection = conn_run->conn->name,
 	        .operation =
 	                plan->op == OP_PROVISION ? "provision" : "deprovision",
 	        .attempt = attempt,
@@ -392,22 +401,23 @@ static int record_attempt(struct run_worker *w, const struct run_task *t,
 	        .duration_ms = duration_ms,
 	        .error = st == PROVHOST_OK ? NULL : perr->message,
 	        .retrying = retrying,
-	        .dry_run = rc->run->opt->dry_run,
+	        .dry_run = conn_run->run->opt->dry_run,
 	};
 
 	char err[600];
 
-	if (audit_write(&rc->run->audit, &ar, err, sizeof(err)))
+	if (audit_write(&conn_run->run->audit, &ar, err, sizeof(err)))
 		run_fatal(
-		        rc->run,
+		        conn_run->run,
 		        "%s: stopped; the %s of event %.60s (employee %.60s, "
 		        "attempt %d: %s) is recorded in the ledger but has no "
 		        "audit line",
 		        err, ar.operation, t->event_id, t->employee_id, attempt,
 		        ar.outcome ? ar.outcome : ar.status);
-	return ledger_attempt_record(rc->run->ledger, t->event_id,
-	                             rc->conn->name, clock_wall_s(), ar.status,
-	                             ar.http_status, duration_ms, ar.error);
+	return ledger_attempt_record(conn_run->run->ledger, t->event_id,
+	                             conn_run->conn->name, clock_wall_s(),
+	                             ar.status, ar.http_status, duration_ms,
+	                             ar.error);
 }
 
 /* What a successful call did, for the message when it is not recorded. */
@@ -432,9 +442,9 @@ static void describe_success(const struct run_task *t, const struct plan *plan,
 static void apply_plan(struct run_worker *w, const struct run_task *t,
                        struct plan *plan)
 {
-	struct run_conn *rc = w->rc;
-	const struct engine_config *ec = &rc->conn->engine;
-	struct plan_ctx pctx = {rc, t};
+	struct run_conn *conn_run = w->conn_run;
+	const struct engine_config *ec = &conn_run->conn->engine;
+	struct plan_ctx pctx = {conn_run, t};
 	struct call_hooks hooks = {print_plan, &pctx};
 	int64_t deadline = clock_mono_ms() + ec->event_deadline_ms;
 	int64_t start, delay, call_deadline;
@@ -450,7 +460,7 @@ static void apply_plan(struct run_worker *w, const struct run_task *t,
 	bool retry;
 
 	for (;;) {
-		if (run_conn_halted(rc))
+		if (run_conn_halted(conn_run))
 			return; /* stays pending for a re-run */
 		plan->attempts = ++attempt;
 		call_deadline = clock_mono_ms() + ec->call_timeout_ms;
@@ -460,7 +470,7 @@ static void apply_plan(struct run_worker *w, const struct run_task *t,
 		waits = pacer_thread_refused_waits();
 		st = call_connector(w, t, plan, call_deadline, &hooks, &res,
 		                    &perr);
-		run_stats_add(&rc->stats, RC_REQUESTS, 1);
+		run_stats_add(&conn_run->stats, STAT_REQUESTS, 1);
 		if (st == PROVHOST_E_TIMEOUT &&
 		    pacer_thread_refused_waits() != waits) {
 			/* rate limiting left no time before the deadline: not
@@ -468,22 +478,22 @@ static void apply_plan(struct run_worker *w, const struct run_task *t,
 			 */
 			record_attempt(w, t, plan, attempt, st, &res, &perr,
 			               clock_mono_ms() - start, false);
-			run_rate_stop_reason(rc, why, sizeof(why));
-			breaker_trip(&rc->breaker, why);
+			run_rate_stop_reason(conn_run, why, sizeof(why));
+			breaker_trip(&conn_run->breaker, why);
 			return;
 		}
 		if (st == PROVHOST_OK &&
 		    !known_outcome(res.outcome, plan->probe))
-			st = unknown_outcome(rc, &res, &perr);
+			st = unknown_outcome(conn_run, &res, &perr);
 		if (st == PROVHOST_OK) {
 			/* attempt, outcome and link in one transaction: all
 			 * of it, or (the ledger cannot be written) none */
-			struct ledger *l = rc->run->ledger;
+			struct ledger *l = conn_run->run->ledger;
 			bool batched = !ledger_batch_begin(l), bad = false;
 
 			if ((res.outcome == PROVHOST_OUTCOME_UNCHANGED ||
 			     res.outcome == PROVHOST_OUTCOME_UPDATED) &&
-			    create_timed_out(rc, t, plan))
+			    create_timed_out(conn_run, t, plan))
 				res.outcome = PROVHOST_OUTCOME_CREATED;
 
 			if (record_attempt(w, t, plan, attempt, st, &res, &perr,
@@ -505,9 +515,9 @@ static void apply_plan(struct run_worker *w, const struct run_task *t,
 			if (bad) {
 				describe_success(t, plan, &res, why,
 				                 sizeof(why));
-				ledger_write_failed(rc, t, true, why);
+				ledger_write_failed(conn_run, t, true, why);
 			}
-			breaker_record(&rc->breaker, 0);
+			breaker_record(&conn_run->breaker, 0);
 			return;
 		}
 		if (stops_connection(st)) {
@@ -517,7 +527,7 @@ static void apply_plan(struct run_worker *w, const struct run_task *t,
 				        ledger_last_error());
 			snprintf(why, sizeof(why), "%s (%s)", perr.message,
 			         provhost_status_name(st));
-			breaker_trip(&rc->breaker, why);
+			breaker_trip(&conn_run->breaker, why);
 			return;
 		}
 		if (st == PROVHOST_E_RATE_LIMITED) {
@@ -527,7 +537,8 @@ static void apply_plan(struct run_worker *w, const struct run_task *t,
 			                                   ec->backoff_base_ms,
 			                                   ec->backoff_max_ms,
 			                                   0, &w->rng);
-			pacer_pause(&rc->pacer, clock_mono_us(), delay * 1000);
+			pacer_pause(&conn_run->pacer, clock_mono_us(),
+			            delay * 1000);
 			delay = 0; /* the pacer holds the next call */
 			limited++; /* not a failure: not counted in attempts */
 		} else {
@@ -550,19 +561,19 @@ static void apply_plan(struct run_worker *w, const struct run_task *t,
 			         provhost_status_name(st));
 			/* once stopped, calls cut short by the stop are
 			 * no news: only the first failure is reported */
-			if (!atomic_load(&rc->run->fatal))
-				ledger_write_failed(rc, t, false, why);
+			if (!atomic_load(&conn_run->run->fatal))
+				ledger_write_failed(conn_run, t, false, why);
 			return;
 		}
 		if (!retry)
 			break;
-		run_stats_add(&rc->stats, RC_RETRIES, 1);
-		run_conn_sleep(rc, delay);
+		run_stats_add(&conn_run->stats, STAT_RETRIES, 1);
+		run_conn_sleep(conn_run, delay);
 	}
 	/* the breaker judges events, not attempts: a call that succeeds on a
 	 * retry is a working target, one that exhausts its retries is not */
 	if (target_trouble(st))
-		breaker_record(&rc->breaker, 1);
+		breaker_record(&conn_run->breaker, 1);
 	if (perr.retryable && limited)
 		snprintf(why, sizeof(why),
 		         "gave up after %d attempts (%d answered 429): %s",
@@ -580,9 +591,9 @@ static void apply_plan(struct run_worker *w, const struct run_task *t,
 	if (st == PROVHOST_E_INVALID_INPUT && !perr.retryable &&
 	    !perr.remote_code)
 		state = LEDGER_REJECTED;
-	if (ledger_target_finish(rc->run->ledger, t->event_id, rc->conn->name,
-	                         state, NULL, NULL, perr.remote_code, why,
-	                         clock_wall_s())) {
+	if (ledger_target_finish(conn_run->run->ledger, t->event_id,
+	                         conn_run->conn->name, state, NULL, NULL,
+	                         perr.remote_code, why, clock_wall_s())) {
 		char what[900];
 
 		snprintf(what, sizeof(what),
@@ -591,15 +602,15 @@ static void apply_plan(struct run_worker *w, const struct run_task *t,
 		         t->event_id, t->employee_id,
 		         state == LEDGER_REJECTED ? "was rejected" : "failed",
 		         why);
-		ledger_write_failed(rc, t, true, what);
+		ledger_write_failed(conn_run, t, true, what);
 	}
-	note_problem(rc, t, why);
+	note_problem(conn_run, t, why);
 	if (state == LEDGER_REJECTED) {
 		/* final, like a mapping rejection: later events may go on */
-		run_stats_add(&rc->stats, RC_REJECTED, 1);
+		run_stats_add(&conn_run->stats, STAT_REJECTED, 1);
 		return;
 	}
-	run_stats_add(&rc->stats, RC_FAILED, 1);
+	run_stats_add(&conn_run->stats, STAT_FAILED, 1);
 	if (strset_add(&w->blocked, t->employee_id))
 		log_msg(PROVHOST_LOG_ERROR, "out of memory");
 }
@@ -612,18 +623,18 @@ static int by_employee(const void *key, const void *row)
 /* The held target of t's employee that t comes after, or NULL. "After":
  * stored later, or on a later line of the same run's input (a line held at
  * the end of ingest is stored after the lines that follow it). */
-static const struct ledger_held *held_before(const struct run_conn *rc,
+static const struct ledger_held *held_before(const struct run_conn *conn_run,
                                              const struct run_task *t)
 {
-	const struct ledger_held *h, *end = rc->held + rc->n_held;
+	const struct ledger_held *h, *end = conn_run->held + conn_run->n_held;
 
-	if (!rc->n_held)
+	if (!conn_run->n_held)
 		return NULL;
-	h = bsearch(t->employee_id, rc->held, rc->n_held, sizeof(*h),
-	            by_employee);
+	h = bsearch(t->employee_id, conn_run->held, conn_run->n_held,
+	            sizeof(*h), by_employee);
 	if (!h)
 		return NULL;
-	while (h > rc->held && !strcmp(h[-1].employee_id, t->employee_id))
+	while (h > conn_run->held && !strcmp(h[-1].employee_id, t->employee_id))
 		h--; /* the person's first held target */
 	for (; h < end && !strcmp(h->employee_id, t->employee_id); h++)
 		if (t->seq > h->seq ||
@@ -634,11 +645,13 @@ static const struct ledger_held *held_before(const struct run_conn *rc,
 
 /* A deprovision is never blocked by a held item: a leaver must not keep
  * access because an earlier line waits for review. */
-static bool is_deprovision(const struct run_conn *rc, const struct event *ev)
+static bool is_deprovision(const struct run_conn *conn_run,
+                           const struct event *ev)
 {
 	return ev->kind == EVENT_TERMINATE ||
 	       (ev->kind == EVENT_LEAVE &&
-	        rc->conn->lifecycle->policy.leave == POLICY_LEAVE_DEPROVISION);
+	        conn_run->conn->lifecycle->policy.leave ==
+	                POLICY_LEAVE_DEPROVISION);
 }
 
 /* Puts the person's whole HR record (JSON text stored with the event) in
@@ -672,7 +685,7 @@ static void apply_with_candidate(struct run_worker *w, const struct run_task *t,
 	char why[700];
 
 	if (plan->op == OP_PROVISION && !plan->account_id &&
-	    !w->rc->run->opt->dry_run && instance_can_no_adopt(w->inst)) {
+	    !w->conn_run->run->opt->dry_run && instance_can_no_adopt(w->inst)) {
 		plan->probe = true;
 		plan->candidate[0] = '\0';
 		plan->n_candidates = 0;
@@ -701,7 +714,7 @@ static void apply_with_candidate(struct run_worker *w, const struct run_task *t,
 void run_event_apply(struct run_worker *w, const struct run_task *t)
 {
 	const struct ledger_held *held;
-	struct run_conn *rc = w->rc;
+	struct run_conn *conn_run = w->conn_run;
 	struct ledger_link link;
 	struct plan plan = {0};
 	struct event ev;
@@ -715,20 +728,21 @@ void run_event_apply(struct run_worker *w, const struct run_task *t)
 		snprintf(reason, sizeof(reason),
 		         "waits for an earlier event of the same employee that "
 		         "failed; stays pending");
-		note_problem(rc, t, reason);
+		note_problem(conn_run, t, reason);
 		return;
 	}
 	if (event_parse_line(t->raw, strlen(t->raw), 0, &ev, reason,
 	                     sizeof(reason))) {
-		finish_without_call(rc, t, LEDGER_REJECTED, reason);
+		finish_without_call(conn_run, t, LEDGER_REJECTED, reason);
 		return;
 	}
 	if (t->record && use_record(&ev, t->record)) {
-		finish_without_call(rc, t, LEDGER_FAILED, "out of memory");
+		finish_without_call(conn_run, t, LEDGER_FAILED,
+		                    "out of memory");
 		goto out_release;
 	}
-	held = held_before(rc, t);
-	if (held && !is_deprovision(rc, &ev)) {
+	held = held_before(conn_run, t);
+	if (held && !is_deprovision(conn_run, &ev)) {
 		/* like behind a failure: order per person is kept */
 		snprintf(reason, sizeof(reason),
 		         "waits for event #%lld of the same employee, %s "
@@ -737,20 +751,20 @@ void run_event_apply(struct run_worker *w, const struct run_task *t)
 		         held->state == LEDGER_DISPUTED ? "disputed"
 		                                        : "held for review",
 		         t->employee_id);
-		note_problem(rc, t, reason);
+		note_problem(conn_run, t, reason);
 		goto out_release;
 	}
 	if (strset_has(&w->disputed, t->employee_id) &&
-	    !is_deprovision(rc, &ev)) {
+	    !is_deprovision(conn_run, &ev)) {
 		snprintf(reason, sizeof(reason),
 		         "waits for an earlier event of the same employee that "
 		         "is disputed (provhost history %.60s); stays pending",
 		         t->employee_id);
-		note_problem(rc, t, reason);
+		note_problem(conn_run, t, reason);
 		goto out_release;
 	}
-	r = ledger_link_get(rc->run->ledger, rc->conn->name, t->employee_id,
-	                    &link);
+	r = ledger_link_get(conn_run->run->ledger, conn_run->conn->name,
+	                    t->employee_id, &link);
 	if (r < 0) {
 		log_msg(PROVHOST_LOG_ERROR, "ledger: %s", ledger_last_error());
 		goto out_release;
@@ -761,16 +775,17 @@ void run_event_apply(struct run_worker *w, const struct run_task *t)
 	if (run_identity_check(w, t, &ev, plan.op == OP_DEPROVISION, has_link,
 	                       plan.user_name))
 		goto out_free_plan;
-	if (rc->run->opt->dry_run &&
-	    !(rc->conn->bound->desc->capabilities & PROVHOST_CAP_DRY_RUN)) {
+	if (conn_run->run->opt->dry_run &&
+	    !(conn_run->conn->bound->desc->capabilities &
+	      PROVHOST_CAP_DRY_RUN)) {
 		/* the connector cannot promise to write nothing: don't call */
-		struct plan_ctx pctx = {rc, t};
+		struct plan_ctx pctx = {conn_run, t};
 
 		print_plan(&pctx,
 		           plan.op == OP_PROVISION ? "provision"
 		                                   : "deprovision",
 		           "(connector has no dry run)", plan.record);
-		run_stats_add(&rc->stats, RC_SKIPPED, 1);
+		run_stats_add(&conn_run->stats, STAT_SKIPPED, 1);
 	} else {
 		apply_with_candidate(w, t, &plan);
 	}

@@ -17,21 +17,21 @@ void run_identity_dispute(struct run_worker *w, const struct run_task *t,
                           const char *outcome, const char *account_id,
                           const char *why)
 {
-	struct run_conn *rc = w->rc;
+	struct run_conn *conn_run = w->conn_run;
 	char what[96];
 
-	if (ledger_target_finish(rc->run->ledger, t->event_id, rc->conn->name,
-	                         LEDGER_DISPUTED, outcome, account_id, 0, why,
-	                         clock_wall_s()))
+	if (ledger_target_finish(conn_run->run->ledger, t->event_id,
+	                         conn_run->conn->name, LEDGER_DISPUTED, outcome,
+	                         account_id, 0, why, clock_wall_s()))
 		log_msg(PROVHOST_LOG_ERROR, "ledger: %s", ledger_last_error());
-	run_stats_add(&rc->stats, RC_DISPUTED, 1);
+	run_stats_add(&conn_run->stats, STAT_DISPUTED, 1);
 	snprintf(what, sizeof(what), "event %.40s (employee %.30s)",
 	         t->event_id, t->employee_id);
-	run_problem_add(&rc->problems, what, why);
+	run_problem_add(&conn_run->problems, what, why);
 	if (strset_add(&w->disputed, t->employee_id))
 		log_msg(PROVHOST_LOG_ERROR, "out of memory");
 	log_msg(PROVHOST_LOG_WARN, "connection \"%s\": %s: disputed: %s",
-	        rc->conn->name, t->event_id, why);
+	        conn_run->conn->name, t->event_id, why);
 }
 
 /* Shared work email (policy shared_email=dispute): the person who got the
@@ -39,7 +39,7 @@ void run_identity_dispute(struct run_worker *w, const struct run_task *t,
 static int shared_email(struct run_worker *w, const struct run_task *t,
                         const struct event *ev)
 {
-	struct run_conn *rc = w->rc;
+	struct run_conn *conn_run = w->conn_run;
 	char key[PERSON_EMAIL_KEY_MAX], other[256], why[1600];
 	struct ledger_person me;
 	struct ledger_link link;
@@ -49,18 +49,19 @@ static int shared_email(struct run_worker *w, const struct run_task *t,
 	person_email_key(ev->attributes, key, sizeof(key));
 	if (!key[0])
 		return 0;
-	r = ledger_person_get(rc->run->ledger, t->employee_id, &me);
+	r = ledger_person_get(conn_run->run->ledger, t->employee_id, &me);
 	if (r == 0 && !strcmp(me.email_key, key) && me.email_seq)
 		claim = me.email_seq;
 	if (r == 0)
 		free(me.record);
-	r = ledger_email_claimant(rc->run->ledger, key, t->employee_id, claim,
-	                          other);
+	r = ledger_email_claimant(conn_run->run->ledger, key, t->employee_id,
+	                          claim, other);
 	if (r < 0)
 		log_msg(PROVHOST_LOG_ERROR, "ledger: %s", ledger_last_error());
 	if (r)
 		return 0;
-	if (ledger_link_get(rc->run->ledger, rc->conn->name, other, &link) == 0)
+	if (ledger_link_get(conn_run->run->ledger, conn_run->conn->name, other,
+	                    &link) == 0)
 		snprintf(why, sizeof(why),
 		         "employee %s has the same work email (%s) as employee "
 		         "%s, linked to account %s; two people with one work "
@@ -82,8 +83,8 @@ int run_identity_check(struct run_worker *w, const struct run_task *t,
                        const struct event *ev, bool deprovision, bool has_link,
                        const char *user_name)
 {
-	struct run_conn *rc = w->rc;
-	const struct policy *p = &rc->conn->lifecycle->policy;
+	struct run_conn *conn_run = w->conn_run;
+	const struct policy *p = &conn_run->conn->lifecycle->policy;
 	char other[256], acct[256], why[1600];
 	int r;
 
@@ -97,7 +98,8 @@ int run_identity_check(struct run_worker *w, const struct run_task *t,
 		return 0;
 	/* the connector would find the account by userName: one that is
 	 * linked to someone else is not this person's */
-	r = ledger_link_by_user_name(rc->run->ledger, rc->conn->name, user_name,
+	r = ledger_link_by_user_name(conn_run->run->ledger,
+	                             conn_run->conn->name, user_name,
 	                             t->employee_id, other, acct);
 	if (r < 0)
 		log_msg(PROVHOST_LOG_ERROR, "ledger: %s", ledger_last_error());
@@ -116,14 +118,14 @@ int run_identity_candidate(struct run_worker *w, const struct run_task *t,
                            const char *account_id, const char *outcome,
                            bool written)
 {
-	struct run_conn *rc = w->rc;
+	struct run_conn *conn_run = w->conn_run;
 	char owner[256], why[1600];
 	int r;
 
 	if (!account_id || !account_id[0])
 		return 0;
-	r = ledger_link_owner(rc->run->ledger, rc->conn->name, account_id,
-	                      owner, sizeof(owner));
+	r = ledger_link_owner(conn_run->run->ledger, conn_run->conn->name,
+	                      account_id, owner, sizeof(owner));
 	if (r < 0)
 		log_msg(PROVHOST_LOG_ERROR, "ledger: %s", ledger_last_error());
 	if (r || !strcmp(owner, t->employee_id))

@@ -38,7 +38,7 @@ static void reject_line(struct run *run, const struct line_reader *lr,
 	text_escape_into(raw_reason, reason, sizeof(reason));
 	run->bad_lines++;
 	for (i = 0; i < run->n_conns; i++)
-		run_stats_add(&run->conns[i].stats, RC_REJECTED, 1);
+		run_stats_add(&run->conns[i].stats, STAT_REJECTED, 1);
 	if (append_file_is_open(&run->reject_file)) {
 		/* the original bytes, NULs included, then the reason: one
 		 * line, written whole or not at all */
@@ -74,14 +74,14 @@ void run_count_states(struct run *run, enum ledger_accept_result result,
 		struct run_stats *s = &run->conns[i].stats;
 
 		if (states[i] == LEDGER_NOT_YET_EFFECTIVE)
-			run_stats_add(s, RC_NOT_YET, 1);
+			run_stats_add(s, STAT_NOT_YET, 1);
 		else if (states[i] == LEDGER_HELD)
-			run_stats_add(s, RC_HELD, 1);
+			run_stats_add(s, STAT_HELD, 1);
 		else if (result != LEDGER_ACCEPT_NEW &&
 		         (states[i] == LEDGER_DONE ||
 		          states[i] == LEDGER_SKIPPED ||
 		          states[i] == LEDGER_REJECTED))
-			run_stats_add(s, RC_SKIPPED, 1);
+			run_stats_add(s, STAT_SKIPPED, 1);
 	}
 }
 
@@ -95,7 +95,7 @@ static void skip_duplicate(struct run *run, const struct line_reader *lr,
 	size_t i;
 
 	for (i = 0; i < run->n_conns; i++)
-		run_stats_add(&run->conns[i].stats, RC_SKIPPED, 1);
+		run_stats_add(&run->conns[i].stats, STAT_SKIPPED, 1);
 	snprintf(what, sizeof(what), "line %ld", lr->line_no);
 	snprintf(why, sizeof(why),
 	         "the same event as line %lld (id \"%.300s\"); skipped",

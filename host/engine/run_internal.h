@@ -119,7 +119,7 @@ struct run_task {
 
 /* Worker state: one connector instance and one queue. */
 struct run_worker {
-	struct run_conn *rc;
+	struct run_conn *conn_run;
 	struct instance *inst;
 	struct workq queue;
 	pthread_t thread;
@@ -147,8 +147,8 @@ int run_hold_decide(struct run *run);
 void run_count_states(struct run *run, enum ledger_accept_result result,
                       const enum ledger_state *states);
 
-/* run_conn.c: applies outstanding work of rc's connection. */
-void run_conn_apply(struct run_conn *rc);
+/* run_conn.c: applies outstanding work of conn_run's connection. */
+void run_conn_apply(struct run_conn *conn_run);
 
 /* run_event.c: applies one task with worker w's instance. */
 void run_event_apply(struct run_worker *w, const struct run_task *task);

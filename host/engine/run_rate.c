@@ -16,60 +16,60 @@ struct restore_ctx {
 /* The newest run that applied this connection decides (1 = stop). */
 static int find_rate(const char *summary, void *ctx)
 {
-	struct restore_ctx *rc = ctx;
+	struct restore_ctx *conn_run = ctx;
 	json_t *root = json_loads(summary, 0, NULL), *conn, *rate;
 	int found = 0;
 
-	conn = json_object_get(root, rc->connection);
+	conn = json_object_get(root, conn_run->connection);
 	if (json_is_object(conn)) {
 		found = 1;
 		rate = json_object_get(conn, RUN_RATE_KEY);
 		if (json_is_number(rate) && json_number_value(rate) > 0)
-			rc->rate = json_number_value(rate);
+			conn_run->rate = json_number_value(rate);
 	}
 	json_decref(root);
 	return found;
 }
 
-void run_rate_restore(struct run_conn *rc)
+void run_rate_restore(struct run_conn *conn_run)
 {
-	struct restore_ctx ctx = {rc->conn->name, 0};
+	struct restore_ctx ctx = {conn_run->conn->name, 0};
 
-	if (ledger_run_summaries(rc->run->ledger, rc->run->run_id,
+	if (ledger_run_summaries(conn_run->run->ledger, conn_run->run->run_id,
 	                         RUN_RATE_LOOKBACK, find_rate, &ctx)) {
 		log_msg(PROVHOST_LOG_WARN, "ledger: %s", ledger_last_error());
 		return;
 	}
 	if (ctx.rate > 0)
-		pacer_start(&rc->pacer, ctx.rate, clock_mono_us());
+		pacer_start(&conn_run->pacer, ctx.rate, clock_mono_us());
 }
 
 /* The rate worth remembering, rounded to 0.1 requests/s. */
-static double learned(struct run_conn *rc)
+static double learned(struct run_conn *conn_run)
 {
-	double r = pacer_learned(&rc->pacer, clock_mono_us());
+	double r = pacer_learned(&conn_run->pacer, clock_mono_us());
 
 	return r > 0 ? (double)(int64_t)(r * 10 + 0.5) / 10 : 0;
 }
 
-void run_rate_json(struct run_conn *rc, json_t *obj)
+void run_rate_json(struct run_conn *conn_run, json_t *obj)
 {
-	double r = learned(rc);
+	double r = learned(conn_run);
 
 	if (!obj)
 		return;
 	if (r > 0)
 		json_object_set_new(obj, RUN_RATE_KEY, json_real(r));
-	if (rc->pacer.refusals)
+	if (conn_run->pacer.refusals)
 		json_object_set_new(
 		        obj, RUN_RATE_429KEY,
-		        json_integer((json_int_t)rc->pacer.refusals));
+		        json_integer((json_int_t)conn_run->pacer.refusals));
 }
 
-void run_rate_print(struct run_conn *rc, FILE *out)
+void run_rate_print(struct run_conn *conn_run, FILE *out)
 {
-	struct pacer *p = &rc->pacer;
-	double r = learned(rc);
+	struct pacer *p = &conn_run->pacer;
+	double r = learned(conn_run);
 
 	if (r <= 0)
 		return;
@@ -93,9 +93,9 @@ void run_rate_print(struct run_conn *rc, FILE *out)
 	fprintf(out, "; the next run starts there\n");
 }
 
-void run_rate_stop_reason(struct run_conn *rc, char *buf, size_t len)
+void run_rate_stop_reason(struct run_conn *conn_run, char *buf, size_t len)
 {
-	struct pacer *p = &rc->pacer;
+	struct pacer *p = &conn_run->pacer;
 	double r = pacer_learned(p, clock_mono_us());
 	unsigned long long n;
 
@@ -114,9 +114,9 @@ void run_rate_stop_reason(struct run_conn *rc, char *buf, size_t len)
 	         n, n == 1 ? "" : "s", r);
 }
 
-void run_rate_stop_note(struct run_conn *rc, char *buf, size_t len)
+void run_rate_stop_note(struct run_conn *conn_run, char *buf, size_t len)
 {
-	struct pacer *p = &rc->pacer;
+	struct pacer *p = &conn_run->pacer;
 	double r = pacer_learned(p, clock_mono_us());
 
 	if (!p->refusals || r <= 0) {

@@ -15,22 +15,22 @@ struct run_conn;
 #define RUN_RATE_KEY    "Rate learned"
 #define RUN_RATE_429KEY "Answers 429"
 
-/* Starts rc's pacer from the rate the connection's last real run stored,
+/* Starts conn_run's pacer from the rate the connection's last real run stored,
  * if it stored one (a run without one learned nothing: start unpaced). */
-void run_rate_restore(struct run_conn *rc);
+void run_rate_restore(struct run_conn *conn_run);
 
 /* Adds RUN_RATE_KEY (when something was learned) and RUN_RATE_429KEY (when
  * the target answered 429) to the connection's summary object. */
-void run_rate_json(struct run_conn *rc, json_t *obj);
+void run_rate_json(struct run_conn *conn_run, json_t *obj);
 
 /* The summary's "rate:" line; nothing when the pacer learned nothing. */
-void run_rate_print(struct run_conn *rc, FILE *out);
+void run_rate_print(struct run_conn *conn_run, FILE *out);
 
 /* Why the connection stops when rate limiting left a request no time
  * before its deadline: the 429 count, the rate reached, engine.max_rps. */
-void run_rate_stop_reason(struct run_conn *rc, char *buf, size_t len);
+void run_rate_stop_reason(struct run_conn *conn_run, char *buf, size_t len);
 
 /* "; the target also answered 429 ..." for another stop reason, or "". */
-void run_rate_stop_note(struct run_conn *rc, char *buf, size_t len);
+void run_rate_stop_note(struct run_conn *conn_run, char *buf, size_t len);
 
 #endif

@@ -58,32 +58,38 @@ void run_print_summary(struct run *run, FILE *out)
 		run_problems_print(&run->held_problems, out);
 	}
 	for (i = 0; i < run->n_conns; i++) {
-		struct run_conn *rc = &run->conns[i];
+		struct run_conn *conn_run = &run->conns[i];
 
-		run_stats_print(&rc->stats, rc->conn->name, out);
-		run_rate_print(rc, out);
-		if (rc->guard_held)
+		run_stats_print(&conn_run->stats, conn_run->conn->name, out);
+		run_rate_print(conn_run, out);
+		if (conn_run->guard_held)
 			fprintf(out,
 			        "  HELD: %lld deprovision%s on connection %s "
 			        "wait%s for review: provhost review\n",
-			        (long long)rc->guard_held,
-			        rc->guard_held == 1 ? "" : "s", rc->conn->name,
-			        rc->guard_held == 1 ? "s" : "");
-		if (rc->held_left > rc->guard_held)
+			        (long long)conn_run->guard_held,
+			        conn_run->guard_held == 1 ? "" : "s",
+			        conn_run->conn->name,
+			        conn_run->guard_held == 1 ? "s" : "");
+		if (conn_run->held_left > conn_run->guard_held)
 			fprintf(out,
 			        "  HELD: %lld event%s wait%s for review in the "
 			        "ledger (provhost review, provhost history "
 			        "EMPLOYEE_ID); no run applies them, and the "
 			        "person's later events wait behind them (a "
 			        "deprovision does not)\n",
-			        (long long)(rc->held_left - rc->guard_held),
-			        rc->held_left - rc->guard_held == 1 ? "" : "s",
-			        rc->held_left - rc->guard_held == 1 ? "s" : "");
-		if (rc->stopped)
-			fprintf(out, "  STOPPED: %s\n", rc->stop_reason);
-		if (rc->problems.n) {
+			        (long long)(conn_run->held_left -
+			                    conn_run->guard_held),
+			        conn_run->held_left - conn_run->guard_held == 1
+			                ? ""
+			                : "s",
+			        conn_run->held_left - conn_run->guard_held == 1
+			                ? "s"
+			                : "");
+		if (conn_run->stopped)
+			fprintf(out, "  STOPPED: %s\n", conn_run->stop_reason);
+		if (conn_run->problems.n) {
 			fprintf(out, "  failed or rejected:\n");
-			run_problems_print(&rc->problems, out);
+			run_problems_print(&conn_run->problems, out);
 		}
 	}
 	if (run->opt->dry_run)

@@ -9,29 +9,29 @@
 #include <stdio.h>
 
 enum run_count {
-	RC_TOTAL = 0, /* events of the run for this connection */
-	RC_REJECTED,  /* bad line, or could not be mapped */
-	RC_SKIPPED,   /* policy or "already processed" */
-	RC_UNCHANGED, /* target already as desired (incl. already absent) */
-	RC_CREATED,
-	RC_UPDATED,
-	RC_REACTIVATED,
-	RC_DEACTIVATED, /* deactivated or deleted */
-	RC_FAILED,      /* gave up: permanent error or retries exhausted */
-	RC_PENDING,     /* left for a re-run (stopped early) */
-	RC_NOT_YET,     /* effective date still in the future */
-	RC_HELD,        /* held for review: waits for a person */
-	RC_DISPUTED,    /* whose account it is is in dispute: nothing sent */
-	RC_RETRIES,     /* extra attempts made */
-	RC_REQUESTS,    /* calls into the connector */
-	RC_UNRECORDED,  /* of the finished: applied or decided, but the ledger
-	                 * write failed (the ledger keeps the old state) */
-	RC_N
+	STAT_TOTAL = 0, /* events of the run for this connection */
+	STAT_REJECTED,  /* bad line, or could not be mapped */
+	STAT_SKIPPED,   /* policy or "already processed" */
+	STAT_UNCHANGED, /* target already as desired (incl. already absent) */
+	STAT_CREATED,
+	STAT_UPDATED,
+	STAT_REACTIVATED,
+	STAT_DEACTIVATED, /* deactivated or deleted */
+	STAT_FAILED,      /* gave up: permanent error or retries exhausted */
+	STAT_PENDING,     /* left for a re-run (stopped early) */
+	STAT_NOT_YET,     /* effective date still in the future */
+	STAT_HELD,        /* held for review: waits for a person */
+	STAT_DISPUTED,    /* whose account it is is in dispute: nothing sent */
+	STAT_RETRIES,     /* extra attempts made */
+	STAT_REQUESTS,    /* calls into the connector */
+	STAT_UNRECORDED,  /* of the finished: applied or decided, but the ledger
+	                   * write failed (the ledger keeps the old state) */
+	STAT_N
 };
 
 struct run_stats {
 	pthread_mutex_t lock;
-	int64_t count[RC_N];
+	int64_t count[STAT_N];
 	int64_t started_us;
 };
 

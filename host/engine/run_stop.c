@@ -29,17 +29,17 @@ void run_fatal(struct run *run, const char *fmt, ...)
 	log_msg(PROVHOST_LOG_ERROR, "%s", why);
 }
 
-bool run_conn_halted(struct run_conn *rc)
+bool run_conn_halted(struct run_conn *conn_run)
 {
-	return run_stop_signal || atomic_load(&rc->run->fatal) ||
-	       breaker_is_open(&rc->breaker, NULL, 0);
+	return run_stop_signal || atomic_load(&conn_run->run->fatal) ||
+	       breaker_is_open(&conn_run->breaker, NULL, 0);
 }
 
-void run_conn_sleep(struct run_conn *rc, int64_t ms)
+void run_conn_sleep(struct run_conn *conn_run, int64_t ms)
 {
 	int64_t end = clock_mono_ms() + ms, left;
 
-	while (!run_conn_halted(rc) && (left = end - clock_mono_ms()) > 0)
+	while (!run_conn_halted(conn_run) && (left = end - clock_mono_ms()) > 0)
 		clock_sleep_ms(left < 100 ? left : 100);
 }
 

@@ -34,11 +34,11 @@ void run_stop_catch_signals(bool on);
 void run_fatal(struct run *run, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 
-/* True when rc should take no more work: its breaker opened, the run was
+/* True when conn_run should take no more work: its breaker opened, the run was
  * interrupted or hit a fatal error (run_fatal). Any thread. */
-bool run_conn_halted(struct run_conn *rc);
+bool run_conn_halted(struct run_conn *conn_run);
 
-/* Sleeps ms, waking early when rc is halted. */
-void run_conn_sleep(struct run_conn *rc, int64_t ms);
+/* Sleeps ms, waking early when conn_run is halted. */
+void run_conn_sleep(struct run_conn *conn_run, int64_t ms);
 
 #endif

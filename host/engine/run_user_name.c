@@ -13,7 +13,7 @@
 #include "util/clock.h"
 
 struct taken_ctx {
-	struct run_conn *rc;
+	struct run_conn *conn_run;
 	const char *employee_id;
 	char other[256]; /* who holds the last name found taken */
 	bool failed;     /* the ledger could not answer */
@@ -23,11 +23,11 @@ struct taken_ctx {
  * ledger write, the run stops; t stays pending for the next run. */
 static void reserve_failed(struct run_worker *w, const struct run_task *t)
 {
-	run_fatal(w->rc->run,
+	run_fatal(w->conn_run->run,
 	          "ledger %s cannot be written (%s): stopped; no userName "
 	          "was reserved for employee %.60s (event %.60s), nothing "
 	          "was sent for it",
-	          w->rc->run->cfg->ledger_path, ledger_last_error(),
+	          w->conn_run->run->cfg->ledger_path, ledger_last_error(),
 	          t->employee_id, t->event_id);
 }
 
@@ -39,7 +39,7 @@ static int reserve_or_taken(void *ctx, const char *user_name, char *reason,
 {
 	struct taken_ctx *tc = ctx;
 	int r = ledger_user_name_reserve(
-	        tc->rc->run->ledger, tc->rc->conn->name, user_name,
+	        tc->conn_run->run->ledger, tc->conn_run->conn->name, user_name,
 	        tc->employee_id, clock_wall_s(), tc->other);
 
 	if (r == LEDGER_NAME_TAKEN)
@@ -56,7 +56,7 @@ static int reserve_or_taken(void *ctx, const char *user_name, char *reason,
 int run_user_name_reserve(struct run_worker *w, const struct run_task *t,
                           const char *user_name)
 {
-	struct taken_ctx tc = {w->rc, t->employee_id, "", false};
+	struct taken_ctx tc = {w->conn_run, t->employee_id, "", false};
 	char why[1200];
 	int r;
 
@@ -82,9 +82,9 @@ int run_user_name_choose(struct run_worker *w, const struct run_task *t,
                          const json_t *attrs, const struct ledger_link *link,
                          json_t *rec, char *out, size_t out_len)
 {
-	struct run_conn *rc = w->rc;
-	const struct lifecycle_config *lc = rc->conn->lifecycle;
-	struct taken_ctx tc = {rc, t->employee_id, "", false};
+	struct run_conn *conn_run = w->conn_run;
+	const struct lifecycle_config *lc = conn_run->conn->lifecycle;
+	struct taken_ctx tc = {conn_run, t->employee_id, "", false};
 	json_t *un = json_object_get(rec, "userName");
 	bool counter = false, several;
 	char reason[700], why[900];
