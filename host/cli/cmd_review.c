@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/cli_ledger.h"
 #include "config/config.h"
 #include "engine/audit.h"
 #include "ledger/ledger.h"
@@ -75,28 +76,6 @@ static void reviewer(char *buf, size_t len)
 		snprintf(buf, len, "%s", who);
 	else
 		snprintf(buf, len, "uid %u", (unsigned)geteuid());
-}
-
-static int open_ledger(const char *config, struct config **cfg,
-                       struct ledger **l)
-{
-	char err[8192];
-	struct stat st;
-
-	if (config_load(config_default_path(config), cfg, err, sizeof(err))) {
-		fprintf(stderr, "%s\n", err);
-		return EXIT_USAGE;
-	}
-	if (stat((*cfg)->ledger_path, &st) != 0 && errno == ENOENT) {
-		printf("no ledger yet at %s: nothing has run\n",
-		       (*cfg)->ledger_path);
-		return 1;
-	}
-	if (ledger_open((*cfg)->ledger_path, 0, l)) {
-		fprintf(stderr, "provhost: %s\n", ledger_last_error());
-		return EXIT_USAGE;
-	}
-	return 0;
 }
 
 static void print_text(const struct ledger_review_row *r, size_t n)
@@ -347,7 +326,7 @@ int cmd_review(int argc, char **argv)
 	if (sub && optind == argc && !o.all_held)
 		return cli_usage_error(argv[0],
 		                       "%s needs an ID (or --all-held)", sub);
-	rc = open_ledger(o.config, &cfg, &l);
+	rc = cli_open_ledger(o.config, &cfg, &l);
 	if (rc) {
 		config_free(cfg);
 		return rc == 1 && !sub ? EXIT_DONE : rc;

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/cli_ledger.h"
 #include "config/config.h"
 #include "ledger/ledger.h"
 #include "util/clock.h"
@@ -42,30 +43,6 @@ const char cmd_history_usage[] =
         "\n"
         "Exit status: 0, 1 when the ledger has no event for EMPLOYEE_ID, 2 on\n"
         "a usage, configuration or ledger error.\n";
-
-/* Loads the configuration and opens its ledger read-only. Returns 0, 1
- * when there is no ledger yet (message printed), or EXIT_USAGE. */
-static int open_for_reading(const char *config, struct config **cfg,
-                            struct ledger **l)
-{
-	char err[8192];
-	struct stat st;
-
-	if (config_load(config_default_path(config), cfg, err, sizeof(err))) {
-		fprintf(stderr, "%s\n", err);
-		return EXIT_USAGE;
-	}
-	if (stat((*cfg)->ledger_path, &st) != 0 && errno == ENOENT) {
-		printf("no ledger yet at %s: nothing has run\n",
-		       (*cfg)->ledger_path);
-		return 1;
-	}
-	if (ledger_open((*cfg)->ledger_path, 0, l)) {
-		fprintf(stderr, "provhost: %s\n", ledger_last_error());
-		return EXIT_USAGE;
-	}
-	return 0;
-}
 
 static void format_time(int64_t t, char *buf, size_t len)
 {
@@ -149,7 +126,7 @@ int cmd_status(int argc, char **argv)
 	if (first < argc)
 		return cli_usage_error(argv[0], "unexpected argument \"%s\"",
 		                       argv[first]);
-	rc = open_for_reading(opts.config, &cfg, &l);
+	rc = cli_open_ledger(opts.config, &cfg, &l);
 	if (rc) {
 		config_free(cfg);
 		return rc == 1 ? EXIT_DONE : rc;
@@ -251,7 +228,7 @@ int cmd_history(int argc, char **argv)
 	if (first + 1 < argc)
 		return cli_usage_error(argv[0], "unexpected argument \"%s\"",
 		                       argv[first + 1]);
-	rc = open_for_reading(opts.config, &cfg, &l);
+	rc = cli_open_ledger(opts.config, &cfg, &l);
 	if (rc) {
 		config_free(cfg);
 		return rc == 1 ? EXIT_FAILED : rc;
