@@ -334,6 +334,42 @@ out_unlock:
 	return rc;
 }
 
+int ledger_lookup_text(struct ledger *l, enum ledger_stmt_id id, const char *a,
+                       const char *b, const char *c, int64_t n, char *out,
+                       size_t len, char *out2, size_t len2, const char *what)
+{
+	sqlite3_stmt *st;
+	int rc = -1;
+
+	pthread_mutex_lock(&l->lock);
+	st = ledger_stmt(l, id);
+	if (!st)
+		goto out_unlock;
+	ledger_bind_text(st, 1, a);
+	ledger_bind_text(st, 2, b);
+	if (sqlite3_bind_parameter_count(st) >= 3) {
+		if (c)
+			ledger_bind_text(st, 3, c);
+		else
+			sqlite3_bind_int64(st, 3, n);
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		ledger_column_copy(st, 0, out, len);
+		if (out2)
+			ledger_column_copy(st, 1, out2, len2);
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = 1;
+	} else {
+		rc = ledger_fail(l, what);
+	}
+	sqlite3_reset(st);
+out_unlock:
+	pthread_mutex_unlock(&l->lock);
+	return rc;
+}
+
 void ledger_column_copy(sqlite3_stmt *st, int col, char *buf, size_t len)
 {
 	const unsigned char *s = sqlite3_column_text(st, col);

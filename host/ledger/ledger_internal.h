@@ -69,6 +69,14 @@ int ledger_failf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * exist (nothing copied), or -1 with a message in err. */
 int ledger_copy_into(const char *src, sqlite3 *to, char *err, size_t errlen);
 
+/* A one-row lookup with the cached statement id, binding ?1 = a, ?2 = b
+ * and, when the statement has a ?3, c (or n when c is NULL): 0 with
+ * column 0 in out (of len) and, when out2 is set, column 1 in out2; 1 when
+ * there is no row; -1 with the error "what". Takes the lock. */
+int ledger_lookup_text(struct ledger *l, enum ledger_stmt_id id, const char *a,
+                       const char *b, const char *c, int64_t n, char *out,
+                       size_t len, char *out2, size_t len2, const char *what);
+
 /* Fills one row (zeroed, row_size bytes) from the current result row. */
 typedef void (*ledger_row_fn)(sqlite3_stmt *st, void *row);
 

@@ -129,26 +129,7 @@ int ledger_user_name_owner(struct ledger *l, const char *connection,
 int ledger_user_name_of(struct ledger *l, const char *connection,
                         const char *employee_id, char out[256])
 {
-	sqlite3_stmt *st;
-	int rc = -1;
-
-	pthread_mutex_lock(&l->lock);
-	st = ledger_stmt(l, LS_NAME_OF);
-	if (!st)
-		goto out_unlock;
-	ledger_bind_text(st, 1, connection);
-	ledger_bind_text(st, 2, employee_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		ledger_column_copy(st, 0, out, 256);
-		rc = 0;
-	} else if (rc == SQLITE_DONE) {
-		rc = 1;
-	} else {
-		rc = ledger_fail(l, "cannot read userName reservations");
-	}
-	sqlite3_reset(st);
-out_unlock:
-	pthread_mutex_unlock(&l->lock);
-	return rc;
+	return ledger_lookup_text(l, LS_NAME_OF, connection, employee_id, NULL,
+	                          0, out, 256, NULL, 0,
+	                          "cannot read userName reservations");
 }

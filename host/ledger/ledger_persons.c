@@ -147,51 +147,15 @@ out_unlock:
 	return rc;
 }
 
-/* One-row text lookup with a cached statement: 0 with column 0 in out (of
- * len) and column 1 in out2, 1 none, -1. */
-static int lookup_text(struct ledger *l, enum ledger_stmt_id id, const char *a,
-                       const char *b, const char *c, int64_t n, char *out,
-                       size_t len, char *out2, size_t len2, const char *what)
-{
-	sqlite3_stmt *st;
-	int rc = -1;
-
-	pthread_mutex_lock(&l->lock);
-	st = ledger_stmt(l, id);
-	if (!st)
-		goto out_unlock;
-	ledger_bind_text(st, 1, a);
-	ledger_bind_text(st, 2, b);
-	if (c)
-		ledger_bind_text(st, 3, c);
-	else
-		sqlite3_bind_int64(st, 3, n);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		ledger_column_copy(st, 0, out, len);
-		if (out2)
-			ledger_column_copy(st, 1, out2, len2);
-		rc = 0;
-	} else if (rc == SQLITE_DONE) {
-		rc = 1;
-	} else {
-		rc = ledger_fail(l, what);
-	}
-	sqlite3_reset(st);
-out_unlock:
-	pthread_mutex_unlock(&l->lock);
-	return rc;
-}
-
 int ledger_email_claimant(struct ledger *l, const char *email_key,
                           const char *employee_id, int64_t claim_seq,
                           char other[256])
 {
 	if (!email_key[0])
 		return 1;
-	return lookup_text(l, LS_EMAIL_CLAIMANT, email_key, employee_id, NULL,
-	                   claim_seq, other, 256, NULL, 0,
-	                   "cannot read person records");
+	return ledger_lookup_text(l, LS_EMAIL_CLAIMANT, email_key, employee_id,
+	                          NULL, claim_seq, other, 256, NULL, 0,
+	                          "cannot read person records");
 }
 
 int ledger_link_by_user_name(struct ledger *l, const char *connection,
@@ -200,34 +164,15 @@ int ledger_link_by_user_name(struct ledger *l, const char *connection,
 {
 	if (!user_name || !user_name[0])
 		return 1;
-	return lookup_text(l, LS_LINK_BY_USER_NAME, connection, employee_id,
-	                   user_name, 0, other, 256, account_id, 256,
-	                   "cannot read links");
+	return ledger_lookup_text(l, LS_LINK_BY_USER_NAME, connection,
+	                          employee_id, user_name, 0, other, 256,
+	                          account_id, 256, "cannot read links");
 }
 
 int ledger_link_owner(struct ledger *l, const char *connection,
                       const char *account_id, char *employee_id, size_t len)
 {
-	sqlite3_stmt *st;
-	int rc = -1;
-
-	pthread_mutex_lock(&l->lock);
-	st = ledger_stmt(l, LS_LINK_OWNER);
-	if (!st)
-		goto out_unlock;
-	ledger_bind_text(st, 1, connection);
-	ledger_bind_text(st, 2, account_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		ledger_column_copy(st, 0, employee_id, len);
-		rc = 0;
-	} else if (rc == SQLITE_DONE) {
-		rc = 1;
-	} else {
-		rc = ledger_fail(l, "cannot read a link");
-	}
-	sqlite3_reset(st);
-out_unlock:
-	pthread_mutex_unlock(&l->lock);
-	return rc;
+	return ledger_lookup_text(l, LS_LINK_OWNER, connection, account_id,
+	                          NULL, 0, employee_id, len, NULL, 0,
+	                          "cannot read a link");
 }
