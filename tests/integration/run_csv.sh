@@ -38,6 +38,7 @@ ex_state ex
 rph check-config
 expect_rc 0
 expect_contains "$OUT" "configuration ok: 1 connection"
+expect_contains "$OUT" "input \"workday\": csv roster, delimiter \",\", employee id \"Employee ID\", status \"Worker Status\" (3 words)"
 finish
 
 begin "examples: the Workday-style export provisions every active person"
