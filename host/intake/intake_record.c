@@ -150,8 +150,8 @@ int intake_record_from_json(struct intake_reader *r, const json_t *obj,
 	                                    "hire_date",   "termination_date",
 	                                    "zone",        "attributes"};
 	const char *key, *status, *hire, *term, *zone;
-	const json_t *v, *id, *attrs;
-	json_t *copy;
+	const json_t *id, *attrs;
+	json_t *copy, *v;
 
 	*out = NULL;
 	if (!json_is_object(obj))
@@ -212,6 +212,15 @@ int intake_record_from_json(struct intake_reader *r, const json_t *obj,
 	copy = attrs ? json_deep_copy(attrs) : json_object();
 	if (!copy)
 		return reject(r, "out of memory");
+	/* as in a CSV cell, an empty string is no value */
+	json_object_foreach(copy, key, v)
+	{
+		if (json_is_string(v) && !json_string_length(v) &&
+		    json_object_set_new(copy, key, json_null())) {
+			json_decref(copy);
+			return reject(r, "out of memory");
+		}
+	}
 	return intake_record_build(r, json_string_value(id),
 	                           json_string_length(id), status, hire, term,
 	                           zone, copy, out);
