@@ -68,6 +68,7 @@
 /* clang-format off */
 const struct cli_command cli_commands[] = {
 	{"run", "apply HR events to the configured connections", cmd_run_usage, cmd_run},
+	{"sync", "apply a whole-roster snapshot (diffed against the ledger)", cmd_sync_usage, cmd_sync},
 	{"status", "show pending, done and failed work per connection", cmd_status_usage, cmd_status},
 	{"history", "show every event and outcome of one employee", cmd_history_usage, cmd_history},
 	{"review", "list work waiting for a person; approve or discard it", cmd_review_usage, cmd_review},

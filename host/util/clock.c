@@ -1,7 +1,10 @@
 #include "util/clock.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 int64_t clock_mono_ms(void)
@@ -32,9 +35,46 @@ void clock_sleep_ms(int64_t ms)
 		req = rem;
 }
 
+static int64_t test_offset; /* test clock minus the real clock, seconds */
+static pthread_once_t test_once = PTHREAD_ONCE_INIT;
+
+/* Reads PROVHOST_TEST_CLOCK once: "YYYY-MM-DD", "YYYY-MM-DDThh:mm:ssZ" or
+ * epoch seconds. The wall clock then starts at that moment and runs on. */
+static void test_clock_init(void)
+{
+	const char *v = getenv("PROVHOST_TEST_CLOCK");
+	struct tm tm = {0};
+	long long epoch;
+	char tail;
+	int64_t at;
+
+	if (!v || !v[0])
+		return;
+	if (sscanf(v, "%4d-%2d-%2dT%2d:%2d:%2dZ%c", &tm.tm_year, &tm.tm_mon,
+	           &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec,
+	           &tail) == 6 ||
+	    (strlen(v) == 10 && sscanf(v, "%4d-%2d-%2d%c", &tm.tm_year,
+	                               &tm.tm_mon, &tm.tm_mday, &tail) == 3)) {
+		tm.tm_year -= 1900;
+		tm.tm_mon -= 1;
+		at = (int64_t)timegm(&tm);
+	} else if (sscanf(v, "%lld%c", &epoch, &tail) == 1) {
+		at = (int64_t)epoch;
+	} else {
+		fprintf(stderr,
+		        "provhost: PROVHOST_TEST_CLOCK \"%s\" is not a date "
+		        "(YYYY-MM-DD, YYYY-MM-DDThh:mm:ssZ or epoch seconds); "
+		        "ignored\n",
+		        v);
+		return;
+	}
+	test_offset = at - (int64_t)time(NULL);
+}
+
 int64_t clock_wall_s(void)
 {
-	return (int64_t)time(NULL);
+	pthread_once(&test_once, test_clock_init);
+	return (int64_t)time(NULL) + test_offset;
 }
 
 void clock_iso_now(char *buf, size_t len)

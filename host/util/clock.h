@@ -16,7 +16,11 @@ int64_t clock_mono_us(void);
 /* Sleeps ms milliseconds (restarting on EINTR); ms <= 0 returns at once. */
 void clock_sleep_ms(int64_t ms);
 
-/* Seconds since the epoch (wall clock). */
+/* Seconds since the epoch (wall clock). For tests, the environment
+ * variable PROVHOST_TEST_CLOCK ("YYYY-MM-DD", "YYYY-MM-DDThh:mm:ssZ" or
+ * epoch seconds) sets where this clock starts (read once per process; it
+ * runs on from there), so a test can play day 1, day 2, day 3 of HR data
+ * without waiting. Monotonic clocks are never shifted. */
 int64_t clock_wall_s(void);
 
 /* Writes the current UTC time as "2026-11-28T10:14:04.123Z" into buf. */
