@@ -456,7 +456,8 @@ int ledger_snapshot_record(struct ledger *l, const char *sha256, int64_t as_of,
 struct ledger_roster_person {
 	char *employee_id; /* malloc'd */
 	char *record;      /* malloc'd JSON object text */
-	char status[16];   /* "active", "on_leave", "terminated" */
+	char status[16];   /* "active", "on_leave", "terminated" (also when
+	                    * a held terminate was approved) */
 	int64_t last_seq;  /* the person's last event merged */
 	/* a terminate an earlier snapshot derived, not yet effective at now
 	 * (a target still not_yet_effective): the person is prior_status

@@ -123,7 +123,13 @@ int ledger_snapshot_record(struct ledger *l, const char *sha256, int64_t as_of,
 	" e.seq WHERE e.id = r." c " AND t.state = '" s "')"
 
 static const char load_sql[] =
-        "SELECT p.employee_id, p.record, p.status, p.last_seq,"
+        "SELECT p.employee_id, p.record,"
+        /* a terminate held (not merged) that a person approved counts */
+        " CASE WHEN EXISTS (SELECT 1 FROM events e JOIN targets t"
+        "  ON t.event_seq = e.seq WHERE e.employee_id = p.employee_id"
+        "  AND e.seq > p.last_seq AND e.kind = 'terminate'"
+        "  AND t.state IN ('pending', 'failed', 'done'))"
+        "  THEN 'terminated' ELSE p.status END, p.last_seq,"
         " r.terminate_event, r.terminate_effective, r.prior_status,"
         " r.terminate_event IS NOT NULL AND r.terminate_effective > ?1"
         "  AND " HAS_TARGET(
