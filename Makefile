@@ -62,7 +62,7 @@ endif
 PKGS        := libcurl jansson sqlite3 libcrypto icu-uc icu-i18n
 DEB_PKGS    := build-essential pkg-config libcurl4-openssl-dev libjansson-dev libcmocka-dev \
                libsqlite3-dev libmicrohttpd-dev libssl-dev curl jq abigail-tools binutils \
-               time python3 sqlite3 g++ scdoc systemd libicu-dev
+               time python3 sqlite3 g++ scdoc systemd libicu-dev libcsv-dev
 # only for make deb / check-deb (deps-deb), not for make check
 DEB_BUILD_PKGS := debhelper dpkg-dev lintian fakeroot
 # only for the fuzz targets (deps-fuzz): clang and its libFuzzer runtime;
@@ -70,6 +70,8 @@ DEB_BUILD_PKGS := debhelper dpkg-dev lintian fakeroot
 DEB_FUZZ_PKGS := clang libclang-rt-14-dev
 PKG_CFLAGS   = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libcsv (CSV input, host/intake/) ships no .pc file: /usr/include/csv.h
+CSV_LIBS    := -lcsv
 CMOCKA_LIBS  = $(shell pkg-config --libs cmocka 2>/dev/null)
 MHD_CFLAGS   = $(shell pkg-config --cflags libmicrohttpd 2>/dev/null)
 MHD_LIBS     = $(shell pkg-config --libs libmicrohttpd 2>/dev/null)
@@ -131,6 +133,7 @@ $(DEPS_STAMP):
 	  pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
 	for c in pkg-config curl jq abidiff nm cc g++ python3 sqlite3 scdoc; do \
 	  command -v $$c >/dev/null 2>&1 || missing="$$missing $$c"; done; \
+	[ -f /usr/include/csv.h ] || missing="$$missing libcsv-dev"; \
 	if [ -n "$$missing" ]; then \
 	  echo "provhost: missing build dependencies:$$missing"; \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -167,7 +170,7 @@ $(BUILD)/libscimclient.a: $(SCIM_OBJ)
 
 # --- programs -------------------------------------------------------------
 $(BUILD)/provhost: $(BUILD)/obj/host/cli/main.o $(BUILD)/libprovhost.a
-	$(call msg,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS) -ldl -lpthread -lm $(LDLIBS)
+	$(call msg,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS) $(CSV_LIBS) -ldl -lpthread -lm $(LDLIBS)
 
 $(BUILD)/promapp-sim: $(SIM_OBJ)
 	$(call msg,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(MHD_LIBS) $(PKG_LIBS) -lpthread -lm $(LDLIBS)
@@ -207,7 +210,7 @@ $(BUILD)/systemd/%: conf/systemd/%
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libprovhost.a $(BUILD)/libscimclient.a
 	@mkdir -p $(dir $@)
 	$(call msg,CCLD,$@)$(CC) $(ALL_CFLAGS) -Ihost -Iplugins -MMD -MP -o $@ $< $(BUILD)/libprovhost.a \
-	  $(BUILD)/libscimclient.a $(LDFLAGS_ALL) $(CMOCKA_LIBS) $(PKG_LIBS) -ldl -lpthread -lm $(LDLIBS)
+	  $(BUILD)/libscimclient.a $(LDFLAGS_ALL) $(CMOCKA_LIBS) $(PKG_LIBS) $(CSV_LIBS) -ldl -lpthread -lm $(LDLIBS)
 
 # test_alloc_fail makes the Nth allocation fail: host code's allocation
 # calls (and json_loadb, see the test) go to its wrappers.
@@ -218,7 +221,7 @@ $(BUILD)/tests/test_alloc_fail: LDFLAGS_ALL += $(ALLOC_WRAPS:%=-Wl,--wrap=%)
 $(BUILD)/tests/tools/%: tests/tools/%.c $(BUILD)/libprovhost.a $(BUILD)/libscimclient.a
 	@mkdir -p $(dir $@)
 	$(call msg,CCLD,$@)$(CC) $(ALL_CFLAGS) -Ihost -Iplugins -MMD -MP -o $@ $< $(BUILD)/libprovhost.a \
-	  $(BUILD)/libscimclient.a $(LDFLAGS_ALL) $(PKG_LIBS) -ldl -lpthread -lm $(LDLIBS)
+	  $(BUILD)/libscimclient.a $(LDFLAGS_ALL) $(PKG_LIBS) $(CSV_LIBS) -ldl -lpthread -lm $(LDLIBS)
 
 # --- test fixtures: each tests/fixtures/X.c is one connector .so for the
 # loader tests (frozen_v1_0.c is built against the frozen v1.0 header copy).
@@ -254,7 +257,7 @@ $(BUILD)/tests/fuzz/%-replay: tests/fuzz/%.c tests/fuzz/replay_main.c $(BUILD)/l
   $(BUILD)/libscimclient.a
 	@mkdir -p $(dir $@)
 	$(call msg,CCLD,$@)$(CC) $(ALL_CFLAGS) -Ihost -Iplugins -MMD -MP -o $@ $< tests/fuzz/replay_main.c \
-	  $(BUILD)/libprovhost.a $(BUILD)/libscimclient.a $(LDFLAGS_ALL) $(PKG_LIBS) -ldl -lpthread -lm \
+	  $(BUILD)/libprovhost.a $(BUILD)/libscimclient.a $(LDFLAGS_ALL) $(PKG_LIBS) $(CSV_LIBS) -ldl -lpthread -lm \
 	  $(LDLIBS)
 
 unit-tests: $(UNIT_BIN) $(TOOL_BIN) $(FIXTURES) $(SHIMS) $(FUZZ_REPLAY)
@@ -313,7 +316,7 @@ $(BUILD)/fuzzers/%: tests/fuzz/%.c tests/fuzz/fuzz_common.h $(BUILD)/libprovhost
 	@mkdir -p $(dir $@)
 	$(call msg,FUZZLD,$@)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -Ihost -Iplugins -o $@ $< \
 	  $(BUILD)/libprovhost.a $(BUILD)/libscimclient.a -fsanitize=fuzzer $(LDFLAGS_ALL) \
-	  $(PKG_LIBS) -ldl -lpthread -lm $(LDLIBS)
+	  $(PKG_LIBS) $(CSV_LIBS) -ldl -lpthread -lm $(LDLIBS)
 
 fuzz: fuzz-build
 	@FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/fuzz/run $(FUZZ_TARGETS)

@@ -8,15 +8,16 @@
 #include "util/log.h"
 
 const char cmd_sync_usage[] =
-        "usage: provhost sync [-c FILE] [--as-of YYYY-MM-DD] [--connection "
-        "NAME]\n"
+        "usage: provhost sync [-c FILE] [--input NAME] [--as-of YYYY-MM-DD]\n"
+        "                     [--connection NAME]\n"
         "                     [--dry-run] [--allow-mass-deprovision]\n"
         "                     [--reject-file FILE] [--audit FILE]\n"
         "                     [--plugin-dir DIR] [--progress|--no-progress]\n"
         "                     SNAPSHOT\n"
         "\n"
-        "Apply a whole-roster snapshot: SNAPSHOT lists every employee (a\n"
-        "JSON array or JSON Lines of roster records). provhost compares it\n"
+        "Apply a whole-roster snapshot: SNAPSHOT lists every employee (an HR\n"
+        "export read by a roster input of the \"inputs\" section: CSV with\n"
+        "a column mapping, or JSON). provhost compares it\n"
         "with the person records in its ledger and derives the events\n"
         "itself: a new active person is hired, changed attributes are one\n"
         "update with only those (an unchanged person costs no request),\n"
@@ -38,6 +39,10 @@ const char cmd_sync_usage[] =
         "  -c, --config FILE         configuration file (default\n"
         "                            $PROVHOST_CONFIG, else\n"
         "                            /etc/provhost/provhost.json)\n"
+        "  --input NAME              the roster input that reads SNAPSHOT\n"
+        "                            (default: the configuration's only\n"
+        "                            roster input; none: canonical roster\n"
+        "                            records, a JSON array or JSON Lines)\n"
         "  --as-of YYYY-MM-DD        the date the snapshot describes\n"
         "  --connection NAME         apply to this connection only\n"
         "  --dry-run                 send nothing and change nothing in the\n"
@@ -71,10 +76,12 @@ int cmd_sync(int argc, char **argv)
 		OPT_PROGRESS,
 		OPT_NO_PROGRESS,
 		OPT_AS_OF,
+		OPT_INPUT,
 	};
 	static const struct option longopts[] = {
 	        {"config", required_argument, NULL, 'c'},
 	        {"as-of", required_argument, NULL, OPT_AS_OF},
+	        {"input", required_argument, NULL, OPT_INPUT},
 	        {"connection", required_argument, NULL, OPT_CONNECTION},
 	        {"dry-run", no_argument, NULL, OPT_DRY_RUN},
 	        {"allow-mass-deprovision", no_argument, NULL, OPT_ALLOW_MASS},
@@ -98,6 +105,9 @@ int cmd_sync(int argc, char **argv)
 			break;
 		case OPT_AS_OF:
 			opt.as_of = optarg;
+			break;
+		case OPT_INPUT:
+			opt.input_name = optarg;
 			break;
 		case OPT_CONNECTION:
 			opt.connection = optarg;

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,7 @@
 
 static const char *const top_keys[] = {"plugin_dir", "state_dir", "ledger",
                                        "audit_file", "include",   "connections",
-                                       "sync"};
+                                       "inputs",     "dates",     "sync"};
 #define N_TOP_KEYS (sizeof(top_keys) / sizeof(top_keys[0]))
 
 char *config_dirname(const char *path)
@@ -305,7 +306,8 @@ static void check_top_keys(const json_t *root, const struct config_source *src,
 			        errs, src, "", key,
 			        "unknown key \"%s\" (known: plugin_dir, "
 			        "state_dir, ledger, audit_file, "
-			        "include, connections, sync)",
+			        "include, connections, inputs, dates, "
+			        "sync)",
 			        key);
 	}
 }
@@ -320,6 +322,69 @@ static void read_sync(struct config *cfg, const json_t *root,
 	if (sync_config_parse(json_object_get(root, "sync"), &cfg->sync, &perr))
 		config_report_add(errs, src, "sync", perr.path, "%s",
 		                  perr.message);
+}
+
+/* Input names are used on the command line (--input NAME) and in JSON
+ * paths: letters, digits, '_' and '-' only. */
+static bool input_name_ok(const char *name)
+{
+	if (!name[0] || strlen(name) > 64)
+		return false;
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
+			return false;
+	return true;
+}
+
+/* "dates" and "inputs" (config/input_config.h). */
+static void read_inputs(struct config *cfg, const json_t *root,
+                        const struct config_source *src,
+                        struct config_report *errs)
+{
+	const json_t *inputs = json_object_get(root, "inputs"), *val;
+	struct path_error perr = {{0}, {0}};
+	const char *name;
+
+	if (dates_config_parse(json_object_get(root, "dates"), &cfg->dates,
+	                       &perr))
+		config_report_add(errs, src, "dates", perr.path, "dates: %s",
+		                  perr.message);
+	if (!inputs)
+		return;
+	if (!json_is_object(inputs)) {
+		config_report_add(errs, src, "", "inputs",
+		                  "\"inputs\" must be an object: input name -> "
+		                  "how to read that export");
+		return;
+	}
+	cfg->inputs =
+	        calloc(json_object_size(inputs) + 1, sizeof(*cfg->inputs));
+	if (!cfg->inputs) {
+		config_report_add_line(errs, "out of memory");
+		return;
+	}
+	json_object_foreach((json_t *)inputs, name, val)
+	{
+		char prefix[300];
+
+		snprintf(prefix, sizeof(prefix), "inputs.%s", name);
+		if (!input_name_ok(name)) {
+			config_report_add(errs, src, "", prefix,
+			                  "input name \"%s\" must be 1 to 64 "
+			                  "letters, digits, '_' or '-'",
+			                  name);
+			continue;
+		}
+		if (input_config_parse(name, val, &cfg->inputs[cfg->n_inputs],
+		                       &perr)) {
+			config_report_add(errs, src, prefix, perr.path,
+			                  "input \"%s\": %s", name,
+			                  perr.message);
+			continue;
+		}
+		cfg->n_inputs++;
+	}
 }
 
 /* Fills cfg's top-level settings from root. */
@@ -367,6 +432,7 @@ int config_load(const char *path, struct config **out, char *err, size_t errlen)
 		goto out_free_root;
 	}
 	read_top_level(cfg, root, src, dir, &errs);
+	read_inputs(cfg, root, src, &errs);
 	conns = json_object_get(root, "connections");
 	if (conns && !json_is_array(conns)) {
 		config_report_add(&errs, src, "", "connections",
@@ -418,7 +484,20 @@ void config_free(struct config *cfg)
 	free(cfg->ledger_path);
 	free(cfg->audit_file);
 	free(cfg->include_dir);
+	for (size_t i = 0; i < cfg->n_inputs; i++)
+		input_config_release(&cfg->inputs[i]);
+	free(cfg->inputs);
+	dates_config_release(&cfg->dates);
 	free(cfg);
+}
+
+const struct input_config *config_find_input(const struct config *cfg,
+                                             const char *name)
+{
+	for (size_t i = 0; i < cfg->n_inputs; i++)
+		if (!strcmp(cfg->inputs[i].name, name))
+			return &cfg->inputs[i];
+	return NULL;
 }
 
 struct connection *config_find_connection(const struct config *cfg,

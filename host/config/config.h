@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "config/engine_config.h"
+#include "config/input_config.h"
 #include "config/secrets.h"
 #include "config/sync_config.h"
 
@@ -58,6 +59,10 @@ struct config {
 	        sync; /* "sync": provhost sync (defaults if absent) */
 	struct config_source **sources;
 	size_t n_sources;
+	/* "inputs" (config/input_config.h), in file order, and "dates" */
+	struct input_config *inputs;
+	size_t n_inputs;
+	struct dates_config dates;
 };
 
 /* Reads and checks the configuration at path (and its drop-in directory),
@@ -76,6 +81,10 @@ void config_free(struct config *cfg);
 /* The connection called name, or NULL. Borrowed from cfg. */
 struct connection *config_find_connection(const struct config *cfg,
                                           const char *name);
+
+/* The input called name, or NULL. Borrowed from cfg. */
+const struct input_config *config_find_input(const struct config *cfg,
+                                             const char *name);
 
 /* The configuration file to use: opt (from -c) if given, else
  * $PROVHOST_CONFIG, else CONFIG_DEFAULT_PATH. */

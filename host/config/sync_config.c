@@ -12,7 +12,7 @@ void sync_config_defaults(struct sync_config *cfg)
 	cfg->missing = SYNC_MISSING_HOLD;
 	cfg->mass_change_share = 0.2;
 	cfg->mass_change_min = 10;
-	cfg->provision_days_before_start = -1;
+	cfg->provision_days_before_start = 0;
 }
 
 const char *sync_missing_name(enum sync_missing m)

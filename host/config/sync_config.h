@@ -27,13 +27,13 @@ struct sync_config {
 	/* ... and only when at least this many people would (small rosters
 	 * are not held for one change) */
 	int64_t mass_change_min;
-	/* create the account this many days before the hire date; -1 = when
-	 * the person first appears */
+	/* create the account this many days before the hire date (0: on the
+	 * hire date, the derivation's default) */
 	int64_t provision_days_before_start;
 };
 
 /* Defaults: missing hold, mass_change_share 0.2, mass_change_min 10,
- * provision_days_before_start -1 (unset). */
+ * provision_days_before_start 0. */
 void sync_config_defaults(struct sync_config *cfg);
 
 /* "hold", "terminate", "ignore". */

@@ -27,6 +27,7 @@ struct run_options {
 	/* provhost sync: input is a whole-roster snapshot (run_sync.h) */
 	bool snapshot;
 	const char *as_of; /* --as-of YYYY-MM-DD; NULL = file name or today */
+	const char *input_name; /* --input NAME (sync); NULL = see run_sync */
 };
 
 /* Runs and returns the exit code (exit_codes.h). */

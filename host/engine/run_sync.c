@@ -190,10 +190,11 @@ const char *run_sync_current_status(const struct ledger_roster_person *p)
 
 /* A rejected row: reject file, ledger, the summary's list; counted
  * skipped. */
-static void reject_row(struct run *run, const struct sync_input_row *row,
-                       const char *raw_reason)
+static void reject_row(struct run *run, const char *label, int64_t row_no,
+                       const char *raw, size_t raw_len, const char *raw_reason)
 {
-	char what[96], reason[1024], tail[1100];
+	char reason[1024], tail[1100];
+	size_t first_line = strcspn(raw, "\n");
 	int n;
 
 	text_escape_into(raw_reason, reason, sizeof(reason));
@@ -202,112 +203,69 @@ static void reject_row(struct run *run, const struct sync_input_row *row,
 	for (size_t i = 0; i < run->n_conns; i++)
 		run_stats_add(&run->conns[i].stats, STAT_REJECTED, 1);
 	if (append_file_is_open(&run->reject_file)) {
-		n = snprintf(tail, sizeof(tail), "\t# row %lld: %s\n",
-		             (long long)row->row_no, reason);
+		n = snprintf(tail, sizeof(tail), "\t# %s: %s\n", label, reason);
 		if (n >= (int)sizeof(tail)) {
 			n = (int)sizeof(tail) - 1;
 			tail[n - 1] = '\n';
 		}
-		if (append_file_write2(&run->reject_file, row->raw,
-		                       row->raw_len, tail, (size_t)n))
+		/* one reject line per row (a CSV row may span lines) */
+		if (append_file_write2(&run->reject_file, raw,
+		                       first_line < raw_len ? first_line
+		                                            : raw_len,
+		                       tail, (size_t)n))
 			run_fatal(run,
 			          "reject file \"%s\" cannot be written (%s): "
 			          "stopped",
 			          run->reject_file.path, strerror(errno));
 	}
-	if (ledger_reject(run->ledger, run->run_id, run->source, row->row_no,
-	                  row->raw, row->raw_len, reason, clock_wall_s()))
+	if (ledger_reject(run->ledger, run->run_id, run->source, row_no, raw,
+	                  raw_len, reason, clock_wall_s()))
 		fprintf(stderr, "provhost: ledger: %s\n", ledger_last_error());
-	snprintf(what, sizeof(what), "row %lld", (long long)row->row_no);
-	run_problem_add(&run->line_problems, what, reason);
+	run_problem_add(&run->line_problems, label, reason);
 }
 
-/* Marks the employee named by a (maybe rejected) record as present: a
- * rejected row is not a missing person. */
-static void mark_present(struct run_sync *s, const json_t *rec)
+/* Marks the employee named by a rejected row's bytes as present when they
+ * are a JSON record with an employee_id: a rejected row is not a missing
+ * person. Any other rejected row might be anyone. */
+static void mark_present(struct run_sync *s, const char *raw, size_t len)
 {
+	json_t *rec = json_loadb(raw, len, 0, NULL);
 	const char *id = json_string_value(json_object_get(rec, "employee_id"));
 	struct ledger_roster_person *p =
 	        id && id[0] ? find_person(s, id) : NULL;
 
 	if (p)
 		s->present[p - s->persons] = true;
-	else if (!id || !id[0])
+	else
 		s->anonymous_reject = true;
+	json_decref(rec);
 }
 
-static int add_item(struct run_sync *s, const struct roster_row *row,
-                    struct ledger_roster_person *p, struct roster_plan *plan)
-{
-	struct sync_item *it;
-
-	if (s->n_items == s->cap_items) {
-		size_t cap = s->cap_items ? s->cap_items * 2 : 64;
-
-		it = realloc(s->items, cap * sizeof(*it));
-		if (!it)
-			return -1;
-		s->items = it;
-		s->cap_items = cap;
-	}
-	it = &s->items[s->n_items];
-	memset(it, 0, sizeof(*it));
-	it->employee_id = strdup(row->employee_id);
-	if (!it->employee_id)
-		return -1;
-	it->row_no = row->row_no;
-	it->person = p;
-	it->plan = *plan; /* taken */
-	s->n_items++;
-	return 0;
-}
-
-/* Derives one row. 0, or -1 out of memory. */
-static int derive_row(struct run *run, struct roster_row *row,
+/* Derives one record. 0, 1 a second row of the same employee, -1 out of
+ * memory. */
+static int derive_row(struct run *run, const json_t *record, int64_t row_no,
                       struct input_seen *seen)
 {
 	struct run_sync *s = run->sync;
-	struct ledger_roster_person *p = find_person(s, row->employee_id);
-	const struct input_seen_entry *e =
-	        input_seen_add(seen, row->employee_id, row->row_no);
-	struct roster_options o = {clock_wall_s(), s->as_of,
-	                           run->cfg->sync.provision_days_before_start};
-	struct roster_prior prior = {0};
-	struct roster_plan plan;
-	json_t *record = NULL;
-	int rc;
+	const char *id =
+	        json_string_value(json_object_get(record, "employee_id"));
+	struct ledger_roster_person *p;
+	const struct input_seen_entry *e;
 
+	if (!id)
+		return -1; /* the reader checks it */
+	e = input_seen_add(seen, id, row_no);
 	if (!e)
 		return -1;
 	if (e->count > 1)
-		return 1; /* a duplicate: the caller rejects it */
+		return 1;
+	p = find_person(s, id);
 	if (p) {
 		s->present[p - s->persons] = true;
-		record = json_loads(p->record, 0, NULL);
-		prior.known = true;
-		prior.status = p->status;
-		prior.record = record;
-		prior.scheduled = p->scheduled;
-		prior.scheduled_effective = p->terminate_effective;
-		prior.prior_status = p->prior_status;
 		if (strcmp(run_sync_current_status(p), "terminated"))
 			s->known_rows++;
 	}
-	rc = roster_derive(row, &prior, &o, &plan);
-	json_decref(record);
-	if (rc)
-		return -1;
-	if (plan.verdict == ROSTER_CHANGE ||
-	    (p && p->missing_open && plan.verdict == ROSTER_NO_CHANGE))
-		return add_item(s, row, p, &plan)
-		               ? (roster_plan_release(&plan), -1)
-		               : 0;
-	if (plan.verdict == ROSTER_SKIP)
-		s->counts.skipped++;
-	else
-		s->counts.no_change++;
-	roster_plan_release(&plan);
-	return 0;
+	return run_sync_plan_row(run, record, p, row_no);
 }
 
 /* Drops every item of an employee with more than one row. */
@@ -341,55 +299,45 @@ static int read_rows(struct run *run)
 	struct run_sync *s = run->sync;
 	struct input_seen seen;
 	struct sync_input *in = NULL;
-	struct sync_input_row row;
-	struct roster_row rr;
-	char err[1024], why[600];
+	struct intake_row row;
+	char label[64], why[600];
 	int r, rc = -1;
 
 	input_seen_init(&seen);
-	if (sync_input_open(run->opt->input, &in, err, sizeof(err))) {
-		fprintf(stderr, "provhost sync: %s\n", err);
+	if (sync_input_open(run, &in))
 		goto out;
-	}
-	while ((r = sync_input_next(in, &row)) == 0 || r == 1) {
+	while ((r = sync_input_next(in, &row)) == 1) {
 		run->lines++;
 		s->counts.total++;
-		if (r == 0) {
-			s->anonymous_reject = true;
-			reject_row(run, &row, row.reason);
+		sync_input_label(in, &row, label, sizeof(label));
+		if (!row.record) {
+			mark_present(s, row.raw, row.raw_len);
+			reject_row(run, label, row.row, row.raw, row.raw_len,
+			           row.reason);
 			continue;
 		}
-		if (roster_row_parse(row.record, row.row_no, &rr, why,
-		                     sizeof(why))) {
-			mark_present(s, row.record);
-			reject_row(run, &row, why);
-			json_decref(row.record);
-			continue;
-		}
-		json_decref(row.record);
-		r = derive_row(run, &rr, &seen);
+		r = derive_row(run, row.record, row.row, &seen);
+		if (r < 0)
+			goto oom;
 		if (r == 1) {
+			const char *id = json_string_value(
+			        json_object_get(row.record, "employee_id"));
+
 			snprintf(
 			        why, sizeof(why),
 			        "employee %.100s is also on row %lld: a roster "
 			        "has one row per person; no row of theirs is "
 			        "applied",
-			        rr.employee_id,
-			        (long long)input_seen_get(&seen, rr.employee_id)
-			                ->first);
+			        id,
+			        (long long)input_seen_get(&seen, id)->first);
 			s->counts.total--; /* counted with the first row */
-			reject_row(run, &row, why);
+			reject_row(run, label, row.row, row.raw, row.raw_len,
+			           why);
 			s->counts.skipped--;
 		}
-		roster_row_release(&rr);
-		if (r < 0)
-			goto oom;
 	}
-	if (r < 0) {
-		fprintf(stderr, "provhost sync: cannot read \"%s\": %s\n",
-		        run->source, strerror(errno));
+	if (r < 0)
 		goto out;
-	}
 	drop_duplicates(run, &seen);
 	rc = 0;
 	goto out;
@@ -528,10 +476,8 @@ void run_sync_release(struct run *run)
 
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->n_items; i++) {
-		free(s->items[i].employee_id);
-		roster_plan_release(&s->items[i].plan);
-	}
+	for (size_t i = 0; i < s->n_items; i++)
+		run_sync_item_release(&s->items[i]);
 	free(s->items);
 	free(s->present);
 	free(s->names);

@@ -12,45 +12,55 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "intake/intake.h"
 #include "ledger/ledger.h"
 #include "lifecycle/roster_derive.h"
 
 struct run;
 struct ledger_roster_person;
 
-/* --- the input adapter (run_sync_input.c) -------------------------------- */
+/* --- the input (run_sync_input.c) -------------------------------------- */
 
 struct sync_input;
 
-/* One row: a canonical record (owned, json_decref) or a rejection. raw
- * (the row's bytes, for the reject file) is valid until the next call. */
-struct sync_input_row {
-	int64_t row_no;
-	json_t *record; /* NULL when rejected */
-	const char *raw;
-	size_t raw_len;
-	char reason[512]; /* why it was rejected */
-};
+/* Opens the snapshot at run->opt->input with the intake reader: the input
+ * named by --input, else the configuration's one roster input, else
+ * canonical roster records (a JSON array or JSON Lines, by the first
+ * byte). 0 and *out (sync_input_close), or -1 (message printed). */
+int sync_input_open(struct run *run, struct sync_input **out);
 
-/* Opens the snapshot at path. 0 and *out (sync_input_close), or -1 with a
- * one-line message in err. */
-int sync_input_open(const char *path, struct sync_input **out, char *err,
-                    size_t len);
+/* The next row: 1 and *row (borrowed until the next call), 0 the end, -1
+ * reading cannot go on (message printed). */
+int sync_input_next(struct sync_input *s, struct intake_row *row);
 
-/* 1 a record, 0 a rejected row, 2 the end, -1 a read error (errno). */
-int sync_input_next(struct sync_input *s, struct sync_input_row *row);
+/* "row 5" / "line 5" / "element 5" for row. */
+void sync_input_label(const struct sync_input *s, const struct intake_row *row,
+                      char *buf, size_t len);
 
 void sync_input_close(struct sync_input *s);
 
 /* --- the sync's state ------------------------------------------------------
  */
 
-/* One person with something derived (or held) in this snapshot. */
+#define SYNC_MAX_EVENTS (ROSTER_MAX_EVENTS + 1)
+
+/* One event to store: as roster_derive gives it (no "id"), or held. */
+struct sync_event {
+	json_t *event; /* owned */
+	bool held;
+	char why[400]; /* why it is held */
+};
+
+/* One person with something derived (or taken back) in this snapshot. */
 struct sync_item {
 	char *employee_id; /* owned */
 	int64_t row_no;
 	struct ledger_roster_person *person; /* NULL: unknown to the ledger */
-	struct roster_plan plan;
+	struct sync_event events[SYNC_MAX_EVENTS];
+	size_t n_events;
+	/* the scheduled terminate is cancelled (its date was removed or
+	 * moved): the person's status is prior_status again */
+	bool cancel_scheduled;
 	bool dropped; /* a duplicate row of this employee: nothing applies */
 };
 
@@ -79,11 +89,24 @@ struct run_sync {
 	enum ledger_state *states; /* per connection, for ledger calls */
 };
 
-/* run_sync_guard.c: the mass-change guard. Holds the updates of the items
- * when more than mass_change_share of the snapshot's known people
- * (known_rows) would change a mapped attribute, or lose roles, on some
- * connection — and at least mass_change_min of them. Returns 0, -1 out of
+/* run_sync_plan.c: the sync's rules on top of roster_derive for one row
+ * (record, a canonical record) of person p (NULL: unknown): a scheduled
+ * terminate kept, moved or cancelled; provision_days_before_start; a
+ * record whose status and dates disagree held (a terminate to approve)
+ * when the person has an account. Appends an item when something is to
+ * be stored, else counts the row (no change, skipped). 0, -1 out of
  * memory. */
+int run_sync_plan_row(struct run *run, const json_t *record,
+                      struct ledger_roster_person *p, int64_t row_no);
+
+/* Releases what item owns. */
+void run_sync_item_release(struct sync_item *item);
+
+/* run_sync_guard.c: the mass-change guard. Holds the update events of
+ * the items when more than mass_change_share of the snapshot's known
+ * people (known_rows) would change a mapped attribute, or lose roles, on
+ * some connection — and at least mass_change_min of them. Returns 0, -1
+ * out of memory. */
 int run_sync_guard(struct run *run);
 
 /* run_sync_store.c: stores item's events (accepted or held), its

@@ -58,15 +58,33 @@ static int loses_roles(const struct rules *r, const json_t *old,
 	return lost;
 }
 
+/* The index of item's update event, or -1. */
+static int update_of(const struct sync_item *it)
+{
+	for (size_t i = 0; i < it->n_events; i++) {
+		const char *k = json_string_value(
+		        json_object_get(it->events[i].event, "event"));
+
+		if (k && !strcmp(k, "update") && !it->events[i].held)
+			return (int)i;
+	}
+	return -1;
+}
+
+static const json_t *attributes_of(const struct sync_item *it, int i)
+{
+	return json_object_get(it->events[i].event, "attributes");
+}
+
 /* Classifies item's update: bit 1 mapped change, bit 2 role loss; -1 on
  * out of memory. */
-static int classify(struct run *run, const struct sync_item *it)
+static int classify(struct run *run, const struct sync_item *it, int u)
 {
-	const struct roster_event *e = &it->plan.events[it->plan.update_index];
 	json_t *old = json_loads(it->person->record, 0, NULL), *new = NULL;
 	int kind = 0;
 
-	if (!old || person_merge(EVENT_UPDATE, old, e->attributes, &new)) {
+	if (!old ||
+	    person_merge(EVENT_UPDATE, old, attributes_of(it, u), &new)) {
 		json_decref(old);
 		return -1;
 	}
@@ -123,8 +141,8 @@ static void note_keys(const json_t *attrs, char *buf, size_t len)
 }
 
 /* Holds the updates of the items marked with bit; what describes it. */
-static void hold_all(struct run *run, const int *kinds, int bit, int64_t n,
-                     const char *what)
+static void hold_all(struct run *run, const int *kinds, const int *updates,
+                     int bit, int64_t n, const char *what)
 {
 	struct run_sync *s = run->sync;
 	const struct sync_config *cfg = &run->cfg->sync;
@@ -132,17 +150,14 @@ static void hold_all(struct run *run, const int *kinds, int bit, int64_t n,
 
 	for (size_t i = 0; i < s->n_items; i++)
 		if (kinds[i] > 0 && (kinds[i] & bit))
-			note_keys(s->items[i]
-			                  .plan
-			                  .events[s->items[i].plan.update_index]
-			                  .attributes,
-			          keys, sizeof(keys));
+			note_keys(attributes_of(&s->items[i], updates[i]), keys,
+			          sizeof(keys));
 	for (size_t i = 0; i < s->n_items; i++) {
-		struct roster_event *e;
+		struct sync_event *e;
 
 		if (kinds[i] <= 0 || !(kinds[i] & bit))
 			continue;
-		e = &s->items[i].plan.events[s->items[i].plan.update_index];
+		e = &s->items[i].events[updates[i]];
 		if (e->held)
 			continue;
 		e->held = true;
@@ -162,33 +177,37 @@ int run_sync_guard(struct run *run)
 	struct run_sync *s = run->sync;
 	const struct sync_config *cfg = &run->cfg->sync;
 	int64_t mapped = 0, lost = 0;
-	int *kinds;
+	int *kinds, *updates;
+	int rc = -1;
 
 	if (!s->n_items || !s->known_rows)
 		return 0;
 	kinds = calloc(s->n_items, sizeof(*kinds));
-	if (!kinds)
-		return -1;
+	updates = calloc(s->n_items, sizeof(*updates));
+	if (!kinds || !updates)
+		goto out;
 	for (size_t i = 0; i < s->n_items; i++) {
 		const struct sync_item *it = &s->items[i];
 
-		if (it->dropped || !it->person || it->plan.update_index < 0 ||
-		    it->plan.events[it->plan.update_index].held)
+		updates[i] = update_of(it);
+		if (it->dropped || !it->person || updates[i] < 0)
 			continue;
-		kinds[i] = classify(run, it);
-		if (kinds[i] < 0) {
-			free(kinds);
-			return -1;
-		}
+		kinds[i] = classify(run, it, updates[i]);
+		if (kinds[i] < 0)
+			goto out;
 		mapped += kinds[i] & 1;
 		lost += (kinds[i] & 2) >> 1;
 	}
 	if (mapped >= cfg->mass_change_min &&
 	    (double)mapped > cfg->mass_change_share * (double)s->known_rows)
-		hold_all(run, kinds, 1, mapped, "change a mapped attribute");
+		hold_all(run, kinds, updates, 1, mapped,
+		         "change a mapped attribute");
 	if (lost >= cfg->mass_change_min &&
 	    (double)lost > cfg->mass_change_share * (double)s->known_rows)
-		hold_all(run, kinds, 2, lost, "lose roles");
+		hold_all(run, kinds, updates, 2, lost, "lose roles");
+	rc = 0;
+out:
 	free(kinds);
-	return 0;
+	free(updates);
+	return rc;
 }

@@ -1,30 +1,22 @@
-/* ===================================================================
- * ADAPTER (issue 14): the rows of a snapshot as canonical roster records
- * (lifecycle/roster_derive.h). This is the ONE place provhost sync reads
- * its input file. It reads a JSON array of canonical records or JSON
- * Lines of them; the intake reader (CSV/JSON exports with an "inputs"
- * column mapping) plugs in here when it lands, and nothing else in sync
- * changes.
- * =================================================================== */
+/* provhost sync: the snapshot's rows through the intake reader
+ * (intake/intake.h), the one place sync reads its input. Which input
+ * reads it: --input NAME, else the configuration's only roster input,
+ * else canonical roster records (JSON array or JSON Lines, told apart by
+ * the first byte). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/run_internal.h"
 #include "engine/run_sync.h"
-#include "lifecycle/events.h"
-#include "util/line_reader.h"
 
 struct sync_input {
 	FILE *in;
-	bool array;   /* a JSON array, else JSON Lines */
-	json_t *root; /* the array */
-	size_t next;  /* its next element */
-	struct line_reader lr;
-	bool lr_open;
-	char *raw; /* the last array element as text (owned) */
+	struct intake_reader *reader;
+	struct input_config canonical; /* when no input is configured */
 };
 
-/* The first byte that is not white space (or a UTF-8 BOM); EOF when none.
+/* The first byte that is not white space or a UTF-8 BOM; EOF when none.
  * Leaves the stream at the start. */
 static int first_byte(FILE *in)
 {
@@ -38,114 +30,108 @@ static int first_byte(FILE *in)
 	return c;
 }
 
-int sync_input_open(const char *path, struct sync_input **out, char *err,
-                    size_t len)
+/* The input to read with; NULL (message printed) when none fits. */
+static const struct input_config *choose(struct run *run, struct sync_input *s)
+{
+	const struct config *cfg = run->cfg;
+	const struct input_config *found = NULL;
+	size_t rosters = 0;
+	int c;
+
+	if (run->opt->input_name) {
+		found = config_find_input(cfg, run->opt->input_name);
+		if (!found || found->kind != INPUT_KIND_ROSTER) {
+			fprintf(stderr,
+			        "provhost sync: %s \"%s\" in %s; provhost sync "
+			        "reads a roster input (\"kind\": \"roster\")\n",
+			        found ? "not a roster input:"
+			              : "no input named",
+			        run->opt->input_name, cfg->path);
+			return NULL;
+		}
+		return found;
+	}
+	for (size_t i = 0; i < cfg->n_inputs; i++)
+		if (cfg->inputs[i].kind == INPUT_KIND_ROSTER) {
+			found = &cfg->inputs[i];
+			rosters++;
+		}
+	if (rosters > 1) {
+		fprintf(stderr,
+		        "provhost sync: %s has %zu roster inputs; say which "
+		        "one reads %s with --input NAME\n",
+		        cfg->path, rosters, run->source);
+		return NULL;
+	}
+	if (found)
+		return found;
+	c = first_byte(s->in);
+	s->canonical.name = (char *)"canonical"; /* never freed */
+	s->canonical.kind = INPUT_KIND_ROSTER;
+	s->canonical.format = c == '[' ? INPUT_FORMAT_JSON : INPUT_FORMAT_JSONL;
+	if (c != EOF && c != '[' && c != '{') {
+		fprintf(stderr,
+		        "provhost sync: %s does not start with '[' or '{', so "
+		        "it is no JSON roster, and %s configures no roster "
+		        "input; for a CSV export add one to \"inputs\" (README "
+		        "\"HR exports\") and pass --input NAME\n",
+		        run->source, cfg->path);
+		return NULL;
+	}
+	return &s->canonical;
+}
+
+int sync_input_open(struct run *run, struct sync_input **out)
 {
 	struct sync_input *s = calloc(1, sizeof(*s));
-	json_error_t jerr;
+	struct intake_options o = {0};
+	char err[1024];
 
 	*out = NULL;
 	if (!s) {
-		snprintf(err, len, "out of memory");
+		fprintf(stderr, "provhost sync: out of memory\n");
 		return -1;
 	}
-	s->in = fopen(path, "r");
+	s->in = fopen(run->opt->input, "r");
 	if (!s->in) {
-		snprintf(err, len, "cannot open \"%s\": %s", path,
-		         strerror(errno));
+		fprintf(stderr, "provhost sync: cannot open \"%s\": %s\n",
+		        run->opt->input, strerror(errno));
 		free(s);
 		return -1;
 	}
-	s->array = first_byte(s->in) == '[';
-	if (s->array) {
-		s->root = json_loadf(s->in, JSON_REJECT_DUPLICATES, &jerr);
-		if (!s->root || !json_is_array(s->root)) {
-			snprintf(
-			        err, len,
-			        "%s:%d:%d: not a JSON array of roster records: "
-			        "%s",
-			        path, jerr.line, jerr.column,
-			        s->root ? "not an array" : jerr.text);
-			sync_input_close(s);
-			return -1;
-		}
-	} else {
-		if (line_reader_init(&s->lr, s->in, EVENT_MAX_LINE_DEFAULT)) {
-			snprintf(err, len, "out of memory");
-			sync_input_close(s);
-			return -1;
-		}
-		s->lr_open = true;
+	o.input = choose(run, s);
+	o.dates = &run->cfg->dates;
+	o.source = run->source;
+	if (!o.input || intake_open(&o, s->in, &s->reader, err, sizeof(err))) {
+		if (o.input)
+			fprintf(stderr, "provhost sync: %s\n", err);
+		sync_input_close(s);
+		return -1;
 	}
 	*out = s;
 	return 0;
 }
 
-/* The next array element. */
-static int next_element(struct sync_input *s, struct sync_input_row *row)
+int sync_input_next(struct sync_input *s, struct intake_row *row)
 {
-	json_t *v;
+	int r = intake_next(s->reader, row);
 
-	if (s->next >= json_array_size(s->root))
-		return 2;
-	v = json_array_get(s->root, s->next++);
-	free(s->raw);
-	s->raw = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-	row->row_no = (int64_t)s->next;
-	row->raw = s->raw ? s->raw : "";
-	row->raw_len = strlen(row->raw);
-	row->record = json_incref(v);
-	return 1;
+	if (r < 0)
+		fprintf(stderr, "provhost sync: %s\n", intake_error(s->reader));
+	return r;
 }
 
-/* The next non-blank line. */
-static int next_line(struct sync_input *s, struct sync_input_row *row)
+void sync_input_label(const struct sync_input *s, const struct intake_row *row,
+                      char *buf, size_t len)
 {
-	json_error_t jerr;
-	int r;
-	size_t i;
-
-	do {
-		r = line_reader_next(&s->lr);
-		if (r <= 0)
-			return r < 0 ? -1 : 2;
-		for (i = 0; i < s->lr.len && strchr(" \t\r", s->lr.buf[i]); i++)
-			;
-	} while (i == s->lr.len && !s->lr.overlong);
-	row->row_no = s->lr.line_no;
-	row->raw = s->lr.buf;
-	row->raw_len = s->lr.len;
-	if (s->lr.overlong) {
-		snprintf(row->reason, sizeof(row->reason),
-		         "line too long (%zu bytes, limit %zu)", s->lr.full_len,
-		         s->lr.max_len);
-		return 0;
-	}
-	row->record =
-	        json_loadb(s->lr.buf, s->lr.len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!row->record) {
-		snprintf(row->reason, sizeof(row->reason),
-		         "invalid JSON: %s (column %d)", jerr.text,
-		         jerr.column);
-		return 0;
-	}
-	return 1;
-}
-
-int sync_input_next(struct sync_input *s, struct sync_input_row *row)
-{
-	memset(row, 0, sizeof(*row));
-	return s->array ? next_element(s, row) : next_line(s, row);
+	intake_row_label(s->reader, row, buf, len);
 }
 
 void sync_input_close(struct sync_input *s)
 {
 	if (!s)
 		return;
-	if (s->lr_open)
-		line_reader_release(&s->lr);
-	json_decref(s->root);
-	free(s->raw);
+	intake_close(s->reader);
 	if (s->in)
 		fclose(s->in);
 	free(s);

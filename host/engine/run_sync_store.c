@@ -11,29 +11,21 @@
 #include "lifecycle/isodate.h"
 #include "util/clock.h"
 
-/* Builds the event for e of employee emp into *ev (event_release). tag
- * names it in its id ("hire", "missing"). 0 or -1 (message printed). */
-static int make_event(const char *emp, int64_t last_seq,
-                      const struct roster_event *e, const char *tag,
-                      struct event *ev)
+/* Gives the derived event obj (no "id"; borrowed) of employee emp its id
+ * and parses it into *ev (event_release). tag names it in the id ("hire",
+ * "missing"). 0 or -1 (message printed). */
+static int make_event(const char *emp, int64_t last_seq, const json_t *obj,
+                      const char *tag, struct event *ev)
 {
-	json_t *obj = json_object();
 	char *content = NULL, *text = NULL, *keyed = NULL, hex[65], id[96];
-	char when[32], why[300];
+	json_t *copy = json_copy((json_t *)obj);
+	char why[300];
 	int rc = -1;
 
-	if (!obj ||
-	    json_object_set_new(obj, "event",
-	                        json_string(event_kind_name(e->kind))) ||
-	    json_object_set_new(obj, "employee_id", json_string(emp)) ||
-	    json_object_set(obj, "attributes", e->attributes))
+	if (!copy)
 		goto oom;
-	if (e->has_effective &&
-	    json_object_set_new(obj, "effective",
-	                        json_string(isodate_format(e->effective, when,
-	                                                   sizeof(when)))))
-		goto oom;
-	content = json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS);
+	json_object_del(copy, "id");
+	content = json_dumps(copy, JSON_COMPACT | JSON_SORT_KEYS);
 	if (!content || asprintf(&keyed, "%s\n%lld\n%s", emp,
 	                         (long long)last_seq, content) < 0) {
 		keyed = NULL;
@@ -42,9 +34,9 @@ static int make_event(const char *emp, int64_t last_seq,
 	if (sha256_hex(keyed, strlen(keyed), hex))
 		goto oom;
 	snprintf(id, sizeof(id), "roster:%s:%.32s", tag, hex);
-	if (json_object_set_new(obj, "id", json_string(id)))
+	if (json_object_set_new(copy, "id", json_string(id)))
 		goto oom;
-	text = json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS);
+	text = json_dumps(copy, JSON_COMPACT | JSON_SORT_KEYS);
 	if (!text)
 		goto oom;
 	if (event_parse_line(text, strlen(text), 0, ev, why, sizeof(why))) {
@@ -62,8 +54,15 @@ out:
 	free(content);
 	free(keyed);
 	free(text);
-	json_decref(obj);
+	json_decref(copy);
 	return rc;
+}
+
+static const char *kind_of(const json_t *ev)
+{
+	const char *k = json_string_value(json_object_get(ev, "event"));
+
+	return k ? k : "";
 }
 
 /* Stores ev: held with why, or accepted. *seen: the ledger had it. */
@@ -102,10 +101,10 @@ static int ledger_error(void)
 /* The status the person has while a terminate of this plan is scheduled. */
 static const char *status_until(const struct sync_item *it)
 {
-	for (size_t i = 0; i < it->plan.n_events; i++) {
-		if (it->plan.events[i].kind == EVENT_LEAVE)
+	for (size_t i = 0; i < it->n_events; i++) {
+		if (!strcmp(kind_of(it->events[i].event), "leave"))
 			return "on_leave";
-		if (it->plan.events[i].kind == EVENT_RETURN)
+		if (!strcmp(kind_of(it->events[i].event), "return"))
 			return "active";
 	}
 	return it->person ? run_sync_current_status(it->person) : "active";
@@ -130,7 +129,7 @@ static int take_back(struct run *run, struct sync_item *it)
 		                              now))
 			return ledger_error();
 	}
-	if (p && it->plan.cancel_scheduled && p->terminate_event) {
+	if (p && it->cancel_scheduled && p->terminate_event) {
 		snprintf(why, sizeof(why),
 		         "cancelled: the termination date was removed or moved "
 		         "in snapshot %.300s (row %lld)",
@@ -155,13 +154,13 @@ int run_sync_store_item(struct run *run, struct sync_item *it)
 
 	if (take_back(run, it))
 		return -1;
-	for (size_t i = 0; i < it->plan.n_events; i++) {
-		const struct roster_event *e = &it->plan.events[i];
+	for (size_t i = 0; i < it->n_events; i++) {
+		const struct sync_event *e = &it->events[i];
 		struct event ev;
 		int rc;
 
-		if (make_event(it->employee_id, last_seq, e,
-		               event_kind_name(e->kind), &ev))
+		if (make_event(it->employee_id, last_seq, e->event,
+		               kind_of(e->event), &ev))
 			return -1;
 		rc = put_event(run, &ev, it->row_no, e->held ? e->why : NULL,
 		               &seen);
@@ -171,9 +170,10 @@ int run_sync_store_item(struct run *run, struct sync_item *it)
 			         (long long)it->row_no, it->employee_id);
 			run_problem_add(&run->held_problems, what, e->why);
 		}
-		if (!rc && !e->held && e->kind == EVENT_TERMINATE &&
+		if (!rc && !e->held && ev.kind == EVENT_TERMINATE &&
 		    ledger_roster_set_terminate(
-		            run->ledger, it->employee_id, ev.id, e->effective,
+		            run->ledger, it->employee_id, ev.id,
+		            ev.has_effective ? ev.effective : clock_wall_s(),
 		            status_until(it), clock_wall_s()))
 			rc = ledger_error();
 		event_release(&ev);
@@ -184,7 +184,7 @@ int run_sync_store_item(struct run *run, struct sync_item *it)
 	}
 	if (held)
 		run->sync->counts.held++;
-	else if (stored || it->plan.cancel_scheduled)
+	else if (stored || it->cancel_scheduled)
 		run->sync->counts.processed++;
 	else
 		run->sync->counts.no_change++;
@@ -194,8 +194,8 @@ int run_sync_store_item(struct run *run, struct sync_item *it)
 int run_sync_store_missing(struct run *run, struct ledger_roster_person *p)
 {
 	const struct sync_config *cfg = &run->cfg->sync;
-	struct roster_event e = {.kind = EVENT_TERMINATE};
 	struct run_sync *s = run->sync;
+	json_t *obj;
 	bool hold, seen;
 	char why[600], what[96];
 	int rc;
@@ -221,17 +221,18 @@ int run_sync_store_missing(struct run *run, struct ledger_roster_person *p)
 		        "without an employee id (one may be this person): "
 		        "held instead of terminated; approve to terminate",
 		        run->source);
-	e.attributes = json_object();
-	if (!e.attributes) {
+	obj = json_pack("{s:s, s:s, s:{}}", "event", "terminate", "employee_id",
+	                p->employee_id, "attributes");
+	if (!obj) {
 		fprintf(stderr, "provhost sync: out of memory\n");
 		return -1;
 	}
 	{
 		struct event ev;
 
-		rc = make_event(p->employee_id, p->last_seq, &e, "missing",
+		rc = make_event(p->employee_id, p->last_seq, obj, "missing",
 		                &ev);
-		json_decref(e.attributes);
+		json_decref(obj);
 		if (rc)
 			return -1;
 		rc = put_event(run, &ev, 0, hold ? why : NULL, &seen);

@@ -178,6 +178,19 @@ static int check_id(const json_t *v, const char *key, char *reason, size_t len)
 	return 0;
 }
 
+int event_check_employee_id(const char *s, size_t n, char *reason,
+                            size_t reason_len)
+{
+	json_t *v = json_stringn_nocheck(s, n);
+	int rc;
+
+	if (!v)
+		return fail(reason, reason_len, "out of memory");
+	rc = check_id(v, "employee_id", reason, reason_len);
+	json_decref(v);
+	return rc;
+}
+
 static const char *type_name(const json_t *v)
 {
 	return json_is_object(v) ? "an object" : "an array";

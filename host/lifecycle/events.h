@@ -68,6 +68,13 @@ int event_parse_line(const char *line, size_t len, size_t max_len,
  * then unchanged). */
 int event_set_occurrence(struct event *ev, unsigned occurrence);
 
+/* The rules an "employee_id" must meet (a non-empty, non-blank string of
+ * at most EVENT_MAX_ID_LEN bytes without control or bidirectional
+ * formatting characters), for readers of other formats (intake/): 0, or
+ * -1 with the reason an event line would get. s must be valid UTF-8. */
+int event_check_employee_id(const char *s, size_t n, char *reason,
+                            size_t reason_len);
+
 /* Frees what ev owns and zeroes it; safe on a zeroed or released event. */
 void event_release(struct event *ev);
 

@@ -97,7 +97,7 @@ begin "self-test: a host folder including a folder above it in the layer order f
 tree order host/config/config.h '#include "connector/loader.h"\n' host/connector/loader.h ''
 ig "$TREE"
 expect_rc 1
-expect_eq "$OUT" "forbidden include: host/config/config.h:1 includes host/connector/loader.h (host/config/ sits below connector/, contract/, ledger/, engine/, cli/ (host/README.md))"
+expect_eq "$OUT" "forbidden include: host/config/config.h:1 includes host/connector/loader.h (host/config/ sits below intake/, connector/, contract/, ledger/, engine/, cli/ (host/README.md))"
 finish
 
 begin "self-test: a connector or the public header including host/ fails, and host/ including plugins/"

@@ -107,11 +107,11 @@ eight Engineering | sed '3s/"status":"active"/"status":"retired"/' >"$T_TMP/bad-
 sim_mark
 sync_day 2026-12-02 --reject-file "$REJ" "$T_TMP/bad-2026-12-02.jsonl"
 expect_rc 1
-expect_contains "$OUT" "row 3: \"status\" must be \"active\", \"leave\" or \"terminated\""
+expect_contains "$OUT" "line 3: \"status\" must be \"active\", \"terminated\" or \"leave\", not \"retired\""
 expect_contains "$OUT" "Total 8 | No change 7 | Processed 0 | Skipped 1 | Held 0"
 expect_eq "$(count_state held)" 0 "held targets"
 expect_eq "$(since writes)" 0 "writes"
-expect_contains "$(cat "$REJ")" "# row 3: \"status\" must be"
+expect_contains "$(cat "$REJ")" "# line 3: \"status\" must be"
 finish
 
 begin "status and dates that disagree are held with the reason; leave and return"
@@ -125,7 +125,7 @@ sync_day 2026-12-01 "$T_TMP/full-2026-12-01.jsonl"
 sim_mark
 sync_day 2026-12-02 "$T_TMP/odd-2026-12-02.jsonl"
 expect_rc 4
-expect_contains "$OUT" "row 7 (employee G006): status and dates disagree: status active, but the termination date 2026-11-20 has passed (as of 2026-12-02); held for review"
+expect_contains "$OUT" "row 7 (employee G006): status and dates disagree: status active, but the termination date 2026-11-20 has passed; held for review: approve to terminate, discard to keep the account"
 expect_eq "$(since DELETE)" 0 "DELETEs"
 expect_eq "$(roster_targets G006 G007)" "G006|hire|done
 G006|terminate|held

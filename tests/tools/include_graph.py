@@ -45,7 +45,7 @@ RULES = [
 # host/'s folders from the bottom up (host/README.md has the same table): a
 # folder may include only the folders before it, so the direction of every
 # dependency is decided once, here.
-HOST_LAYERS = ["util", "lifecycle", "config", "connector", "contract",
+HOST_LAYERS = ["util", "lifecycle", "config", "intake", "connector", "contract",
                "ledger", "engine", "cli"]
 for _i, _low in enumerate(HOST_LAYERS):
     _higher = ["host/%s/*" % h for h in HOST_LAYERS[_i + 1:]]
