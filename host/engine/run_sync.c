@@ -395,16 +395,11 @@ out_ledger:
 	return -1;
 }
 
-int run_sync_ingest(struct run *run)
+/* run_sync_ingest without the clock. */
+static int ingest(struct run *run, struct run_sync *s)
 {
-	struct run_sync *s = calloc(1, sizeof(*s));
 	int r;
 
-	if (!s) {
-		fprintf(stderr, "provhost sync: out of memory\n");
-		return -1;
-	}
-	run->sync = s;
 	if (hash_file(run->opt->input, s->sha256) || find_as_of(run, s))
 		return -1;
 	snprintf(run->input_sha256, sizeof(run->input_sha256), "%s", s->sha256);
@@ -440,6 +435,22 @@ int run_sync_ingest(struct run *run)
 	return store(run);
 }
 
+int run_sync_ingest(struct run *run)
+{
+	struct run_sync *s = calloc(1, sizeof(*s));
+	int64_t t0 = clock_mono_ms();
+	int rc;
+
+	if (!s) {
+		fprintf(stderr, "provhost sync: out of memory\n");
+		return -1;
+	}
+	run->sync = s;
+	rc = ingest(run, s);
+	s->ingest_ms = clock_mono_ms() - t0;
+	return rc;
+}
+
 void run_sync_print(const struct run *run, FILE *out)
 {
 	const struct run_sync *s = run->sync;
@@ -463,6 +474,11 @@ void run_sync_print(const struct run *run, FILE *out)
 	        (long long)s->counts.total, (long long)s->counts.no_change,
 	        (long long)s->counts.processed, (long long)s->counts.skipped,
 	        (long long)s->counts.held);
+	fprintf(out,
+	        "  %lld rows read, compared with %zu person records and "
+	        "stored in %.2f s\n",
+	        (long long)run->lines, s->n_persons,
+	        (double)s->ingest_ms / 1000.0);
 	if (s->cancelled)
 		fprintf(out,
 		        "  %lld scheduled terminate%s cancelled or moved (the "

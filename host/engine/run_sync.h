@@ -85,6 +85,7 @@ struct run_sync {
 	bool anonymous_reject; /* a rejected row without an employee id */
 	struct sync_counts counts;
 	int64_t cancelled;         /* scheduled terminates cancelled/moved */
+	int64_t ingest_ms;         /* read, diff and store (monotonic) */
 	const char **names;        /* the run's connection names */
 	enum ledger_state *states; /* per connection, for ledger calls */
 };
