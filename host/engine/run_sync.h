@@ -17,6 +17,7 @@
 #include "lifecycle/roster_derive.h"
 
 struct run;
+struct sync_item;
 struct ledger_roster_person;
 
 /* --- the input (run_sync_input.c) -------------------------------------- */
@@ -44,12 +45,21 @@ void sync_input_close(struct sync_input *s);
 
 #define SYNC_MAX_EVENTS (ROSTER_MAX_EVENTS + 1)
 
-/* One event to store: as roster_derive gives it (no "id"), or held. */
+/* One event to store: as roster_derive gives it (no "id"), kept as text
+ * (a 100,000-person roster keeps every derived event until the guards
+ * have run), or held. */
 struct sync_event {
-	json_t *event; /* owned */
+	char *text;    /* owned: compact JSON object */
+	char kind[16]; /* "hire", "update", ... */
 	bool held;
-	char why[400]; /* why it is held */
+	char *why; /* owned: why it is held (NULL when not) */
 };
+
+/* Appends ev (taken) to item as text; -1 on out of memory. */
+int run_sync_item_add(struct sync_item *item, json_t *ev);
+
+/* Holds item's event i with why (copied); -1 on out of memory. */
+int run_sync_event_hold(struct sync_event *e, const char *why);
 
 /* One person with something derived (or taken back) in this snapshot. */
 struct sync_item {

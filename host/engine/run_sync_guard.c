@@ -61,19 +61,22 @@ static int loses_roles(const struct rules *r, const json_t *old,
 /* The index of item's update event, or -1. */
 static int update_of(const struct sync_item *it)
 {
-	for (size_t i = 0; i < it->n_events; i++) {
-		const char *k = json_string_value(
-		        json_object_get(it->events[i].event, "event"));
-
-		if (k && !strcmp(k, "update") && !it->events[i].held)
+	for (size_t i = 0; i < it->n_events; i++)
+		if (!strcmp(it->events[i].kind, "update") &&
+		    !it->events[i].held)
 			return (int)i;
-	}
 	return -1;
 }
 
-static const json_t *attributes_of(const struct sync_item *it, int i)
+/* The attributes of item's event i: a new reference (json_decref), NULL
+ * when out of memory. */
+static json_t *attributes_of(const struct sync_item *it, int i)
 {
-	return json_object_get(it->events[i].event, "attributes");
+	json_t *ev = json_loads(it->events[i].text, 0, NULL);
+	json_t *a = ev ? json_incref(json_object_get(ev, "attributes")) : NULL;
+
+	json_decref(ev);
+	return a;
 }
 
 /* Classifies item's update: bit 1 mapped change, bit 2 role loss; -1 on
@@ -140,36 +143,42 @@ static void note_keys(const json_t *attrs, char *buf, size_t len)
 	}
 }
 
-/* Holds the updates of the items marked with bit; what describes it. */
-static void hold_all(struct run *run, const int *kinds, const int *updates,
-                     int bit, int64_t n, const char *what)
+/* Holds the updates of the items marked with bit; what describes it. 0,
+ * -1 on out of memory. */
+static int hold_all(struct run *run, const int *kinds, const int *updates,
+                    int bit, int64_t n, const char *what)
 {
 	struct run_sync *s = run->sync;
 	const struct sync_config *cfg = &run->cfg->sync;
-	char keys[200] = "";
+	char keys[200] = "", why[600];
 
 	for (size_t i = 0; i < s->n_items; i++)
-		if (kinds[i] > 0 && (kinds[i] & bit))
-			note_keys(attributes_of(&s->items[i], updates[i]), keys,
-			          sizeof(keys));
+		if (kinds[i] > 0 && (kinds[i] & bit)) {
+			json_t *a = attributes_of(&s->items[i], updates[i]);
+
+			if (!a)
+				return -1;
+			note_keys(a, keys, sizeof(keys));
+			json_decref(a);
+		}
+	snprintf(why, sizeof(why),
+	         "held by the mass-change guard: %lld of %lld people (%.0f %%, "
+	         "limit %.0f %%) would %s in this snapshot (%s) — a blank or "
+	         "shifted column in the export? approve or discard with "
+	         "provhost review",
+	         (long long)n, (long long)s->known_rows,
+	         100.0 * (double)n / (double)s->known_rows,
+	         100.0 * cfg->mass_change_share, what, keys);
 	for (size_t i = 0; i < s->n_items; i++) {
 		struct sync_event *e;
 
 		if (kinds[i] <= 0 || !(kinds[i] & bit))
 			continue;
 		e = &s->items[i].events[updates[i]];
-		if (e->held)
-			continue;
-		e->held = true;
-		snprintf(e->why, sizeof(e->why),
-		         "held by the mass-change guard: %lld of %lld people "
-		         "(%.0f %%, limit %.0f %%) would %s in this snapshot "
-		         "(%s) — a blank or shifted column in the export? "
-		         "approve or discard with provhost review",
-		         (long long)n, (long long)s->known_rows,
-		         100.0 * (double)n / (double)s->known_rows,
-		         100.0 * cfg->mass_change_share, what, keys);
+		if (!e->held && run_sync_event_hold(e, why))
+			return -1;
 	}
+	return 0;
 }
 
 int run_sync_guard(struct run *run)
@@ -200,11 +209,13 @@ int run_sync_guard(struct run *run)
 	}
 	if (mapped >= cfg->mass_change_min &&
 	    (double)mapped > cfg->mass_change_share * (double)s->known_rows)
-		hold_all(run, kinds, updates, 1, mapped,
-		         "change a mapped attribute");
+		if (hold_all(run, kinds, updates, 1, mapped,
+		             "change a mapped attribute"))
+			goto out;
 	if (lost >= cfg->mass_change_min &&
 	    (double)lost > cfg->mass_change_share * (double)s->known_rows)
-		hold_all(run, kinds, updates, 2, lost, "lose roles");
+		if (hold_all(run, kinds, updates, 2, lost, "lose roles"))
+			goto out;
 	rc = 0;
 out:
 	free(kinds);

@@ -55,9 +55,38 @@ static int start_early(json_t *ev, int64_t days, int64_t now)
 void run_sync_item_release(struct sync_item *item)
 {
 	free(item->employee_id);
-	for (size_t i = 0; i < item->n_events; i++)
-		json_decref(item->events[i].event);
+	for (size_t i = 0; i < item->n_events; i++) {
+		free(item->events[i].text);
+		free(item->events[i].why);
+	}
 	memset(item, 0, sizeof(*item));
+}
+
+int run_sync_item_add(struct sync_item *item, json_t *ev)
+{
+	struct sync_event *e = &item->events[item->n_events];
+	char *text;
+
+	if (!ev || item->n_events == SYNC_MAX_EVENTS) {
+		json_decref(ev);
+		return -1;
+	}
+	text = json_dumps(ev, JSON_COMPACT | JSON_SORT_KEYS);
+	snprintf(e->kind, sizeof(e->kind), "%s", str(ev, "event"));
+	json_decref(ev);
+	if (!text)
+		return -1;
+	e->text = text;
+	item->n_events++;
+	return 0;
+}
+
+int run_sync_event_hold(struct sync_event *e, const char *why)
+{
+	free(e->why);
+	e->why = strdup(why);
+	e->held = e->why != NULL;
+	return e->held ? 0 : -1;
 }
 
 static struct sync_item *new_item(struct run_sync *s, const char *employee_id,
@@ -134,7 +163,8 @@ static int take_events(struct run *run, struct sync_item *it,
 			json_decref(ev);
 			return -1;
 		}
-		it->events[it->n_events++].event = ev;
+		if (run_sync_item_add(it, ev))
+			return -1;
 	}
 	d->n = 0;
 	it->cancel_scheduled = p && p->scheduled && !kept;
@@ -184,18 +214,15 @@ int run_sync_plan_row(struct run *run, const json_t *record,
 	if (!it)
 		goto out;
 	if (d.conflict) {
-		struct sync_event *e = &it->events[it->n_events];
+		char why[600];
 
-		e->event = conflict_terminate(record, id);
-		if (!e->event)
-			goto out;
-		it->n_events++;
-		e->held = true;
-		snprintf(e->why, sizeof(e->why),
-		         "%.320s; held for review: approve to terminate, "
-		         "discard "
+		snprintf(why, sizeof(why),
+		         "%s; held for review: approve to terminate, discard "
 		         "to keep the account",
 		         d.note);
+		if (run_sync_item_add(it, conflict_terminate(record, id)) ||
+		    run_sync_event_hold(&it->events[0], why))
+			goto out;
 		rc = 0;
 		goto out;
 	}

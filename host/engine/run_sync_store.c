@@ -58,13 +58,6 @@ out:
 	return rc;
 }
 
-static const char *kind_of(const json_t *ev)
-{
-	const char *k = json_string_value(json_object_get(ev, "event"));
-
-	return k ? k : "";
-}
-
 /* Stores ev: held with why, or accepted. *seen: the ledger had it. */
 static int put_event(struct run *run, const struct event *ev, int64_t row_no,
                      const char *why, bool *seen)
@@ -102,9 +95,9 @@ static int ledger_error(void)
 static const char *status_until(const struct sync_item *it)
 {
 	for (size_t i = 0; i < it->n_events; i++) {
-		if (!strcmp(kind_of(it->events[i].event), "leave"))
+		if (!strcmp(it->events[i].kind, "leave"))
 			return "on_leave";
-		if (!strcmp(kind_of(it->events[i].event), "return"))
+		if (!strcmp(it->events[i].kind, "return"))
 			return "active";
 	}
 	return it->person ? run_sync_current_status(it->person) : "active";
@@ -156,11 +149,15 @@ int run_sync_store_item(struct run *run, struct sync_item *it)
 		return -1;
 	for (size_t i = 0; i < it->n_events; i++) {
 		const struct sync_event *e = &it->events[i];
+		json_t *obj = json_loads(e->text, 0, NULL);
 		struct event ev;
 		int rc;
 
-		if (make_event(it->employee_id, last_seq, e->event,
-		               kind_of(e->event), &ev))
+		rc = obj ? make_event(it->employee_id, last_seq, obj, e->kind,
+		                      &ev)
+		         : -1;
+		json_decref(obj);
+		if (rc)
 			return -1;
 		rc = put_event(run, &ev, it->row_no, e->held ? e->why : NULL,
 		               &seen);
