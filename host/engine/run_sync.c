@@ -177,6 +177,8 @@ static int by_employee(const void *key, const void *elem)
 static struct ledger_roster_person *find_person(struct run_sync *s,
                                                 const char *employee_id)
 {
+	if (!s->n_persons) /* bsearch wants a base even for none */
+		return NULL;
 	return bsearch(employee_id, s->persons, s->n_persons,
 	               sizeof(*s->persons), by_employee);
 }

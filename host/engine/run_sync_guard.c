@@ -84,13 +84,15 @@ static json_t *attributes_of(const struct sync_item *it, int i)
 static int classify(struct run *run, const struct sync_item *it, int u)
 {
 	json_t *old = json_loads(it->person->record, 0, NULL), *new = NULL;
+	json_t *attrs = attributes_of(it, u);
 	int kind = 0;
 
-	if (!old ||
-	    person_merge(EVENT_UPDATE, old, attributes_of(it, u), &new)) {
+	if (!old || !attrs || person_merge(EVENT_UPDATE, old, attrs, &new)) {
 		json_decref(old);
+		json_decref(attrs);
 		return -1;
 	}
+	json_decref(attrs);
 	for (size_t i = 0; i < run->n_conns; i++) {
 		const struct lifecycle_config *lc =
 		        run->conns[i].conn->lifecycle;
