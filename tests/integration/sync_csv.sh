@@ -63,5 +63,22 @@ expect_contains "$ERR" "does not start with '[' or '{', so it is no JSON roster"
 expect_eq "$(q "SELECT count(*) FROM events")" 0 "events"
 finish
 
+begin "sync is in --help, help sync and its own --help"
+ph --help
+expect_contains "$OUT" "sync"
+ph help sync
+expect_rc 0
+expect_contains "$OUT" "usage: provhost sync [-c FILE] [--input NAME] [--as-of YYYY-MM-DD]"
+expect_contains "$OUT" "mass-change guard"
+ph sync --help
+expect_contains "$OUT" "usage: provhost sync"
+ph sync
+expect_rc 2
+expect_contains "$ERR" "provhost sync: missing SNAPSHOT (a roster file); see 'provhost help sync'"
+ph sync -
+expect_rc 2
+expect_contains "$ERR" "SNAPSHOT must be a file, not stdin"
+finish
+
 rt_no_secrets_case
 done_testing
