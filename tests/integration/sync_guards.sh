@@ -157,6 +157,36 @@ expect_eq "$(since POST)" 1 "POSTs on 12-07"
 expect_eq "$(sim_users | jq -r '.[] | select(.userName == "ivy.chen@example.com") | .active')" true "account ready before day one"
 finish
 
+begin "a termination date removed by a later snapshot cancels the scheduled terminate"
+rt_state removed
+row T001 active Ivy Chen Engineering 2026-11-02 2026-12-20 >"$T_TMP/sched-2026-12-01.jsonl"
+row T001 active Ivy Chen Engineering 2026-11-02 >"$T_TMP/unsched-2026-12-02.jsonl"
+sync_day 2026-12-01 "$T_TMP/sched-2026-12-01.jsonl"
+expect_rc 0
+expect_eq "$(roster_targets T001)" "T001|hire|done
+T001|terminate|not_yet_effective" "scheduled"
+sim_mark
+sync_day 2026-12-02 "$T_TMP/unsched-2026-12-02.jsonl"
+expect_rc 0
+expect_contains "$OUT" "Total 1 | No change 0 | Processed 1 | Skipped 0 | Held 0"
+expect_contains "$OUT" "1 scheduled terminate cancelled or moved"
+expect_eq "$(since writes)" 0 "writes"
+expect_eq "$(roster_targets T001)" "T001|hire|done
+T001|terminate|skipped" "cancelled"
+expect_eq "$(q "SELECT status FROM persons WHERE employee_id = 'T001'")" active "T001 active again"
+{ cat "$T_TMP/unsched-2026-12-02.jsonl"; echo; } >"$T_TMP/unsched-2026-12-21.jsonl"
+sync_day 2026-12-21 "$T_TMP/unsched-2026-12-21.jsonl"
+expect_eq "$(since DELETE)" 0 "no DELETE after the old date"
+expect_contains "$OUT" "Total 1 | No change 1 |"
+finish
+
+begin "check-config shows the sync section"
+rt_state showcfg '.sync = {"missing": "ignore", "mass_change_share": 0.3, "mass_change_min": 4, "provision_days_before_start": 2}'
+rph check-config
+expect_rc 0
+expect_contains "$OUT" "sync: missing ignore, mass_change_share 0.3 (at least 4 people), provision_days_before_start 2"
+finish
+
 begin "sync section errors name file:line:column"
 rt_state badcfg '.sync = {"missing": "delete", "mass_change_share": 2}'
 rph check-config
