@@ -94,13 +94,19 @@ static int ledger_error(void)
 /* The status the person has while a terminate of this plan is scheduled. */
 static const char *status_until(const struct sync_item *it)
 {
+	const char *st =
+	        it->person ? run_sync_current_status(it->person) : "active";
+
 	for (size_t i = 0; i < it->n_events; i++) {
-		if (!strcmp(it->events[i].kind, "leave"))
-			return "on_leave";
-		if (!strcmp(it->events[i].kind, "return"))
-			return "active";
+		const char *k = it->events[i].kind;
+
+		if (!strcmp(k, "leave"))
+			st = "on_leave";
+		else if (!strcmp(k, "return") || !strcmp(k, "hire") ||
+		         !strcmp(k, "rehire"))
+			st = "active";
 	}
-	return it->person ? run_sync_current_status(it->person) : "active";
+	return st;
 }
 
 /* The person is in the snapshot again: their held missing-terminate goes;

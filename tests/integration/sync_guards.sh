@@ -180,6 +180,25 @@ expect_eq "$(since DELETE)" 0 "no DELETE after the old date"
 expect_contains "$OUT" "Total 1 | No change 1 |"
 finish
 
+begin "a terminated person rehired with an end date: rehired now, the terminate scheduled"
+rt_state fixedterm
+row F001 active Jo Park Engineering 2026-01-05 >"$T_TMP/f-2026-11-01.jsonl"
+row F001 terminated Jo Park Engineering 2026-01-05 2026-11-15 >"$T_TMP/f-2026-11-20.jsonl"
+row F001 active Jo Park Engineering 2026-12-01 2027-03-31 >"$T_TMP/f-2026-12-01.jsonl"
+sync_day 2026-11-01 "$T_TMP/f-2026-11-01.jsonl"
+sync_day 2026-11-20 "$T_TMP/f-2026-11-20.jsonl"
+expect_eq "$(sim_users | jq -r '.[] | select(.userName == "jo.park@example.com") | .active')" false "terminated"
+sync_day 2026-12-01 "$T_TMP/f-2026-12-01.jsonl"
+expect_rc 0
+expect_contains "$OUT" "Total 1 | No change 0 | Processed 1 | Skipped 0 | Held 0"
+expect_eq "$(sim_users | jq -r '.[] | select(.userName == "jo.park@example.com") | .active')" true "rehired"
+expect_eq "$(roster_targets F001 | tail -n 2)" "F001|rehire|done
+F001|terminate|not_yet_effective" "rehire, then the end date scheduled"
+{ cat "$T_TMP/f-2026-12-01.jsonl"; echo; } >"$T_TMP/f-2026-12-02.jsonl"
+sync_day 2026-12-02 "$T_TMP/f-2026-12-02.jsonl"
+expect_contains "$OUT" "Total 1 | No change 1 |"
+finish
+
 begin "check-config shows the sync section"
 rt_state showcfg '.sync = {"missing": "ignore", "mass_change_share": 0.3, "mass_change_min": 4, "provision_days_before_start": 2}'
 rph check-config
