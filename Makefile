@@ -326,6 +326,7 @@ demo: all
 
 bench: all $(TOOL_BIN)
 	@BUILD=$(BUILD) bash tests/bench/run
+	@BUILD=$(BUILD) bash tests/bench/roster
 
 # --- install ----------------------------------------------------------------
 # uninstall removes exactly these files, then the provhost/ directories

@@ -68,6 +68,7 @@
 /* clang-format off */
 const struct cli_command cli_commands[] = {
 	{"run", "apply HR events to the configured connections", cmd_run_usage, cmd_run},
+	{"sync", "apply a whole-roster snapshot (diffed against the ledger)", cmd_sync_usage, cmd_sync},
 	{"status", "show pending, done and failed work per connection", cmd_status_usage, cmd_status},
 	{"history", "show every event and outcome of one employee", cmd_history_usage, cmd_history},
 	{"review", "list work waiting for a person; approve or discard it", cmd_review_usage, cmd_review},
@@ -131,10 +132,12 @@ void cli_print_help(FILE *out)
 	        "                      (default /etc/provhost/provhost.json)\n"
 	        "  PROVHOST_STATE_DIR  state directory when the configuration "
 	        "has none\n"
-	        "  PROVHOST_TEST_NOW   for tests: the time (epoch seconds) "
-	        "instead of the\n"
-	        "                      clock, for what is due and what is not "
-	        "yet effective\n"
+	        "  PROVHOST_TEST_NOW   for tests: the time (YYYY-MM-DD, "
+	        "YYYY-MM-DDThh:mm:ssZ\n"
+	        "                      or epoch seconds), fixed, instead of "
+	        "the clock\n"
+	        "  PROVHOST_TEST_CLOCK for tests: the clock starts at this "
+	        "time and runs on\n"
 	        "\nSee 'provhost help COMMAND' for a command's options.\n");
 }
 

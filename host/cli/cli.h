@@ -54,6 +54,7 @@ int cmd_plugins(int argc, char **argv);
 int cmd_check_config(int argc, char **argv);
 int cmd_test(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_sync(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_review(int argc, char **argv);
@@ -61,6 +62,7 @@ int cmd_check_connector(int argc, char **argv);
 
 /* Usage texts of commands defined outside cli.c. */
 extern const char cmd_run_usage[];
+extern const char cmd_sync_usage[];
 extern const char cmd_status_usage[];
 extern const char cmd_history_usage[];
 extern const char cmd_review_usage[];

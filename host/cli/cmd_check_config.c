@@ -120,6 +120,12 @@ int cmd_check_config(int argc, char **argv)
 	printf("state directory: %s\n", cfg->state_dir);
 	printf("ledger: %s\n", cfg->ledger_path);
 	printf("audit file: %s\n", cfg->audit_file ? cfg->audit_file : "none");
+	printf("sync: missing %s, mass_change_share %g (at least %lld people), "
+	       "provision_days_before_start %lld\n",
+	       sync_missing_name(cfg->sync.missing),
+	       cfg->sync.mass_change_share,
+	       (long long)cfg->sync.mass_change_min,
+	       (long long)cfg->sync.provision_days_before_start);
 	for (size_t i = 0; i < cfg->n_connections; i++)
 		print_connection(&cfg->connections[i]);
 	print_inputs(cfg);

@@ -20,7 +20,7 @@
 
 static const char *const top_keys[] = {"plugin_dir", "state_dir", "ledger",
                                        "audit_file", "include",   "connections",
-                                       "inputs",     "dates"};
+                                       "inputs",     "dates",     "sync"};
 #define N_TOP_KEYS (sizeof(top_keys) / sizeof(top_keys[0]))
 
 char *config_dirname(const char *path)
@@ -306,9 +306,22 @@ static void check_top_keys(const json_t *root, const struct config_source *src,
 			        errs, src, "", key,
 			        "unknown key \"%s\" (known: plugin_dir, "
 			        "state_dir, ledger, audit_file, "
-			        "include, connections, inputs, dates)",
+			        "include, connections, inputs, dates, "
+			        "sync)",
 			        key);
 	}
+}
+
+/* The "sync" section (sync_config.h); defaults when absent. */
+static void read_sync(struct config *cfg, const json_t *root,
+                      const struct config_source *src,
+                      struct config_report *errs)
+{
+	struct path_error perr = {{0}, {0}};
+
+	if (sync_config_parse(json_object_get(root, "sync"), &cfg->sync, &perr))
+		config_report_add(errs, src, "sync", perr.path, "%s",
+		                  perr.message);
 }
 
 /* Input names are used on the command line (--input NAME) and in JSON
@@ -385,6 +398,7 @@ static void read_top_level(struct config *cfg, const json_t *root,
 	get_path(root, "ledger", dir, &cfg->ledger_path, src, errs);
 	get_path(root, "audit_file", dir, &cfg->audit_file, src, errs);
 	get_path(root, "include", dir, &cfg->include_dir, src, errs);
+	read_sync(cfg, root, src, errs);
 	if (!cfg->state_dir)
 		cfg->state_dir = default_state_dir();
 	if (!cfg->ledger_path && cfg->state_dir &&

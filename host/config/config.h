@@ -11,6 +11,7 @@
 #include "config/engine_config.h"
 #include "config/input_config.h"
 #include "config/secrets.h"
+#include "config/sync_config.h"
 
 struct lifecycle_config;
 struct loaded_connector;
@@ -54,6 +55,8 @@ struct config {
 	char *include_dir; /* resolved; NULL = not set */
 	struct connection *connections;
 	size_t n_connections;
+	struct sync_config
+	        sync; /* "sync": provhost sync (defaults if absent) */
 	struct config_source **sources;
 	size_t n_sources;
 	/* "inputs" (config/input_config.h), in file order, and "dates" */

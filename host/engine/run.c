@@ -316,7 +316,7 @@ int run_execute(const struct run_options *opt)
 		fprintf(stderr, "provhost run: %s\n", ledger_last_error());
 		goto out_ledger;
 	}
-	if (run_ingest(&run)) {
+	if (opt->snapshot ? run_sync_ingest(&run) : run_ingest(&run)) {
 		/* a ledger that cannot be written stops (exit 3); an input
 		 * that cannot be read is a usage error */
 		code = atomic_load(&run.fatal) ? EXIT_STOPPED : EXIT_USAGE;
@@ -327,6 +327,7 @@ int run_execute(const struct run_options *opt)
 	for (i = 0; i < run.n_conns; i++)
 		run_conn_apply(&run.conns[i]);
 	code = finish_run(&run);
+	run_sync_print(&run, stdout);
 	run_print_summary(&run, stdout);
 	fflush(stdout);
 out_ledger:
@@ -343,6 +344,7 @@ out_conns:
 	release_connections(&run);
 out:
 	watchdog_release(&run.watchdog);
+	run_sync_release(&run);
 	pthread_mutex_destroy(&run.line_problems.lock);
 	pthread_mutex_destroy(&run.dup_problems.lock);
 	pthread_mutex_destroy(&run.held_problems.lock);

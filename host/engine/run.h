@@ -26,6 +26,10 @@ struct run_options {
 	bool dry_run;
 	bool allow_mass_deprovision;
 	int progress; /* 1 on, 0 off, -1 when stderr is a terminal */
+	/* provhost sync: input is a whole-roster snapshot (run_sync.h) */
+	bool snapshot;
+	const char *as_of; /* --as-of YYYY-MM-DD; NULL = file name or today */
+	const char *input_name; /* --input NAME (sync); NULL = see run_sync */
 };
 
 /* Runs and returns the exit code (exit_codes.h). */

@@ -87,6 +87,7 @@ struct run {
 	struct run_conn *conns;
 	size_t n_conns;
 	struct watchdog watchdog; /* ends the run if a connector hangs */
+	struct run_sync *sync;    /* provhost sync's state, else NULL */
 };
 
 /* One connection's part of the run. */
@@ -173,6 +174,14 @@ int run_ingest_json_events(struct run *run, FILE *in);
 /* run_ingest.c: reads the input into the ledger. Returns 0, or -1 when the
  * input cannot be read at all (message printed). */
 int run_ingest(struct run *run);
+
+/* run_sync.c: ingest of a whole-roster snapshot (provhost sync) instead
+ * of run_ingest; the same return convention. run_sync_print writes the
+ * snapshot's summary (Total / No change / Processed / Skipped / Held);
+ * run_sync_release frees run->sync. */
+int run_sync_ingest(struct run *run);
+void run_sync_print(const struct run *run, FILE *out);
+void run_sync_release(struct run *run);
 
 /* run_hold.c: after ingest, decides every candidate: skipped as already
  * processed, or held for review (stored as a new event in state held).

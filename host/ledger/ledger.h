@@ -22,7 +22,7 @@
 
 #include "lifecycle/events.h"
 
-#define LEDGER_SCHEMA_VERSION 4
+#define LEDGER_SCHEMA_VERSION 5
 
 struct ledger;
 
@@ -423,5 +423,78 @@ int ledger_review_list(struct ledger *l, const char *connection,
  * decision, -1. */
 int ledger_review_decide(struct ledger *l, int64_t seq, const char *connection,
                          bool approve, const char *text, int64_t now);
+
+/* --- roster snapshots (provhost sync) ------------------------------------
+ * ledger_roster.c. A snapshot is known by the SHA-256 of its bytes; the
+ * roster table keeps, per person, the terminate a termination date
+ * scheduled and the terminate held because they were missing, so a later
+ * snapshot can cancel or move them. */
+
+struct ledger_snapshot {
+	char sha256[65];
+	int64_t as_of; /* 00:00 UTC of the as-of date */
+	int64_t run_id;
+	int64_t rows;
+	int64_t applied_at;
+	char source[512];
+};
+
+/* The snapshot with that hash: 0 and *out, 1 none, -1. */
+int ledger_snapshot_find(struct ledger *l, const char *sha256,
+                         struct ledger_snapshot *out);
+
+/* The applied snapshot with the latest as-of date (the last applied of
+ * those): 0 and *out, 1 none, -1. */
+int ledger_snapshot_latest(struct ledger *l, struct ledger_snapshot *out);
+
+/* Records an applied snapshot (a known hash is left as it is). */
+int ledger_snapshot_record(struct ledger *l, const char *sha256, int64_t as_of,
+                           const char *source, int64_t run_id, int64_t rows,
+                           int64_t now);
+
+/* One person as a roster sync sees them. */
+struct ledger_roster_person {
+	char *employee_id; /* malloc'd */
+	char *record;      /* malloc'd JSON object text */
+	char status[16];   /* "active", "on_leave", "terminated" (also when
+	                    * a held terminate was approved) */
+	int64_t last_seq;  /* the person's last event merged */
+	/* a terminate an earlier snapshot derived, not yet effective at now
+	 * (a target still not_yet_effective): the person is prior_status
+	 * until then */
+	bool scheduled;
+	char *terminate_event; /* malloc'd or NULL: the last one derived */
+	int64_t terminate_effective;
+	char prior_status[16];
+	bool missing_open;   /* missing_event still has a held target */
+	char *missing_event; /* malloc'd or NULL */
+};
+
+/* Every person record with its roster state, ordered by employee_id
+ * (strcmp order), in *rows (ledger_roster_free). 0 or -1. */
+int ledger_roster_load(struct ledger *l, int64_t now,
+                       struct ledger_roster_person **rows, size_t *n);
+void ledger_roster_free(struct ledger_roster_person *rows, size_t n);
+
+/* Sets the person's scheduled terminate (event_id NULL: none) with the
+ * status they keep until then. */
+int ledger_roster_set_terminate(struct ledger *l, const char *employee_id,
+                                const char *event_id, int64_t effective,
+                                const char *prior_status, int64_t now);
+
+/* Sets the person's missing-terminate event (NULL: none). */
+int ledger_roster_set_missing(struct ledger *l, const char *employee_id,
+                              const char *event_id, int64_t now);
+
+/* Ends every target of event_id that is not_yet_effective or held as
+ * skipped with outcome "cancelled" and why as its reason. *n (may be
+ * NULL) gets how many. 0 or -1. */
+int ledger_event_cancel(struct ledger *l, const char *event_id, const char *why,
+                        int64_t now, int64_t *n);
+
+/* Sets the lifecycle status of a person record ("active", "on_leave"):
+ * a cancelled terminate gives the person their status back. 0 or -1. */
+int ledger_person_set_status(struct ledger *l, const char *employee_id,
+                             const char *status, int64_t now);
 
 #endif

@@ -221,4 +221,25 @@ const char *const ledger_migrations[LEDGER_SCHEMA_VERSION] = {
         "UPDATE persons SET email_key = provhost_casefold(email_key)"
         "  WHERE email_key IS NOT NULL"
         "  AND provhost_casefold(email_key) IS NOT NULL;",
+        /* 4 -> 5: roster snapshots (issue 14). provhost sync stores each
+         * applied snapshot by its content's SHA-256 with its as-of date,
+         * and per person what the roster derived that a later snapshot
+         * may take back: the terminate scheduled for a termination date
+         * (cancelled or moved when the date goes or changes) and the
+         * terminate held because the person was missing. */
+        "CREATE TABLE snapshots ("
+        "  sha256 TEXT PRIMARY KEY,"
+        "  as_of INTEGER NOT NULL,"
+        "  source TEXT NOT NULL,"
+        "  run_id INTEGER,"
+        "  rows INTEGER NOT NULL,"
+        "  applied_at INTEGER NOT NULL) WITHOUT ROWID;"
+        "CREATE INDEX snapshots_as_of ON snapshots(as_of);"
+        "CREATE TABLE roster ("
+        "  employee_id TEXT PRIMARY KEY,"
+        "  terminate_event TEXT,"
+        "  terminate_effective INTEGER,"
+        "  prior_status TEXT,"
+        "  missing_event TEXT,"
+        "  updated_at INTEGER NOT NULL) WITHOUT ROWID;",
 };

@@ -16,10 +16,12 @@ int64_t clock_mono_us(void);
 /* Sleeps ms milliseconds (restarting on EINTR); ms <= 0 returns at once. */
 void clock_sleep_ms(int64_t ms);
 
-/* Seconds since the epoch (wall clock). For tests: $PROVHOST_TEST_NOW
- * (epoch seconds) replaces it when set — what is due, what is not yet
- * effective and the ledger's timestamps follow it; deadlines and pacing
- * (the monotonic clock) do not. */
+/* Seconds since the epoch (wall clock). For tests, the environment sets
+ * it (read once per process): $PROVHOST_TEST_NOW fixes it at one moment,
+ * $PROVHOST_TEST_CLOCK makes it start at one and run on; each takes
+ * "YYYY-MM-DD", "YYYY-MM-DDThh:mm:ssZ" or epoch seconds. What is due, what
+ * is not yet effective and the ledger's timestamps follow it; deadlines
+ * and pacing (the monotonic clocks) never do. */
 int64_t clock_wall_s(void);
 
 /* Writes the current UTC time as "2026-11-28T10:14:04.123Z" into buf. */

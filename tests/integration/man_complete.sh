@@ -92,6 +92,8 @@ config_keys() {
 	macro_words "$H/lifecycle/mapping.h" MAPPING_KNOWN_TARGETS | sed 's/^/MAPPING /'
 	strcmp_keys "$H/config/input_config.c" key | sed 's/^/INPUTS /'
 	macro_words "$H/config/input_config.c" INPUT_KEYS | sed 's/^/INPUTS /'
+	strcmp_keys "$H/config/sync_config.c" key | sed 's/^/SYNC /'
+	macro_words "$H/config/sync_config.c" SYNC_KEYS | sed 's/^/SYNC /'
 }
 
 # check_man5 PAGE: reports every configuration key PAGE lacks in its section.
