@@ -62,7 +62,7 @@ endif
 PKGS        := libcurl jansson sqlite3 libcrypto icu-uc icu-i18n
 DEB_PKGS    := build-essential pkg-config libcurl4-openssl-dev libjansson-dev libcmocka-dev \
                libsqlite3-dev libmicrohttpd-dev libssl-dev curl jq abigail-tools binutils \
-               time python3 sqlite3 g++ scdoc systemd libicu-dev
+               time python3 sqlite3 g++ scdoc systemd libicu-dev python3-jsonschema
 # only for make deb / check-deb (deps-deb), not for make check
 DEB_BUILD_PKGS := debhelper dpkg-dev lintian fakeroot
 # only for the fuzz targets (deps-fuzz): clang and its libFuzzer runtime;
@@ -131,6 +131,7 @@ $(DEPS_STAMP):
 	  pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
 	for c in pkg-config curl jq abidiff nm cc g++ python3 sqlite3 scdoc; do \
 	  command -v $$c >/dev/null 2>&1 || missing="$$missing $$c"; done; \
+	python3 -c 'import jsonschema' 2>/dev/null || missing="$$missing python3-jsonschema"; \
 	if [ -n "$$missing" ]; then \
 	  echo "provhost: missing build dependencies:$$missing"; \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \

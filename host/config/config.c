@@ -12,14 +12,16 @@
 
 #include "config/config_internal.h"
 #include "config/config_locate.h"
+#include "config/notify_config.h"
+#include "config/secret_expiry.h"
 #include "util/file_open.h"
 
 /* Largest configuration file we read. */
 #define CONFIG_MAX_FILE (16 * 1024 * 1024)
 
-static const char *const top_keys[] = {"plugin_dir", "state_dir",
-                                       "ledger",     "audit_file",
-                                       "include",    "connections"};
+static const char *const top_keys[] = {
+        "plugin_dir", "state_dir",   "ledger", "audit_file",
+        "include",    "connections", "notify", "expiry_warn_days"};
 #define N_TOP_KEYS (sizeof(top_keys) / sizeof(top_keys[0]))
 
 char *config_dirname(const char *path)
@@ -305,9 +307,29 @@ static void check_top_keys(const json_t *root, const struct config_source *src,
 			        errs, src, "", key,
 			        "unknown key \"%s\" (known: plugin_dir, "
 			        "state_dir, ledger, audit_file, "
-			        "include, connections)",
+			        "include, connections, notify, "
+			        "expiry_warn_days)",
 			        key);
 	}
+}
+
+/* "notify" (notify_config.h) and "expiry_warn_days" (secret_expiry.h). */
+static void read_unattended(struct config *cfg, const json_t *root,
+                            const struct config_source *src, const char *dir,
+                            struct config_report *errs)
+{
+	const json_t *v = json_object_get(root, "expiry_warn_days");
+
+	cfg->expiry_warn_days = SECRET_EXPIRY_WARN_DAYS_DEFAULT;
+	if (v && (!json_is_integer(v) || json_integer_value(v) < 0 ||
+	          json_integer_value(v) > 366))
+		config_report_add(errs, src, "", "expiry_warn_days",
+		                  "\"expiry_warn_days\" must be an integer "
+		                  "from 0 to 366 (days before a secret's "
+		                  "\"expires\" to start warning)");
+	else if (v)
+		cfg->expiry_warn_days = (int)json_integer_value(v);
+	notify_config_read(root, src, dir, errs, &cfg->notify);
 }
 
 /* Fills cfg's top-level settings from root. */
@@ -321,6 +343,7 @@ static void read_top_level(struct config *cfg, const json_t *root,
 	get_path(root, "ledger", dir, &cfg->ledger_path, src, errs);
 	get_path(root, "audit_file", dir, &cfg->audit_file, src, errs);
 	get_path(root, "include", dir, &cfg->include_dir, src, errs);
+	read_unattended(cfg, root, src, dir, errs);
 	if (!cfg->state_dir)
 		cfg->state_dir = default_state_dir();
 	if (!cfg->ledger_path && cfg->state_dir &&
@@ -405,6 +428,7 @@ void config_free(struct config *cfg)
 	free(cfg->ledger_path);
 	free(cfg->audit_file);
 	free(cfg->include_dir);
+	notify_config_free(cfg->notify);
 	free(cfg);
 }
 

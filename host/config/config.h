@@ -13,6 +13,7 @@
 
 struct lifecycle_config;
 struct loaded_connector;
+struct notify_config;
 
 /* The name a connection gets when it has none (Hire2Retire's default). */
 #define CONFIG_DEFAULT_CONNECTION_NAME "Connection-Bearer Token-1"
@@ -55,6 +56,8 @@ struct config {
 	size_t n_connections;
 	struct config_source **sources;
 	size_t n_sources;
+	struct notify_config *notify; /* "notify"; NULL = none */
+	int expiry_warn_days;         /* secret_expiry.h */
 };
 
 /* Reads and checks the configuration at path (and its drop-in directory),

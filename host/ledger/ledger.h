@@ -394,6 +394,29 @@ struct ledger_history_row {
 int ledger_history(struct ledger *l, const char *employee_id,
                    struct ledger_history_row **rows, size_t *n);
 
+/* --- finding a person (ledger_person_find.c) ------------------------------ */
+
+enum ledger_find_by { LEDGER_FIND_ACCOUNT, LEDGER_FIND_USER_NAME };
+
+struct ledger_employee {
+	char id[256];
+};
+
+/* The distinct employees (sorted) that ever had value as their account id
+ * on any connection (a link or a target's account id), or as their
+ * userName (a reservation or a link; compared case-folded), in a malloc'd
+ * array *rows of *n (caller frees; NULL when 0). 0, or -1. */
+int ledger_employees_by(struct ledger *l, enum ledger_find_by by,
+                        const char *value, struct ledger_employee **rows,
+                        size_t *n);
+
+/* The decision stored for a target (the JSON text of targets.decision,
+ * written by a run when the ledger has that column): 0 and *out (new
+ * string, caller frees), 1 when there is none (no such column, target or
+ * value; *out NULL), -1 on error. */
+int ledger_target_decision(struct ledger *l, int64_t seq,
+                           const char *connection, char **out);
+
 /* --- review: work waiting for a person ------------------------------------ */
 
 struct ledger_review_row {

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 int64_t clock_mono_ms(void)
@@ -32,9 +33,27 @@ void clock_sleep_ms(int64_t ms)
 		req = rem;
 }
 
+/* The test override: PROVHOST_TEST_NOW=SECONDS (since the epoch) fixes
+ * the wall clock of one process, so tests can drive calendar logic (token
+ * expiry, once-a-day notifications) without waiting for days. */
+static int64_t test_now(void)
+{
+	const char *v = getenv("PROVHOST_TEST_NOW");
+	char *end;
+	long long t;
+
+	if (!v || !*v)
+		return -1;
+	errno = 0;
+	t = strtoll(v, &end, 10);
+	return errno || *end || t < 0 ? -1 : (int64_t)t;
+}
+
 int64_t clock_wall_s(void)
 {
-	return (int64_t)time(NULL);
+	int64_t t = test_now();
+
+	return t >= 0 ? t : (int64_t)time(NULL);
 }
 
 void clock_iso_now(char *buf, size_t len)

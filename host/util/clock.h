@@ -16,7 +16,8 @@ int64_t clock_mono_us(void);
 /* Sleeps ms milliseconds (restarting on EINTR); ms <= 0 returns at once. */
 void clock_sleep_ms(int64_t ms);
 
-/* Seconds since the epoch (wall clock). */
+/* Seconds since the epoch (wall clock); $PROVHOST_TEST_NOW (seconds) when
+ * set, for tests. */
 int64_t clock_wall_s(void);
 
 /* Writes the current UTC time as "2026-11-28T10:14:04.123Z" into buf. */
