@@ -22,7 +22,7 @@
 
 #include "lifecycle/events.h"
 
-#define LEDGER_SCHEMA_VERSION 4
+#define LEDGER_SCHEMA_VERSION 5
 
 struct ledger;
 
@@ -416,6 +416,17 @@ int ledger_employees_by(struct ledger *l, enum ledger_find_by by,
  * value; *out NULL), -1 on error. */
 int ledger_target_decision(struct ledger *l, int64_t seq,
                            const char *connection, char **out);
+
+/* --- notifications sent (ledger_notify.c) --------------------------------- */
+
+/* The last day (days since 1970-01-01 UTC) the notification event/key was
+ * delivered: 0 and *day, 1 when never, -1 on error. */
+int ledger_notify_last_day(struct ledger *l, const char *event,
+                           const char *key, int64_t *day);
+
+/* Records that event/key was delivered on day at now. 0, or -1. */
+int ledger_notify_mark(struct ledger *l, const char *event, const char *key,
+                       int64_t day, int64_t now);
 
 /* --- review: work waiting for a person ------------------------------------ */
 

@@ -221,4 +221,15 @@ const char *const ledger_migrations[LEDGER_SCHEMA_VERSION] = {
         "UPDATE persons SET email_key = provhost_casefold(email_key)"
         "  WHERE email_key IS NOT NULL"
         "  AND provhost_casefold(email_key) IS NOT NULL;",
+        /* 4 -> 5: notifications sent (issue 17). The last day (days since
+         * 1970-01-01, UTC) a notification that repeats daily while it is
+         * due (token_expiring) was delivered, per event and key (the
+         * connection and secret), so hourly runs send it once a day.
+         * IF NOT EXISTS: tests rebuild older ledgers from new ones. */
+        "CREATE TABLE IF NOT EXISTS notify_sent ("
+        "  event TEXT NOT NULL,"
+        "  key TEXT NOT NULL,"
+        "  day INTEGER NOT NULL,"
+        "  sent_at INTEGER NOT NULL,"
+        "  PRIMARY KEY (event, key)) WITHOUT ROWID;",
 };
