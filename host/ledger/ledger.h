@@ -421,8 +421,8 @@ int ledger_target_decision(struct ledger *l, int64_t seq,
 
 /* The last day (days since 1970-01-01 UTC) the notification event/key was
  * delivered: 0 and *day, 1 when never, -1 on error. */
-int ledger_notify_last_day(struct ledger *l, const char *event,
-                           const char *key, int64_t *day);
+int ledger_notify_last_day(struct ledger *l, const char *event, const char *key,
+                           int64_t *day);
 
 /* Records that event/key was delivered on day at now. 0, or -1. */
 int ledger_notify_mark(struct ledger *l, const char *event, const char *key,
