@@ -202,16 +202,7 @@ static void print_expiry(const struct connection *conn, const struct secret *s,
 /* The status document before anything has run (no ledger file). */
 static int status_json_empty(const struct config *cfg)
 {
-	json_t *doc = state_json_doc("status");
-
-	if (doc) {
-		json_object_set_new(doc, "ledger",
-		                    utf8_json_string(cfg->ledger_path));
-		json_object_set_new(doc, "connections", json_array());
-		json_object_set_new(doc, "rejected_lines", json_integer(0));
-		json_object_set_new(doc, "last_run", json_null());
-	}
-	return state_json_print(doc) ? EXIT_USAGE : 1;
+	return state_json_print(state_json_status_empty(cfg)) ? EXIT_USAGE : 1;
 }
 
 static int status_json(const struct config *cfg, struct ledger *l)

@@ -137,6 +137,54 @@ static json_t *run_json(const struct ledger_run *r)
 	return obj;
 }
 
+/* The ledger's connections, then configured ones it has no row for yet
+ * (zeros). */
+static json_t *connections_json(const struct config *cfg,
+                                const struct ledger_status *rows, size_t n,
+                                int64_t today)
+{
+	json_t *conns = json_array();
+	size_t i;
+
+	if (!conns)
+		return NULL;
+	for (i = 0; i < n; i++)
+		json_array_append_new(conns,
+		                      connection_json(cfg, &rows[i], today));
+	/* configured connections the ledger has no row for yet: zeros */
+	for (i = 0; i < cfg->n_connections; i++) {
+		struct ledger_status zero = {0};
+		size_t j;
+
+		for (j = 0; j < n; j++)
+			if (!strcmp(rows[j].connection,
+			            cfg->connections[i].name))
+				break;
+		if (j < n)
+			continue;
+		snprintf(zero.connection, sizeof(zero.connection), "%s",
+		         cfg->connections[i].name);
+		json_array_append_new(conns,
+		                      connection_json(cfg, &zero, today));
+	}
+	return conns;
+}
+
+json_t *state_json_status_empty(const struct config *cfg)
+{
+	json_t *doc = state_json_doc("status");
+
+	if (!doc)
+		return NULL;
+	json_object_set_new(doc, "ledger", utf8_json_string(cfg->ledger_path));
+	json_object_set_new(
+	        doc, "connections",
+	        connections_json(cfg, NULL, 0, secret_expiry_today()));
+	json_object_set_new(doc, "rejected_lines", json_integer(0));
+	json_object_set_new(doc, "last_run", json_null());
+	return doc;
+}
+
 json_t *state_json_status(const struct config *cfg, struct ledger *l,
                           int64_t now)
 {
@@ -144,7 +192,7 @@ json_t *state_json_status(const struct config *cfg, struct ledger *l,
 	struct ledger_run last;
 	json_t *doc = NULL, *conns;
 	int64_t rejects = 0, today = secret_expiry_today();
-	size_t n = 0, i;
+	size_t n = 0;
 	int r;
 
 	if (ledger_status(l, now, &rows, &n) ||
@@ -154,15 +202,12 @@ json_t *state_json_status(const struct config *cfg, struct ledger *l,
 	if (r < 0)
 		goto out;
 	doc = state_json_doc("status");
-	conns = json_array();
+	conns = connections_json(cfg, rows, n, today);
 	if (!doc || !conns) {
 		json_decref(conns);
 		goto out;
 	}
 	json_object_set_new(doc, "ledger", utf8_json_string(cfg->ledger_path));
-	for (i = 0; i < n; i++)
-		json_array_append_new(conns,
-		                      connection_json(cfg, &rows[i], today));
 	json_object_set_new(doc, "connections", conns);
 	json_object_set_new(doc, "rejected_lines", json_integer(rejects));
 	json_object_set_new(doc, "last_run",

@@ -34,6 +34,10 @@ int state_json_print(json_t *doc);
 json_t *state_json_status(const struct config *cfg, struct ledger *l,
                           int64_t now);
 
+/* The status document when there is no ledger yet: the configured
+ * connections with zero counts, no run. NULL when out of memory. */
+json_t *state_json_status_empty(const struct config *cfg);
+
 /* Appends to events (an array) one object per event of employee_id, each
  * with its targets (rows as ledger_history returned them) and their stored
  * decision (null when none). Returns 0, or -1. */

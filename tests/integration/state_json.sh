@@ -32,6 +32,7 @@ rph status --json
 expect_rc 0
 valid "status --json (no ledger)"
 expect_eq "$(jq -r '.last_run' <<<"$OUT")" null "last_run"
+expect_eq "$(jq -r '.connections[] | "\(.name) \(.configured) \(.counts.pending) \(.links)"' <<<"$OUT")" "$RT_CONN true 0 0" "configured connection"
 rph history --json E1002
 expect_rc 1
 valid "history --json (no ledger)"
