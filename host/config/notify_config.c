@@ -328,3 +328,34 @@ void notify_config_free(struct notify_config *nc)
 	free(nc->command);
 	free(nc);
 }
+
+void notify_config_print(const struct notify_config *nc, FILE *out)
+{
+	const char *sep = "";
+	size_t i;
+
+	if (!nc) {
+		fprintf(out, "notify: none\n");
+		return;
+	}
+	fprintf(out, "notify: on ");
+	for (i = 0; i < NOTIFY_EVENT_COUNT; i++) {
+		if (!(nc->events & (1u << i)))
+			continue;
+		fprintf(out, "%s%s", sep, event_names[i]);
+		sep = ", ";
+	}
+	fprintf(out, "; timeout %d s, one retry\n", nc->timeout_ms / 1000);
+	for (i = 0; i < nc->n_webhooks; i++)
+		fprintf(out, "  webhook %s (%s): URL from %s%s%s\n",
+		        nc->webhooks[i].redacted,
+		        nc->webhooks[i].format == NOTIFY_FORMAT_SLACK ? "slack"
+		                                                      : "json",
+		        nc->webhooks[i].url.items[0].source,
+		        nc->webhooks[i].ca_file ? ", CA file " : "",
+		        nc->webhooks[i].ca_file ? nc->webhooks[i].ca_file : "");
+	for (i = 0; nc->command && nc->command[i]; i++)
+		fprintf(out, "%s%s", i ? " " : "  command: ", nc->command[i]);
+	if (nc->command)
+		fprintf(out, "\n");
+}

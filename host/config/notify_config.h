@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "config/secrets.h"
 
@@ -58,6 +59,11 @@ int notify_config_read(const json_t *root, const struct config_source *src,
                        struct notify_config **out);
 
 void notify_config_free(struct notify_config *nc);
+
+/* For check-config: "notify: on EVENTS, timeout N s" and one line per
+ * webhook (redacted URL, format, where the URL comes from) and the
+ * command; "notify: none" for NULL. */
+void notify_config_print(const struct notify_config *nc, FILE *out);
 
 /* Writes url with path, query, fragment and user info masked into out:
  * "https://hooks.slack.com/" and three stars. A URL that does not parse is

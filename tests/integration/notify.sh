@@ -12,12 +12,13 @@
 
 HOOK_SECRET="hooksecret-P9xQ2"
 RECV_PIDS=()
-# recv_start MODE NAME: a receiver; sets RECV_PORT and RECV_LOG.
+# recv_start MODE NAME [PEM]: a receiver (HTTPS with PEM); sets RECV_PORT
+# and RECV_LOG.
 recv_start() {
 	local out="$T_TMP/recv-$2.out" i line=""
 	RECV_LOG="$T_TMP/recv-$2.jsonl"
 	: >"$RECV_LOG"
-	python3 "$ROOT/tests/tools/webhook_receiver.py" "$1" "$RECV_LOG" >"$out" 2>&1 &
+	python3 "$ROOT/tests/tools/webhook_receiver.py" "$1" "$RECV_LOG" ${3:+"$3"} >"$out" 2>&1 &
 	RECV_PIDS+=("$!")
 	for i in $(seq 1 100); do
 		line=$(head -n 1 "$out" 2>/dev/null)
@@ -73,6 +74,11 @@ begin "a run with nothing to report notifies nobody"
 state quiet "$BOTH"
 rph check-config
 expect_rc 0
+expect_contains "$OUT" "notify: on run_stopped, events_failed, review_waiting, credentials_rejected, token_expiring, orphans_found; timeout 5 s, one retry"
+expect_contains "$OUT" "  webhook http://127.0.0.1:$PORT_A/*** (json): URL from environment variable HOOK_A"
+expect_contains "$OUT" "  webhook http://127.0.0.1:$PORT_B/*** (slack): URL from file $ST/hook-b"
+expect_contains "$OUT" "  command: $NOTIFIER --fixed-arg"
+expect_not_contains "$OUT" "$HOOK_SECRET"
 rph run "$good"
 expect_rc 0
 expect_eq "$(lines "$LOG_A")" 0 "webhook A requests"
@@ -179,6 +185,34 @@ expect_contains "$ERR" "notification credentials_rejected to webhook http://127.
 expect_contains "$ERR" "notification credentials_rejected to command $FAILING failed after 2 attempts: $FAILING exited with status 7"
 expect_not_contains "$ERR" "$HOOK_SECRET"
 rt_token "$TEST_TOKEN"
+finish
+
+begin "TLS is verified: a self-signed server is refused, accepted with its ca_file"
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+	-addext subjectAltName=IP:127.0.0.1 -keyout "$T_TMP/tls.key" -out "$T_TMP/tls.crt" >/dev/null 2>&1 ||
+	fail "openssl could not make a certificate"
+cat "$T_TMP/tls.key" "$T_TMP/tls.crt" >"$T_TMP/tls.pem"
+recv_start ok tls "$T_TMP/tls.pem" || fail "no TLS receiver"
+export HOOK_TLS="https://127.0.0.1:$RECV_PORT/tls/$HOOK_SECRET"
+state tls '{"webhooks": [{"url": {"env": "HOOK_TLS"}}], "timeout_seconds": 5}'
+rph run "$DEMO_EVENTS"
+expect_rc 1
+expect_eq "$(lines "$RECV_LOG")" 0 "requests through an unverified TLS connection"
+expect_contains "$ERR" "to webhook https://127.0.0.1:$RECV_PORT/*** failed after 2 attempts: SSL peer certificate or SSH remote key was not OK"
+state tls-ca '{"webhooks": [{"url": {"env": "HOOK_TLS"}, "ca_file": "'"$T_TMP/tls.crt"'"}], "timeout_seconds": 5}'
+rph run "$DEMO_EVENTS"
+expect_rc 1
+expect_eq "$(lines "$RECV_LOG")" 1 "requests with the ca_file"
+expect_eq "$(jq -r '.path' "$RECV_LOG")" "/tls/$HOOK_SECRET" "path"
+finish
+
+begin "a webhook that does not answer in timeout_seconds: two attempts, the exit code unchanged"
+recv_start slow slow || fail "no slow receiver"
+export HOOK_SLOW="http://127.0.0.1:$RECV_PORT/slow"
+state slow '{"webhooks": [{"url": {"env": "HOOK_SLOW"}}], "timeout_seconds": 1}'
+rph run "$DEMO_EVENTS"
+expect_rc 1
+expect_contains "$ERR" "to webhook http://127.0.0.1:$RECV_PORT/*** failed after 2 attempts: Timeout was reached"
 finish
 
 begin "a dry run notifies nobody"

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""webhook_receiver.py MODE LOG: a loopback HTTP server for the notify
-tests. Prints "listening on PORT" (port chosen by the kernel), then appends
+"""webhook_receiver.py MODE LOG [PEM]: a loopback HTTP server for the notify
+tests (HTTPS with the certificate and key in PEM). Prints "listening on PORT" (port chosen by the kernel), then appends
 one JSON line per request to LOG: {"method", "path", "content_type",
 "body"}. MODE: "ok" answers 200, "fail" answers 500, "slow" waits 30 s."""
 import http.server
@@ -9,6 +9,7 @@ import sys
 import time
 
 MODE, LOG = sys.argv[1], sys.argv[2]
+PEM = sys.argv[3] if len(sys.argv) > 3 else None
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -32,5 +33,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 srv = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+if PEM:
+    import ssl
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(PEM)
+    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
 print(f"listening on {srv.server_address[1]}", flush=True)
 srv.serve_forever()
