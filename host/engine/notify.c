@@ -158,7 +158,7 @@ int notify_send(const struct config *cfg, struct audit *audit,
 	const char *text;
 	char *full = NULL, *slack = NULL, why[600], channel[400];
 	int delivered = 0, channels = 0, attempts, rc;
-	json_t *copy;
+	json_t *copy, *slack_obj;
 	size_t i;
 
 	if (!notify_wanted(cfg, ev))
@@ -169,8 +169,9 @@ int notify_send(const struct config *cfg, struct audit *audit,
 	complete_body(copy, ev, run_id);
 	text = json_string_value(json_object_get(copy, "text"));
 	full = json_dumps(copy, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	slack = json_dumps(json_pack("{s:s}", "text", text ? text : ""),
-	                   JSON_COMPACT);
+	slack_obj = json_pack("{s:s}", "text", text ? text : "");
+	slack = slack_obj ? json_dumps(slack_obj, JSON_COMPACT) : NULL;
+	json_decref(slack_obj);
 	for (i = 0; i < nc->n_webhooks; i++) {
 		const struct notify_webhook *w = &nc->webhooks[i];
 		struct delivery d = {.nc = nc, .w = w};
