@@ -129,6 +129,13 @@ static void notify_run_outcome(struct run *run, int code)
 		json_array_append_new(
 		        conns, connection_facts(&run->conns[i], row, &f));
 	}
+	if (atomic_load(&run->fatal) && !f.stopped) {
+		/* stopped before any connection started (storing the input) */
+		f.stopped = true;
+		pthread_mutex_lock(&run->fatal_lock);
+		say(&f, "; stopped: %s", run->fatal_reason);
+		pthread_mutex_unlock(&run->fatal_lock);
+	}
 	if (f.failed_n)
 		say(&f, "; %lld event%s or line%s failed or rejected",
 		    (long long)f.failed_n, f.failed_n == 1 ? "" : "s",

@@ -319,6 +319,8 @@ int run_execute(const struct run_options *opt)
 		code = atomic_load(&run.fatal) ? EXIT_STOPPED : EXIT_USAGE;
 		ledger_run_finish(run.ledger, run.run_id, code, NULL,
 		                  clock_wall_s());
+		if (code == EXIT_STOPPED)
+			notify_after_run(&run, code);
 		goto out_ledger;
 	}
 	for (i = 0; i < run.n_conns; i++)

@@ -90,14 +90,16 @@ begin "credentials rejected: exactly one notification per channel, documented bo
 rt_token "$BAD_TOKEN"
 rph run "$T_TMP/good2.jsonl"
 expect_rc 3
+rph status --json
+RUN=$(jq -r '.last_run.id' <<<"$OUT")
 expect_eq "$(lines "$LOG_A")" 1 "webhook A requests"
 expect_eq "$(lines "$LOG_B")" 1 "webhook B requests"
 a=$(jq -r '.body' "$LOG_A")
 expect_eq "$(jq -r '.path, .content_type' "$LOG_A" | tr '\n' ' ')" "/hooks/$HOOK_SECRET?key=$HOOK_SECRET application/json " "request A"
 expect_eq "$(jq -r '"\(.schema) \(.kind) \(.event) \(.events | join(",")) \(.run) \(.exit_code)"' <<<"$a")" \
-	"provhost/v1 notification credentials_rejected credentials_rejected,run_stopped 2 3" "body A"
+	"provhost/v1 notification credentials_rejected credentials_rejected,run_stopped $RUN 3" "body A"
 expect_eq "$(jq -r --arg c "$RT_CONN" '.connections[] | select(.name == $c) | "\(.credentials_rejected) \(.stopped | test("credential"))"' <<<"$a")" "true true" "connection facts"
-expect_contains "$(jq -r '.text' <<<"$a")" "provhost run 2 exited 3"
+expect_contains "$(jq -r '.text' <<<"$a")" "provhost run $RUN exited 3"
 expect_contains "$(jq -r '.text' <<<"$a")" "connection \"$RT_CONN\" stopped:"
 expect_eq "$(jq -r '.host | length > 0' <<<"$a")" true "host"
 expect_eq "$(jq -r '.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$")' <<<"$a")" true "time"
@@ -115,8 +117,8 @@ expect_eq "$(cat "$T_TMP/cmd.argv")" "1
 expect_eq "$(jq -r '.event' "$T_TMP/cmd.stdin")" credentials_rejected "stdin"
 expect_eq "$(jq -c 'del(.time)' "$T_TMP/cmd.stdin")" "$(jq -c 'del(.time)' <<<"$a")" "same body as the webhook"
 expect_contains "$(cat "$T_TMP/cmd.env")" "PROVHOST_NOTIFY_EVENT=credentials_rejected"
-expect_contains "$(cat "$T_TMP/cmd.env")" "PROVHOST_NOTIFY_RUN=2"
-expect_contains "$(grep '^PROVHOST_NOTIFY_TEXT=' "$T_TMP/cmd.env")" "provhost run 2 exited 3"
+expect_contains "$(cat "$T_TMP/cmd.env")" "PROVHOST_NOTIFY_RUN=$RUN"
+expect_contains "$(grep '^PROVHOST_NOTIFY_TEXT=' "$T_TMP/cmd.env")" "provhost run $RUN exited 3"
 grep -q '^HOOK_A=' "$T_TMP/cmd.env" && fail "the command got provhost's environment (HOOK_A)"
 finish
 
@@ -198,7 +200,7 @@ state tls '{"webhooks": [{"url": {"env": "HOOK_TLS"}}], "timeout_seconds": 5}'
 rph run "$DEMO_EVENTS"
 expect_rc 1
 expect_eq "$(lines "$RECV_LOG")" 0 "requests through an unverified TLS connection"
-expect_contains "$ERR" "to webhook https://127.0.0.1:$RECV_PORT/*** failed after 2 attempts: SSL peer certificate or SSH remote key was not OK"
+expect_contains "$ERR" "to webhook https://127.0.0.1:$RECV_PORT/*** failed after 2 attempts: SSL"
 state tls-ca '{"webhooks": [{"url": {"env": "HOOK_TLS"}, "ca_file": "'"$T_TMP/tls.crt"'"}], "timeout_seconds": 5}'
 rph run "$DEMO_EVENTS"
 expect_rc 1
@@ -213,6 +215,21 @@ state slow '{"webhooks": [{"url": {"env": "HOOK_SLOW"}}], "timeout_seconds": 1}'
 rph run "$DEMO_EVENTS"
 expect_rc 1
 expect_contains "$ERR" "to webhook http://127.0.0.1:$RECV_PORT/*** failed after 2 attempts: Timeout was reached"
+finish
+
+begin "a full disk while the input is stored: run_stopped names the ledger"
+state full '{"webhooks": [{"url": {"env": "HOOK_A"}}]}'
+: >"$LOG_A"
+for ((i = 1000; i < 1300; i++)); do ev hire "F$i" "f-$i" 2026-01-05 "F$i" Full Engineering; done >"$T_TMP/full.jsonl"
+env PH_ENOSPC_PATH="ledger.sqlite" PH_ENOSPC_AFTER=150000 PH_ENOSPC_ARM= \
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+	LD_PRELOAD="$BUILD/shims/enospc.so" "$PROVHOST" run -c "$CFG" "$T_TMP/full.jsonl" \
+	>"$T_TMP/out" 2>"$T_TMP/err" </dev/null
+expect_eq "$?" 3 "exit status ($(head -c 600 "$T_TMP/err"))"
+expect_contains "$(cat "$T_TMP/err")" "stopped while storing line"
+expect_eq "$(lines "$LOG_A")" 1 "webhook A requests"
+expect_eq "$(jq -r '.body | fromjson | .event' "$LOG_A")" run_stopped "event"
+expect_contains "$(jq -r '.body | fromjson | .text' "$LOG_A")" "ledger"
 finish
 
 begin "a dry run notifies nobody"
