@@ -30,8 +30,9 @@ struct secret_set {
 	size_t n;
 };
 
-/* Reads the secret key from spec ({"env": "VAR"} or {"file": "path"}; a
- * relative path is resolved against base_dir) and appends it to set. On
+/* Reads the secret key from spec ({"env": "VAR"} or {"file": "path"},
+ * optionally with "expires": "YYYY-MM-DD"; a relative path is resolved
+ * against base_dir) and appends it to set. On
  * error returns -1 with err->path "secrets.KEY" (or a member below it) and a
  * message naming the secret; set is unchanged. Refuses: inline strings,
  * unknown members, unset or empty variables, missing or unreadable files,
