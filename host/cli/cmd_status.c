@@ -236,6 +236,9 @@ int cmd_status(int argc, char **argv)
 	if (rc) {
 		if (rc == 1 && opts.json)
 			rc = status_json_empty(cfg);
+		else if (rc == 1)
+			secret_expiry_each(cfg, NULL, secret_expiry_today(),
+			                   print_expiry, NULL);
 		config_free(cfg);
 		return rc == 1 ? EXIT_DONE : rc;
 	}

@@ -30,6 +30,13 @@ SRC="file $T_TMP/st-exp/promapp-token"
 rt_sim || exit 1
 rt_state exp ".connections[0].secrets.access_token.expires = \"$EXP\""
 
+begin "status before any run warns too"
+PROVHOST_TEST_NOW=$(at 2027-10-15) rph status
+expect_rc 0
+expect_contains "$OUT" "no ledger yet"
+expect_contains "$OUT" "warning: connection \"$RT_CONN\": secret access_token ($SRC) expires on $EXP, in 17 days"
+finish
+
 begin "31 days before: no warning from test, status or run"
 NOW=$(at 2027-10-01)
 each

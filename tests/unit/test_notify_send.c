@@ -15,10 +15,10 @@
 
 #include <cmocka.h>
 
+#include "../lib/unit_helpers.h"
 #include "config/config.h"
 #include "engine/audit.h"
 #include "engine/notify.h"
-#include "../lib/unit_helpers.h"
 
 static char dir[] = "/tmp/provhost-notify-XXXXXX";
 
