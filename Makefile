@@ -62,7 +62,8 @@ endif
 PKGS        := libcurl jansson sqlite3 libcrypto icu-uc icu-i18n
 DEB_PKGS    := build-essential pkg-config libcurl4-openssl-dev libjansson-dev libcmocka-dev \
                libsqlite3-dev libmicrohttpd-dev libssl-dev curl jq abigail-tools binutils \
-               time python3 sqlite3 g++ scdoc systemd libicu-dev libcsv-dev
+               time python3 sqlite3 g++ scdoc systemd libicu-dev libcsv-dev \
+               python3-jsonschema
 # only for make deb / check-deb (deps-deb), not for make check
 DEB_BUILD_PKGS := debhelper dpkg-dev lintian fakeroot
 # only for the fuzz targets (deps-fuzz): clang and its libFuzzer runtime;
@@ -134,6 +135,7 @@ $(DEPS_STAMP):
 	for c in pkg-config curl jq abidiff nm cc g++ python3 sqlite3 scdoc; do \
 	  command -v $$c >/dev/null 2>&1 || missing="$$missing $$c"; done; \
 	[ -f /usr/include/csv.h ] || missing="$$missing libcsv-dev"; \
+	python3 -c 'import jsonschema' 2>/dev/null || missing="$$missing python3-jsonschema"; \
 	if [ -n "$$missing" ]; then \
 	  echo "provhost: missing build dependencies:$$missing"; \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \

@@ -55,7 +55,9 @@
 	"Open CONNECTION and ask its connector to authenticate: check that\n"  \
 	"the credentials work and may provision and deprovision users.\n"      \
 	"Prints what was verified, or the connector's error and hint.\n"       \
-	"CONNECTION may be left out when only one is configured.\n"            \
+	"CONNECTION may be left out when only one is configured. A secret\n"   \
+	"whose \"expires\" is at most expiry_warn_days (30) days away, or\n"   \
+	"past, is warned about on stderr.\n"                                   \
 	"\n"                                                                   \
 	"  -c, --config FILE  configuration file (default $PROVHOST_CONFIG,\n" \
 	"                     else /etc/provhost/provhost.json)\n"             \

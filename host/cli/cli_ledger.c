@@ -8,6 +8,12 @@
 
 int cli_open_ledger(const char *config, struct config **cfg, struct ledger **l)
 {
+	return cli_open_ledger_quiet(config, false, cfg, l);
+}
+
+int cli_open_ledger_quiet(const char *config, bool quiet, struct config **cfg,
+                          struct ledger **l)
+{
 	char err[8192];
 	struct stat st;
 
@@ -16,8 +22,9 @@ int cli_open_ledger(const char *config, struct config **cfg, struct ledger **l)
 		return EXIT_USAGE;
 	}
 	if (stat((*cfg)->ledger_path, &st) != 0 && errno == ENOENT) {
-		printf("no ledger yet at %s: nothing has run\n",
-		       (*cfg)->ledger_path);
+		if (!quiet)
+			printf("no ledger yet at %s: nothing has run\n",
+			       (*cfg)->ledger_path);
 		return 1;
 	}
 	if (ledger_open((*cfg)->ledger_path, 0, l)) {

@@ -3,6 +3,8 @@
 #ifndef PROVHOST_CLI_LEDGER_H
 #define PROVHOST_CLI_LEDGER_H
 
+#include <stdbool.h>
+
 #include "config/config.h"
 #include "ledger/ledger.h"
 
@@ -11,5 +13,10 @@
  * frees both), 1 when there is no ledger yet ("nothing has run" printed;
  * *cfg set), or EXIT_USAGE with the message on stderr. */
 int cli_open_ledger(const char *config, struct config **cfg, struct ledger **l);
+
+/* The same; quiet: print nothing when there is no ledger yet (a JSON
+ * document follows instead). */
+int cli_open_ledger_quiet(const char *config, bool quiet, struct config **cfg,
+                          struct ledger **l);
 
 #endif

@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "config/config.h"
 #include "config/lifecycle_config.h"
+#include "config/notify_config.h"
 #include "connector/bind.h"
 #include "util/exit_codes.h"
 
@@ -35,8 +36,10 @@ static void print_connection(const struct connection *c)
 	printf("  settings: %s\n", settings ? settings : "?");
 	free(settings);
 	for (size_t i = 0; i < c->secrets.n; i++)
-		printf("  secret %s: from %s\n", c->secrets.items[i].key,
-		       c->secrets.items[i].source);
+		printf("  secret %s: from %s%s%s\n", c->secrets.items[i].key,
+		       c->secrets.items[i].source,
+		       c->secrets.items[i].expires[0] ? ", expires " : "",
+		       c->secrets.items[i].expires);
 	print_engine(&c->engine);
 	if (c->lifecycle)
 		printf("  lifecycle: %zu role rule%s, at most %lld "
@@ -126,6 +129,7 @@ int cmd_check_config(int argc, char **argv)
 	       cfg->sync.mass_change_share,
 	       (long long)cfg->sync.mass_change_min,
 	       (long long)cfg->sync.provision_days_before_start);
+	notify_config_print(cfg->notify, stdout);
 	for (size_t i = 0; i < cfg->n_connections; i++)
 		print_connection(&cfg->connections[i]);
 	print_inputs(cfg);

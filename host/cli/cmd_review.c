@@ -14,6 +14,7 @@
 
 #include "cli/cli.h"
 #include "cli/cli_ledger.h"
+#include "cli/state_json.h"
 #include "config/config.h"
 #include "engine/audit.h"
 #include "ledger/ledger.h"
@@ -44,7 +45,8 @@ const char cmd_review_usage[] =
         "  -c, --config FILE  configuration file (default $PROVHOST_CONFIG,\n"
         "                     else /etc/provhost/provhost.json)\n"
         "  --connection NAME  only this connection (list, --all-held)\n"
-        "  --json             the list as one JSON array\n"
+        "  --json             the list as one JSON document (schema\n"
+        "                     \"provhost/v1\", kind \"review\": \"items\")\n"
         "  --all-held         approve every held item\n"
         "  --reason TEXT      why (required for discard)\n"
         "\n"
@@ -105,8 +107,8 @@ static void print_text(const struct ledger_review_row *r, size_t n)
 
 static int print_json(const struct ledger_review_row *r, size_t n)
 {
-	json_t *arr = json_array();
-	char id[200], *text;
+	json_t *arr = json_array(), *doc;
+	char id[200];
 	size_t i;
 
 	if (!arr)
@@ -123,13 +125,14 @@ static int print_json(const struct ledger_review_row *r, size_t n)
 		                  ledger_state_name(r[i].state), "reason",
 		                  r[i].reason));
 	}
-	text = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(arr);
-	if (!text)
+	/* the state schema's review document (cli/state_json.h) */
+	doc = state_json_doc("review");
+	if (!doc) {
+		json_decref(arr);
 		return -1;
-	printf("%s\n", text);
-	free(text);
-	return 0;
+	}
+	json_object_set_new(doc, "items", arr);
+	return state_json_print(doc);
 }
 
 /* Parses "SEQ:CONNECTION". Returns 0, or -1. */

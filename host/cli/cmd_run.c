@@ -74,7 +74,14 @@ const char cmd_run_usage[] =
         "second SIGINT/SIGTERM ends the run at once, without waiting for\n"
         "calls in flight; so does a connector call still running\n"
         "engine.watchdog_grace_ms after its deadline, or a connector\n"
-        "calling exit() (all exit 3).\n";
+        "calling exit() (all exit 3).\n"
+        "\n"
+        "A secret near or past its \"expires\" is warned about on stderr.\n"
+        "With a \"notify\" section, a real (not dry) run that stopped\n"
+        "early, had failures, left items for review or had its credentials\n"
+        "rejected sends one notification (webhooks, command), and a due\n"
+        "token one a day; a notification that fails is logged and audited\n"
+        "and never changes the exit status.\n";
 
 int cmd_run(int argc, char **argv)
 {

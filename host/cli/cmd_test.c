@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 #include "config/config.h"
+#include "config/secret_expiry.h"
 #include "connector/bind.h"
 #include "connector/instance.h"
 #include "connector/status_names.h"
@@ -120,6 +121,8 @@ int cmd_test(int argc, char **argv)
 		config_free(cfg);
 		return EXIT_USAGE;
 	}
+	/* a token near or past its stated "expires" (secret_expiry.h) */
+	secret_expiry_warn(cfg, conn->name, secret_expiry_today(), stderr);
 	rc = test_connection(conn);
 	config_free(cfg);
 	loader_free(set);

@@ -15,6 +15,7 @@
 
 struct lifecycle_config;
 struct loaded_connector;
+struct notify_config;
 
 /* The name a connection gets when it has none (Hire2Retire's default). */
 #define CONFIG_DEFAULT_CONNECTION_NAME "Connection-Bearer Token-1"
@@ -63,6 +64,8 @@ struct config {
 	struct input_config *inputs;
 	size_t n_inputs;
 	struct dates_config dates;
+	struct notify_config *notify; /* "notify"; NULL = none */
+	int expiry_warn_days;         /* secret_expiry.h */
 };
 
 /* Reads and checks the configuration at path (and its drop-in directory),

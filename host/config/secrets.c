@@ -173,13 +173,12 @@ static char *resolve_path(const char *base_dir, const char *path)
 /* Fills value/len/source from spec; errors go to err with path
  * "secrets.KEY". */
 static int read_spec(const char *key, const json_t *spec, const char *base_dir,
-                     struct secret *s, struct path_error *err)
+                     const char *path, struct secret *s, struct path_error *err)
 {
-	char path[300], why[256];
+	char why[256];
 	const char *mkey, *text, *why_bad;
 	const json_t *env, *file, *mval;
 
-	snprintf(path, sizeof(path), "secrets.%s", key);
 	if (json_is_string(spec))
 		return path_error_set(
 		        err, path,
@@ -193,17 +192,20 @@ static int read_spec(const char *key, const json_t *spec, const char *base_dir,
 		                      key);
 	json_object_foreach((json_t *)spec, mkey, mval)
 	{
-		if (strcmp(mkey, "env") && strcmp(mkey, "file")) {
-			char sub[sizeof(path) + 260];
+		if (strcmp(mkey, "env") && strcmp(mkey, "file") &&
+		    strcmp(mkey, "expires")) {
+			char sub[600];
 
 			snprintf(sub, sizeof(sub), "%s.%s", path, mkey);
 			return path_error_set(
 			        err, sub,
 			        "secret \"%s\": unknown key \"%s\" (known: "
-			        "env, file)",
+			        "env, file, expires)",
 			        key, mkey);
 		}
 	}
+	if (secret_read_expiry(key, spec, path, s, err))
+		return -1;
 	env = json_object_get(spec, "env");
 	file = json_object_get(spec, "file");
 	if ((env && file) || (!env && !file))
@@ -280,10 +282,20 @@ static void secret_release(struct secret *s)
 int secret_set_load(struct secret_set *set, const char *key, const json_t *spec,
                     const char *base_dir, struct path_error *err)
 {
+	char path[300];
+
+	snprintf(path, sizeof(path), "secrets.%s", key);
+	return secret_set_load_at(set, key, spec, base_dir, path, err);
+}
+
+int secret_set_load_at(struct secret_set *set, const char *key,
+                       const json_t *spec, const char *base_dir,
+                       const char *path, struct path_error *err)
+{
 	struct secret s = {0};
 	struct secret *grown;
 
-	if (read_spec(key, spec, base_dir, &s, err))
+	if (read_spec(key, spec, base_dir, path, &s, err))
 		goto out_release;
 	s.key = strdup(key);
 	grown = realloc(set->items, (set->n + 1) * sizeof(*grown));

@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/path_error.h"
 
@@ -18,6 +19,10 @@ struct secret {
 	size_t len;   /* strlen(value) */
 	char *source; /* for people: "environment variable PROMAPP_TOKEN" or
 	                 "file /etc/provhost/token" — never the value */
+	/* "expires": "YYYY-MM-DD" beside env/file (secret_expiry.h): the
+	 * first day the secret no longer works; "" = not stated */
+	char expires[11];
+	int64_t expires_day; /* days since 1970-01-01 (UTC), when stated */
 };
 
 struct secret_set {
@@ -25,8 +30,9 @@ struct secret_set {
 	size_t n;
 };
 
-/* Reads the secret key from spec ({"env": "VAR"} or {"file": "path"}; a
- * relative path is resolved against base_dir) and appends it to set. On
+/* Reads the secret key from spec ({"env": "VAR"} or {"file": "path"},
+ * optionally with "expires": "YYYY-MM-DD"; a relative path is resolved
+ * against base_dir) and appends it to set. On
  * error returns -1 with err->path "secrets.KEY" (or a member below it) and a
  * message naming the secret; set is unchanged. Refuses: inline strings,
  * unknown members, unset or empty variables, missing or unreadable files,
@@ -36,6 +42,18 @@ struct secret_set {
  * prefix, spaces and tabs. Messages never quote the value. */
 int secret_set_load(struct secret_set *set, const char *key, const json_t *spec,
                     const char *base_dir, struct path_error *err);
+
+/* secret_set_load with the spec's location given as path (e.g.
+ * "notify.webhooks[0].url") instead of "secrets.KEY". */
+int secret_set_load_at(struct secret_set *set, const char *key,
+                       const json_t *spec, const char *base_dir,
+                       const char *path, struct path_error *err);
+
+/* secret_expiry.c: reads spec's optional "expires" ("YYYY-MM-DD") into
+ * s->expires and s->expires_day. Returns 0, or -1 with err at path
+ * ".expires". */
+int secret_read_expiry(const char *key, const json_t *spec, const char *path,
+                       struct secret *s, struct path_error *err);
 
 /* The secret named key, or NULL. Borrowed from set. */
 const struct secret *secret_set_find(const struct secret_set *set,

@@ -12,7 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config/secret_expiry.h"
 #include "connector/bind.h"
+#include "engine/notify_run.h"
 #include "engine/run_internal.h"
 #include "engine/run_rate.h"
 #include "engine/run_stop.h"
@@ -295,6 +297,8 @@ int run_execute(const struct run_options *opt)
 	}
 	if (select_connections(&run))
 		goto out_conns;
+	secret_expiry_warn(run.cfg, opt->connection, secret_expiry_today(),
+	                   stderr);
 	if (audit_open(&run.audit,
 	               opt->audit_file ? opt->audit_file : run.cfg->audit_file,
 	               err, sizeof(err))) {
@@ -322,6 +326,8 @@ int run_execute(const struct run_options *opt)
 		code = atomic_load(&run.fatal) ? EXIT_STOPPED : EXIT_USAGE;
 		ledger_run_finish(run.ledger, run.run_id, code, NULL,
 		                  clock_wall_s());
+		if (code == EXIT_STOPPED)
+			notify_after_run(&run, code);
 		goto out_ledger;
 	}
 	for (i = 0; i < run.n_conns; i++)
@@ -330,6 +336,7 @@ int run_execute(const struct run_options *opt)
 	run_sync_print(&run, stdout);
 	run_print_summary(&run, stdout);
 	fflush(stdout);
+	notify_after_run(&run, code); /* never changes code */
 out_ledger:
 	watchdog_stop(&run.watchdog);
 	run_stop_catch_signals(false);

@@ -394,6 +394,40 @@ struct ledger_history_row {
 int ledger_history(struct ledger *l, const char *employee_id,
                    struct ledger_history_row **rows, size_t *n);
 
+/* --- finding a person (ledger_person_find.c) ------------------------------ */
+
+enum ledger_find_by { LEDGER_FIND_ACCOUNT, LEDGER_FIND_USER_NAME };
+
+struct ledger_employee {
+	char id[256];
+};
+
+/* The distinct employees (sorted) that ever had value as their account id
+ * on any connection (a link or a target's account id), or as their
+ * userName (a reservation or a link; compared case-folded), in a malloc'd
+ * array *rows of *n (caller frees; NULL when 0). 0, or -1. */
+int ledger_employees_by(struct ledger *l, enum ledger_find_by by,
+                        const char *value, struct ledger_employee **rows,
+                        size_t *n);
+
+/* The decision stored for a target (the JSON text of targets.decision,
+ * written by a run when the ledger has that column): 0 and *out (new
+ * string, caller frees), 1 when there is none (no such column, target or
+ * value; *out NULL), -1 on error. */
+int ledger_target_decision(struct ledger *l, int64_t seq,
+                           const char *connection, char **out);
+
+/* --- notifications sent (ledger_notify.c) --------------------------------- */
+
+/* The last day (days since 1970-01-01 UTC) the notification event/key was
+ * delivered: 0 and *day, 1 when never, -1 on error. */
+int ledger_notify_last_day(struct ledger *l, const char *event, const char *key,
+                           int64_t *day);
+
+/* Records that event/key was delivered on day at now. 0, or -1. */
+int ledger_notify_mark(struct ledger *l, const char *event, const char *key,
+                       int64_t day, int64_t now);
+
 /* --- review: work waiting for a person ------------------------------------ */
 
 struct ledger_review_row {

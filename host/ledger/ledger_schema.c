@@ -242,4 +242,15 @@ const char *const ledger_migrations[LEDGER_SCHEMA_VERSION] = {
         "  prior_status TEXT,"
         "  missing_event TEXT,"
         "  updated_at INTEGER NOT NULL) WITHOUT ROWID;",
+        /* 5 -> 6: notifications sent (issue 17). The last day (days since
+         * 1970-01-01, UTC) a notification that repeats daily while it is
+         * due (token_expiring) was delivered, per event and key (the
+         * connection and secret), so hourly runs send it once a day.
+         * IF NOT EXISTS: tests rebuild older ledgers from new ones. */
+        "CREATE TABLE IF NOT EXISTS notify_sent ("
+        "  event TEXT NOT NULL,"
+        "  key TEXT NOT NULL,"
+        "  day INTEGER NOT NULL,"
+        "  sent_at INTEGER NOT NULL,"
+        "  PRIMARY KEY (event, key)) WITHOUT ROWID;",
 };

@@ -83,6 +83,7 @@ config_keys() {
 	table "$H/config/config.c" top_keys | sed 's/^/TOP-LEVEL_KEYS /'
 	table "$H/config/config_connection.c" connection_keys | sed 's/^/CONNECTION_KEYS /'
 	strcmp_keys "$H/config/secrets.c" mkey | sed 's/^/SECRETS /'
+	strcmp_keys "$H/config/notify_config.c" key | sed 's/^/NOTIFY /'
 	strcmp_keys "$H/config/engine_config.c" key | sed 's/^/ENGINE /'
 	strcmp_keys "$H/lifecycle/policy.c" key | sed 's/^/POLICY /'
 	macro_words "$H/lifecycle/policy.c" POLICY_KNOWN_KEYS | sed 's/^/POLICY /'
@@ -112,7 +113,8 @@ echo "  $n_cmd commands, $n_keys configuration keys"
 [ "$n_cmd" -ge 8 ] || fail "only $n_cmd commands found in --help"
 [ "$n_keys" -ge 40 ] || fail "only $n_keys configuration keys found: $(config_keys | tr '\n' ' ')"
 for k in "TOP-LEVEL_KEYS audit_file" "CONNECTION_KEYS engine" "ENGINE breaker_ratio" \
-	"POLICY send_roles" "ROLES ignore_case" "ROLES grant" "MAPPING timezone" "SECRETS file"; do
+	"POLICY send_roles" "ROLES ignore_case" "ROLES grant" "MAPPING timezone" "SECRETS file" \
+	"NOTIFY webhooks" "NOTIFY ca_file" "SECRETS expires"; do
 	config_keys | grep -qxF "$k" || fail "key table extraction missed $k"
 done
 finish

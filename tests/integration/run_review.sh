@@ -59,8 +59,8 @@ expect_eq "$(grep -c '  held  T00. *terminate (t.-term)' <<<"$OUT")" 8 "held lin
 expect_contains "$OUT" "held by the mass-deprovision guard: 8 deprovisions > max_deprovisions_per_run 5 (run 2)"
 rph review --json --connection "$RT_CONN"
 expect_rc 0
-expect_eq "$(jq -r '[.[] | select(.state == "held" and .kind == "terminate")] | length' <<<"$OUT")" 8 "JSON held"
-expect_eq "$(jq -r '.[0].id' <<<"$OUT")" "$(q "SELECT seq FROM events WHERE id = 't0-term'"):$RT_CONN" "JSON id"
+expect_eq "$(jq -r '[.items[] | select(.state == "held" and .kind == "terminate")] | length' <<<"$OUT")" 8 "JSON held"
+expect_eq "$(jq -r '.items[0].id' <<<"$OUT")" "$(q "SELECT seq FROM events WHERE id = 't0-term'"):$RT_CONN" "JSON id"
 rph review --connection nope
 expect_rc 0
 expect_contains "$OUT" "nothing waits for review"

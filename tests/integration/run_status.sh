@@ -62,7 +62,7 @@ expect_rc 1
 expect_eq "$OUT" "no events for employee \"E9999\"" stdout
 rph history
 expect_rc 2
-expect_eq "$ERR" "provhost history: missing EMPLOYEE_ID; see 'provhost help history'" stderr
+expect_eq "$ERR" "provhost history: missing EMPLOYEE_ID (or --account ID, --user-name NAME); see 'provhost help history'" stderr
 finish
 
 begin "future effective: not yet effective, no write; past effective applied"
