@@ -388,201 +388,198 @@ static void read_inputs(struct config *cfg, const json_t *root,
 		}
 		cfg->n_inputs++;
 	}
-	/* "notify" (notify_config.h) and "expiry_warn_days" (secret_expiry.h).
-	 */
-	static void read_unattended(struct config * cfg, const json_t *root,
-	                            const struct config_source *src,
-	                            const char *dir, struct config_report *errs)
-	{
-		const json_t *v = json_object_get(root, "expiry_warn_days");
+}
 
-		cfg->expiry_warn_days = SECRET_EXPIRY_WARN_DAYS_DEFAULT;
-		if (v && (!json_is_integer(v) || json_integer_value(v) < 0 ||
-		          json_integer_value(v) > 366))
-			config_report_add(
-			        errs, src, "", "expiry_warn_days",
-			        "\"expiry_warn_days\" must be an integer "
-			        "from 0 to 366 (days before a secret's "
-			        "\"expires\" to start warning)");
-		else if (v)
-			cfg->expiry_warn_days = (int)json_integer_value(v);
-		notify_config_read(root, src, dir, errs, &cfg->notify);
-	}
+/* "notify" (notify_config.h) and "expiry_warn_days" (secret_expiry.h).
+ */
+static void read_unattended(struct config *cfg, const json_t *root,
+                            const struct config_source *src, const char *dir,
+                            struct config_report *errs)
+{
+	const json_t *v = json_object_get(root, "expiry_warn_days");
 
-	/* Fills cfg's top-level settings from root. */
-	static void read_top_level(struct config * cfg, const json_t *root,
-	                           const struct config_source *src,
-	                           const char *dir, struct config_report *errs)
-	{
-		check_top_keys(root, src, errs);
-		get_path(root, "plugin_dir", dir, &cfg->plugin_dir, src, errs);
-		get_path(root, "state_dir", dir, &cfg->state_dir, src, errs);
-		get_path(root, "ledger", dir, &cfg->ledger_path, src, errs);
-		get_path(root, "audit_file", dir, &cfg->audit_file, src, errs);
-		get_path(root, "include", dir, &cfg->include_dir, src, errs);
-		read_sync(cfg, root, src, errs);
-		read_unattended(cfg, root, src, dir, errs);
-		if (!cfg->state_dir)
-			cfg->state_dir = default_state_dir();
-		if (!cfg->ledger_path && cfg->state_dir &&
-		    asprintf(&cfg->ledger_path, "%s/ledger.sqlite",
-		             cfg->state_dir) < 0)
-			cfg->ledger_path = NULL;
-	}
+	cfg->expiry_warn_days = SECRET_EXPIRY_WARN_DAYS_DEFAULT;
+	if (v && (!json_is_integer(v) || json_integer_value(v) < 0 ||
+	          json_integer_value(v) > 366))
+		config_report_add(errs, src, "", "expiry_warn_days",
+		                  "\"expiry_warn_days\" must be an integer "
+		                  "from 0 to 366 (days before a secret's "
+		                  "\"expires\" to start warning)");
+	else if (v)
+		cfg->expiry_warn_days = (int)json_integer_value(v);
+	notify_config_read(root, src, dir, errs, &cfg->notify);
+}
 
-	int config_load(const char *path, struct config **out, char *err,
-	                size_t errlen)
-	{
-		const struct config_source *src = NULL;
-		struct config_report errs;
-		const json_t *conns;
-		struct config *cfg;
-		json_t *root;
-		char *dir;
+/* Fills cfg's top-level settings from root. */
+static void read_top_level(struct config *cfg, const json_t *root,
+                           const struct config_source *src, const char *dir,
+                           struct config_report *errs)
+{
+	check_top_keys(root, src, errs);
+	get_path(root, "plugin_dir", dir, &cfg->plugin_dir, src, errs);
+	get_path(root, "state_dir", dir, &cfg->state_dir, src, errs);
+	get_path(root, "ledger", dir, &cfg->ledger_path, src, errs);
+	get_path(root, "audit_file", dir, &cfg->audit_file, src, errs);
+	get_path(root, "include", dir, &cfg->include_dir, src, errs);
+	read_sync(cfg, root, src, errs);
+	read_unattended(cfg, root, src, dir, errs);
+	if (!cfg->state_dir)
+		cfg->state_dir = default_state_dir();
+	if (!cfg->ledger_path && cfg->state_dir &&
+	    asprintf(&cfg->ledger_path, "%s/ledger.sqlite", cfg->state_dir) < 0)
+		cfg->ledger_path = NULL;
+}
 
-		config_report_init(&errs, err, errlen);
-		*out = NULL;
-		cfg = calloc(1, sizeof(*cfg));
-		if (!cfg || !(cfg->path = strdup(path))) {
-			free(cfg);
-			config_report_add_line(&errs, "out of memory");
-			return -1;
-		}
-		root = parse_file(cfg, path, &src, &errs);
-		if (!root)
-			goto out_free_cfg;
-		dir = config_dirname(path);
-		if (!dir) {
-			config_report_add_line(&errs, "out of memory");
-			goto out_free_root;
-		}
-		read_top_level(cfg, root, src, dir, &errs);
-		read_inputs(cfg, root, src, &errs);
-		conns = json_object_get(root, "connections");
-		if (conns && !json_is_array(conns)) {
-			config_report_add(&errs, src, "", "connections",
-			                  "\"connections\" must be an array of "
-			                  "connection objects");
-		} else if (conns) {
-			for (size_t i = 0; i < json_array_size(conns); i++) {
-				char jpath[64];
+int config_load(const char *path, struct config **out, char *err, size_t errlen)
+{
+	const struct config_source *src = NULL;
+	struct config_report errs;
+	const json_t *conns;
+	struct config *cfg;
+	json_t *root;
+	char *dir;
 
-				snprintf(jpath, sizeof(jpath),
-				         "connections[%zu]", i);
-				take_connection(cfg, json_array_get(conns, i),
-				                src, jpath, dir, &errs);
-			}
-		}
-		if (cfg->include_dir)
-			load_include_dir(cfg, src, &errs);
-		if (!errs.count && cfg->n_connections == 0)
-			config_report_add(&errs, src, "", "",
-			                  "no connections configured (add "
-			                  "\"connections\" or an \"include\" "
-			                  "directory)");
-		free(dir);
-		if (errs.count)
-			goto out_free_root;
-		json_decref(root);
-		*out = cfg;
-		return 0;
-
-	out_free_root:
-		json_decref(root);
-	out_free_cfg:
-		config_free(cfg);
+	config_report_init(&errs, err, errlen);
+	*out = NULL;
+	cfg = calloc(1, sizeof(*cfg));
+	if (!cfg || !(cfg->path = strdup(path))) {
+		free(cfg);
+		config_report_add_line(&errs, "out of memory");
 		return -1;
 	}
-
-	void config_free(struct config * cfg)
-	{
-		if (!cfg)
-			return;
-		for (size_t i = 0; i < cfg->n_connections; i++)
-			config_connection_release(&cfg->connections[i]);
-		free(cfg->connections);
-		for (size_t i = 0; i < cfg->n_sources; i++)
-			source_free(cfg->sources[i]);
-		free(cfg->sources);
-		free(cfg->path);
-		free(cfg->plugin_dir);
-		free(cfg->state_dir);
-		free(cfg->ledger_path);
-		free(cfg->audit_file);
-		free(cfg->include_dir);
-		for (size_t i = 0; i < cfg->n_inputs; i++)
-			input_config_release(&cfg->inputs[i]);
-		free(cfg->inputs);
-		dates_config_release(&cfg->dates);
-		notify_config_free(cfg->notify);
-		free(cfg);
+	root = parse_file(cfg, path, &src, &errs);
+	if (!root)
+		goto out_free_cfg;
+	dir = config_dirname(path);
+	if (!dir) {
+		config_report_add_line(&errs, "out of memory");
+		goto out_free_root;
 	}
+	read_top_level(cfg, root, src, dir, &errs);
+	read_inputs(cfg, root, src, &errs);
+	conns = json_object_get(root, "connections");
+	if (conns && !json_is_array(conns)) {
+		config_report_add(&errs, src, "", "connections",
+		                  "\"connections\" must be an array of "
+		                  "connection objects");
+	} else if (conns) {
+		for (size_t i = 0; i < json_array_size(conns); i++) {
+			char jpath[64];
 
-	const struct input_config *config_find_input(const struct config *cfg,
-	                                             const char *name)
-	{
-		for (size_t i = 0; i < cfg->n_inputs; i++)
-			if (!strcmp(cfg->inputs[i].name, name))
-				return &cfg->inputs[i];
-		return NULL;
+			snprintf(jpath, sizeof(jpath), "connections[%zu]", i);
+			take_connection(cfg, json_array_get(conns, i), src,
+			                jpath, dir, &errs);
+		}
 	}
+	if (cfg->include_dir)
+		load_include_dir(cfg, src, &errs);
+	if (!errs.count && cfg->n_connections == 0)
+		config_report_add(&errs, src, "", "",
+		                  "no connections configured (add "
+		                  "\"connections\" or an \"include\" "
+		                  "directory)");
+	free(dir);
+	if (errs.count)
+		goto out_free_root;
+	json_decref(root);
+	*out = cfg;
+	return 0;
 
-	struct connection *config_find_connection(const struct config *cfg,
-	                                          const char *name)
-	{
-		for (size_t i = 0; i < cfg->n_connections; i++)
-			if (!strcmp(cfg->connections[i].name, name))
-				return &cfg->connections[i];
-		return NULL;
-	}
+out_free_root:
+	json_decref(root);
+out_free_cfg:
+	config_free(cfg);
+	return -1;
+}
 
-	const char *config_default_path(const char *opt)
-	{
-		const char *env = getenv("PROVHOST_CONFIG");
+void config_free(struct config *cfg)
+{
+	if (!cfg)
+		return;
+	for (size_t i = 0; i < cfg->n_connections; i++)
+		config_connection_release(&cfg->connections[i]);
+	free(cfg->connections);
+	for (size_t i = 0; i < cfg->n_sources; i++)
+		source_free(cfg->sources[i]);
+	free(cfg->sources);
+	free(cfg->path);
+	free(cfg->plugin_dir);
+	free(cfg->state_dir);
+	free(cfg->ledger_path);
+	free(cfg->audit_file);
+	free(cfg->include_dir);
+	for (size_t i = 0; i < cfg->n_inputs; i++)
+		input_config_release(&cfg->inputs[i]);
+	free(cfg->inputs);
+	dates_config_release(&cfg->dates);
+	notify_config_free(cfg->notify);
+	free(cfg);
+}
 
-		if (opt)
-			return opt;
-		if (env && env[0])
-			return env;
-		return CONFIG_DEFAULT_PATH;
-	}
+const struct input_config *config_find_input(const struct config *cfg,
+                                             const char *name)
+{
+	for (size_t i = 0; i < cfg->n_inputs; i++)
+		if (!strcmp(cfg->inputs[i].name, name))
+			return &cfg->inputs[i];
+	return NULL;
+}
 
-	void config_connection_where(const struct connection *conn,
-	                             const char *rel_path, char *out,
-	                             size_t outlen)
-	{
-		char path[512];
-		int l, c;
+struct connection *config_find_connection(const struct config *cfg,
+                                          const char *name)
+{
+	for (size_t i = 0; i < cfg->n_connections; i++)
+		if (!strcmp(cfg->connections[i].name, name))
+			return &cfg->connections[i];
+	return NULL;
+}
 
-		config_path_join(path, sizeof(path), conn->json_path, rel_path);
-		config_source_locate(conn->source, path, &l, &c);
-		snprintf(out, outlen, "%s:%d:%d", conn->source->path, l, c);
-	}
+const char *config_default_path(const char *opt)
+{
+	const char *env = getenv("PROVHOST_CONFIG");
 
-	int config_read_plugin_dir(const char *path, char **out, char *err,
-	                           size_t errlen)
-	{
-		const struct config_source *src = NULL;
-		struct config_report errs;
-		struct config *cfg;
-		json_t *root;
-		char *dir;
-		int rc = -1;
+	if (opt)
+		return opt;
+	if (env && env[0])
+		return env;
+	return CONFIG_DEFAULT_PATH;
+}
 
-		*out = NULL;
-		config_report_init(&errs, err, errlen);
-		cfg = calloc(1, sizeof(*cfg));
-		if (!cfg)
-			return -1;
-		root = parse_file(cfg, path, &src, &errs);
-		if (!root)
-			goto out_free_cfg;
-		dir = config_dirname(path);
-		if (dir && !get_path(root, "plugin_dir", dir, out, src, &errs))
-			rc = 0;
-		free(dir);
-		json_decref(root);
-	out_free_cfg:
-		config_free(cfg);
-		return rc;
-	}
+void config_connection_where(const struct connection *conn,
+                             const char *rel_path, char *out, size_t outlen)
+{
+	char path[512];
+	int l, c;
+
+	config_path_join(path, sizeof(path), conn->json_path, rel_path);
+	config_source_locate(conn->source, path, &l, &c);
+	snprintf(out, outlen, "%s:%d:%d", conn->source->path, l, c);
+}
+
+int config_read_plugin_dir(const char *path, char **out, char *err,
+                           size_t errlen)
+{
+	const struct config_source *src = NULL;
+	struct config_report errs;
+	struct config *cfg;
+	json_t *root;
+	char *dir;
+	int rc = -1;
+
+	*out = NULL;
+	config_report_init(&errs, err, errlen);
+	cfg = calloc(1, sizeof(*cfg));
+	if (!cfg)
+		return -1;
+	root = parse_file(cfg, path, &src, &errs);
+	if (!root)
+		goto out_free_cfg;
+	dir = config_dirname(path);
+	if (dir && !get_path(root, "plugin_dir", dir, out, src, &errs))
+		rc = 0;
+	free(dir);
+	json_decref(root);
+out_free_cfg:
+	config_free(cfg);
+	return rc;
+}
