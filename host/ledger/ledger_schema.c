@@ -221,4 +221,23 @@ const char *const ledger_migrations[LEDGER_SCHEMA_VERSION] = {
         "UPDATE persons SET email_key = provhost_casefold(email_key)"
         "  WHERE email_key IS NOT NULL"
         "  AND provhost_casefold(email_key) IS NOT NULL;",
+        /* 4 -> 5: review and supervised mode (issue 13). What a held
+         * target would send (plan, as provhost review shows it) and the
+         * kind of change (create, update, deactivate, reactivate, link),
+         * the SHA-256 of the plan a person approved (a plan that differs
+         * at run time is held again), and every review action with who
+         * took it and why. */
+        "ALTER TABLE targets ADD COLUMN plan TEXT;"
+        "ALTER TABLE targets ADD COLUMN change TEXT;"
+        "ALTER TABLE targets ADD COLUMN approved_sha256 TEXT;"
+        "CREATE TABLE review_actions ("
+        "  id INTEGER PRIMARY KEY,"
+        "  at INTEGER NOT NULL,"
+        "  action TEXT NOT NULL,"
+        "  who TEXT NOT NULL,"
+        "  why TEXT,"
+        "  connection TEXT,"
+        "  employee_id TEXT,"
+        "  account_id TEXT,"
+        "  items TEXT);",
 };

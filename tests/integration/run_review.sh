@@ -76,7 +76,7 @@ expect_rc 0
 expect_eq "$(targets | grep t0-term)" "t0-term|skipped|discarded" "discarded target"
 rph history T000
 expect_contains "$OUT" "discarded by alice: HR mistake"
-expect_eq "$(jq -r 'select(.operation == "review") | "\(.status) \(.error)"' "$AUDIT")" "discarded discarded by alice: HR mistake" "audit line"
+expect_eq "$(jq -r 'select(.operation == "review") | "\(.action) \(.items[0]) \(.employee) \(.who) \(.why) \(.result)"' "$AUDIT")" "discard $seq0:$RT_CONN T000 alice HR mistake discarded" "audit line"
 rph review discard "$seq0:$RT_CONN" --reason again
 expect_rc 1
 expect_contains "$ERR" "is not held, disputed or failed"
