@@ -73,8 +73,9 @@ char *run_guard_plan(struct run_conn *conn_run, const struct ledger_work *lw)
 	return text;
 }
 
-/* Holds t with plan text and reason: counted, listed, and the person's
- * later events of this run wait behind it. */
+/* Holds t with plan text and reason: counted (as held by supervision, or
+ * held again because the plan changed), listed, and the person's later
+ * events of this run wait behind it. */
 static void hold(struct run_worker *w, const struct run_task *t,
                  enum policy_change change, const char *plan,
                  const char *reason, bool supervised)
@@ -165,7 +166,7 @@ int run_review_gate(struct run_worker *w, const struct run_task *t,
 		                 ? "the target has an account for them, it "
 		                   "would be linked"
 		                 : "what would be sent is different");
-		hold(w, t, change, text, reason, sup);
+		hold(w, t, change, text, reason, false);
 		rc = 1;
 		goto out;
 	}
