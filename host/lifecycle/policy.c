@@ -58,16 +58,18 @@ static int get_supervise(const char *key, const json_t *val, unsigned *out,
 			    !strcmp(json_string_value(item), change_names[k]))
 				break;
 		if (k == N_CHANGES && !json_is_string(item))
-			return path_error_set(err, path,
-			                      "\"%s\" items must be strings (create, "
-			                      "update, deactivate, reactivate, link)",
-			                      key);
-		if (k == N_CHANGES)
 			return path_error_set(
 			        err, path,
-			        "\"%s\": unknown kind of change \"%s\" (expected "
-			        "create, update, deactivate, reactivate or link)",
-			        key, json_string_value(item));
+			        "\"%s\" items must be strings (create, "
+			        "update, deactivate, reactivate, link)",
+			        key);
+		if (k == N_CHANGES)
+			return path_error_set(err, path,
+			                      "\"%s\": unknown kind of change "
+			                      "\"%s\" (expected "
+			                      "create, update, deactivate, "
+			                      "reactivate or link)",
+			                      key, json_string_value(item));
 		if (*out & (1u << k))
 			return path_error_set(err, path,
 			                      "\"%s\" lists \"%s\" twice", key,

@@ -129,6 +129,10 @@ expect_contains "$OUT" "skipped discarded"
 finish
 
 begin "supervise and supervise_expire_days are checked with file:line:column"
+rt_state sup-ok '.connections[0].policy.supervise = ["deactivate", "create"] | .connections[0].policy.supervise_expire_days = 5'
+rph check-config
+expect_rc 0
+expect_contains "$OUT" "  supervised (held for approval): create, deactivate; unapproved items expire after 5 days (never a deactivation)"
 rt_state sup-bad '.connections[0].policy.supervise = ["create", "delete"]'
 rph check-config
 expect_rc 2
