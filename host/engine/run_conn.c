@@ -95,8 +95,8 @@ static int hold_work(const struct ledger_work *lw, void *ctx)
 	/* with the plan it would send: an approval binds to it */
 	plan = run_guard_plan(conn_run, lw);
 	r = ledger_target_hold(conn_run->run->ledger, lw->event_id,
-	                       conn_run->conn->name, plan, "deactivate", reason,
-	                       clock_wall_s());
+	                       conn_run->conn->name, plan, "deactivate", NULL,
+	                       reason, clock_wall_s());
 	free(plan);
 	if (r < 0)
 		return -1;

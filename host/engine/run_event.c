@@ -706,7 +706,7 @@ static void apply_with_candidate(struct run_worker *w, const struct run_task *t,
 		if (run_identity_candidate(w, t, plan->candidate, NULL, false))
 			return;
 		if (run_review_gate(w, t, RUN_GATE_LINK, POLICY_CHANGE_LINK,
-		                    false, plan->candidate, plan->record))
+		                    false, plan->candidate, plan->record, NULL))
 			return; /* adopting it waits for a person */
 		plan->account_id = plan->candidate;
 		plan->adopting = true;
@@ -740,20 +740,37 @@ static int waits_in_run(struct run_worker *w, const struct run_task *t,
 
 /* Supervision and approvals before the write (run_review_gate), then, for
  * a deprovision that goes ahead, the person's earlier open work is
- * superseded. Returns 1 when t was held. */
+ * superseded. A person approved as a link to an account is provisioned to
+ * that account, without a probe (unless it is another person's now).
+ * Returns 1 when t was finished (held or disputed). */
 static int review_gate(struct run_worker *w, const struct run_task *t,
-                       const struct event *ev, const struct plan *plan,
+                       const struct event *ev, struct plan *plan,
                        const struct ledger_link *link)
 {
 	bool deprov = plan->op == OP_DEPROVISION;
 	bool probing = !deprov && !plan->account_id &&
 	               !w->conn_run->run->opt->dry_run &&
 	               instance_can_no_adopt(w->inst);
+	char adopt[256] = "";
+	int r;
 
 	if (run_review_gate(w, t, probing ? RUN_GATE_PROBE : RUN_GATE_WRITE,
 	                    run_change_of(deprov, link), deprov,
-	                    plan->account_id, plan->record))
+	                    plan->account_id, plan->record, adopt))
 		return 1;
+	if (adopt[0]) {
+		if (run_identity_candidate(w, t, adopt, NULL, false))
+			return 1;
+		r = run_review_link_check(w, t, adopt, plan->record);
+		if (r > 0)
+			return 1;
+		if (r == 0) {
+			snprintf(plan->candidate, sizeof(plan->candidate), "%s",
+			         adopt);
+			plan->account_id = plan->candidate;
+			plan->adopting = true;
+		}
+	}
 	if (is_deprovision(w->conn_run, ev))
 		run_supersede(w, t, event_kind_name(ev->kind));
 	return 0;

@@ -231,6 +231,9 @@ int run_user_name_reserve(struct run_worker *w, const struct run_task *t,
  * of change the connection supervises is held ("supervised: KIND"). At
  * RUN_GATE_PROBE (before a probe that may create or find an account) only
  * create is decided; RUN_GATE_LINK is after a probe found account_id.
+ * At RUN_GATE_PROBE, a target approved as a link to an account gets that
+ * account in adopt (when adopt is not NULL): the caller writes to it
+ * without a probe, which could create an account nobody approved.
  * Returns 1 when t was finished (held), 0 to go on.
  *
  * run_supersede: t is a deprovision that goes ahead (kind its event
@@ -252,9 +255,17 @@ char *run_guard_plan(struct run_conn *conn_run, const struct ledger_work *lw);
 int run_review_gate(struct run_worker *w, const struct run_task *t,
                     enum run_gate_stage stage, enum policy_change change,
                     bool deprovision, const char *account_id,
-                    const char *record);
+                    const char *record, char adopt[256]);
 void run_supersede(struct run_worker *w, const struct run_task *t,
                    const char *kind);
+/* run_review_link_check: before writing to account_id, approved as a link
+ * (run_review_gate's adopt), asks the connector whether it is still there
+ * (ops->lookup): 0 yes; 1 it is gone, and t was held again (a write would
+ * create an account nobody approved; the plan held is that create's,
+ * record being what would be sent); -1 the connector cannot tell (no
+ * lookup, or it failed): the caller probes instead. */
+int run_review_link_check(struct run_worker *w, const struct run_task *t,
+                          const char *account_id, const char *record);
 int run_supervise_expire(struct run_conn *conn_run);
 void run_review_print(const struct run_conn *conn_run, FILE *out);
 int64_t run_review_held(const struct run_conn *conn_run);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "config/lifecycle_config.h"
+#include "connector/loader.h"
 #include "engine/run_internal.h"
 #include "engine/run_stop.h"
 #include "util/clock.h"
@@ -78,14 +79,15 @@ char *run_guard_plan(struct run_conn *conn_run, const struct ledger_work *lw)
  * events of this run wait behind it. */
 static void hold(struct run_worker *w, const struct run_task *t,
                  enum policy_change change, const char *plan,
-                 const char *reason, bool supervised)
+                 const char *account_id, const char *reason, bool supervised)
 {
 	struct run_conn *conn_run = w->conn_run;
 	char what[96];
 
-	if (ledger_target_hold(
-	            conn_run->run->ledger, t->event_id, conn_run->conn->name,
-	            plan, policy_change_name(change), reason, clock_wall_s())) {
+	if (ledger_target_hold(conn_run->run->ledger, t->event_id,
+	                       conn_run->conn->name, plan,
+	                       policy_change_name(change), account_id, reason,
+	                       clock_wall_s())) {
 		run_fatal(
 		        conn_run->run,
 		        "ledger %s cannot be written (%s): stopped; event "
@@ -124,7 +126,7 @@ static bool supervised(unsigned supervise, enum run_gate_stage stage,
 int run_review_gate(struct run_worker *w, const struct run_task *t,
                     enum run_gate_stage stage, enum policy_change change,
                     bool deprovision, const char *account_id,
-                    const char *record)
+                    const char *record, char adopt[256])
 {
 	struct run_conn *conn_run = w->conn_run;
 	unsigned supervise = conn_run->conn->lifecycle->policy.supervise;
@@ -148,10 +150,28 @@ int run_review_gate(struct run_worker *w, const struct run_task *t,
 		log_msg(PROVHOST_LOG_ERROR, "out of memory");
 		goto out;
 	}
-	if (info.approved) {
-		/* approved as a link: the probe stage cannot compare yet */
-		if (stage == RUN_GATE_PROBE && !strcmp(info.change, "link"))
+	if (info.approved && stage == RUN_GATE_PROBE &&
+	    !strcmp(info.change, "link") && info.account_id[0] && adopt) {
+		/* approved as a link to that account: no probe (it could
+		 * create an account nobody approved); the plan compared is the
+		 * link's */
+		change = POLICY_CHANGE_LINK;
+		account_id = info.account_id;
+		stage = RUN_GATE_LINK;
+		sup = supervised(supervise, stage, change);
+		free(text);
+		text = run_plan_text(change, deprovision, account_id, record);
+		if (!text || sha256_hex(text, strlen(text), sha)) {
+			log_msg(PROVHOST_LOG_ERROR, "out of memory");
 			goto out;
+		}
+		if (!info.approved_sha256[0] ||
+		    !strcmp(info.approved_sha256, sha)) {
+			snprintf(adopt, 256, "%s", info.account_id);
+			goto out;
+		}
+	}
+	if (info.approved) {
 		if (!info.approved_sha256[0] ||
 		    !strcmp(info.approved_sha256, sha))
 			goto out; /* goes ahead as approved */
@@ -166,7 +186,8 @@ int run_review_gate(struct run_worker *w, const struct run_task *t,
 		                 ? "the target has an account for them, it "
 		                   "would be linked"
 		                 : "what would be sent is different");
-		hold(w, t, change, text, reason, false);
+		hold(w, t, change, text,
+		     stage == RUN_GATE_LINK ? account_id : NULL, reason, false);
 		rc = 1;
 		goto out;
 	}
@@ -188,7 +209,8 @@ int run_review_gate(struct run_worker *w, const struct run_task *t,
 		         "supervised: %s: waits for approval (provhost review "
 		         "approve)",
 		         policy_change_name(change));
-	hold(w, t, change, text, reason, true);
+	hold(w, t, change, text, stage == RUN_GATE_LINK ? account_id : NULL,
+	     reason, true);
 	rc = 1;
 out:
 	free(text);
@@ -291,4 +313,48 @@ int64_t run_review_held(const struct run_conn *conn_run)
 {
 	return atomic_load(&conn_run->supervised_held) +
 	       atomic_load(&conn_run->replanned_held);
+}
+
+static void count_emit(void *ctx, const char *json, size_t len)
+{
+	(void)json;
+	(void)len;
+	(*(int *)ctx)++;
+}
+
+int run_review_link_check(struct run_worker *w, const struct run_task *t,
+                          const char *account_id, const char *record)
+{
+	struct run_conn *conn_run = w->conn_run;
+	const struct engine_config *ec = &conn_run->conn->engine;
+	char reason[700], *text;
+	provhost_error perr;
+	provhost_call call;
+	int found = 0;
+	int32_t st;
+
+	if (!(conn_run->conn->bound->desc->capabilities & PROVHOST_CAP_LOOKUP))
+		return -1;
+	instance_call_init(&call, 0, clock_mono_ms() + ec->call_timeout_ms,
+	                   t->event_id, t->employee_id, NULL);
+	watchdog_enter(&w->slot, "lookup", t->employee_id, call.deadline_ms);
+	st = instance_lookup(w->inst, &call, account_id, NULL, count_emit,
+	                     &found, &perr);
+	watchdog_leave(&w->slot);
+	run_stats_add(&conn_run->stats, STAT_REQUESTS, 1);
+	if (st == PROVHOST_OK && found)
+		return 0;
+	if (st != PROVHOST_E_NOT_FOUND && st != PROVHOST_OK)
+		return -1; /* cannot tell: the probe decides */
+	snprintf(reason, sizeof(reason),
+	         "held again: the plan changed since it was approved: "
+	         "account %s that was approved for adoption is no longer on "
+	         "the target; provisioning now would create an account "
+	         "nobody approved",
+	         account_id);
+	/* what would happen now is a create: that is the plan to approve */
+	text = run_plan_text(POLICY_CHANGE_CREATE, false, NULL, record);
+	hold(w, t, POLICY_CHANGE_CREATE, text, NULL, reason, false);
+	free(text);
+	return 1;
 }

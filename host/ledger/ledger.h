@@ -437,6 +437,8 @@ struct ledger_review_info {
 	char *plan;               /* malloc'd, NULL when none: caller frees */
 	char change[16];          /* "" when none */
 	char approved_sha256[65]; /* "" when no approval binds a plan */
+	char account_id[256];     /* the target's account ("" none): for a
+	                           * held link, the account to adopt */
 	bool approved;            /* a person approved it (an attempts row
 	                           * with status "approved") */
 };
@@ -447,12 +449,13 @@ int ledger_target_review_get(struct ledger *l, const char *event_id,
                              struct ledger_review_info *out);
 
 /* Holds one target for review: state held, reason as its last_error,
- * plan and change stored (either may be NULL), any approval's hash
- * cleared, and an attempts row with status "held". 1 when the target
- * does not exist. */
+ * plan and change stored (either may be NULL), account_id too when not
+ * NULL (a link's account), any approval's hash cleared, and an attempts
+ * row with status "held". 1 when the target does not exist. */
 int ledger_target_hold(struct ledger *l, const char *event_id,
                        const char *connection, const char *plan,
-                       const char *change, const char *reason, int64_t now);
+                       const char *change, const char *account_id,
+                       const char *reason, int64_t now);
 
 /* A deprovision of employee_id on connection goes ahead: every target of
  * theirs on that connection from before it (a smaller sequence number, or

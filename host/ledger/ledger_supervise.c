@@ -57,7 +57,8 @@ int ledger_exec_bind(struct ledger *l, const char *what, const char *sql,
 }
 
 static const char review_get_sql[] =
-        "SELECT t.plan, t.change, t.approved_sha256, EXISTS (SELECT 1 FROM "
+        "SELECT t.plan, t.change, t.approved_sha256, t.account_id, EXISTS "
+        "(SELECT 1 FROM "
         "attempts a WHERE a.event_seq = t.event_seq AND a.connection = "
         "t.connection AND a.status = 'approved') FROM targets t WHERE "
         "t.event_seq = (SELECT seq FROM events WHERE id = ?1) AND "
@@ -89,7 +90,9 @@ int ledger_target_review_get(struct ledger *l, const char *event_id,
 		ledger_column_copy(st, 1, out->change, sizeof(out->change));
 		ledger_column_copy(st, 2, out->approved_sha256,
 		                   sizeof(out->approved_sha256));
-		out->approved = sqlite3_column_int(st, 3) != 0;
+		ledger_column_copy(st, 3, out->account_id,
+		                   sizeof(out->account_id));
+		out->approved = sqlite3_column_int(st, 4) != 0;
 		rc = plan && !out->plan ? ledger_failf("out of memory") : 0;
 	}
 	sqlite3_finalize(st);
@@ -125,8 +128,9 @@ static int end_target(struct ledger *l, int64_t seq, const char *connection,
 static const char hold_sql[] =
         "UPDATE targets SET state = 'held', plan = ?3, change = ?4, "
         "approved_sha256 = NULL, last_error = ?5, attempts = attempts + 1, "
-        "updated_at = ?6 WHERE event_seq = (SELECT seq FROM events WHERE "
-        "id = ?1) AND connection = ?2";
+        "updated_at = ?6, account_id = coalesce(?7, account_id) WHERE "
+        "event_seq = (SELECT seq FROM events WHERE id = ?1) AND "
+        "connection = ?2";
 static const char held_log_sql[] =
         "INSERT INTO attempts (event_seq, connection, attempt, at, status, "
         "error) SELECT event_seq, connection, attempts, ?3, 'held', ?4 "
@@ -135,7 +139,8 @@ static const char held_log_sql[] =
 
 int ledger_target_hold(struct ledger *l, const char *event_id,
                        const char *connection, const char *plan,
-                       const char *change, const char *reason, int64_t now)
+                       const char *change, const char *account_id,
+                       const char *reason, int64_t now)
 {
 	const char *what = "cannot hold a target for review";
 	bool outer;
@@ -145,8 +150,9 @@ int ledger_target_hold(struct ledger *l, const char *event_id,
 	rc = ledger_begin(l, &outer);
 	if (rc)
 		goto out;
-	rc = ledger_exec_bind(l, what, hold_sql, "ttttti", event_id, connection,
-	                      plan, change, reason, now);
+	rc = ledger_exec_bind(l, what, hold_sql, "tttttit", event_id,
+	                      connection, plan, change, reason, now,
+	                      account_id);
 	if (!rc && sqlite3_changes(l->db) == 0)
 		rc = 1;
 	if (!rc)

@@ -96,6 +96,84 @@ expect_contains "$OUT" "Created 1 | Updated 1"
 expect_eq "$(users_brief)" "cleo.create@example.com active=true roles=Process Expert,Viewer name=Cleo CREATE" "account"
 finish
 
+begin "supervise link: adopting an account that exists on the target waits for approval"
+rt_state sup-link '.connections[0].policy.supervise = ["link"]'
+sim_reset
+curl -s -X POST -H 'Content-Type: application/json' "$SIM_ROOT/__sim/users" \
+	--data-binary '{"userName":"lina.link@example.com","name":{"givenName":"Lina","familyName":"Before"},"active":true}' >/dev/null
+acct=$(sim_users | jq -r '.[0].id')
+{
+	ev hire K001 k1-hire 2026-01-05 Lina Link Engineering
+	ev hire K002 k2-hire 2026-01-05 Kai Fresh Engineering
+} >"$T_TMP/link.jsonl"
+rph run "$T_TMP/link.jsonl"
+expect_rc 4
+expect_contains "$OUT" "Created 1"
+expect_eq "$(target_of k1-hire)" "held||supervised: link: the target has account $acct for employee K001; adopting it waits for approval (provhost review approve)" "held link"
+expect_eq "$(sim_users | jq -r '.[] | select(.id == "'"$acct"'") | .name.familyName')" Before "account not written"
+expect_eq "$(q "SELECT count(*) FROM links WHERE employee_id = 'K001'")" 0 "no link yet"
+rph review
+expect_contains "$OUT" "would send: link: provision account $acct {\"userName\":\"lina.link@example.com\""
+rph review approve "$(id_of k1-hire)" --reason "that is her account"
+expect_rc 0
+rph run "$T_TMP/empty.jsonl"
+expect_rc 0
+expect_contains "$OUT" "Updated 1"
+expect_eq "$(q "SELECT account_id FROM links WHERE employee_id = 'K001'")" "$acct" "linked to the approved account"
+expect_eq "$(sim_users | jq -r '.[] | select(.id == "'"$acct"'") | .name.familyName')" Link "account converged"
+expect_eq "$(sim_users | jq length)" 2 "accounts: no second one for K001"
+finish
+
+begin "an approved link whose account is gone is not turned into a create"
+sim_reset
+rt_state sup-link2 '.connections[0].policy.supervise = ["link"]'
+curl -s -X POST -H 'Content-Type: application/json' "$SIM_ROOT/__sim/users" \
+	--data-binary '{"userName":"lina.link@example.com","name":{"givenName":"Lina","familyName":"Before"},"active":true}' >/dev/null
+acct=$(sim_users | jq -r '.[0].id')
+ev hire K001 k1-hire 2026-01-05 Lina Link Engineering >"$T_TMP/link1.jsonl"
+rph run "$T_TMP/link1.jsonl"
+expect_rc 4
+rph review approve --all-held --reason "her account"
+sim_reset # the account is removed on the target
+expect_eq "$(sim_users | jq length)" 0 "accounts before the run"
+rph run "$T_TMP/empty.jsonl"
+expect_rc 4
+expect_eq "$(sim_count POST)" 0 "POSTs: nothing created"
+expect_eq "$(sim_users | jq length)" 0 "accounts"
+expect_eq "$(q "SELECT count(*) FROM links WHERE employee_id = 'K001'")" 0 "links"
+expect_eq "$(target_of k1-hire)" "held||held again: the plan changed since it was approved: account $acct that was approved for adoption is no longer on the target; provisioning now would create an account nobody approved" "held again"
+rph review
+expect_contains "$OUT" "would send: create: provision account (none) {\"userName\":\"lina.link@example.com\""
+rph review approve --all-held --reason "create her a new one"
+rph run "$T_TMP/empty.jsonl"
+expect_rc 0
+expect_contains "$OUT" "Created 1"
+expect_eq "$(sim_users | jq length)" 1 "accounts"
+finish
+
+begin "supervise create and link: an approved create that turns out to be a link is held again"
+sim_reset
+rt_state sup-link3 '.connections[0].policy.supervise = ["create", "link"]'
+curl -s -X POST -H 'Content-Type: application/json' "$SIM_ROOT/__sim/users" \
+	--data-binary '{"userName":"lina.link@example.com","name":{"givenName":"Lina","familyName":"Before"},"active":true}' >/dev/null
+acct=$(sim_users | jq -r '.[0].id')
+rph run "$T_TMP/link1.jsonl"
+expect_rc 4
+expect_eq "$(target_of k1-hire)" "held||supervised: create: waits for approval (provhost review approve)" "held as a create"
+rph review approve --all-held --reason "new starter"
+rph run "$T_TMP/empty.jsonl"
+expect_rc 4
+expect_contains "$(target_of k1-hire)" "held||supervised: link: held again: the plan changed since it was approved (approved plan "
+expect_contains "$(target_of k1-hire)" "the target has an account for them, it would be linked); provhost review shows the new plan"
+expect_eq "$(sim_users | jq -r '.[0].name.familyName')" Before "account not written"
+rph review approve --all-held --reason "yes, her account"
+rph run "$T_TMP/empty.jsonl"
+expect_rc 0
+expect_eq "$(q "SELECT account_id FROM links WHERE employee_id = 'K001'")" "$acct" "linked"
+expect_eq "$(sim_users | jq -r '.[0].name.familyName')" Link "converged"
+expect_eq "$(sim_users | jq length)" 1 "accounts"
+finish
+
 begin "supervise_expire_days: an unapproved create is discarded, a deactivation never expires"
 rt_state sup-expire '.connections[0].policy.supervise = ["create", "deactivate"] | .connections[0].policy.supervise_expire_days = 7'
 sim_reset

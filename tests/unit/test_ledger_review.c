@@ -121,7 +121,7 @@ static void test_supersede(void **state)
 	add(l, "held-early", "update", "E1", 2, 0);
 	add(l, "after", "update", "E1", 2, 2);
 	assert_int_equal(ledger_target_hold(l, "held-early", CONN, NULL, NULL,
-	                                    "held", 100),
+	                                    NULL, "held", 100),
 	                 0);
 	/* leaves deprovision here: the pending leave is kept */
 	assert_int_equal(ledger_supersede_before(l, CONN, "E1", term, 2, 1,
@@ -162,10 +162,10 @@ static void test_hold_and_approve_binds_plan(void **state)
 	char sha[65];
 
 	assert_int_equal(ledger_target_hold(l, "nope", CONN, plan, "deactivate",
-	                                    "r", 100),
+	                                    NULL, "r", 100),
 	                 1);
 	assert_int_equal(ledger_target_hold(l, "t1", CONN, plan, "deactivate",
-	                                    "held by the guard", 100),
+	                                    NULL, "held by the guard", 100),
 	                 0);
 	assert_int_equal(ledger_target_review_get(l, "t1", CONN, &info), 0);
 	assert_string_equal(info.plan, plan);
@@ -183,7 +183,7 @@ static void test_hold_and_approve_binds_plan(void **state)
 	free(info.plan);
 	/* held again (the plan changed): the approval's hash is cleared */
 	assert_int_equal(ledger_target_hold(l, "t1", CONN, "new plan",
-	                                    "deactivate", "changed", 120),
+	                                    "deactivate", NULL, "changed", 120),
 	                 0);
 	assert_int_equal(ledger_target_review_get(l, "t1", CONN, &info), 0);
 	assert_string_equal(info.approved_sha256, "");
@@ -203,13 +203,13 @@ static void test_expire(void **state)
 	add(l, "d-old", "terminate", "E2", 1, 2);
 	add(l, "c-new", "hire", "E3", 1, 3);
 	add(l, "g-old", "terminate", "E4", 1, 4);
-	ledger_target_hold(l, "c-old", CONN, "p", "create",
+	ledger_target_hold(l, "c-old", CONN, "p", "create", NULL,
 	                   "supervised: create: waits", 100);
-	ledger_target_hold(l, "d-old", CONN, "p", "deactivate",
+	ledger_target_hold(l, "d-old", CONN, "p", "deactivate", NULL,
 	                   "supervised: deactivate: waits", 100);
-	ledger_target_hold(l, "c-new", CONN, "p", "create",
+	ledger_target_hold(l, "c-new", CONN, "p", "create", NULL,
 	                   "supervised: create: waits", 500);
-	ledger_target_hold(l, "g-old", CONN, "p", "deactivate",
+	ledger_target_hold(l, "g-old", CONN, "p", "deactivate", NULL,
 	                   "held by the mass-deprovision guard", 100);
 	assert_int_equal(ledger_supervise_expire(l, CONN, 400, "expired", 600,
 	                                         &expired, &waiting),
