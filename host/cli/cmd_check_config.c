@@ -22,6 +22,27 @@ static void print_engine(const struct engine_config *e)
 	       (long long)e->watchdog_grace_ms);
 }
 
+/* Supervised mode: the kinds of change held for approval, and expiry. */
+static void print_supervise(const struct policy *p)
+{
+	const char *sep = "";
+
+	printf("  supervised (held for approval): ");
+	for (unsigned bit = POLICY_CHANGE_CREATE; bit <= POLICY_CHANGE_LINK;
+	     bit <<= 1) {
+		if (!(p->supervise & bit))
+			continue;
+		printf("%s%s", sep,
+		       policy_change_name((enum policy_change)bit));
+		sep = ", ";
+	}
+	if (p->supervise_expire_days)
+		printf("; unapproved items expire after %lld days (never a "
+		       "deactivation)",
+		       (long long)p->supervise_expire_days);
+	printf("\n");
+}
+
 static void print_connection(const struct connection *c)
 {
 	const provhost_connector *d = c->bound->desc;
@@ -48,6 +69,8 @@ static void print_connection(const struct connection *c)
 		       rules_count(c->lifecycle->rules) == 1 ? "" : "s",
 		       (long long)
 		               c->lifecycle->policy.max_deprovisions_per_run);
+	if (c->lifecycle && c->lifecycle->policy.supervise)
+		print_supervise(&c->lifecycle->policy);
 }
 
 /* The inputs and the date rules (only when the configuration has inputs

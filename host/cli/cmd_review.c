@@ -1,84 +1,88 @@
 /* provhost review: the work waiting for a person (held, disputed, failed,
- * rejected) and the person's decisions on it (approve, discard). Every
- * decision is stored in the ledger and the audit file with who took it
- * and why. */
-#include <errno.h>
+ * rejected), and the command line of the person's decisions on it
+ * (cmd_review_act.c takes them). */
 #include <getopt.h>
-#include <inttypes.h>
 #include <jansson.h>
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/cli_ledger.h"
+#include "cli/cmd_review.h"
 #include "cli/state_json.h"
 #include "config/config.h"
-#include "engine/audit.h"
 #include "ledger/ledger.h"
-#include "util/clock.h"
 #include "util/exit_codes.h"
 #include "util/text_escape.h"
 
 const char cmd_review_usage[] =
         "usage: provhost review [-c FILE] [--connection NAME] [--json]\n"
         "       provhost review approve [-c FILE] ID...|--all-held "
-        "[--reason TEXT]\n"
+        "[--reason TEXT] [--now]\n"
         "       provhost review discard [-c FILE] ID... --reason TEXT\n"
+        "       provhost review retry [-c FILE] ID...|--rejected "
+        "[--reason TEXT] [--now]\n"
+        "       provhost review link [-c FILE] EMPLOYEE ACCOUNT "
+        "[--connection NAME] [--reason TEXT] [--now]\n"
+        "       provhost review unlink [-c FILE] EMPLOYEE "
+        "[--connection NAME] [--reason TEXT] [--now]\n"
         "\n"
         "Without a subcommand: every item waiting for a person, per\n"
-        "connection: held (by the mass-deprovision guard or as a possible\n"
-        "re-sent event), disputed, failed and rejected work, with its id\n"
-        "(SEQ:CONNECTION, SEQ being the event's number in the ledger), the\n"
-        "person, the event kind, the state and the reason.\n"
+        "connection: held (by the mass-deprovision guard, by supervised\n"
+        "mode, as a changed plan or as a possible re-sent event), disputed,\n"
+        "failed and rejected work, with its id (SEQ:CONNECTION, SEQ being\n"
+        "the event's number in the ledger), the person, the event kind, the\n"
+        "state, the reason and, for held work, what would be sent.\n"
         "\n"
         "approve releases held items: they become pending and the next run\n"
-        "applies them; the mass-deprovision guard does not hold or count\n"
-        "them again. discard ends held, disputed or failed items: they are\n"
-        "never sent (state skipped, outcome \"discarded\"). Each decision\n"
-        "is recorded in the ledger (provhost history shows it) and in the\n"
-        "audit file when one is configured, with who took it ($SUDO_USER,\n"
-        "else the login name) and why.\n"
+        "(or --now) applies them; the guard and supervision do not hold\n"
+        "them again. The approval binds to the plan shown: when what would\n"
+        "be sent differs at run time, the item is held again with a reason\n"
+        "saying the plan changed. discard ends held, disputed or failed\n"
+        "items: they are never sent (state skipped, outcome \"discarded\").\n"
+        "retry re-decides rejected events (after a mapping fix): each\n"
+        "becomes pending and the next run decides it against the\n"
+        "configuration of that day, unless the person moved on since (a\n"
+        "later event was applied, or they left): then replaying it would\n"
+        "undo their current state, and it ends as superseded (a retried\n"
+        "hire of someone terminated since creates nothing).\n"
+        "link records that EMPLOYEE's account on the connection is ACCOUNT\n"
+        "(the target's account id) and unlink removes their link; both keep\n"
+        "one person one account (an account linked to someone else, or a\n"
+        "person linked to another account, is refused) and release the\n"
+        "person's disputed items (unlink: also those disputed over that\n"
+        "account) so the next run converges the account.\n"
+        "Each action is recorded in the ledger (provhost history shows it)\n"
+        "and in the audit file when one is configured, with who took it\n"
+        "($SUDO_USER, else the login user, else the OS user) and why.\n"
         "\n"
         "  -c, --config FILE  configuration file (default $PROVHOST_CONFIG,\n"
         "                     else /etc/provhost/provhost.json)\n"
-        "  --connection NAME  only this connection (list, --all-held)\n"
+        "  --connection NAME  only this connection (list, --all-held,\n"
+        "                     --rejected); the connection of link and\n"
+        "                     unlink (needed when there are several)\n"
         "  --json             the list as one JSON document (schema\n"
         "                     \"provhost/v1\", kind \"review\": \"items\")\n"
         "  --all-held         approve every held item\n"
+        "  --rejected         retry every rejected item\n"
         "  --reason TEXT      why (required for discard)\n"
+        "  --now              run the released work right away (provhost\n"
+        "                     run with no new input); the exit status is\n"
+        "                     then the run's\n"
         "\n"
         "Exit status: 0; 1 when an ID is unknown or its state does not\n"
-        "allow the decision (the other IDs are still decided); 2 on a\n"
-        "usage, configuration or ledger error.\n";
+        "allow the action, or a link is refused (the other IDs are still\n"
+        "decided); 2 on a usage, configuration or ledger error; with --now,\n"
+        "the run's exit status when the actions succeeded.\n";
 
-enum { OPT_CONNECTION = 256, OPT_JSON, OPT_ALL_HELD, OPT_REASON };
-
-struct review_opts {
-	const char *config;
-	const char *connection;
-	const char *reason;
-	bool json;
-	bool all_held;
+enum {
+	OPT_CONNECTION = 256,
+	OPT_JSON,
+	OPT_ALL_HELD,
+	OPT_REASON,
+	OPT_REJECTED,
+	OPT_NOW
 };
-
-/* Who takes the decision: the user sudo ran us for, else our login. */
-static void reviewer(char *buf, size_t len)
-{
-	const char *who = getenv("SUDO_USER");
-	struct passwd *pw;
-
-	if (!who || !*who) {
-		pw = getpwuid(geteuid());
-		who = pw ? pw->pw_name : NULL;
-	}
-	if (who)
-		snprintf(buf, len, "%s", who);
-	else
-		snprintf(buf, len, "uid %u", (unsigned)geteuid());
-}
 
 static void print_text(const struct ledger_review_row *r, size_t n)
 {
@@ -91,6 +95,7 @@ static void print_text(const struct ledger_review_row *r, size_t n)
 	}
 	for (i = 0; i < n; i++) {
 		char *esc = text_escape_dup(r[i].reason);
+		char *plan = r[i].plan[0] ? text_escape_dup(r[i].plan) : NULL;
 
 		if (!conn || strcmp(conn, r[i].connection)) {
 			conn = r[i].connection;
@@ -101,13 +106,16 @@ static void print_text(const struct ledger_review_row *r, size_t n)
 		       r[i].employee_id, event_kind_name(r[i].kind),
 		       r[i].event_id);
 		printf("      %s\n", esc ? esc : "(out of memory)");
+		if (plan && r[i].state == LEDGER_HELD)
+			printf("      would send: %s\n", plan);
 		free(esc);
+		free(plan);
 	}
 }
 
 static int print_json(const struct ledger_review_row *r, size_t n)
 {
-	json_t *arr = json_array(), *doc;
+	json_t *arr = json_array(), *obj, *doc;
 	char id[200];
 	size_t i;
 
@@ -116,14 +124,22 @@ static int print_json(const struct ledger_review_row *r, size_t n)
 	for (i = 0; i < n; i++) {
 		snprintf(id, sizeof(id), "%lld:%s", (long long)r[i].seq,
 		         r[i].connection);
-		json_array_append_new(
-		        arr,
-		        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id",
-		                  id, "connection", r[i].connection, "event",
-		                  r[i].event_id, "employee", r[i].employee_id,
-		                  "kind", event_kind_name(r[i].kind), "state",
-		                  ledger_state_name(r[i].state), "reason",
-		                  r[i].reason));
+		obj = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", id,
+		                "connection", r[i].connection, "event",
+		                r[i].event_id, "employee", r[i].employee_id,
+		                "kind", event_kind_name(r[i].kind), "state",
+		                ledger_state_name(r[i].state), "reason",
+		                r[i].reason);
+		if (!obj)
+			continue;
+		json_object_set_new(obj, "change",
+		                    r[i].change[0] ? json_string(r[i].change)
+		                                   : json_null());
+		json_object_set_new(obj, "plan",
+		                    r[i].plan[0] && r[i].state == LEDGER_HELD
+		                            ? json_string(r[i].plan)
+		                            : json_null());
+		json_array_append_new(arr, obj);
 	}
 	/* the state schema's review document (cli/state_json.h) */
 	doc = state_json_doc("review");
@@ -135,137 +151,69 @@ static int print_json(const struct ledger_review_row *r, size_t n)
 	return state_json_print(doc);
 }
 
-/* Parses "SEQ:CONNECTION". Returns 0, or -1. */
-static int parse_id(const char *id, int64_t *seq, const char **conn)
-{
-	char *end;
-	long long v;
+static const struct {
+	const char *name;
+	enum review_action action;
+} subcommands[] = {
+        {"approve", REVIEW_APPROVE}, {"discard", REVIEW_DISCARD},
+        {"retry", REVIEW_RETRY},     {"link", REVIEW_LINK},
+        {"unlink", REVIEW_UNLINK},
+};
 
-	errno = 0;
-	v = strtoll(id, &end, 10);
-	if (errno || end == id || *end != ':' || !end[1] || v <= 0)
-		return -1;
-	*seq = v;
-	*conn = end + 1;
+/* Checks the options and operands fit the subcommand; 0 or EXIT_USAGE. */
+static int check_usage(const char *cmd, const struct review_opts *o)
+{
+	enum review_action a = o->action;
+
+	if (a == REVIEW_LIST &&
+	    (o->all_held || o->rejected || o->reason || o->now))
+		return cli_usage_error(cmd, "--all-held, --rejected, --reason "
+		                            "and --now need a subcommand");
+	if (a != REVIEW_LIST && o->json)
+		return cli_usage_error(cmd, "--json is for the list");
+	if (o->all_held && a != REVIEW_APPROVE)
+		return cli_usage_error(cmd, "--all-held is for approve");
+	if (o->rejected && a != REVIEW_RETRY)
+		return cli_usage_error(cmd, "--rejected is for retry");
+	if (a == REVIEW_DISCARD && (!o->reason || !*o->reason))
+		return cli_usage_error(cmd, "discard needs --reason TEXT");
+	if (a == REVIEW_DISCARD && o->now)
+		return cli_usage_error(cmd, "--now is not for discard (nothing "
+		                            "is sent)");
+	if ((a == REVIEW_APPROVE || a == REVIEW_DISCARD) && !o->n_args &&
+	    !o->all_held)
+		return cli_usage_error(cmd, "%s needs an ID (or --all-held)",
+		                       a == REVIEW_APPROVE ? "approve"
+		                                           : "discard");
+	if (a == REVIEW_RETRY && !o->n_args && !o->rejected)
+		return cli_usage_error(cmd,
+		                       "retry needs an ID (or --rejected)");
+	if (a == REVIEW_LINK && o->n_args != 2)
+		return cli_usage_error(cmd, "link needs EMPLOYEE ACCOUNT");
+	if (a == REVIEW_UNLINK && o->n_args != 1)
+		return cli_usage_error(cmd, "unlink needs EMPLOYEE");
+	if (a == REVIEW_LIST && o->n_args)
+		return cli_usage_error(cmd, "unexpected \"%s\"", o->args[0]);
 	return 0;
 }
 
-/* Decides one item and records it in the audit file. Returns 0, 1 (not
- * decided: message printed) or -1 (ledger or audit error). */
-static int decide_one(struct ledger *l, struct audit *audit, int64_t seq,
-                      const char *conn, const char *event_id,
-                      const char *employee_id, bool approve, const char *text)
-{
-	struct audit_record ar = {0};
-	char err[600];
-	int rc;
-
-	rc = ledger_review_decide(l, seq, conn, approve, text, clock_wall_s());
-	if (rc < 0) {
-		fprintf(stderr, "provhost: %s\n", ledger_last_error());
-		return -1;
-	}
-	if (rc == 1) {
-		fprintf(stderr, "provhost review: no item %lld:%s\n",
-		        (long long)seq, conn);
-		return 1;
-	}
-	if (rc == 2) {
-		fprintf(stderr,
-		        "provhost review: item %lld:%s is not %s: not "
-		        "changed\n",
-		        (long long)seq, conn,
-		        approve ? "held" : "held, disputed or failed");
-		return 1;
-	}
-	ar.event_id = event_id;
-	ar.employee_id = employee_id;
-	ar.connection = conn;
-	ar.operation = "review";
-	ar.status = approve ? "approved" : "discarded";
-	ar.error = text;
-	if (audit_write(audit, &ar, err, sizeof(err))) {
-		fprintf(stderr, "provhost: %s\n", err);
-		return -1;
-	}
-	printf("%lld:%s %s\n", (long long)seq, conn,
-	       approve ? "approved: pending, the next run applies it"
-	               : "discarded: never sent");
-	return 0;
-}
-
-/* Finds item seq:conn in rows (for its event and employee), or NULL. */
-static const struct ledger_review_row *
-find_row(const struct ledger_review_row *r, size_t n, int64_t seq,
-         const char *conn)
-{
-	for (size_t i = 0; i < n; i++)
-		if (r[i].seq == seq && !strcmp(r[i].connection, conn))
-			return &r[i];
-	return NULL;
-}
-
-static int decide(struct ledger *l, const struct config *cfg,
-                  const struct review_opts *o, bool approve, char **ids,
-                  int n_ids)
+static int list(struct ledger *l, const struct review_opts *o)
 {
 	struct ledger_review_row *rows = NULL;
-	struct audit audit = {0};
-	char who[256], err[8192], *text = NULL;
-	size_t n = 0, i;
-	int rc = EXIT_USAGE, r, bad = 0;
+	size_t n = 0;
+	int rc = EXIT_USAGE;
 
-	reviewer(who, sizeof(who));
-	if (asprintf(&text, "%s by %s: %s", approve ? "approved" : "discarded",
-	             who, o->reason ? o->reason : "(no reason given)") < 0) {
-		fprintf(stderr, "provhost: out of memory\n");
-		return EXIT_USAGE;
-	}
-	if (audit_open(&audit, cfg->audit_file, err, sizeof(err))) {
-		fprintf(stderr, "provhost: %s\n", err);
-		goto out;
-	}
 	if (ledger_review_list(l, o->connection, &rows, &n)) {
 		fprintf(stderr, "provhost: %s\n", ledger_last_error());
 		goto out;
 	}
-	if (o->all_held) {
-		for (i = 0; i < n; i++) {
-			if (rows[i].state != LEDGER_HELD)
-				continue;
-			r = decide_one(l, &audit, rows[i].seq,
-			               rows[i].connection, rows[i].event_id,
-			               rows[i].employee_id, true, text);
-			if (r < 0)
-				goto out;
-			bad |= r;
-		}
+	if (o->json ? print_json(rows, n) : (print_text(rows, n), 0)) {
+		fprintf(stderr, "provhost: out of memory\n");
+		goto out;
 	}
-	for (int k = 0; k < n_ids; k++) {
-		const struct ledger_review_row *row;
-		const char *conn;
-		int64_t seq;
-
-		if (parse_id(ids[k], &seq, &conn)) {
-			fprintf(stderr,
-			        "provhost review: \"%s\" is not an item id "
-			        "(SEQ:CONNECTION, see provhost review)\n",
-			        ids[k]);
-			bad = 1;
-			continue;
-		}
-		row = find_row(rows, n, seq, conn);
-		r = decide_one(l, &audit, seq, conn, row ? row->event_id : NULL,
-		               row ? row->employee_id : NULL, approve, text);
-		if (r < 0)
-			goto out;
-		bad |= r;
-	}
-	rc = bad ? EXIT_FAILED : EXIT_DONE;
+	rc = EXIT_DONE;
 out:
-	audit_close(&audit);
 	free(rows);
-	free(text);
 	return rc;
 }
 
@@ -276,15 +224,15 @@ int cmd_review(int argc, char **argv)
 	        {"connection", required_argument, NULL, OPT_CONNECTION},
 	        {"json", no_argument, NULL, OPT_JSON},
 	        {"all-held", no_argument, NULL, OPT_ALL_HELD},
+	        {"rejected", no_argument, NULL, OPT_REJECTED},
 	        {"reason", required_argument, NULL, OPT_REASON},
+	        {"now", no_argument, NULL, OPT_NOW},
 	        {NULL, 0, NULL, 0},
 	};
 	struct review_opts o = {0};
-	struct ledger_review_row *rows = NULL;
 	struct config *cfg = NULL;
 	struct ledger *l = NULL;
-	const char *sub = NULL;
-	size_t n = 0;
+	size_t k;
 	int c, rc;
 
 	optind = 0;
@@ -303,8 +251,14 @@ int cmd_review(int argc, char **argv)
 		case OPT_ALL_HELD:
 			o.all_held = true;
 			break;
+		case OPT_REJECTED:
+			o.rejected = true;
+			break;
 		case OPT_REASON:
 			o.reason = optarg;
+			break;
+		case OPT_NOW:
+			o.now = true;
 			break;
 		case ':':
 			return cli_usage_error(argv[0], "%s needs a value",
@@ -314,43 +268,29 @@ int cmd_review(int argc, char **argv)
 			                       argv[optind - 1]);
 		}
 	}
-	if (optind < argc)
-		sub = argv[optind++];
-	if (sub && strcmp(sub, "approve") && strcmp(sub, "discard"))
-		return cli_usage_error(argv[0], "unknown subcommand \"%s\"",
-		                       sub);
-	if (!sub && (o.all_held || o.reason))
-		return cli_usage_error(argv[0], "--all-held and --reason need "
-		                                "approve or discard");
-	if (sub && !strcmp(sub, "discard") && (!o.reason || !*o.reason))
-		return cli_usage_error(argv[0], "discard needs --reason TEXT");
-	if (sub && !strcmp(sub, "discard") && o.all_held)
-		return cli_usage_error(argv[0], "--all-held is for approve");
-	if (sub && optind == argc && !o.all_held)
-		return cli_usage_error(argv[0],
-		                       "%s needs an ID (or --all-held)", sub);
+	if (optind < argc) {
+		for (k = 0; k < sizeof(subcommands) / sizeof(subcommands[0]);
+		     k++)
+			if (!strcmp(argv[optind], subcommands[k].name))
+				break;
+		if (k == sizeof(subcommands) / sizeof(subcommands[0]))
+			return cli_usage_error(argv[0],
+			                       "unknown subcommand \"%s\"",
+			                       argv[optind]);
+		o.action = subcommands[k].action;
+		optind++;
+	}
+	o.args = argv + optind;
+	o.n_args = argc - optind;
+	rc = check_usage(argv[0], &o);
+	if (rc)
+		return rc;
 	rc = cli_open_ledger(o.config, &cfg, &l);
 	if (rc) {
 		config_free(cfg);
-		return rc == 1 && !sub ? EXIT_DONE : rc;
+		return rc == 1 && o.action == REVIEW_LIST ? EXIT_DONE : rc;
 	}
-	if (sub) {
-		rc = decide(l, cfg, &o, !strcmp(sub, "approve"), argv + optind,
-		            argc - optind);
-		goto out;
-	}
-	rc = EXIT_USAGE;
-	if (ledger_review_list(l, o.connection, &rows, &n)) {
-		fprintf(stderr, "provhost: %s\n", ledger_last_error());
-		goto out;
-	}
-	if (o.json ? print_json(rows, n) : (print_text(rows, n), 0)) {
-		fprintf(stderr, "provhost: out of memory\n");
-		goto out;
-	}
-	rc = EXIT_DONE;
-out:
-	free(rows);
+	rc = o.action == REVIEW_LIST ? list(l, &o) : review_act(&l, cfg, &o);
 	ledger_close(l);
 	config_free(cfg);
 	return rc;

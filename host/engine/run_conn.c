@@ -80,7 +80,8 @@ static int count_work(const struct ledger_work *lw, void *ctx)
 static int hold_work(const struct ledger_work *lw, void *ctx)
 {
 	struct run_conn *conn_run = ctx;
-	char reason[300];
+	char reason[300], *plan;
+	int r;
 
 	if (!guarded(conn_run, lw))
 		return 0;
@@ -91,9 +92,13 @@ static int hold_work(const struct ledger_work *lw, void *ctx)
 	         (long long)conn_run->conn->lifecycle->policy
 	                 .max_deprovisions_per_run,
 	         (long long)conn_run->run->run_id);
-	if (ledger_target_finish(conn_run->run->ledger, lw->event_id,
-	                         conn_run->conn->name, LEDGER_HELD, NULL, NULL,
-	                         0, reason, clock_wall_s()) < 0)
+	/* with the plan it would send: an approval binds to it */
+	plan = run_guard_plan(conn_run, lw);
+	r = ledger_target_hold(conn_run->run->ledger, lw->event_id,
+	                       conn_run->conn->name, plan, "deactivate", NULL,
+	                       reason, clock_wall_s());
+	free(plan);
+	if (r < 0)
 		return -1;
 	conn_run->guard_held++;
 	conn_run->outstanding--;
@@ -202,6 +207,7 @@ static int dispatch_work(const struct ledger_work *lw, void *ctx)
 	t->run_id = lw->run_id;
 	t->line_no = lw->line_no;
 	t->was_pending = lw->state == LEDGER_PENDING;
+	t->attempts = lw->attempts;
 	t->event_id = strdup(lw->event_id);
 	t->employee_id = strdup(lw->employee_id);
 	t->raw = strdup(lw->raw);
@@ -291,6 +297,7 @@ static size_t start_workers(struct run_conn *conn_run,
 		workers[i].conn_run = conn_run;
 		strset_init(&workers[i].blocked);
 		strset_init(&workers[i].disputed);
+		strset_init(&workers[i].held);
 		workers[i].rng = 0x9E3779B97F4A7C15ULL ^ (uint64_t)(i + 1) ^
 		                 (uint64_t)clock_mono_us();
 		if (i == 0)
@@ -358,7 +365,8 @@ static void apply_watched(struct run_conn *conn_run)
 		stop_connection(conn_run, "not started: %s", run->fatal_reason);
 		return;
 	}
-	if (ledger_outstanding(run->ledger, conn_run->conn->name,
+	if (run_supervise_expire(conn_run) ||
+	    ledger_outstanding(run->ledger, conn_run->conn->name,
 	                       clock_wall_s(), count_work, conn_run) < 0) {
 		stop_connection(conn_run, "ledger: %s", ledger_last_error());
 		return;
@@ -428,6 +436,7 @@ static void apply_watched(struct run_conn *conn_run)
 		watchdog_leave(&conn_run->slot);
 		strset_release(&workers[i].blocked);
 		strset_release(&workers[i].disputed);
+		strset_release(&workers[i].held);
 	}
 	free(workers);
 	if (show_progress) {

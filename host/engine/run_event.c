@@ -705,10 +705,75 @@ static void apply_with_candidate(struct run_worker *w, const struct run_task *t,
 		}
 		if (run_identity_candidate(w, t, plan->candidate, NULL, false))
 			return;
+		if (run_review_gate(w, t, RUN_GATE_LINK, POLICY_CHANGE_LINK,
+		                    false, plan->candidate, plan->record, NULL))
+			return; /* adopting it waits for a person */
 		plan->account_id = plan->candidate;
 		plan->adopting = true;
 	}
 	apply_plan(w, t, plan);
+}
+
+/* An earlier event of t's person failed or was held for review in this
+ * run: keep the order, t waits for the next run (stays pending) — unless t
+ * is a deprovision: a leaver never keeps access because an earlier item of
+ * theirs did not go through (run_supersede ends that item). Returns 1
+ * when t waits. */
+static int waits_in_run(struct run_worker *w, const struct run_task *t,
+                        const struct event *ev)
+{
+	const char *why = NULL;
+
+	if (is_deprovision(w->conn_run, ev))
+		return 0;
+	if (strset_has(&w->blocked, t->employee_id))
+		why = "waits for an earlier event of the same employee that "
+		      "failed; stays pending";
+	else if (strset_has(&w->held, t->employee_id))
+		why = "waits for an earlier event of the same employee that "
+		      "was held for review in this run; stays pending";
+	if (!why)
+		return 0;
+	note_problem(w->conn_run, t, why);
+	return 1;
+}
+
+/* Supervision and approvals before the write (run_review_gate), then, for
+ * a deprovision that goes ahead, the person's earlier open work is
+ * superseded. A person approved as a link to an account is provisioned to
+ * that account, without a probe (unless it is another person's now).
+ * Returns 1 when t was finished (held or disputed). */
+static int review_gate(struct run_worker *w, const struct run_task *t,
+                       const struct event *ev, struct plan *plan,
+                       const struct ledger_link *link)
+{
+	bool deprov = plan->op == OP_DEPROVISION;
+	bool probing = !deprov && !plan->account_id &&
+	               !w->conn_run->run->opt->dry_run &&
+	               instance_can_no_adopt(w->inst);
+	char adopt[256] = "";
+	int r;
+
+	if (run_review_gate(w, t, probing ? RUN_GATE_PROBE : RUN_GATE_WRITE,
+	                    run_change_of(deprov, link), deprov,
+	                    plan->account_id, plan->record, adopt))
+		return 1;
+	if (adopt[0]) {
+		if (run_identity_candidate(w, t, adopt, NULL, false))
+			return 1;
+		r = run_review_link_check(w, t, adopt, plan->record);
+		if (r > 0)
+			return 1;
+		if (r == 0) {
+			snprintf(plan->candidate, sizeof(plan->candidate), "%s",
+			         adopt);
+			plan->account_id = plan->candidate;
+			plan->adopting = true;
+		}
+	}
+	if (is_deprovision(w->conn_run, ev))
+		run_supersede(w, t, event_kind_name(ev->kind));
+	return 0;
 }
 
 void run_event_apply(struct run_worker *w, const struct run_task *t)
@@ -722,20 +787,13 @@ void run_event_apply(struct run_worker *w, const struct run_task *t)
 	bool has_link;
 	int r;
 
-	if (strset_has(&w->blocked, t->employee_id)) {
-		/* an earlier event of this person failed: keep the order, wait
-		 * for the next run (the target stays pending) */
-		snprintf(reason, sizeof(reason),
-		         "waits for an earlier event of the same employee that "
-		         "failed; stays pending");
-		note_problem(conn_run, t, reason);
-		return;
-	}
 	if (event_parse_line(t->raw, strlen(t->raw), 0, &ev, reason,
 	                     sizeof(reason))) {
 		finish_without_call(conn_run, t, LEDGER_REJECTED, reason);
 		return;
 	}
+	if (waits_in_run(w, t, &ev))
+		goto out_release;
 	if (t->record && use_record(&ev, t->record)) {
 		finish_without_call(conn_run, t, LEDGER_FAILED,
 		                    "out of memory");
@@ -774,6 +832,8 @@ void run_event_apply(struct run_worker *w, const struct run_task *t)
 		goto out_release;
 	if (run_identity_check(w, t, &ev, plan.op == OP_DEPROVISION, has_link,
 	                       plan.user_name))
+		goto out_free_plan;
+	if (review_gate(w, t, &ev, &plan, has_link ? &link : NULL))
 		goto out_free_plan;
 	if (conn_run->run->opt->dry_run &&
 	    !(conn_run->conn->bound->desc->capabilities &

@@ -21,6 +21,7 @@
 #include "intake/input_source.h"
 #include "ledger/ledger.h"
 #include "lifecycle/events.h"
+#include "lifecycle/policy.h"
 #include "util/input_seen.h"
 #include "util/sha256.h"
 #include "util/strset.h"
@@ -113,6 +114,12 @@ struct run_conn {
 	struct ledger_held *held;
 	size_t n_held;
 	int64_t held_left; /* held targets in the ledger after the run */
+	/* run_review_gate.c: held by supervision / held again (plan changed)
+	 * / superseded by a leaver's deprovision in this run; supervised
+	 * items expired, and supervised deactivations older than the expiry
+	 * that keep waiting */
+	atomic_int_fast64_t supervised_held, replanned_held, superseded;
+	int64_t supervise_expired, supervise_waiting;
 	struct watchdog_slot slot; /* the main thread's calls (open, check) */
 };
 
@@ -126,6 +133,8 @@ struct run_task {
 	int64_t run_id;   /* the run that first stored the event */
 	int64_t line_no;  /* its line there */
 	bool was_pending; /* pending (not failed) in the ledger before */
+	int attempts;     /* the target's attempts (0: never tried, held or
+	                   * approved) */
 };
 
 /* Worker state: one connector instance and one queue. */
@@ -142,6 +151,9 @@ struct run_worker {
 	/* Employees with an event disputed in this run: their later events
 	 * wait too, except a deprovision. */
 	struct strset disputed;
+	/* Employees with an event held for review in this run (supervision,
+	 * a changed plan): their later events wait, except a deprovision. */
+	struct strset held;
 };
 
 /* One unit of input: a line, a roster row or a JSON array element. */
@@ -246,6 +258,63 @@ int run_user_name_choose(struct run_worker *w, const struct run_task *t,
                          json_t *rec, char *out, size_t out_len);
 int run_user_name_reserve(struct run_worker *w, const struct run_task *t,
                           const char *user_name);
+
+/* run_review_gate.c: review and supervised mode (README "Review").
+ *
+ * run_change_of: the kind of change a write is: deactivate for a
+ * deprovision, create without a link (a link when the connector finds an
+ * account: RUN_GATE_LINK), update of an active account, reactivate.
+ *
+ * run_plan_text: the plan provhost review shows and an approval hashes:
+ * "KIND: provision|deprovision account ID|(none) RECORD" (malloc'd, NULL
+ * out of memory). run_guard_plan: that text for a deprovision the guard
+ * holds, computed as the worker will (NULL when it cannot be).
+ *
+ * run_review_gate: before a write of t (record, to account_id or none).
+ * An approved target goes ahead when its approved plan's SHA-256 equals
+ * this plan's (or it bound none); otherwise it is held again with the new
+ * plan and a reason saying the plan changed. An unapproved one whose kind
+ * of change the connection supervises is held ("supervised: KIND"). At
+ * RUN_GATE_PROBE (before a probe that may create or find an account) only
+ * create is decided; RUN_GATE_LINK is after a probe found account_id.
+ * At RUN_GATE_PROBE, a target approved as a link to an account gets that
+ * account in adopt (when adopt is not NULL): the caller writes to it
+ * without a probe, which could create an account nobody approved.
+ * Returns 1 when t was finished (held), 0 to go on.
+ *
+ * run_supersede: t is a deprovision that goes ahead (kind its event
+ * kind): the person's earlier open non-deprovision work on the connection
+ * ends as superseded (ledger_supersede_before).
+ *
+ * run_supervise_expire: at the start of a connection, before counting:
+ * discards supervised items older than supervise_expire_days (never a
+ * deactivation) and counts the deactivations that keep waiting. 0 or -1.
+ *
+ * run_review_print: the summary lines for all of it. run_review_held: how
+ * many targets the gate held in this run. */
+enum run_gate_stage { RUN_GATE_WRITE, RUN_GATE_PROBE, RUN_GATE_LINK };
+enum policy_change run_change_of(bool deprovision,
+                                 const struct ledger_link *link);
+char *run_plan_text(enum policy_change change, bool deprovision,
+                    const char *account_id, const char *record);
+char *run_guard_plan(struct run_conn *conn_run, const struct ledger_work *lw);
+int run_review_gate(struct run_worker *w, const struct run_task *t,
+                    enum run_gate_stage stage, enum policy_change change,
+                    bool deprovision, const char *account_id,
+                    const char *record, char adopt[256]);
+void run_supersede(struct run_worker *w, const struct run_task *t,
+                   const char *kind);
+/* run_review_link_check: before writing to account_id, approved as a link
+ * (run_review_gate's adopt), asks the connector whether it is still there
+ * (ops->lookup): 0 yes; 1 it is gone, and t was held again (a write would
+ * create an account nobody approved; the plan held is that create's,
+ * record being what would be sent); -1 the connector cannot tell (no
+ * lookup, or it failed): the caller probes instead. */
+int run_review_link_check(struct run_worker *w, const struct run_task *t,
+                          const char *account_id, const char *record);
+int run_supervise_expire(struct run_conn *conn_run);
+void run_review_print(const struct run_conn *conn_run, FILE *out);
+int64_t run_review_held(const struct run_conn *conn_run);
 
 /* run_report.c */
 void run_problem_add(struct run_problems *p, const char *what, const char *why);

@@ -63,6 +63,7 @@ void run_print_summary(struct run *run, FILE *out)
 	}
 	for (i = 0; i < run->n_conns; i++) {
 		struct run_conn *conn_run = &run->conns[i];
+		int64_t held_other;
 
 		run_stats_print(&conn_run->stats, conn_run->conn->name, out);
 		run_rate_print(conn_run, out);
@@ -74,21 +75,19 @@ void run_print_summary(struct run *run, FILE *out)
 			        conn_run->guard_held == 1 ? "" : "s",
 			        conn_run->conn->name,
 			        conn_run->guard_held == 1 ? "s" : "");
-		if (conn_run->held_left > conn_run->guard_held)
+		run_review_print(conn_run, out);
+		held_other = conn_run->held_left - conn_run->guard_held -
+		             run_review_held(conn_run);
+		if (held_other > 0)
 			fprintf(out,
 			        "  HELD: %lld event%s wait%s for review in the "
 			        "ledger (provhost review, provhost history "
 			        "EMPLOYEE_ID); no run applies them, and the "
 			        "person's later events wait behind them (a "
 			        "deprovision does not)\n",
-			        (long long)(conn_run->held_left -
-			                    conn_run->guard_held),
-			        conn_run->held_left - conn_run->guard_held == 1
-			                ? ""
-			                : "s",
-			        conn_run->held_left - conn_run->guard_held == 1
-			                ? "s"
-			                : "");
+			        (long long)held_other,
+			        held_other == 1 ? "" : "s",
+			        held_other == 1 ? "s" : "");
 		if (conn_run->stopped)
 			fprintf(out, "  STOPPED: %s\n", conn_run->stop_reason);
 		if (conn_run->problems.n) {

@@ -22,7 +22,7 @@
 
 #include "lifecycle/events.h"
 
-#define LEDGER_SCHEMA_VERSION 6
+#define LEDGER_SCHEMA_VERSION 7
 
 struct ledger;
 
@@ -452,6 +452,8 @@ struct ledger_review_row {
 	enum ledger_state state; /* held, disputed, failed or rejected */
 	char reason[512];
 	int64_t updated_at;
+	char plan[2048]; /* what it would send (held items), "" unknown */
+	char change[16]; /* its kind of change, "" unknown */
 };
 
 /* Every held, disputed, failed and rejected target (of connection; NULL =
@@ -461,7 +463,8 @@ int ledger_review_list(struct ledger *l, const char *connection,
                        struct ledger_review_row **rows, size_t *n);
 
 /* A person's decision on one target, in one transaction: approve (held ->
- * pending; the guard does not hold it again) or discard (held, disputed
+ * pending; the guard does not hold it again; the SHA-256 of the target's
+ * stored plan, when it has one, binds the approval) or discard (held, disputed
  * or failed -> skipped with outcome "discarded": final, never sent). text
  * ("approved by WHO: WHY") becomes the target's last_error and the error
  * of an attempts row with status "approved" / "discarded". Returns 0, 1
@@ -542,5 +545,101 @@ int ledger_event_cancel(struct ledger *l, const char *event_id, const char *why,
  * a cancelled terminate gives the person their status back. 0 or -1. */
 int ledger_person_set_status(struct ledger *l, const char *employee_id,
                              const char *status, int64_t now);
+/* --- review: plans, approvals, supersede, supervision -------------------
+ * (ledger_supervise.c, ledger_review_link.c). A held target may carry the
+ * plan it would send (text shown by provhost review) and its kind of change
+ * ("create", "update", "deactivate", "reactivate", "link"); an approval
+ * stores the SHA-256 (hex) of the plan shown. */
+
+struct ledger_review_info {
+	char *plan;               /* malloc'd, NULL when none: caller frees */
+	char change[16];          /* "" when none */
+	char approved_sha256[65]; /* "" when no approval binds a plan */
+	char account_id[256];     /* the target's account ("" none): for a
+	                           * held link, the account to adopt */
+	bool approved;            /* a person approved it (an attempts row
+	                           * with status "approved") */
+};
+
+/* The review columns of one target: 0 and *out, 1 unknown, -1. */
+int ledger_target_review_get(struct ledger *l, const char *event_id,
+                             const char *connection,
+                             struct ledger_review_info *out);
+
+/* Holds one target for review: state held, reason as its last_error,
+ * plan and change stored (either may be NULL), account_id too when not
+ * NULL (a link's account), any approval's hash cleared, and an attempts
+ * row with status "held". 1 when the target does not exist. */
+int ledger_target_hold(struct ledger *l, const char *event_id,
+                       const char *connection, const char *plan,
+                       const char *change, const char *account_id,
+                       const char *reason, int64_t now);
+
+/* A deprovision of employee_id on connection goes ahead: every target of
+ * theirs on that connection from before it (a smaller sequence number, or
+ * an earlier line of the same run's input) that is pending, failed, held,
+ * disputed or rejected and is not itself a deprovision (a terminate; a
+ * leave too when leave_deprovisions) ends as skipped with outcome
+ * "superseded", reason as its last_error and an attempts row "superseded".
+ * *n gets how many. One transaction. */
+int ledger_supersede_before(struct ledger *l, const char *connection,
+                            const char *employee_id, int64_t seq,
+                            int64_t run_id, int64_t line_no,
+                            bool leave_deprovisions, const char *reason,
+                            int64_t now, int64_t *n);
+
+/* Supervised mode's expiry on connection: held targets that supervision
+ * held (their last_error starts with "supervised:") before `before` and
+ * that are no deactivation end as skipped with outcome "discarded" and
+ * reason (attempts row "expired"); *expired gets how many. *waiting gets
+ * how many supervised deactivations held before `before` still wait (they
+ * never expire). */
+int ledger_supervise_expire(struct ledger *l, const char *connection,
+                            int64_t before, const char *reason, int64_t now,
+                            int64_t *expired, int64_t *waiting);
+
+/* provhost review retry: re-decides a rejected target. When a later event
+ * of the same person on that connection was applied since (state done) or
+ * is a deprovision (a terminate; a leave too when leave_deprovisions) that
+ * was not discarded, replaying this one would undo the person's current
+ * state: it ends as skipped with outcome "superseded" and a reason naming
+ * that event (in why, of why_len). Otherwise it becomes pending and the
+ * next run decides it against the configuration of that day. text is
+ * recorded as the error of an attempts row "retried". Returns 0 (pending),
+ * 3 (superseded), 1 unknown, 2 not rejected, -1. */
+int ledger_review_retry(struct ledger *l, int64_t seq, const char *connection,
+                        bool leave_deprovisions, const char *text, int64_t now,
+                        char *why, size_t why_len);
+
+/* provhost review link: links employee_id to account_id on connection
+ * (active), refusing what would break one person one account: 0;
+ * LEDGER_LINK_TAKEN when the account is linked to another employee (in
+ * other, 256 bytes); 4 when employee_id is linked to another account (in
+ * other). Then the person's disputed targets on connection become pending
+ * (attempts row "linked" with text), so the next run converges the
+ * account; *released gets how many. One transaction. */
+int ledger_review_link(struct ledger *l, const char *connection,
+                       const char *employee_id, const char *account_id,
+                       const char *text, int64_t now, char other[256],
+                       int64_t *released);
+
+/* provhost review unlink: removes employee_id's link on connection (its
+ * account id in account, 256 bytes) and their reservation of the
+ * account's userName (the name goes with the account), and makes their
+ * disputed targets, and those disputed over that account, pending
+ * (attempts row "unlinked").
+ * 0, 1 when they have no link, -1. */
+int ledger_review_unlink(struct ledger *l, const char *connection,
+                         const char *employee_id, const char *text, int64_t now,
+                         char account[256], int64_t *released);
+
+/* Stores one review action (approve, discard, retry, link, unlink) with
+ * who took it and why; items is a space-separated list of ids (may be
+ * NULL), like connection, employee_id and account_id. */
+int ledger_review_action_add(struct ledger *l, const char *action,
+                             const char *who, const char *why,
+                             const char *connection, const char *employee_id,
+                             const char *account_id, const char *items,
+                             int64_t now);
 
 #endif

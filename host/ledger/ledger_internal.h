@@ -114,4 +114,16 @@ int ledger_person_merge_event(struct ledger *l, const struct event *ev,
  * db (NULL for text that is not UTF-8). 0 or -1. */
 int ledger_register_casefold(sqlite3 *db);
 
+/* ledger_supervise.c: prepares sql (per call) and binds its parameters in
+ * order from the arguments, one per character of types: 't' a const char *
+ * (NULL binds NULL), 'i' an int64_t. NULL (and the error "what") when it
+ * cannot be prepared. Call with the mutex held; finalize the result. */
+sqlite3_stmt *ledger_prepare_bind(struct ledger *l, const char *what,
+                                  const char *sql, const char *types, ...);
+
+/* ledger_supervise.c: ledger_prepare_bind, then run to completion. 0 or
+ * -1. */
+int ledger_exec_bind(struct ledger *l, const char *what, const char *sql,
+                     const char *types, ...);
+
 #endif

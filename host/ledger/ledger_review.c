@@ -7,11 +7,14 @@
  * interactive. */
 #include "ledger/ledger_internal.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "util/sha256.h"
 
 static const char review_sql[] =
         "SELECT e.seq, e.id, e.employee_id, e.kind, t.connection, t.state, "
-        "  t.last_error, t.updated_at "
+        "  t.last_error, t.updated_at, t.plan, t.change "
         "FROM targets t JOIN events e ON e.seq = t.event_seq "
         "WHERE t.state IN ('held', 'disputed', 'failed', 'rejected') "
         "AND (?1 IS NULL OR t.connection = ?1) "
@@ -33,6 +36,8 @@ static void review_row(sqlite3_stmt *st, void *row)
 	                       &r->state);
 	ledger_column_copy(st, 6, r->reason, sizeof(r->reason));
 	r->updated_at = sqlite3_column_int64(st, 7);
+	ledger_column_copy(st, 8, r->plan, sizeof(r->plan));
+	ledger_column_copy(st, 9, r->change, sizeof(r->change));
 }
 
 int ledger_review_list(struct ledger *l, const char *connection,
@@ -56,19 +61,21 @@ static bool decidable(bool approve, const char *state)
 static int decide_locked(struct ledger *l, int64_t seq, const char *connection,
                          bool approve, const char *text, int64_t now)
 {
-	static const char get_sql[] = "SELECT state FROM targets WHERE "
+	static const char get_sql[] = "SELECT state, plan FROM targets WHERE "
 	                              "event_seq = ?1 AND connection = ?2";
 	static const char set_sql[] =
 	        "UPDATE targets SET state = ?3, outcome = ?4, last_error = ?5, "
-	        "attempts = attempts + 1, updated_at = ?6 WHERE event_seq = ?1 "
-	        "AND connection = ?2";
+	        "attempts = attempts + 1, updated_at = ?6, approved_sha256 = "
+	        "coalesce(?7, approved_sha256) WHERE event_seq = ?1 AND "
+	        "connection = ?2";
 	static const char log_sql[] =
 	        "INSERT INTO attempts (event_seq, connection, attempt, at, "
 	        "status, error) SELECT event_seq, connection, attempts, ?3, "
 	        "?4, "
 	        "?5 FROM targets WHERE event_seq = ?1 AND connection = ?2";
 	sqlite3_stmt *st = NULL;
-	char state[32];
+	const unsigned char *plan;
+	char state[32], sha[65] = "";
 	int rc = -1, step;
 
 	if (sqlite3_prepare_v2(l->db, get_sql, -1, &st, NULL))
@@ -83,6 +90,11 @@ static int decide_locked(struct ledger *l, int64_t seq, const char *connection,
 	if (step != SQLITE_ROW)
 		goto out;
 	ledger_column_copy(st, 0, state, sizeof(state));
+	/* the approval binds to the plan provhost review shows */
+	plan = sqlite3_column_text(st, 1);
+	if (approve && plan &&
+	    sha256_hex(plan, (size_t)sqlite3_column_bytes(st, 1), sha))
+		goto out;
 	sqlite3_finalize(st);
 	st = NULL;
 	if (!decidable(approve, state)) {
@@ -98,6 +110,7 @@ static int decide_locked(struct ledger *l, int64_t seq, const char *connection,
 		ledger_bind_text(st, 4, "discarded");
 	ledger_bind_text(st, 5, text);
 	sqlite3_bind_int64(st, 6, now);
+	ledger_bind_text(st, 7, sha[0] ? sha : NULL);
 	if (ledger_step_done(l, st, "cannot store a review decision"))
 		goto out;
 	sqlite3_finalize(st);
@@ -133,6 +146,134 @@ int ledger_review_decide(struct ledger *l, int64_t seq, const char *connection,
 			ledger_rollback(l, outer);
 		else
 			rc = ledger_commit(l, outer);
+	}
+	pthread_mutex_unlock(&l->lock);
+	return rc;
+}
+
+static const char retry_get_sql[] =
+        "SELECT t.state, e.employee_id FROM targets t JOIN events e ON "
+        "e.seq = t.event_seq WHERE t.event_seq = ?1 AND t.connection = ?2";
+
+/* The first later event of the person on the connection that a replay
+ * would undo: applied since, or a deprovision not discarded. */
+static const char retry_later_sql[] =
+        "SELECT e.seq, e.kind, t.state FROM targets t JOIN events e ON "
+        "e.seq = t.event_seq WHERE t.connection = ?2 AND e.employee_id = ?3 "
+        "AND e.seq > ?1 AND (t.state = 'done' OR ((e.kind = 'terminate' OR "
+        "(?4 <> 0 AND e.kind = 'leave')) AND NOT (t.state = 'skipped' AND "
+        "t.outcome IN ('discarded', 'superseded')))) ORDER BY e.seq LIMIT 1";
+
+static int retry_locked(struct ledger *l, int64_t seq, const char *connection,
+                        bool leave_deprovisions, const char *text, int64_t now,
+                        char *why, size_t why_len)
+{
+	const char *what = "cannot retry a rejected target";
+	char state[32], employee[257], kind[32], later_state[32];
+	sqlite3_stmt *st;
+	int64_t later;
+	int step;
+
+	st = ledger_prepare_bind(l, what, retry_get_sql, "it", seq, connection);
+	if (!st)
+		return -1;
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		ledger_column_copy(st, 0, state, sizeof(state));
+		ledger_column_copy(st, 1, employee, sizeof(employee));
+	}
+	sqlite3_finalize(st);
+	if (step == SQLITE_DONE)
+		return 1;
+	if (step != SQLITE_ROW)
+		return ledger_fail(l, what);
+	if (strcmp(state, "rejected"))
+		return 2;
+	st = ledger_prepare_bind(l, what, retry_later_sql, "itti", seq,
+	                         connection, employee,
+	                         (int64_t)leave_deprovisions);
+	if (!st)
+		return -1;
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		later = sqlite3_column_int64(st, 0);
+		ledger_column_copy(st, 1, kind, sizeof(kind));
+		ledger_column_copy(st, 2, later_state, sizeof(later_state));
+	}
+	sqlite3_finalize(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return ledger_fail(l, what);
+	if (step == SQLITE_DONE) {
+		why[0] = '\0';
+		return ledger_exec_bind(
+		               l, what,
+		               "UPDATE targets SET state = 'pending', outcome "
+		               "= "
+		               "NULL, last_error = ?3, attempts = attempts + "
+		               "1, "
+		               "updated_at = ?4 WHERE event_seq = ?1 AND "
+		               "connection = ?2",
+		               "itti", seq, connection, text, now) ||
+		                       ledger_exec_bind(l, what,
+		                                        "INSERT INTO attempts "
+		                                        "(event_seq, "
+		                                        "connection, attempt, "
+		                                        "at, status, error) "
+		                                        "SELECT event_seq, "
+		                                        "connection, attempts, "
+		                                        "?3, 'retried', ?4 "
+		                                        "FROM targets WHERE "
+		                                        "event_seq = ?1 AND "
+		                                        "connection = ?2",
+		                                        "itit", seq, connection,
+		                                        now, text)
+		               ? -1
+		               : 0;
+	}
+	if (!strcmp(later_state, "done") && strcmp(kind, "terminate") &&
+	    strcmp(kind, "leave"))
+		snprintf(why, why_len,
+		         "superseded: not replayed: a later event of employee "
+		         "%s (#%lld %s) was applied since with their whole HR "
+		         "record; %s",
+		         employee, (long long)later, kind, text);
+	else
+		snprintf(why, why_len,
+		         "superseded: not replayed: employee %s left since "
+		         "(#%lld %s, %s); %s",
+		         employee, (long long)later, kind, later_state, text);
+	if (ledger_exec_bind(l, what,
+	                     "UPDATE targets SET state = 'skipped', outcome = "
+	                     "'superseded', last_error = ?3, attempts = "
+	                     "attempts + 1, updated_at = ?4 WHERE event_seq = "
+	                     "?1 AND connection = ?2",
+	                     "itti", seq, connection, why, now) ||
+	    ledger_exec_bind(l, what,
+	                     "INSERT INTO attempts (event_seq, connection, "
+	                     "attempt, at, status, error) SELECT event_seq, "
+	                     "connection, attempts, ?3, 'superseded', ?4 FROM "
+	                     "targets WHERE event_seq = ?1 AND connection = ?2",
+	                     "itit", seq, connection, now, why))
+		return -1;
+	return 3;
+}
+
+int ledger_review_retry(struct ledger *l, int64_t seq, const char *connection,
+                        bool leave_deprovisions, const char *text, int64_t now,
+                        char *why, size_t why_len)
+{
+	bool outer;
+	int rc;
+
+	pthread_mutex_lock(&l->lock);
+	rc = ledger_begin(l, &outer);
+	if (!rc) {
+		rc = retry_locked(l, seq, connection, leave_deprovisions, text,
+		                  now, why, why_len);
+		if (rc < 0 || rc == 1 || rc == 2)
+			ledger_rollback(l, outer);
+		else if (ledger_commit(l, outer))
+			rc = -1;
 	}
 	pthread_mutex_unlock(&l->lock);
 	return rc;

@@ -253,4 +253,23 @@ const char *const ledger_migrations[LEDGER_SCHEMA_VERSION] = {
         "  day INTEGER NOT NULL,"
         "  sent_at INTEGER NOT NULL,"
         "  PRIMARY KEY (event, key)) WITHOUT ROWID;",
+        /* 6 -> 7: review and supervised mode (issue 13). What a held
+         * target would send (plan, as provhost review shows it) and the
+         * kind of change (create, update, deactivate, reactivate, link),
+         * the SHA-256 of the plan a person approved (a plan that differs
+         * at run time is held again), and every review action with who
+         * took it and why. */
+        "ALTER TABLE targets ADD COLUMN plan TEXT;"
+        "ALTER TABLE targets ADD COLUMN change TEXT;"
+        "ALTER TABLE targets ADD COLUMN approved_sha256 TEXT;"
+        "CREATE TABLE review_actions ("
+        "  id INTEGER PRIMARY KEY,"
+        "  at INTEGER NOT NULL,"
+        "  action TEXT NOT NULL,"
+        "  who TEXT NOT NULL,"
+        "  why TEXT,"
+        "  connection TEXT,"
+        "  employee_id TEXT,"
+        "  account_id TEXT,"
+        "  items TEXT);",
 };

@@ -6,7 +6,8 @@
 
 #define POLICY_KNOWN_KEYS                                                      \
 	"update, leave, no_match, keep_on_role_change, "                       \
-	"max_deprovisions_per_run, send_roles, shared_email, rename"
+	"max_deprovisions_per_run, send_roles, shared_email, rename, "         \
+	"supervise, supervise_expire_days"
 
 void policy_defaults(struct policy *p)
 {
@@ -18,6 +19,64 @@ void policy_defaults(struct policy *p)
 	p->send_roles = false;
 	p->shared_email = POLICY_SHARED_EMAIL_DISPUTE;
 	p->rename = POLICY_RENAME_KEEP;
+	p->supervise = 0;
+	p->supervise_expire_days = 0;
+}
+
+static const char *const change_names[] = {"create", "update", "deactivate",
+                                           "reactivate", "link"};
+#define N_CHANGES (sizeof(change_names) / sizeof(change_names[0]))
+
+const char *policy_change_name(enum policy_change c)
+{
+	for (size_t i = 0; i < N_CHANGES; i++)
+		if (c == 1u << i)
+			return change_names[i];
+	return "?";
+}
+
+/* "supervise": an array of distinct change kinds. */
+static int get_supervise(const char *key, const json_t *val, unsigned *out,
+                         struct path_error *err)
+{
+	char path[64];
+	size_t i, k;
+	json_t *item;
+
+	if (!json_is_array(val))
+		return path_error_set(err, key,
+		                      "\"%s\" must be an array of kinds of "
+		                      "change (create, update, deactivate, "
+		                      "reactivate, link)",
+		                      key);
+	*out = 0;
+	json_array_foreach(val, i, item)
+	{
+		snprintf(path, sizeof(path), "%s[%zu]", key, i);
+		for (k = 0; k < N_CHANGES; k++)
+			if (json_is_string(item) &&
+			    !strcmp(json_string_value(item), change_names[k]))
+				break;
+		if (k == N_CHANGES && !json_is_string(item))
+			return path_error_set(
+			        err, path,
+			        "\"%s\" items must be strings (create, "
+			        "update, deactivate, reactivate, link)",
+			        key);
+		if (k == N_CHANGES)
+			return path_error_set(err, path,
+			                      "\"%s\": unknown kind of change "
+			                      "\"%s\" (expected "
+			                      "create, update, deactivate, "
+			                      "reactivate or link)",
+			                      key, json_string_value(item));
+		if (*out & (1u << k))
+			return path_error_set(err, path,
+			                      "\"%s\" lists \"%s\" twice", key,
+			                      change_names[k]);
+		*out |= 1u << k;
+	}
+	return 0;
 }
 
 /* Maps a string member onto one of n names; *out gets the index. */
@@ -112,6 +171,19 @@ int policy_parse(const json_t *obj, struct policy *p, struct path_error *err)
 				        err, key,
 				        "\"%s\" must be an integer >= 0", key);
 			p->max_deprovisions_per_run = json_integer_value(val);
+		} else if (!strcmp(key, "supervise")) {
+			if (get_supervise(key, val, &p->supervise, err))
+				return -1;
+		} else if (!strcmp(key, "supervise_expire_days")) {
+			if (!json_is_integer(val) ||
+			    json_integer_value(val) < 1 ||
+			    json_integer_value(val) > 36500)
+				return path_error_set(
+				        err, key,
+				        "\"%s\" must be a number of "
+				        "days from 1 to 36500",
+				        key);
+			p->supervise_expire_days = json_integer_value(val);
 		} else {
 			return path_error_set(
 			        err, key,
@@ -119,6 +191,11 @@ int policy_parse(const json_t *obj, struct policy *p, struct path_error *err)
 			        key, POLICY_KNOWN_KEYS);
 		}
 	}
+	if (p->supervise_expire_days && !p->supervise)
+		return path_error_set(err, "supervise_expire_days",
+		                      "\"supervise_expire_days\" needs "
+		                      "\"supervise\" (the kinds of change held "
+		                      "for approval)");
 	return 0;
 }
 

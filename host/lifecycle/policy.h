@@ -44,6 +44,21 @@ enum policy_rename {
 	POLICY_RENAME_FOLLOW,   /* "follow" */
 };
 
+/* The kinds of change supervised mode can hold for a person's approval
+ * (policy "supervise"): a create, an update of an active account, a
+ * deactivation, a reactivation, and a link (adopting an account that
+ * exists on the target). */
+enum policy_change {
+	POLICY_CHANGE_CREATE = 1 << 0,
+	POLICY_CHANGE_UPDATE = 1 << 1,
+	POLICY_CHANGE_DEACTIVATE = 1 << 2,
+	POLICY_CHANGE_REACTIVATE = 1 << 3,
+	POLICY_CHANGE_LINK = 1 << 4,
+};
+
+/* "create", "update", "deactivate", "reactivate", "link"; "?" otherwise. */
+const char *policy_change_name(enum policy_change c);
+
 struct policy {
 	enum policy_update update;
 	enum policy_leave leave;
@@ -53,11 +68,15 @@ struct policy {
 	bool send_roles; /* put computed roles into the desired record */
 	enum policy_shared_email shared_email;
 	enum policy_rename rename;
+	unsigned supervise; /* enum policy_change bits held for approval */
+	/* supervised items nobody approved are discarded after this many
+	 * days (never a deactivation); 0 = they wait forever */
+	int64_t supervise_expire_days;
 };
 
 /* update provision, leave ignore, no_match deprovision, keep_on_role_change
  * false, max_deprovisions_per_run 25, send_roles false, shared_email
- * dispute, rename keep. */
+ * dispute, rename keep, nothing supervised. */
 void policy_defaults(struct policy *p);
 
 /* Fills p from a "policy" object (NULL = defaults). Returns 0, or -1 with

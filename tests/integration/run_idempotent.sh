@@ -142,14 +142,12 @@ expect_eq "$(count_state done)" 150 "done targets"
 expect_eq "$(q "SELECT count(*) FROM links WHERE active = 0")" 50 "inactive links"
 finish
 
-begin "ordering across runs: a failed hire does not let the later terminate overtake it"
+begin "ordering across runs: a failed hire does not hold back the later terminate: the hire is superseded"
 # The hire fails for good this run (the target lacks the role "Process
 # Expert"); the terminate of the same person comes after it in the input.
-# Once the role exists, the next run retries the hire: the person was
-# terminated last, so they must not end up with an active account. (Per
-# person order means the terminate waits behind the failed hire and runs
-# after it; applying it first, then retrying the hire, re-creates the
-# account of a leaver.)
+# A leaver never keeps access because an earlier item failed (issue 13):
+# the terminate goes ahead and the failed hire ends as superseded, so the
+# next run, once the role exists, does not re-create the leaver's account.
 MAIN_URL=$SIM_URL MAIN_ROOT=$SIM_ROOT
 sim_start --roles "Viewer,Modeller,Editor" || exit 1
 rt_state order-fail
@@ -158,11 +156,14 @@ rt_state order-fail
 	ev terminate O001 o-2 2026-03-01 Olga Order Quality
 } >"$T_TMP/order-fail.jsonl"
 rph run "$T_TMP/order-fail.jsonl"
-expect_rc 1
+expect_rc 1 # the hire did fail in this run
 expect_contains "$OUT" "event o-1 (employee O001): promapp answered 400 to POST /Users: Role not found: Process Expert"
-expect_contains "$OUT" "event o-2 (employee O001): waits for an earlier event of the same employee that failed; stays pending"
-expect_eq "$(targets | grep '^o-')" "o-1|failed|
-o-2|pending|" "targets after the first run"
+expect_contains "$OUT" "SUPERSEDED: 1 earlier item of leavers on connection $RT_CONN will not be sent"
+expect_not_contains "$OUT" "waits for an earlier event"
+expect_eq "$(targets | grep '^o-')" "o-1|skipped|superseded
+o-2|done|absent" "targets after the first run"
+expect_eq "$(q "SELECT t.last_error FROM targets t JOIN events e ON e.seq = t.event_seq WHERE e.id = 'o-1'")" \
+	"superseded by event o-2 (#2 terminate) of the same employee: a leaver is deprovisioned, their earlier open work is not sent" "reason"
 sim_stop
 SIM_URL=$MAIN_URL SIM_ROOT=$MAIN_ROOT # knows every role
 sed -i "s|\"instance_url\": \"[^\"]*\"|\"instance_url\": \"$SIM_URL\"|" "$CFG"

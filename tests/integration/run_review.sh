@@ -76,23 +76,29 @@ expect_rc 0
 expect_eq "$(targets | grep t0-term)" "t0-term|skipped|discarded" "discarded target"
 rph history T000
 expect_contains "$OUT" "discarded by alice: HR mistake"
-expect_eq "$(jq -r 'select(.operation == "review") | "\(.status) \(.error)"' "$AUDIT")" "discarded discarded by alice: HR mistake" "audit line"
+expect_eq "$(jq -r 'select(.operation == "review") | "\(.action) \(.items[0]) \(.employee) \(.who) \(.why) \(.result)"' "$AUDIT")" "discard $seq0:$RT_CONN T000 alice HR mistake discarded" "audit line"
 rph review discard "$seq0:$RT_CONN" --reason again
 expect_rc 1
 expect_contains "$ERR" "is not held, disputed or failed"
 finish
 
-begin "review: approve --all-held; the next run deactivates them and the guard does not hold them"
+begin "review: approve --all-held; the next run deactivates them and the guard does not count them"
 rph review approve --all-held --reason "company restructuring"
 expect_rc 0
 expect_eq "$(targets | grep -c 'term|pending|')" 7 "approved terminates pending"
 expect_eq "$(q "SELECT count(*) FROM attempts WHERE status = 'approved' AND error LIKE 'approved by %: company restructuring'")" 7 "approvals in the ledger"
-rph run "$T_TMP/empty.jsonl"
+# 3 more leavers: 10 deprovisions in this run, but the 7 approved ones do
+# not count toward max_deprovisions_per_run 5
+for i in 0 1 2; do
+	ev terminate "N00$i" "n$i-term" 2026-08-31 "${first[i]}" "New${last[i]}" Engineering
+done >"$T_TMP/three.jsonl"
+rph run "$T_TMP/three.jsonl"
 expect_rc 0
 expect_not_contains "$OUT" HELD
-expect_eq "$(sim_count DELETE)" 7 "DELETEs"
-expect_eq "$(targets | grep -c 'term|done|deactivated')" 7 "deactivated"
-expect_eq "$(sim_users | jq '[.[] | select(.active)] | length')" 11 "active users"
+expect_contains "$OUT" "Deactivated 10"
+expect_eq "$(sim_count DELETE)" 10 "DELETEs"
+expect_eq "$(targets | grep -c 'term|done|deactivated')" 10 "deactivated"
+expect_eq "$(sim_users | jq '[.[] | select(.active)] | length')" 8 "active users"
 rph review approve "$seq0:$RT_CONN"
 expect_rc 1
 rph review approve "99999:$RT_CONN"
@@ -109,6 +115,34 @@ rph run --allow-mass-deprovision "$mixed"
 expect_rc 0
 expect_not_contains "$OUT" HELD
 expect_eq "$(sim_count DELETE)" 8 "DELETEs"
+finish
+
+begin "review: a guard-held deprovision shows its plan; approved, then the plan changes: held again"
+rt_state review-plan '.connections[0].policy.max_deprovisions_per_run = 0'
+sim_reset
+ev hire P001 p1-hire 2026-01-05 Pia Plan Engineering >"$T_TMP/p1.jsonl"
+rph run "$T_TMP/p1.jsonl"
+expect_rc 0
+acct=$(q "SELECT account_id FROM links WHERE employee_id = 'P001'")
+ev terminate P001 p1-term 2026-02-01 Pia Plan Engineering >"$T_TMP/p2.jsonl"
+rph run "$T_TMP/p2.jsonl"
+expect_rc 4
+rph review
+expect_contains "$OUT" "      would send: deactivate: deprovision account $acct {\"userName\":\"pia.plan@example.com\"}"
+rph review approve --all-held --reason ok
+expect_rc 0
+jq '.connections[0].mapping.userName = "{email|upper}"' "$CFG" >"$CFG.new" && mv "$CFG.new" "$CFG" && chmod 600 "$CFG"
+rph run "$T_TMP/empty.jsonl"
+expect_rc 4
+expect_eq "$(sim_count DELETE)" 0 "DELETEs"
+expect_contains "$OUT" "HELD: 1 approved item on connection $RT_CONN held again: the plan changed since the approval"
+expect_contains "$(q "SELECT last_error FROM targets WHERE state = 'held'")" "held again: the plan changed since it was approved (approved plan "
+rph review
+expect_contains "$OUT" "{\"userName\":\"PIA.PLAN@EXAMPLE.COM\"}"
+rph review approve --all-held --reason "checked"
+rph run "$T_TMP/empty.jsonl"
+expect_rc 0
+expect_eq "$(sim_count DELETE)" 1 "DELETEs"
 finish
 
 begin "review: help and usage"

@@ -194,7 +194,7 @@ static void test_parse(void **state)
 	             "unknown key \"nomatch\" in \"policy\" (known: update, "
 	             "leave, no_match, keep_on_role_change, "
 	             "max_deprovisions_per_run, send_roles, shared_email, "
-	             "rename)",
+	             "rename, supervise, supervise_expire_days)",
 	             &p);
 	assert_parse("{\"shared_email\":\"allow\"}", NULL, NULL, &p);
 	assert_int_equal(p.shared_email, POLICY_SHARED_EMAIL_ALLOW);
@@ -236,6 +236,57 @@ static void test_parse(void **state)
 	             &p);
 }
 
+static void test_supervise(void **state)
+{
+	struct policy p;
+
+	policy_defaults(&p);
+	assert_int_equal(p.supervise, 0);
+	assert_int_equal(p.supervise_expire_days, 0);
+	assert_parse("{\"supervise\":[\"create\",\"link\",\"deactivate\"],"
+	             "\"supervise_expire_days\":14}",
+	             NULL, NULL, &p);
+	assert_int_equal(p.supervise, POLICY_CHANGE_CREATE |
+	                                      POLICY_CHANGE_LINK |
+	                                      POLICY_CHANGE_DEACTIVATE);
+	assert_int_equal(p.supervise_expire_days, 14);
+	assert_parse("{\"supervise\":[]}", NULL, NULL, &p);
+	assert_int_equal(p.supervise, 0);
+	assert_parse("{\"supervise\":[\"update\",\"reactivate\"]}", NULL, NULL,
+	             &p);
+	assert_int_equal(p.supervise,
+	                 POLICY_CHANGE_UPDATE | POLICY_CHANGE_REACTIVATE);
+	assert_parse("{\"supervise\":\"create\"}", "supervise",
+	             "\"supervise\" must be an array of kinds of change "
+	             "(create, update, deactivate, reactivate, link)",
+	             &p);
+	assert_parse("{\"supervise\":[\"create\",\"delete\"]}", "supervise[1]",
+	             "\"supervise\": unknown kind of change \"delete\" "
+	             "(expected create, update, deactivate, reactivate or "
+	             "link)",
+	             &p);
+	assert_parse("{\"supervise\":[1]}", "supervise[0]",
+	             "\"supervise\" items must be strings (create, update, "
+	             "deactivate, reactivate, link)",
+	             &p);
+	assert_parse("{\"supervise\":[\"link\",\"link\"]}", "supervise[1]",
+	             "\"supervise\" lists \"link\" twice", &p);
+	assert_parse("{\"supervise\":[\"create\"],"
+	             "\"supervise_expire_days\":0}",
+	             "supervise_expire_days",
+	             "\"supervise_expire_days\" must be a number of days from "
+	             "1 to 36500",
+	             &p);
+	assert_parse("{\"supervise_expire_days\":3}", "supervise_expire_days",
+	             "\"supervise_expire_days\" needs \"supervise\" (the "
+	             "kinds of change held for approval)",
+	             &p);
+	assert_string_equal(policy_change_name(POLICY_CHANGE_DEACTIVATE),
+	                    "deactivate");
+	assert_string_equal(policy_change_name(POLICY_CHANGE_LINK), "link");
+	assert_string_equal(policy_change_name((enum policy_change)3), "?");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -243,6 +294,7 @@ int main(void)
 	        cmocka_unit_test(test_options),
 	        cmocka_unit_test(test_no_rules_result),
 	        cmocka_unit_test(test_parse),
+	        cmocka_unit_test(test_supervise),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
