@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "config/engine_config.h"
+#include "config/reconcile_config.h"
 #include "config/secrets.h"
 
 struct lifecycle_config;
@@ -37,6 +38,7 @@ struct connection {
 	struct secret_set secrets;          /* values read at load time */
 	struct lifecycle_config *lifecycle; /* mapping, roles, policy */
 	struct engine_config engine;
+	struct reconcile_config reconcile;  /* "reconcile": ignore, protect */
 	const struct config_source *source; /* the file it is defined in */
 	char json_path[64]; /* where in that file: "connections[1]" or "" */
 	/* Set by config_bind_connectors: the accepted connector (borrowed

@@ -24,6 +24,9 @@ struct run_options {
 	bool dry_run;
 	bool allow_mass_deprovision;
 	int progress; /* 1 on, 0 off, -1 when stderr is a terminal */
+	/* the input's name in the ledger and the summary instead of input
+	 * (reconcile --repair: "reconcile run N"); NULL = input */
+	const char *source_label;
 };
 
 /* Runs and returns the exit code (exit_codes.h). */

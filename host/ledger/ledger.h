@@ -22,7 +22,7 @@
 
 #include "lifecycle/events.h"
 
-#define LEDGER_SCHEMA_VERSION 4
+#define LEDGER_SCHEMA_VERSION 5
 
 struct ledger;
 
