@@ -205,6 +205,7 @@ static void repair_orphan(struct repair *rp, const struct ledger_finding_row *f)
 	provhost_call call;
 	json_t *cur = NULL;
 	char *want = NULL;
+	bool delete_capable;
 	int64_t start;
 	int32_t st;
 	int rc;
@@ -262,6 +263,8 @@ static void repair_orphan(struct repair *rp, const struct ledger_finding_row *f)
 	json_object_del(cur, "schemas");
 	json_object_del(cur, "self");
 	json_object_set_new(cur, "active", json_false());
+	if (!json_object_get(cur, "emails"))
+		json_object_set_new(cur, "emails", json_array());
 	want = json_dumps(cur, JSON_COMPACT);
 	if (!want) {
 		set_repair(rp, f, "failed", "out of memory");
@@ -274,8 +277,17 @@ static void repair_orphan(struct repair *rp, const struct ledger_finding_row *f)
 	        &call, 0, clock_mono_ms() + r->conn->engine.call_timeout_ms,
 	        event_id, f->employee_id[0] ? f->employee_id : NULL, NULL);
 	start = clock_mono_ms();
-	st = instance_provision(r->inst, &call, f->account_id, want, &res,
-	                        &err);
+	/* a connector that never deletes deactivates on deprovision (Promapp:
+	 * DELETE deactivates); one that may delete gets a provision of the
+	 * account as it is with active=false */
+	delete_capable =
+	        (r->inst->connector->capabilities & PROVHOST_CAP_DELETE) != 0;
+	if (delete_capable)
+		st = instance_provision(r->inst, &call, f->account_id, want,
+		                        &res, &err);
+	else
+		st = instance_deprovision(r->inst, &call, f->account_id, NULL,
+		                          &res, &err);
 	{
 		struct audit_record ar = {
 		        .run_id = 0,
@@ -283,7 +295,8 @@ static void repair_orphan(struct repair *rp, const struct ledger_finding_row *f)
 		        .employee_id =
 		                f->employee_id[0] ? f->employee_id : NULL,
 		        .connection = r->conn->name,
-		        .operation = "deactivate-orphan",
+		        .operation =
+		                delete_capable ? "provision" : "deprovision",
 		        .attempt = 1,
 		        .status = provhost_status_name(st),
 		        .outcome = st == PROVHOST_OK
@@ -407,7 +420,9 @@ static void repair_missing(struct repair *rp,
 	                     f->employee_id);
 	ident = identity ? json_dumps(identity, JSON_COMPACT) : NULL;
 	json_decref(identity);
-	st = ident ? lookup(r, NULL, ident, &found, &err) : PROVHOST_E_INTERNAL;
+	st = ident ? lookup(r, f->account_id[0] ? f->account_id : NULL, ident,
+	                    &found, &err)
+	           : PROVHOST_E_INTERNAL;
 	if (st == PROVHOST_OK) {
 		const json_t *id = json_object_get(found, "id");
 
@@ -417,7 +432,16 @@ static void repair_missing(struct repair *rp,
 		} else if (ledger_link_owner(r->ledger, r->conn->name,
 		                             json_string_value(id), owner,
 		                             sizeof(owner)) == 0 &&
-		           strcmp(owner, f->employee_id)) {
+		           !strcmp(owner, f->employee_id)) {
+			snprintf(
+			        detail, sizeof(detail),
+			        "a lookup found the linked account %.255s: the "
+			        "listing skipped it; nothing sent",
+			        json_string_value(id));
+			set_repair(rp, f, "found", detail);
+		} else if (ledger_link_owner(r->ledger, r->conn->name,
+		                             json_string_value(id), owner,
+		                             sizeof(owner)) == 0) {
 			snprintf(detail, sizeof(detail),
 			         "a lookup found account %.255s, linked to "
 			         "employee %.256s: disputed, nothing sent",
