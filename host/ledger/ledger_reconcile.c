@@ -149,6 +149,16 @@ int ledger_recon_finish(struct ledger_recon *r, int64_t accounts, int exit_code,
 	ledger_bind_text(st, 5, counts_json);
 	ledger_bind_text(st, 6, error);
 	rc = ledger_step_done(l, st, "cannot finish a reconcile run");
+	if (!rc && error) {
+		/* a listing cut short classifies nothing: its findings go */
+		char sql[128];
+
+		snprintf(sql, sizeof(sql),
+		         "DELETE FROM reconcile_findings WHERE run_id = %lld",
+		         (long long)r->id);
+		if (sqlite3_exec(l->db, sql, NULL, NULL, NULL))
+			rc = ledger_fail(l, "cannot discard a partial listing");
+	}
 out:
 	sqlite3_finalize(st);
 	pthread_mutex_unlock(&l->lock);

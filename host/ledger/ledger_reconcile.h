@@ -62,7 +62,8 @@ int ledger_recon_set_repair(struct ledger_recon *r, int64_t n,
                             const char *repair, const char *detail);
 
 /* Ends the run: accounts listed, exit code, counts (JSON object text,
- * copied) and the error that stopped it (NULL = none). */
+ * copied) and the error that stopped it (NULL = none; with one, the run's
+ * findings are discarded: a partial listing classifies nothing). */
 int ledger_recon_finish(struct ledger_recon *r, int64_t accounts, int exit_code,
                         const char *counts_json, const char *error,
                         int64_t now);
