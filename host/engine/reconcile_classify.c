@@ -280,17 +280,27 @@ static void linked(struct recon *r, const json_t *account, const struct acct *a,
 		bool prot = a->self ||
 		            reconcile_config_protected(&r->conn->reconcile,
 		                                       a->id, a->user_name);
+		bool gone = !strcmp(p.status, "terminated");
 
-		snprintf(detail, sizeof(detail),
-		         "active, linked to employee %s, who is %s%s", employee,
-		         why,
-		         prot ? (a->self ? "; the token's own account: never "
-		                           "deprovisioned"
-		                         : "; on the protect list: never "
-		                           "deprovisioned")
-		              : "");
-		recon_finding(r, prot ? RC_PROTECTED : RC_ORPHAN, a->id,
-		              a->user_name, employee, 1, detail);
+		if (gone || prot)
+			snprintf(detail, sizeof(detail),
+			         "active, linked to employee %s, who is %s%s",
+			         employee, why,
+			         !prot     ? ""
+			         : a->self ? "; the token's own account: never "
+			                     "deprovisioned"
+			                   : "; on the protect list: never "
+			                     "deprovisioned");
+		else /* an active person the rules give no account */
+			snprintf(detail, sizeof(detail),
+			         "linked to employee %s; active: target true, "
+			         "mapping wants false (%s)",
+			         employee, why);
+		recon_finding(r,
+		              prot   ? RC_PROTECTED
+		              : gone ? RC_ORPHAN
+		                     : RC_DRIFT,
+		              a->id, a->user_name, employee, 1, detail);
 	} else if (want == WANT_ACTIVE &&
 	           recon_diff(account, desired, true, diff, sizeof(diff))) {
 		snprintf(detail, sizeof(detail), "linked to employee %s; %s",
@@ -444,20 +454,22 @@ void recon_account(void *ctx, const char *json, size_t len)
 	a.external_id = member(account, "externalId");
 	a.active = recon_account_active(account);
 	a.self = json_is_true(json_object_get(account, "self"));
-	if (reconcile_config_ignored(&r->conn->reconcile, a.user_name)) {
-		recon_finding(r, RC_IGNORED, a.id, a.user_name, NULL, a.active,
-		              "matches the ignore filter: never touched");
-		goto out;
-	}
 	rc = ledger_link_owner(r->ledger, r->conn->name, a.id, owner,
 	                       sizeof(owner));
-	if (rc < 0)
+	if (rc >= 0 &&
+	    reconcile_config_ignored(&r->conn->reconcile, a.user_name)) {
+		/* a linked one still counts as that person's account */
+		if (rc == 0 && strset_add(&r->has_account, owner))
+			recon_fail(r, "out of memory");
+		recon_finding(r, RC_IGNORED, a.id, a.user_name,
+		              rc == 0 ? owner : NULL, a.active,
+		              "matches the ignore filter: never touched");
+	} else if (rc < 0)
 		recon_fail(r, "ledger: %s", ledger_last_error());
 	else if (rc == 0)
 		linked(r, account, &a, owner);
 	else
 		unlinked(r, account, &a);
-out:
 	json_decref(account);
 }
 

@@ -222,6 +222,22 @@ static void repair_orphan(struct repair *rp, const struct ledger_finding_row *f)
 		rp->held++;
 		return;
 	}
+	if (f->employee_id[0]) {
+		bool waiting = true;
+
+		/* per-person order: their outstanding work comes first */
+		if (ledger_recon_outstanding(r->ledger, r->conn->name,
+		                             f->employee_id, &waiting) ||
+		    waiting) {
+			set_repair(
+			        rp, f, "skipped",
+			        "the employee has work not done yet (pending, "
+			        "failed, held or not yet effective); the run "
+			        "applies it first");
+			rp->left++;
+			return;
+		}
+	}
 	st = lookup(r, f->account_id, NULL, &cur, &err);
 	if (st == PROVHOST_E_NOT_FOUND) {
 		set_repair(rp, f, "gone", "the account is no longer there");

@@ -353,3 +353,35 @@ out:
 	pthread_mutex_unlock(&l->lock);
 	return rc;
 }
+
+int ledger_recon_outstanding(struct ledger *l, const char *connection,
+                             const char *employee_id, bool *out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	*out = false;
+	pthread_mutex_lock(&l->lock);
+	if (sqlite3_prepare_v2(l->db,
+	                       "SELECT EXISTS (SELECT 1 FROM events e JOIN"
+	                       " targets t ON t.event_seq = e.seq AND"
+	                       " t.connection = ?1 WHERE e.employee_id = ?2"
+	                       " AND t.state IN ('pending', 'failed',"
+	                       " 'not_yet_effective', 'held', 'disputed'))",
+	                       -1, &st, NULL)) {
+		ledger_fail(l, "cannot read a person's work");
+		goto out;
+	}
+	ledger_bind_text(st, 1, connection);
+	ledger_bind_text(st, 2, employee_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*out = sqlite3_column_int(st, 0) != 0;
+		rc = 0;
+	} else {
+		ledger_fail(l, "cannot read a person's work");
+	}
+out:
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&l->lock);
+	return rc;
+}

@@ -108,6 +108,11 @@ int ledger_recon_persons(struct ledger *l, const char *connection,
 int ledger_recon_email_owners(struct ledger_recon *r, const char *key,
                               char (*out)[257], size_t max, size_t *n);
 
+/* Whether employee_id has work on connection not done yet (pending,
+ * failed, not yet effective, held, disputed): *out. 0 or -1. */
+int ledger_recon_outstanding(struct ledger *l, const char *connection,
+                             const char *employee_id, bool *out);
+
 /* The number of active links on connection. */
 int ledger_recon_active_links(struct ledger *l, const char *connection,
                               int64_t *n);
