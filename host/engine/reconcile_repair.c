@@ -94,6 +94,9 @@ static void plan_line(struct repair *rp, const char *what)
 	        what);
 }
 
+static int recheck_exists(struct repair *rp, const struct ledger_finding_row *f,
+                          const char *account_id);
+
 /* --- unlinked match: link, no write -------------------------------------- */
 
 static void repair_link(struct repair *rp, const struct ledger_finding_row *f,
@@ -115,6 +118,8 @@ static void repair_link(struct repair *rp, const struct ledger_finding_row *f,
 		rp->left++;
 		return;
 	}
+	if (recheck_exists(rp, f, account_id))
+		return;
 	if (r->opt->dry_run) {
 		snprintf(detail, sizeof(detail),
 		         "link account %.255s to employee %.256s (nothing "
@@ -192,6 +197,32 @@ static int32_t lookup(struct recon *r, const char *account_id,
 		*out = NULL;
 	}
 	return st;
+}
+
+/* Re-checks that account_id is still on the target before linking it.
+ * Returns 0 to go on, 1 when the finding was settled (gone, or no
+ * answer). */
+static int recheck_exists(struct repair *rp, const struct ledger_finding_row *f,
+                          const char *account_id)
+{
+	char detail[700];
+	provhost_error err;
+	json_t *cur = NULL;
+	int32_t st = lookup(rp->r, account_id, NULL, &cur, &err);
+
+	json_decref(cur);
+	if (st == PROVHOST_OK)
+		return 0;
+	if (st == PROVHOST_E_NOT_FOUND) {
+		set_repair(rp, f, "gone", "the account is no longer there");
+		return 1;
+	}
+	snprintf(detail, sizeof(detail),
+	         "cannot re-check the account before linking it: %s",
+	         err.message);
+	set_repair(rp, f, "failed", detail);
+	rp->left++;
+	return 1;
 }
 
 /* --- orphan: deactivate, never delete ------------------------------------- */

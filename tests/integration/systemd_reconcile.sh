@@ -45,9 +45,10 @@ built="$BUILD/systemd/provhost-reconcile@.service"
 exec_line=$(grep '^ExecStart=' "$built" 2>/dev/null)
 [[ $exec_line == "ExecStart=/"*"/provhost reconcile -c /etc/provhost/%i.json "* ]] || fail "ExecStart: $exec_line"
 cmp -s "$BUILD/systemd/provhost-reconcile@.timer" "$tmr" || fail "built timer differs from $tmr"
-make -s -C "$ROOT" BUILD="$BUILD" DESTDIR="$T_TMP/inst" PREFIX=/usr install >/dev/null 2>&1 || fail "make install failed"
+# what make install would run (-n: the build tree is shared with other tests)
+inst=$(make -n -s -C "$ROOT" BUILD="$BUILD" DESTDIR="$T_TMP/inst" install 2>/dev/null | grep '^install -m 644 .*systemd/system/$')
 for u in provhost-reconcile@.service provhost-reconcile@.timer; do
-	[ -f "$T_TMP/inst/lib/systemd/system/$u" ] || fail "make install did not install $u"
+	[[ $inst == *"$BUILD/systemd/$u "* ]] || fail "make install does not install $u: $inst"
 	grep -qxF "lib/systemd/system/$u" "$ROOT/debian/provhost.install" || fail "debian/provhost.install lacks $u"
 done
 finish
