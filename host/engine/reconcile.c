@@ -23,10 +23,16 @@ static int32_t pace_list(void *ctx, const provhost_call *call)
 	               : PROVHOST_OK;
 }
 
-/* The counts as a JSON object (every class, and the accounts listed). */
+static void add_repair(const char *repair, int64_t n, void *ctx)
+{
+	json_object_set_new(ctx, repair, json_integer(n));
+}
+
+/* The counts as a JSON object (every class, and the accounts listed) and,
+ * after a repair, "repairs": {outcome: findings}. */
 static json_t *counts_json(const struct recon *r)
 {
-	json_t *obj = json_object();
+	json_t *obj = json_object(), *rep;
 	int c;
 
 	if (!obj)
@@ -35,6 +41,13 @@ static json_t *counts_json(const struct recon *r)
 	for (c = 0; c < RC_COUNT; c++)
 		json_object_set_new(obj, recon_class_name(c),
 		                    json_integer(r->counts[c]));
+	if (r->opt->repair && !r->failed && (rep = json_object())) {
+		if (ledger_recon_repair_counts(r->ledger, r->run_id, add_repair,
+		                               rep))
+			log_msg(PROVHOST_LOG_ERROR, "ledger: %s",
+			        ledger_last_error());
+		json_object_set_new(obj, "repairs", rep);
+	}
 	return obj;
 }
 

@@ -15,6 +15,7 @@ static const enum recon_class shown[] = {RC_DRIFT,    RC_ORPHAN,  RC_UNLINKED,
 
 struct text_ctx {
 	FILE *out;
+	int n; /* repair outcomes printed */
 };
 
 static int print_row(const struct ledger_finding_row *row, void *ctx)
@@ -41,9 +42,17 @@ static int print_row(const struct ledger_finding_row *row, void *ctx)
 	return 0;
 }
 
+static void print_repair(const char *repair, int64_t n, void *ctx)
+{
+	struct text_ctx *tc = ctx;
+
+	fprintf(tc->out, " %s %lld", repair, (long long)n);
+	tc->n++;
+}
+
 void recon_report_text(struct recon *r, FILE *out)
 {
-	struct text_ctx tc = {out};
+	struct text_ctx tc = {out, 0};
 	size_t i;
 	int c;
 
@@ -72,7 +81,16 @@ void recon_report_text(struct recon *r, FILE *out)
 			        "--json lists all)\n",
 			        (long long)(r->counts[c] - FIRST_ROWS));
 	}
-	if (!r->opt->repair) {
+	if (r->opt->repair) {
+		struct text_ctx rc_ctx = {out, 0};
+
+		fprintf(out, "repairs%s:", r->opt->dry_run ? " (planned)" : "");
+		if (ledger_recon_repair_counts(r->ledger, r->run_id,
+		                               print_repair, &rc_ctx))
+			fprintf(out, " (cannot read them: %s)",
+			        ledger_last_error());
+		fputs(rc_ctx.n ? "\n" : " none\n", out);
+	} else {
 		bool attention = false;
 
 		for (c = 0; c < RC_COUNT; c++)

@@ -385,3 +385,33 @@ out:
 	pthread_mutex_unlock(&l->lock);
 	return rc;
 }
+
+int ledger_recon_repair_counts(struct ledger *l, int64_t run_id,
+                               void (*fn)(const char *repair, int64_t n,
+                                          void *ctx),
+                               void *ctx)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	pthread_mutex_lock(&l->lock);
+	if (sqlite3_prepare_v2(l->db,
+	                       "SELECT repair, count(*) FROM reconcile_findings"
+	                       " WHERE run_id = ?1 AND repair IS NOT NULL"
+	                       " GROUP BY repair ORDER BY repair",
+	                       -1, &st, NULL)) {
+		rc = ledger_fail(l, "cannot count reconcile repairs");
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, run_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		fn((const char *)sqlite3_column_text(st, 0),
+		   sqlite3_column_int64(st, 1), ctx);
+	rc = rc == SQLITE_DONE
+	             ? 0
+	             : ledger_fail(l, "cannot count reconcile repairs");
+out:
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&l->lock);
+	return rc;
+}

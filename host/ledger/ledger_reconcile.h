@@ -113,6 +113,13 @@ int ledger_recon_email_owners(struct ledger_recon *r, const char *key,
 int ledger_recon_outstanding(struct ledger *l, const char *connection,
                              const char *employee_id, bool *out);
 
+/* Calls fn with each repair outcome of run run_id and how many findings
+ * got it (sorted by outcome). fn runs with the lock held. 0 or -1. */
+int ledger_recon_repair_counts(struct ledger *l, int64_t run_id,
+                               void (*fn)(const char *repair, int64_t n,
+                                          void *ctx),
+                               void *ctx);
+
 /* The number of active links on connection. */
 int ledger_recon_active_links(struct ledger *l, const char *connection,
                               int64_t *n);

@@ -115,6 +115,7 @@ expect_contains "$OUT" "plan: connection \"$RT_CONN\": deactivate account $(uid 
 expect_contains "$OUT" "plan: connection \"$RT_CONN\": deactivate account $(uid ben.okafor@example.com) \"ben.okafor@example.com\""
 expect_contains "$OUT" "plan: connection \"$RT_CONN\": link account $(uid chloe.dubois@example.com) to employee E3 (nothing sent)"
 expect_contains "$OUT" "employee E1: PUT /Users/$u1"
+expect_contains "$OUT" "repairs (planned): none 1 planned 4"
 expect_eq "$(sim_writes)" "$writes_before" "writes of a dry run"
 expect_eq "$(q "SELECT count(*) FROM reconcile_runs")" "$runs_before" "reconcile runs stored by a dry run"
 expect_eq "$(q "SELECT count(*) FROM links WHERE employee_id = 'E3'")" 0 "links made by a dry run"
@@ -139,6 +140,8 @@ expect_eq "$(sim_users | jq length)" 9 "accounts on the target (none deleted)"
 expect_eq "$(q "SELECT repair FROM reconcile_findings WHERE run_id = (SELECT max(id) FROM reconcile_runs) AND repair IS NOT NULL" | sort | uniq -c | awk '{print $2 "=" $1}' | tr '\n' ' ')" \
 	"deactivated=2 done=1 linked=1 none=1 " "repairs"
 expect_eq "$(targets | grep '^reconcile-' | cut -d'|' -f2,3)" "done|updated" "the drift's event went through an ordinary run"
+expect_contains "$OUT" "repairs: deactivated 2 done 1 linked 1 none 1"
+expect_eq "$(q "SELECT json_extract(counts, '$.repairs.deactivated') || ' ' || json_extract(counts, '$.orphan') FROM reconcile_runs ORDER BY id DESC LIMIT 1")" "2 2" "stored counts"
 expect_contains "$(grep '"operation":"repair"' "$AUDIT" | grep '"outcome":"linked"')" '"employee":"E3"'
 finish
 
