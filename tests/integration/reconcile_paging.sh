@@ -126,5 +126,21 @@ expect_eq "$(sim_users | jq -r --arg u "$last" '[.[] | select(.userName == $u an
 expect_contains "$(q "SELECT repair_detail FROM reconcile_findings WHERE repair = 'found'")" "the listing skipped it; nothing sent"
 finish
 
+begin "reconcile --json over two connections is one JSON document with both"
+rt_sim || exit 1
+rt_state two '.connections += [.connections[0] | .name = "second"]'
+rph run "$DEMO_EVENTS"
+rph reconcile --json
+expect_rc 0 # both connections linked the same four accounts
+expect_eq "$(jq -r '[.connections[].connection] | join(",")' <<<"$OUT")" "$RT_CONN,second" "connections"
+expect_eq "$(jq '[.connections[].accounts] | add' <<<"$OUT")" 8 "accounts listed"
+rph reconcile --json --connection second
+expect_eq "$(jq '.connections | length' <<<"$OUT")" 1 "with --connection"
+rph reconcile --connection nosuch
+expect_rc 2
+expect_contains "$ERR" 'no connection named "nosuch"'
+sim_stop
+finish
+
 rt_no_secrets_case
 done_testing
