@@ -142,5 +142,20 @@ expect_contains "$ERR" 'no connection named "nosuch"'
 sim_stop
 finish
 
+begin "reconcile: a listing cut short by a 503 classifies nothing (exit 3, no findings kept)"
+# 600 accounts in pages of 100: the 5th request (/Me, then pages 1-4)
+# fails after more than 256 findings were written
+state_file 600 "$T_TMP/fail.json"
+rt_sim --state "$T_TMP/fail.json" --fail-every 5 --fail-retry-after 0 || exit 1
+rt_state fail
+rph reconcile
+expect_rc 3
+expect_contains "$ERR" "provhost reconcile: connection \"$RT_CONN\":"
+expect_eq "$(q "SELECT count(*) FROM reconcile_findings")" 0 "findings kept"
+expect_eq "$(q "SELECT exit_code, error IS NOT NULL FROM reconcile_runs")" "3|1" "the run's row"
+expect_eq "$(grep -c '"operation":"reconcile"' "$AUDIT")" 1 "the counts line (with the error)"
+sim_stop
+finish
+
 rt_no_secrets_case
 done_testing
