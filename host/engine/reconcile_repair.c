@@ -2,10 +2,12 @@
  * turns into.
  *   unlinked match -> a link in the ledger (after re-checking both ends
  *                     and reserving the userName); nothing is sent;
- *   orphan         -> deactivation: a provision of the account as it is
- *                     with active=false, never a delete (whatever the
- *                     connector's deprovision mode), after a lookup shows
- *                     it still there, active and still nobody's; the
+ *   orphan         -> deactivation, never a delete (whatever the
+ *                     connector's deprovision mode): deprovision where the
+ *                     connector never deletes, else a provision of the
+ *                     account as it is with active=false; after a lookup
+ *                     shows it still there, active and still nobody's,
+ *                     and after the person's outstanding work; the
  *                     mass-deprovision guard holds them all when there
  *                     are more than the policy allows;
  *   drift          -> an "update" event with the person's HR record;
@@ -13,48 +15,26 @@
  *                     skip one: a found one is linked instead), an
  *                     "update" event with the person's HR record;
  *   disputed, protected, ignored -> nothing.
- * The events are ordinary work: one `provhost run` of them (run_execute,
- * input from a memory file) applies them through the same decision path
- * as HR events — rules, policy, mapping, userName reservation, the
- * identity checks, the no-adopt probe, guard, per-person order, audit. */
+ * The events (reconcile_repair_events.c) are ordinary work: one
+ * `provhost run` of them applies them through the same decision path as HR
+ * events — rules, policy, mapping, userName reservation, the identity
+ * checks, the no-adopt probe, guard, per-person order, audit. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "config/lifecycle_config.h"
 #include "connector/status_names.h"
 #include "engine/audit_reconcile.h"
-#include "engine/reconcile_internal.h"
-#include "engine/run.h"
+#include "engine/reconcile_repair.h"
 #include "util/clock.h"
 #include "util/exit_codes.h"
 #include "util/log.h"
 
-#define CHUNK 256
-
-struct repair {
-	struct recon *r;
-	FILE *plan;   /* "plan:" and progress lines */
-	FILE *events; /* the memory file of queued events, or NULL */
-	int events_fd;
-	int64_t queued;
-	int64_t left; /* findings left unrepaired (needing attention) */
-	int64_t held;
-	bool stopped;
-	bool guard_holds;
-};
-
-/* A chunk of findings read back from the ledger. */
-struct chunk {
-	struct ledger_finding_row rows[CHUNK];
-	int n;
-};
-
-static int collect(const struct ledger_finding_row *row, void *ctx)
+int recon_rp_collect(const struct ledger_finding_row *row, void *ctx)
 {
 	struct chunk *c = ctx;
 
@@ -62,8 +42,8 @@ static int collect(const struct ledger_finding_row *row, void *ctx)
 	return 0;
 }
 
-static void set_repair(struct repair *rp, const struct ledger_finding_row *f,
-                       const char *what, const char *detail)
+void recon_rp_set(struct repair *rp, const struct ledger_finding_row *f,
+                  const char *what, const char *detail)
 {
 	struct recon *r = rp->r;
 	struct audit_reconcile ar = {
@@ -99,9 +79,8 @@ static int recheck_exists(struct repair *rp, const struct ledger_finding_row *f,
 
 /* --- unlinked match: link, no write -------------------------------------- */
 
-static void repair_link(struct repair *rp, const struct ledger_finding_row *f,
-                        const char *account_id, const char *user_name,
-                        int active)
+void recon_rp_link(struct repair *rp, const struct ledger_finding_row *f,
+                   const char *account_id, const char *user_name, int active)
 {
 	struct recon *r = rp->r;
 	char other[257], detail[800];
@@ -112,9 +91,9 @@ static void repair_link(struct repair *rp, const struct ledger_finding_row *f,
 	                      sizeof(other)) == 0 ||
 	    ledger_link_get(r->ledger, r->conn->name, f->employee_id, &link) ==
 	            0) {
-		set_repair(rp, f, "skipped",
-		           "the ledger linked the account or the employee "
-		           "since the listing; reconcile again");
+		recon_rp_set(rp, f, "skipped",
+		             "the ledger linked the account or the employee "
+		             "since the listing; reconcile again");
 		rp->left++;
 		return;
 	}
@@ -126,7 +105,7 @@ static void repair_link(struct repair *rp, const struct ledger_finding_row *f,
 		         "sent)",
 		         account_id, f->employee_id);
 		plan_line(rp, detail);
-		set_repair(rp, f, "planned", "link, nothing sent");
+		recon_rp_set(rp, f, "planned", "link, nothing sent");
 		return;
 	}
 	if (user_name && user_name[0]) {
@@ -139,7 +118,7 @@ static void repair_link(struct repair *rp, const struct ledger_finding_row *f,
 			         "%.200s; not linked",
 			         user_name,
 			         rc == LEDGER_NAME_TAKEN ? other : "?");
-			set_repair(rp, f, "failed", detail);
+			recon_rp_set(rp, f, "failed", detail);
 			rp->left++;
 			return;
 		}
@@ -150,14 +129,14 @@ static void repair_link(struct repair *rp, const struct ledger_finding_row *f,
 	if (rc) {
 		snprintf(detail, sizeof(detail), "not linked: %s",
 		         ledger_last_error());
-		set_repair(rp, f, "failed", detail);
+		recon_rp_set(rp, f, "failed", detail);
 		rp->left++;
 		return;
 	}
 	snprintf(detail, sizeof(detail),
 	         "account %.255s linked to employee %.256s; nothing sent",
 	         account_id, f->employee_id);
-	set_repair(rp, f, "linked", detail);
+	recon_rp_set(rp, f, "linked", detail);
 }
 
 /* --- lookups ---------------------------------------------------------------
@@ -173,8 +152,8 @@ static void capture(void *ctx, const char *json, size_t len)
 
 /* Reads one account by id or identity: PROVHOST_OK with *out (a new
  * reference), PROVHOST_E_NOT_FOUND, or another failure (err). */
-static int32_t lookup(struct recon *r, const char *account_id,
-                      const char *identity, json_t **out, provhost_error *err)
+int32_t recon_rp_lookup(struct recon *r, const char *account_id,
+                        const char *identity, json_t **out, provhost_error *err)
 {
 	provhost_call call;
 	int32_t st;
@@ -208,19 +187,19 @@ static int recheck_exists(struct repair *rp, const struct ledger_finding_row *f,
 	char detail[700];
 	provhost_error err;
 	json_t *cur = NULL;
-	int32_t st = lookup(rp->r, account_id, NULL, &cur, &err);
+	int32_t st = recon_rp_lookup(rp->r, account_id, NULL, &cur, &err);
 
 	json_decref(cur);
 	if (st == PROVHOST_OK)
 		return 0;
 	if (st == PROVHOST_E_NOT_FOUND) {
-		set_repair(rp, f, "gone", "the account is no longer there");
+		recon_rp_set(rp, f, "gone", "the account is no longer there");
 		return 1;
 	}
 	snprintf(detail, sizeof(detail),
 	         "cannot re-check the account before linking it: %s",
 	         err.message);
-	set_repair(rp, f, "failed", detail);
+	recon_rp_set(rp, f, "failed", detail);
 	rp->left++;
 	return 1;
 }
@@ -249,7 +228,7 @@ static void repair_orphan(struct repair *rp, const struct ledger_finding_row *f)
 		         (long long)r->counts[RC_ORPHAN],
 		         (long long)r->conn->lifecycle->policy
 		                 .max_deprovisions_per_run);
-		set_repair(rp, f, "held", detail);
+		recon_rp_set(rp, f, "held", detail);
 		rp->held++;
 		return;
 	}
@@ -260,7 +239,7 @@ static void repair_orphan(struct repair *rp, const struct ledger_finding_row *f)
 		if (ledger_recon_outstanding(r->ledger, r->conn->name,
 		                             f->employee_id, &waiting) ||
 		    waiting) {
-			set_repair(
+			recon_rp_set(
 			        rp, f, "skipped",
 			        "the employee has work not done yet (pending, "
 			        "failed, held or not yet effective); the run "
@@ -269,9 +248,9 @@ static void repair_orphan(struct repair *rp, const struct ledger_finding_row *f)
 			return;
 		}
 	}
-	st = lookup(r, f->account_id, NULL, &cur, &err);
+	st = recon_rp_lookup(r, f->account_id, NULL, &cur, &err);
 	if (st == PROVHOST_E_NOT_FOUND) {
-		set_repair(rp, f, "gone", "the account is no longer there");
+		recon_rp_set(rp, f, "gone", "the account is no longer there");
 		return;
 	}
 	if (st != PROVHOST_OK) {
@@ -279,20 +258,20 @@ static void repair_orphan(struct repair *rp, const struct ledger_finding_row *f)
 		         "cannot re-check the account before deactivating it: "
 		         "%s",
 		         err.message);
-		set_repair(rp, f, "failed", detail);
+		recon_rp_set(rp, f, "failed", detail);
 		rp->left++;
 		return;
 	}
 	if (!recon_account_active(cur)) {
-		set_repair(rp, f, "unchanged", "already inactive");
+		recon_rp_set(rp, f, "unchanged", "already inactive");
 		goto out;
 	}
 	rc = ledger_link_owner(r->ledger, r->conn->name, f->account_id, owner,
 	                       sizeof(owner));
 	if (rc == 0 && (!f->employee_id[0] || strcmp(owner, f->employee_id))) {
-		set_repair(rp, f, "skipped",
-		           "the ledger linked the account to an employee "
-		           "since the listing; reconcile again");
+		recon_rp_set(rp, f, "skipped",
+		             "the ledger linked the account to an employee "
+		             "since the listing; reconcile again");
 		rp->left++;
 		goto out;
 	}
@@ -302,7 +281,7 @@ static void repair_orphan(struct repair *rp, const struct ledger_finding_row *f)
 		         "deleted)",
 		         f->account_id, f->user_name);
 		plan_line(rp, detail);
-		set_repair(rp, f, "planned", "deactivate (active=false)");
+		recon_rp_set(rp, f, "planned", "deactivate (active=false)");
 		goto out;
 	}
 	json_object_del(cur, "id");
@@ -314,7 +293,7 @@ static void repair_orphan(struct repair *rp, const struct ledger_finding_row *f)
 		json_object_set_new(cur, "emails", json_array());
 	want = json_dumps(cur, JSON_COMPACT);
 	if (!want) {
-		set_repair(rp, f, "failed", "out of memory");
+		recon_rp_set(rp, f, "failed", "out of memory");
 		rp->left++;
 		goto out;
 	}
@@ -365,7 +344,7 @@ static void repair_orphan(struct repair *rp, const struct ledger_finding_row *f)
 	if (st != PROVHOST_OK) {
 		snprintf(detail, sizeof(detail), "%s (%s)", err.message,
 		         provhost_status_name(st));
-		set_repair(rp, f, "failed", detail);
+		recon_rp_set(rp, f, "failed", detail);
 		rp->left++;
 		goto out;
 	}
@@ -377,276 +356,33 @@ static void repair_orphan(struct repair *rp, const struct ledger_finding_row *f)
 		log_msg(PROVHOST_LOG_ERROR, "ledger: %s", ledger_last_error());
 	snprintf(detail, sizeof(detail), "%s (active=false; never deleted)",
 	         provhost_outcome_name(res.outcome));
-	set_repair(rp, f, "deactivated", detail);
+	recon_rp_set(rp, f, "deactivated", detail);
 out:
 	free(want);
 	json_decref(cur);
 }
 
-/* --- drift and missing: ordinary events ----------------------------------- */
-
-static int queue_event(struct repair *rp, const struct ledger_finding_row *f)
-{
-	struct recon *r = rp->r;
-	struct ledger_person p;
-	char id[64];
-	json_t *line, *record;
-	char *text;
-	int rc;
-
-	rc = ledger_person_get(r->ledger, f->employee_id, &p);
-	if (rc)
-		return -1;
-	record = json_loads(p.record, 0, NULL);
-	free(p.record);
-	if (!json_is_object(record)) {
-		json_decref(record);
-		return -1;
-	}
-	if (!rp->events) {
-		rp->events_fd = memfd_create("provhost-reconcile", MFD_CLOEXEC);
-		rp->events = rp->events_fd >= 0
-		                     ? fdopen(dup(rp->events_fd), "w")
-		                     : NULL;
-		if (!rp->events) {
-			json_decref(record);
-			return -1;
-		}
-	}
-	snprintf(id, sizeof(id), "reconcile-%lld-%lld", (long long)r->run_id,
-	         (long long)f->n);
-	line = json_pack("{s:s, s:s, s:s, s:o}", "event", "update",
-	                 "employee_id", f->employee_id, "id", id, "attributes",
-	                 record);
-	text = line ? json_dumps(line, JSON_COMPACT) : NULL;
-	json_decref(line);
-	if (!text)
-		return -1;
-	fprintf(rp->events, "%s\n", text);
-	free(text);
-	rp->queued++;
-	set_repair(rp, f, r->opt->dry_run ? "planned" : "queued", id);
-	return 0;
-}
-
-/* A missing account: look for it first (the listing may have skipped
- * it); a found one is linked like an unlinked match, never duplicated. */
-static void repair_missing(struct repair *rp,
-                           const struct ledger_finding_row *f)
-{
-	struct recon *r = rp->r;
-	char why[400], owner[257], detail[900], reserved[256];
-	struct ledger_person p;
-	enum recon_want want;
-	json_t *record = NULL, *desired = NULL, *found = NULL, *identity;
-	const json_t *un;
-	provhost_error err;
-	char *ident = NULL;
-	int32_t st;
-
-	if (ledger_person_get(r->ledger, f->employee_id, &p)) {
-		set_repair(rp, f, "failed", "no person record");
-		rp->left++;
-		return;
-	}
-	record = json_loads(p.record, 0, NULL);
-	free(p.record);
-	if (!json_is_object(record) ||
-	    recon_desired(r->conn, "active", record, NULL, false, &want,
-	                  &desired, why, sizeof(why)) ||
-	    want != WANT_ACTIVE) {
-		set_repair(rp, f, "failed", "the mapping gives no account");
-		rp->left++;
-		goto out;
-	}
-	if (ledger_user_name_of(r->ledger, r->conn->name, f->employee_id,
-	                        reserved) == 0)
-		json_object_set_new(desired, "userName", json_string(reserved));
-	un = json_object_get(desired, "userName");
-	identity = json_pack("{s:O, s:s}", "userName", un, "externalId",
-	                     f->employee_id);
-	ident = identity ? json_dumps(identity, JSON_COMPACT) : NULL;
-	json_decref(identity);
-	st = ident ? lookup(r, f->account_id[0] ? f->account_id : NULL, ident,
-	                    &found, &err)
-	           : PROVHOST_E_INTERNAL;
-	if (st == PROVHOST_OK) {
-		const json_t *id = json_object_get(found, "id");
-
-		if (!json_is_string(id)) {
-			set_repair(rp, f, "failed", "lookup gave no id");
-			rp->left++;
-		} else if (ledger_link_owner(r->ledger, r->conn->name,
-		                             json_string_value(id), owner,
-		                             sizeof(owner)) == 0 &&
-		           !strcmp(owner, f->employee_id)) {
-			snprintf(
-			        detail, sizeof(detail),
-			        "a lookup found the linked account %.255s: the "
-			        "listing skipped it; nothing sent",
-			        json_string_value(id));
-			set_repair(rp, f, "found", detail);
-		} else if (ledger_link_owner(r->ledger, r->conn->name,
-		                             json_string_value(id), owner,
-		                             sizeof(owner)) == 0) {
-			snprintf(detail, sizeof(detail),
-			         "a lookup found account %.255s, linked to "
-			         "employee %.256s: disputed, nothing sent",
-			         json_string_value(id), owner);
-			set_repair(rp, f, "disputed", detail);
-			rp->left++;
-		} else {
-			const json_t *fu = json_object_get(found, "userName");
-
-			/* the listing skipped it: link, never create */
-			repair_link(rp, f, json_string_value(id),
-			            json_is_string(fu) ? json_string_value(fu)
-			                               : NULL,
-			            recon_account_active(found));
-		}
-		goto out;
-	}
-	if (st != PROVHOST_E_NOT_FOUND) {
-		snprintf(detail, sizeof(detail),
-		         "cannot look for the account before creating it: %s",
-		         ident ? err.message : "out of memory");
-		set_repair(rp, f, "failed", detail);
-		rp->left++;
-		goto out;
-	}
-	if (queue_event(rp, f)) {
-		set_repair(rp, f, "failed", "cannot queue the event");
-		rp->left++;
-	}
-out:
-	free(ident);
-	json_decref(found);
-	json_decref(desired);
-	json_decref(record);
-}
-
 static void repair_one(struct repair *rp, const struct ledger_finding_row *f)
 {
 	if (!strcmp(f->cls, "unlinked_match")) {
-		repair_link(rp, f, f->account_id,
-		            f->user_name[0] ? f->user_name : NULL, f->active);
+		recon_rp_link(rp, f, f->account_id,
+		              f->user_name[0] ? f->user_name : NULL, f->active);
 	} else if (!strcmp(f->cls, "orphan")) {
 		repair_orphan(rp, f);
 	} else if (!strcmp(f->cls, "drift")) {
-		if (queue_event(rp, f)) {
-			set_repair(rp, f, "failed", "cannot queue the event");
+		if (recon_rp_queue_event(rp, f)) {
+			recon_rp_set(rp, f, "failed", "cannot queue the event");
 			rp->left++;
 		}
 	} else if (!strcmp(f->cls, "missing")) {
-		repair_missing(rp, f);
+		recon_rp_missing(rp, f);
 	} else if (!strcmp(f->cls, "disputed")) {
-		set_repair(rp, f, "none",
-		           "disputed: nothing is sent; correct the HR data or "
-		           "the target by hand");
+		recon_rp_set(
+		        rp, f, "none",
+		        "disputed: nothing is sent; correct the HR data or "
+		        "the target by hand");
 		rp->left++;
 	}
-}
-
-/* The queued events' outcomes, from the ledger after the run. */
-static void record_outcomes(struct repair *rp)
-{
-	struct recon *r = rp->r;
-	struct chunk *c = calloc(1, sizeof(*c));
-	struct ledger_target t;
-	char detail[700];
-	int64_t after = 0;
-	int i;
-
-	if (!c)
-		return;
-	for (;;) {
-		c->n = 0;
-		if (ledger_recon_findings_after(r->ledger, r->run_id, after,
-		                                CHUNK, collect, c) ||
-		    !c->n)
-			break;
-		for (i = 0; i < c->n; i++) {
-			const struct ledger_finding_row *f = &c->rows[i];
-			const char *what = "failed";
-
-			after = f->n;
-			if (strcmp(f->repair, "queued"))
-				continue;
-			if (ledger_target_get(r->ledger, f->repair_detail,
-			                      r->conn->name, &t)) {
-				set_repair(rp, f, "failed",
-				           "the event's target is not in the "
-				           "ledger");
-				rp->left++;
-				continue;
-			}
-			if (t.state == LEDGER_DONE)
-				what = "done";
-			else if (t.state == LEDGER_HELD ||
-			         t.state == LEDGER_DISPUTED)
-				what = ledger_state_name(t.state);
-			else if (t.state == LEDGER_PENDING)
-				what = "pending";
-			snprintf(detail, sizeof(detail), "event %s: %s%s%s",
-			         f->repair_detail,
-			         t.outcome[0] ? t.outcome
-			                      : ledger_state_name(t.state),
-			         t.last_error[0] ? ": " : "", t.last_error);
-			if (!strcmp(what, "held"))
-				rp->held++;
-			else if (strcmp(what, "done"))
-				rp->left++;
-			set_repair(rp, f, what, detail);
-		}
-	}
-	free(c);
-}
-
-/* Applies the queued events with one ordinary run. Returns its code. */
-static int run_events(struct repair *rp)
-{
-	struct recon *r = rp->r;
-	char input[64], label[96];
-	struct run_options ro = {0};
-	int code, saved = -1;
-
-	fflush(rp->events);
-	fclose(rp->events);
-	rp->events = NULL;
-	snprintf(input, sizeof(input), "/proc/self/fd/%d", rp->events_fd);
-	snprintf(label, sizeof(label), "reconcile run %lld",
-	         (long long)r->run_id);
-	ro.config_path = r->opt->config_path;
-	ro.plugin_dir = r->opt->plugin_dir;
-	ro.connection = r->conn->name;
-	ro.input = input;
-	ro.audit_file = r->opt->audit_file;
-	ro.dry_run = r->opt->dry_run;
-	ro.allow_mass_deprovision = r->opt->allow_mass_deprovision;
-	ro.progress = 0;
-	ro.source_label = label;
-	fprintf(rp->plan,
-	        "reconcile: connection \"%s\": applying %lld repair event(s) "
-	        "as a%s run\n",
-	        r->conn->name, (long long)rp->queued,
-	        r->opt->dry_run ? " dry" : "n ordinary");
-	fflush(rp->plan);
-	fflush(stdout);
-	if (r->opt->json) {
-		/* the run's summary must not mix with the JSON document */
-		saved = dup(STDOUT_FILENO);
-		if (saved >= 0)
-			dup2(STDERR_FILENO, STDOUT_FILENO);
-	}
-	code = run_execute(&ro);
-	fflush(stdout);
-	if (saved >= 0) {
-		dup2(saved, STDOUT_FILENO);
-		close(saved);
-	}
-	close(rp->events_fd);
-	rp->events_fd = -1;
-	return code;
 }
 
 /* One real repair at a time per ledger, and not while a run applies
@@ -694,7 +430,7 @@ int recon_repair(struct recon *r)
 		c->n = 0;
 		/* numbers are dense from 1: read the next chunk by range */
 		if (ledger_recon_findings_after(r->ledger, r->run_id, after,
-		                                CHUNK, collect, c) ||
+		                                CHUNK, recon_rp_collect, c) ||
 		    !c->n)
 			break;
 		for (i = 0; i < c->n && !rp.stopped; i++) {
@@ -706,9 +442,9 @@ int recon_repair(struct recon *r)
 	if (lock >= 0)
 		close(lock);
 	if (rp.events && !rp.stopped) {
-		run_code = run_events(&rp);
+		run_code = recon_rp_run_events(&rp);
 		if (!r->opt->dry_run)
-			record_outcomes(&rp);
+			recon_rp_outcomes(&rp);
 		if (run_code == EXIT_STOPPED || run_code == EXIT_USAGE)
 			rp.stopped = true;
 	} else if (rp.events) {
