@@ -183,6 +183,7 @@ static int reconcile_one(const struct reconcile_options *opt,
 		code = EXIT_STOPPED;
 	}
 out:
+	recon_discard(r);
 	free(text);
 	json_decref(counts);
 	instance_close(r->inst);

@@ -53,6 +53,15 @@ static void pending_free(struct recon_pending *p)
 	memset(p, 0, sizeof(*p));
 }
 
+void recon_discard(struct recon *r)
+{
+	int i;
+
+	for (i = 0; i < r->n_buf; i++)
+		pending_free(&r->buf[i]);
+	r->n_buf = 0;
+}
+
 int recon_flush(struct recon *r)
 {
 	int i, rc = 0;

@@ -80,6 +80,8 @@ int64_t recon_finding(struct recon *r, enum recon_class cls,
                       const char *account_id, const char *user_name,
                       const char *employee_id, int active, const char *detail);
 int recon_flush(struct recon *r);
+/* Frees the findings still buffered (a run that failed: never stored). */
+void recon_discard(struct recon *r);
 
 /* Marks the run failed with a message (first one kept); returns -1. */
 int recon_fail(struct recon *r, const char *fmt, ...)
