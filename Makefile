@@ -101,7 +101,8 @@ PLUGINS     := $(PLUGIN_NAMES:%=$(BUILD)/plugins/%.so)
 # doc/man/NAME.S.scd -> $(BUILD)/man/manS/NAME.S; conf/systemd units
 MAN_SRC     := $(wildcard doc/man/*.scd)
 MAN_PAGES   := $(foreach m,$(MAN_SRC:doc/man/%.scd=%),$(BUILD)/man/man$(subst .,,$(suffix $(m)))/$(m))
-UNITS       := $(BUILD)/systemd/provhost@.service $(BUILD)/systemd/provhost@.timer
+UNITS       := $(BUILD)/systemd/provhost@.service $(BUILD)/systemd/provhost@.timer \
+               $(BUILD)/systemd/provhost-reconcile@.service $(BUILD)/systemd/provhost-reconcile@.timer
 SIM_SRC     := $(wildcard tests/promapp-sim/*.c)
 SIM_OBJ     := $(SIM_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_SRC    := $(wildcard tests/unit/test_*.c)
@@ -333,6 +334,7 @@ demo: all
 bench: all $(TOOL_BIN)
 	@BUILD=$(BUILD) bash tests/bench/run
 	@BUILD=$(BUILD) bash tests/bench/roster
+	@BUILD=$(BUILD) bash tests/bench/reconcile
 
 # --- install ----------------------------------------------------------------
 # uninstall removes exactly these files, then the provhost/ directories

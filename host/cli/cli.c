@@ -74,6 +74,7 @@ const struct cli_command cli_commands[] = {
 	{"status", "show pending, done and failed work per connection", cmd_status_usage, cmd_status},
 	{"history", "show every event and outcome of one employee", cmd_history_usage, cmd_history},
 	{"review", "list work waiting for a person; approve, discard, retry, link it", cmd_review_usage, cmd_review},
+	{"reconcile", "compare every target account with the ledger; repair", cmd_reconcile_usage, cmd_reconcile},
 	{"check-config", "validate the configuration without touching the network", USAGE_CHECK_CONFIG, cmd_check_config},
 	{"plugins", "list the connectors found and the files refused", USAGE_PLUGINS, cmd_plugins},
 	{"test", "check that a connection's credentials work", USAGE_TEST, cmd_test},

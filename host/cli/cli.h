@@ -59,6 +59,7 @@ int cmd_status(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_review(int argc, char **argv);
 int cmd_check_connector(int argc, char **argv);
+int cmd_reconcile(int argc, char **argv);
 
 /* Usage texts of commands defined outside cli.c. */
 extern const char cmd_run_usage[];
@@ -67,5 +68,6 @@ extern const char cmd_status_usage[];
 extern const char cmd_history_usage[];
 extern const char cmd_review_usage[];
 extern const char cmd_check_connector_usage[];
+extern const char cmd_reconcile_usage[];
 
 #endif

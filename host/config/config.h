@@ -10,6 +10,7 @@
 
 #include "config/engine_config.h"
 #include "config/input_config.h"
+#include "config/reconcile_config.h"
 #include "config/secrets.h"
 #include "config/sync_config.h"
 
@@ -40,6 +41,7 @@ struct connection {
 	struct secret_set secrets;          /* values read at load time */
 	struct lifecycle_config *lifecycle; /* mapping, roles, policy */
 	struct engine_config engine;
+	struct reconcile_config reconcile;  /* "reconcile": ignore, protect */
 	const struct config_source *source; /* the file it is defined in */
 	char json_path[64]; /* where in that file: "connections[1]" or "" */
 	/* Set by config_bind_connectors: the accepted connector (borrowed

@@ -7,8 +7,8 @@
 #include "config/lifecycle_config.h"
 
 static const char *const connection_keys[] = {
-        "name",    "connector", "settings", "secrets",
-        "mapping", "roles",     "policy",   "engine"};
+        "name",  "connector", "settings", "secrets",  "mapping",
+        "roles", "policy",    "engine",   "reconcile"};
 #define N_CONNECTION_KEYS (sizeof(connection_keys) / sizeof(connection_keys[0]))
 
 /* Reports the first member of obj that is not a known connection key. */
@@ -32,7 +32,7 @@ static int check_keys(const json_t *obj, const char *name,
 		        errs, src, jpath, key,
 		        "connection \"%s\": unknown key \"%s\" (known: "
 		        "name, connector, settings, secrets, mapping, "
-		        "roles, policy, engine)",
+		        "roles, policy, engine, reconcile)",
 		        name, key);
 		return -1;
 	}
@@ -146,6 +146,13 @@ static int read_sections(const json_t *obj, struct connection *conn,
 		                  cerr.message);
 		return -1;
 	}
+	if (reconcile_config_parse(json_object_get(obj, "reconcile"),
+	                           &conn->reconcile, &cerr)) {
+		config_report_add(errs, src, jpath, cerr.path,
+		                  "connection \"%s\": %s", conn->name,
+		                  cerr.message);
+		return -1;
+	}
 	if (lifecycle_config_parse(obj, &conn->lifecycle, &cerr)) {
 		config_report_add(errs, src, jpath, cerr.path,
 		                  "connection \"%s\": %s", conn->name,
@@ -189,5 +196,6 @@ void config_connection_release(struct connection *conn)
 	json_decref(conn->settings);
 	secret_set_release(&conn->secrets);
 	lifecycle_config_free(conn->lifecycle);
+	reconcile_config_release(&conn->reconcile);
 	memset(conn, 0, sizeof(*conn));
 }

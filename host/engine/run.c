@@ -272,6 +272,8 @@ int run_execute(const struct run_options *opt)
 
 	run.opt = opt;
 	run.source = strcmp(opt->input, "-") ? opt->input : "stdin";
+	if (opt->source_label)
+		run.source = opt->source_label;
 	pthread_mutex_init(&run.line_problems.lock, NULL);
 	pthread_mutex_init(&run.dup_problems.lock, NULL);
 	pthread_mutex_init(&run.held_problems.lock, NULL);

@@ -30,6 +30,9 @@ struct run_options {
 	/* provhost sync: input is a whole-roster snapshot (run_sync.h) */
 	bool snapshot;
 	const char *as_of; /* --as-of YYYY-MM-DD; NULL = file name or today */
+	/* the input's name in the ledger and the summary instead of input
+	 * (reconcile --repair: "reconcile run N"); NULL = input */
+	const char *source_label;
 };
 
 /* Runs and returns the exit code (exit_codes.h). */

@@ -272,4 +272,34 @@ const char *const ledger_migrations[LEDGER_SCHEMA_VERSION] = {
         "  employee_id TEXT,"
         "  account_id TEXT,"
         "  items TEXT);",
+        /* 7 -> 8: reconciliation (issue 15). One row per `provhost
+         * reconcile` of a connection with its counts (JSON, for status
+         * and notifications), and its findings: every account (or person)
+         * that is not ok, with its class, why, and what a repair did. */
+        "CREATE TABLE reconcile_runs ("
+        "  id INTEGER PRIMARY KEY,"
+        "  connection TEXT NOT NULL,"
+        "  started_at INTEGER NOT NULL,"
+        "  finished_at INTEGER,"
+        "  repair INTEGER NOT NULL,"
+        "  accounts INTEGER NOT NULL DEFAULT 0,"
+        "  exit_code INTEGER,"
+        "  counts TEXT,"
+        "  error TEXT);"
+        "CREATE INDEX reconcile_runs_connection ON reconcile_runs("
+        "  connection, id);"
+        "CREATE TABLE reconcile_findings ("
+        "  run_id INTEGER NOT NULL REFERENCES reconcile_runs(id),"
+        "  n INTEGER NOT NULL,"
+        "  class TEXT NOT NULL,"
+        "  account_id TEXT,"
+        "  user_name TEXT,"
+        "  employee_id TEXT,"
+        "  active INTEGER,"
+        "  detail TEXT NOT NULL,"
+        "  repair TEXT,"
+        "  repair_detail TEXT,"
+        "  PRIMARY KEY (run_id, n)) WITHOUT ROWID;"
+        "CREATE INDEX reconcile_findings_class ON reconcile_findings("
+        "  run_id, class, n);",
 };

@@ -385,14 +385,16 @@ typedef struct provhost_ops {
 	 * target once, each as one JSON object with what reconciliation needs:
 	 * {"id", "userName", "externalId", "active", "name": {"givenName",
 	 * "familyName"}, "emails": [...], "roles": [{"display"}]} (absent
-	 * members omitted). Call host_api->pace before every page requested.
-	 * A connector that pages must end on every server: an empty or short
-	 * page, the total reached, or a page of ids already emitted (a server
-	 * that repeats page 1 past the end) all stop the scan; no id is
-	 * emitted twice. On failure some accounts may already have been
-	 * emitted; the host then discards the partial listing. err arrives
-	 * zeroed. The host calls it only when the ops table's struct_size
-	 * contains it and the capability is advertised. */
+	 * members omitted), and "self": true on the account the connection's
+	 * credentials belong to where the target can tell (SCIM /Me): the
+	 * host never deprovisions that one. Call host_api->pace before every
+	 * page requested. A connector that pages must end on every server: an
+	 * empty or short page, the total reached, or a page of ids already
+	 * emitted (a server that repeats page 1 past the end) all stop the
+	 * scan; no id is emitted twice. On failure some accounts may already
+	 * have been emitted; the host then discards the partial listing. err
+	 * arrives zeroed. The host calls it only when the ops table's
+	 * struct_size contains it and the capability is advertised. */
 	int32_t (*list)(provhost_instance *inst, const provhost_call *call,
 	                provhost_emit_fn emit, void *emit_ctx,
 	                provhost_error *err);

@@ -6,6 +6,7 @@
 #include "scimclient/scim_page.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define LIST_PAGE_SIZE 100
@@ -128,16 +129,51 @@ int scim_core_scan_users(provhost_instance *inst, const provhost_call *call,
 struct emit_to {
 	provhost_emit_fn emit;
 	void *ctx;
+	char self[256]; /* the token's own account id (GET /Me), "" unknown */
 };
+
+/* Records the id of the account the token belongs to (RFC 7644 section
+ * 3.11 /Me), where the target answers it; any failure leaves it unknown
+ * (Promapp has no /Me: one 404). */
+static void find_self(provhost_instance *inst, const provhost_call *call,
+                      struct emit_to *to)
+{
+	struct scim_reply reply;
+	provhost_error err;
+
+	memset(&err, 0, sizeof err);
+	err.struct_size = sizeof err;
+	to->self[0] = '\0';
+	if (scim_conn_send(&inst->conn, call, "GET", "/Me", NULL,
+	                   SCIM_ON_RESOURCE, &reply, &err) == PROVHOST_OK &&
+	    json_is_object(reply.json) &&
+	    scim_account_id(reply.json, to->self, sizeof to->self))
+		to->self[0] = '\0';
+	scim_reply_release(&reply);
+}
 
 static int emit_one(provhost_instance *inst, json_t *r, const char *id,
                     void *ctx, provhost_error *err)
 {
 	struct emit_to *to = ctx;
+	json_t *out;
+	char *text;
 
 	(void)inst;
-	(void)id;
-	return scim_account_emit(r, to->emit, to->ctx, err);
+	if (!to->self[0] || strcmp(id, to->self))
+		return scim_account_emit(r, to->emit, to->ctx, err);
+	/* since 1.1: "self" marks the token's own account */
+	out = scim_user_export(r);
+	if (out)
+		json_object_set_new(out, "self", json_true());
+	text = out ? json_dumps(out, JSON_COMPACT) : NULL;
+	json_decref(out);
+	if (!text)
+		return scim_fail(err, PROVHOST_E_INTERNAL, 0, 0,
+		                 "out of memory exporting the account");
+	to->emit(to->ctx, text, strlen(text));
+	free(text);
+	return PROVHOST_OK;
 }
 
 /* Logs how the scan ended (INFO; WARN for a server quirk). */
@@ -165,7 +201,7 @@ int32_t scim_core_list(provhost_instance *inst, const provhost_call *call,
                        provhost_emit_fn emit, void *emit_ctx,
                        provhost_error *err)
 {
-	struct emit_to to = {emit, emit_ctx};
+	struct emit_to to = {emit, emit_ctx, ""};
 	struct scim_pager pg;
 	char attrs[96];
 	json_t *seen;
@@ -185,6 +221,7 @@ int32_t scim_core_list(provhost_instance *inst, const provhost_call *call,
 		                                  0, "out of memory"),
 		                        NULL, err);
 	list_attributes(inst, attrs, sizeof attrs);
+	find_self(inst, call, &to);
 	rc = scim_core_scan_users(inst, call, attrs, emit_one, &to, seen, &pg,
 	                          err);
 	if (rc == PROVHOST_OK)

@@ -179,6 +179,7 @@ q "PRAGMA foreign_keys = OFF; BEGIN;
      last_error TEXT, updated_at INTEGER NOT NULL, PRIMARY KEY (event_seq, connection)) WITHOUT ROWID;
    INSERT INTO t1 SELECT event_seq, connection, state, outcome, account_id, attempts, http_status, last_error, updated_at FROM targets; DROP TABLE targets; $(rt_drop_newer_tables) ALTER TABLE t1 RENAME TO targets;
    ALTER TABLE runs DROP COLUMN input_sha256;
+   DROP TABLE IF EXISTS reconcile_findings; DROP TABLE IF EXISTS reconcile_runs;
    DROP TABLE user_names; DROP TABLE persons; DROP INDEX links_account; DROP INDEX links_user_name;
    ALTER TABLE events DROP COLUMN record; ALTER TABLE events DROP COLUMN changes;
    PRAGMA user_version = 1; COMMIT;" >/dev/null

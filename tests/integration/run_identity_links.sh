@@ -164,6 +164,7 @@ q "PRAGMA foreign_keys = OFF; BEGIN;
      last_error TEXT, updated_at INTEGER NOT NULL, PRIMARY KEY (event_seq, connection)) WITHOUT ROWID;
    INSERT INTO t2 SELECT event_seq, connection, state, outcome, account_id, attempts, http_status, last_error, updated_at FROM targets; DROP TABLE targets; $(rt_drop_newer_tables) ALTER TABLE t2 RENAME TO targets;
    CREATE INDEX targets_open ON targets(connection, event_seq) WHERE state IN ('pending', 'failed');
+   DROP TABLE IF EXISTS reconcile_findings; DROP TABLE IF EXISTS reconcile_runs;
    DROP TABLE user_names; DROP TABLE persons; DROP INDEX links_account; DROP INDEX links_user_name;
    ALTER TABLE events DROP COLUMN record; ALTER TABLE events DROP COLUMN changes;
    INSERT INTO events (seq, id, employee_id, kind, raw, received_at)

@@ -51,7 +51,11 @@ static const char usage_text[] =
         "                           total-plus:N (totalResults N too high),\n"
         "                           empty (no resources, true total); for\n"
         "                           every list bad-json (invalid JSON) or\n"
-        "                           deep-json:N (N nested arrays)\n";
+        "                           deep-json:N (N nested arrays)\n"
+        "  --me USERNAME            GET /Me answers the user USERNAME (the\n"
+        "                           token's own account, RFC 7644 3.11)\n"
+        "  --blind-lists            a GET /Users without a filter lists\n"
+        "                           nothing (a token without read scope)\n";
 
 static int usage_error(const char *fmt, ...)
         __attribute__((format(printf, 1, 2)));
@@ -250,6 +254,8 @@ enum {
 	OPT_REPEAT_PAGE,
 	OPT_TOTAL_SKEW,
 	OPT_CASE_FILTER,
+	OPT_ME,
+	OPT_BLIND_LISTS,
 };
 
 static const struct option long_options[] = {
@@ -276,6 +282,8 @@ static const struct option long_options[] = {
         {"repeat-first-page-past-end", no_argument, NULL, OPT_REPEAT_PAGE},
         {"total-results-skew", required_argument, NULL, OPT_TOTAL_SKEW},
         {"case-sensitive-filter", no_argument, NULL, OPT_CASE_FILTER},
+        {"me", required_argument, NULL, OPT_ME},
+        {"blind-lists", no_argument, NULL, OPT_BLIND_LISTS},
         {NULL, 0, NULL, 0},
 };
 
@@ -301,6 +309,15 @@ static int apply_option(struct sim_options *o, int opt, const char *arg)
 			                   arg);
 		if (!o->token || !*o->token)
 			return usage_error("empty --token");
+		return -1;
+	case OPT_ME:
+		free(o->me);
+		o->me = strdup(arg);
+		if (!o->me || !*arg)
+			return usage_error("empty --me");
+		return -1;
+	case OPT_BLIND_LISTS:
+		o->blind_lists = true;
 		return -1;
 	case OPT_SCOPELESS:
 		free(o->scopeless_token);
@@ -450,6 +467,7 @@ void options_release(struct sim_options *o)
 
 	free(o->token);
 	free(o->scopeless_token);
+	free(o->me);
 	free(o->state_file);
 	for (i = 0; i < o->roles.n; i++)
 		free(o->roles.names[i]);

@@ -57,6 +57,8 @@ struct sim_options {
 	bool case_sensitive_filter; /* userName eq is exact; uniqueness not */
 	enum hostile_list_mode hostile_lists;
 	unsigned long hostile_list_n; /* total-plus:N, deep-json:N */
+	char *me; /* owned; GET /Me answers this userName's user; NULL 404 */
+	bool blind_lists; /* a list without a filter is empty (no read scope) */
 };
 
 /*

@@ -151,6 +151,22 @@ static void list_users(struct sim *sim, const struct sim_request *req,
 	if (hostile_list_answer(sim, r))
 		return;
 	hostile_list_count(sim, req, &count);
+	if (sim->opt->blind_lists && !req->filter) {
+		/* what some servers answer a token without read scope */
+		char *body = NULL;
+		int len = asprintf(&body,
+		                   "{\"schemas\":[\"urn:ietf:params:scim:api:"
+		                   "messages:2.0:ListResponse\"],"
+		                   "\"totalResults\":0,\"startIndex\":%lu,"
+		                   "\"itemsPerPage\":0,\"Resources\":[]}",
+		                   start);
+
+		if (len < 0)
+			reply_errorf(r, 500, NULL, "out of memory");
+		else
+			reply_body(r, 200, body, (size_t)len);
+		return;
+	}
 	if (sim->opt->max_page_size && count > sim->opt->max_page_size)
 		count = sim->opt->max_page_size; /* silently, as real ones do */
 	if (!req->filter) {
@@ -276,6 +292,44 @@ static bool is_discovery_path(const char *path)
 	return false;
 }
 
+/* GET /Me (RFC 7644 section 3.11) with --me: the token's own user. */
+static void me_handle(struct sim *sim, const struct sim_request *req,
+                      struct sim_reply *r)
+{
+	struct scim_error err;
+	struct filter f;
+	json_t *list, *user;
+	char text[400];
+
+	if (!is(req->method, "GET")) {
+		method_not_allowed(r, req->method, "GET");
+		return;
+	}
+	snprintf(text, sizeof(text), "userName eq \"%s\"", sim->opt->me);
+	if (filter_parse(&f, text, &err) < 0) {
+		reply_error(r, &err);
+		filter_release(&f);
+		return;
+	}
+	store_query(sim->store, &f, 1, 1, NULL, r);
+	filter_release(&f);
+	list = r->body ? json_loadb(r->body, r->body_len, 0, NULL) : NULL;
+	user = json_array_get(json_object_get(list, "Resources"), 0);
+	reply_release(r);
+	reply_init(r);
+	if (user) {
+		char *body = json_dumps(user, JSON_COMPACT);
+
+		if (body)
+			reply_body(r, 200, body, strlen(body));
+		else
+			reply_errorf(r, 500, NULL, "out of memory");
+	} else {
+		reply_errorf(r, 404, NULL, "the token's user does not exist");
+	}
+	json_decref(list);
+}
+
 void scim_api_handle(struct sim *sim, const struct sim_request *req,
                      struct sim_reply *r)
 {
@@ -288,6 +342,10 @@ void scim_api_handle(struct sim *sim, const struct sim_request *req,
 	if (strncasecmp(path, "/Users", 6) == 0 &&
 	    (path[6] == '\0' || path[6] == '/')) {
 		users_route(sim, req, path + 6, r);
+		return;
+	}
+	if (sim->opt->me && strcasecmp(path, "/Me") == 0) {
+		me_handle(sim, req, r);
 		return;
 	}
 	if (sim->opt->discovery && is_discovery_path(path)) {
