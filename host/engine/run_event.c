@@ -8,6 +8,7 @@
 #include "connector/loader.h"
 #include "connector/status_names.h"
 #include "engine/backoff.h"
+#include "engine/run_dryplan.h"
 #include "engine/run_internal.h"
 #include "engine/run_rate.h"
 #include "engine/run_stop.h"
@@ -315,8 +316,14 @@ static int record_success(struct run_worker *w, const struct run_task *t,
 	        res->account_id[0] ? res->account_id : plan->account_id;
 	const char *outcome = provhost_outcome_name(res->outcome);
 	bool active = plan->op == OP_PROVISION;
+	bool dry = conn_run->run->opt->dry_run;
 	int64_t now = clock_wall_s();
 	int r = 0, rc_ledger = 0;
+	char planned[64];
+
+	if (dry && !acct) /* a planned create: its later events need it */
+		acct = run_dryplan_new_account(res->outcome, planned,
+		                               sizeof(planned));
 
 	if (!plan->account_id &&
 	    run_identity_candidate(w, t, acct, outcome, true))
@@ -339,6 +346,10 @@ static int record_success(struct run_worker *w, const struct run_task *t,
 	if (r || ledger_target_finish(l, t->event_id, conn_run->conn->name,
 	                              LEDGER_DONE, outcome, acct,
 	                              res->remote_code, NULL, now))
+		rc_ledger = -1;
+	if (dry && !rc_ledger &&
+	    run_dryplan_note(conn_run, t, plan->op == OP_PROVISION,
+	                     plan->record, acct, res->outcome))
 		rc_ledger = -1;
 	run_stats_add(&conn_run->stats, outcome_counter(res->outcome), 1);
 	return rc_ledger;
@@ -775,6 +786,10 @@ void run_event_apply(struct run_worker *w, const struct run_task *t)
 	if (run_identity_check(w, t, &ev, plan.op == OP_DEPROVISION, has_link,
 	                       plan.user_name))
 		goto out_free_plan;
+	if (conn_run->run->opt->dry_run &&
+	    run_dryplan_apply(w, t, plan.op == OP_PROVISION, plan.record,
+	                      plan.user_name))
+		goto out_free_plan; /* planned against the planned account */
 	if (conn_run->run->opt->dry_run &&
 	    !(conn_run->conn->bound->desc->capabilities &
 	      PROVHOST_CAP_DRY_RUN)) {

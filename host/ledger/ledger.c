@@ -649,7 +649,7 @@ int ledger_open_copy(const char *path, struct ledger **out)
 	                      NULL))
 		ledger_fail(l, "cannot configure the ledger copy");
 	else
-		ok = migrate(l, path) == 0;
+		ok = migrate(l, path) == 0 && ledger_planned_init(l) == 0;
 	return ledger_ready(l, ok, out);
 }
 

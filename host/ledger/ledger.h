@@ -293,6 +293,28 @@ int ledger_link_set(struct ledger *l, const char *connection,
                     const char *employee_id, const char *account_id,
                     const char *user_name, bool active, int64_t now);
 
+/* --- a dry run's planned accounts (ledger_planned.c) -------------------
+ * Only in a copy opened by ledger_open_copy: what a dry run has planned for
+ * a person's account on a connection so far, so the person's later events
+ * are planned against it instead of asking the target (which has not
+ * changed). account_id is the real one, or "planned:N" for an account the
+ * dry run plans to create; record is the last record planned for it (JSON
+ * text, NULL after only deprovisions); present false once it is planned
+ * deleted or was found absent. */
+struct ledger_planned {
+	char account_id[256];
+	char *record; /* owned: ledger_planned_release */
+	bool active;
+	bool present;
+};
+
+/* 0 and *out, 1 when nothing is planned for the person, -1. */
+int ledger_planned_get(struct ledger *l, const char *connection,
+                       const char *employee_id, struct ledger_planned *out);
+int ledger_planned_set(struct ledger *l, const char *connection,
+                       const char *employee_id, const struct ledger_planned *p);
+void ledger_planned_release(struct ledger_planned *p);
+
 /* The employee linked to account_id on connection: 0 and employee_id (of
  * len), 1 when the account is not linked, -1. */
 int ledger_link_owner(struct ledger *l, const char *connection,

@@ -109,6 +109,10 @@ void ledger_column_copy(sqlite3_stmt *st, int col, char *buf, size_t len);
 int ledger_person_merge_event(struct ledger *l, const struct event *ev,
                               int64_t seq, int64_t now);
 
+/* ledger_planned.c: creates the dry run's (TEMP) plan table in a copy.
+ * 0 or -1. */
+int ledger_planned_init(struct ledger *l);
+
 /* ledger_names.c: registers the SQL function provhost_casefold(text) on
  * db (NULL for text that is not UTF-8). 0 or -1. */
 int ledger_register_casefold(sqlite3 *db);
