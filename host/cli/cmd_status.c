@@ -10,6 +10,7 @@
 #include "cli/cli_ledger.h"
 #include "config/config.h"
 #include "ledger/ledger.h"
+#include "lifecycle/decision.h"
 #include "util/clock.h"
 #include "util/exit_codes.h"
 #include "util/text_escape.h"
@@ -181,6 +182,20 @@ static void print_reason(const char *reason)
 	free(esc);
 }
 
+/* The target's decision, in its text form (lifecycle/decision.h), on its
+ * own indented line; nothing for targets decided before decisions were
+ * kept. */
+static void print_decision(const char *json_text)
+{
+	char *text = json_text[0] ? decision_text_of_json(json_text) : NULL;
+	char *esc = text ? text_escape_dup(text) : NULL;
+
+	if (esc)
+		printf("      decision %s\n", esc);
+	free(esc);
+	free(text);
+}
+
 static void print_history_row(const struct ledger_history_row *r)
 {
 	char eff[40], upd[40];
@@ -191,7 +206,8 @@ static void print_history_row(const struct ledger_history_row *r)
 	printf("#%lld %-9s %s (line %lld of %s) effective %s\n",
 	       (long long)r->seq, event_kind_name(r->kind), r->event_id,
 	       (long long)r->line_no, r->source, eff);
-	if (r->changes[0]) {
+	/* a decision lists what changed itself, sensitive values masked */
+	if (r->changes[0] && !r->decision[0]) {
 		char *esc = text_escape_dup(r->changes);
 
 		printf("    changed: %s\n", esc ? esc : "(out of memory)");
@@ -209,6 +225,7 @@ static void print_history_row(const struct ledger_history_row *r)
 	printf(", at %s\n", upd);
 	if (t->last_error[0])
 		print_reason(t->last_error);
+	print_decision(r->decision);
 }
 
 int cmd_history(int argc, char **argv)
@@ -258,6 +275,7 @@ int cmd_history(int argc, char **argv)
 			       r.target.attempts == 1 ? "" : "s");
 			if (r.target.last_error[0])
 				print_reason(r.target.last_error);
+			print_decision(r.decision);
 			continue;
 		}
 		print_history_row(&rows[i]);

@@ -8,6 +8,8 @@
 #include "config/lifecycle_config.h"
 #include "connector/status_names.h"
 #include "engine/backoff.h"
+#include "engine/run_audit.h"
+#include "engine/run_decision.h"
 #include "engine/run_internal.h"
 #include "engine/run_rate.h"
 #include "engine/run_stop.h"
@@ -95,6 +97,7 @@ static int hold_work(const struct ledger_work *lw, void *ctx)
 	                         conn_run->conn->name, LEDGER_HELD, NULL, NULL,
 	                         0, reason, clock_wall_s()) < 0)
 		return -1;
+	run_decision_held(conn_run, lw->event_id, lw->employee_id, reason);
 	conn_run->guard_held++;
 	conn_run->outstanding--;
 	run_stats_add(&conn_run->stats, STAT_HELD, 1);
@@ -149,6 +152,7 @@ static int preflight(struct run_conn *conn_run, struct instance *inst)
 		st = instance_authenticate(inst, &call, &res, &perr);
 		watchdog_leave(&conn_run->slot);
 		run_stats_add(&conn_run->stats, STAT_REQUESTS, 1);
+		run_audit_authenticate(conn_run, attempt, st, &perr);
 		if (st == PROVHOST_OK)
 			return 0;
 		if (!perr.retryable || attempt >= ec->max_attempts)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "connector/status_names.h"
+#include "engine/run_decision.h"
 #include "engine/run_stop.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -186,6 +187,8 @@ int run_dryplan_apply(struct run_worker *w, const struct run_task *t,
 	    run_dryplan_note(conn_run, t, provision, record, acct, outcome))
 		goto failed;
 	run_stats_add(&conn_run->stats, counter_of(outcome), 1);
+	run_decision_finish(conn_run, t, LEDGER_DONE,
+	                    provhost_outcome_name(outcome), acct, false, NULL);
 	return 1;
 failed:
 	run_fatal(conn_run->run,

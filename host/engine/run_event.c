@@ -8,6 +8,7 @@
 #include "connector/loader.h"
 #include "connector/status_names.h"
 #include "engine/backoff.h"
+#include "engine/run_decision.h"
 #include "engine/run_dryplan.h"
 #include "engine/run_internal.h"
 #include "engine/run_rate.h"
@@ -165,6 +166,7 @@ static void finish_without_call(struct run_conn *conn_run,
 	} else {
 		run_stats_add(&conn_run->stats, STAT_SKIPPED, 1);
 	}
+	run_decision_finish(conn_run, t, state, NULL, NULL, false, why);
 }
 
 /* Dry-run reports from the connector: one "plan:" line on stdout. */
@@ -250,6 +252,7 @@ static int make_plan(struct run_worker *w, const struct run_task *t,
 		return 1;
 	}
 	policy_decide(&lc->policy, ev->kind, &rr, has_link, &dec);
+	run_decision_policy(conn_run, ev->kind, &rr, &dec);
 	if (dec.action == POLICY_SKIP) {
 		finish_without_call(conn_run, t, LEDGER_SKIPPED, dec.reason);
 		rules_result_release(&rr);
@@ -351,6 +354,8 @@ static int record_success(struct run_worker *w, const struct run_task *t,
 	    run_dryplan_note(conn_run, t, plan->op == OP_PROVISION,
 	                     plan->record, acct, res->outcome))
 		rc_ledger = -1;
+	run_decision_finish(conn_run, t, LEDGER_DONE, outcome, acct,
+	                    !plan->account_id || plan->adopting, NULL);
 	run_stats_add(&conn_run->stats, outcome_counter(res->outcome), 1);
 	return rc_ledger;
 }
@@ -615,6 +620,7 @@ static void apply_plan(struct run_worker *w, const struct run_task *t,
 		         why);
 		ledger_write_failed(conn_run, t, true, what);
 	}
+	run_decision_finish(conn_run, t, state, NULL, NULL, false, why);
 	note_problem(conn_run, t, why);
 	if (state == LEDGER_REJECTED) {
 		/* final, like a mapping rejection: later events may go on */
@@ -752,6 +758,7 @@ void run_event_apply(struct run_worker *w, const struct run_task *t)
 		                    "out of memory");
 		goto out_release;
 	}
+	run_decision_begin(conn_run, t);
 	held = held_before(conn_run, t);
 	if (held && !is_deprovision(conn_run, &ev)) {
 		/* like behind a failure: order per person is kept */

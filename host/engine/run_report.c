@@ -52,8 +52,12 @@ void run_print_summary(struct run *run, FILE *out)
 {
 	size_t i;
 
-	fprintf(out, "%srun %lld: %lld lines read from %s, %lld rejected",
-	        run->opt->dry_run ? "dry " : "", (long long)run->run_id,
+	/* a dry run has no run number (run numbers are real runs') */
+	if (run->opt->dry_run)
+		fprintf(out, "dry run: ");
+	else
+		fprintf(out, "run %lld: ", (long long)run->run_id);
+	fprintf(out, "%lld lines read from %s, %lld rejected",
 	        (long long)run->lines, run->source, (long long)run->bad_lines);
 	if (run->blank_lines)
 		fprintf(out, ", %lld blank", (long long)run->blank_lines);

@@ -22,7 +22,7 @@
 
 #include "lifecycle/events.h"
 
-#define LEDGER_SCHEMA_VERSION 4
+#define LEDGER_SCHEMA_VERSION 5
 
 struct ledger;
 
@@ -409,12 +409,26 @@ struct ledger_history_row {
 	char connection[128]; /* "" when the event has no target */
 	char changes[512];    /* attributes the event changed (old -> new) */
 	struct ledger_target target;
+	char decision[4096]; /* the target's decision (JSON), "" none */
 };
 
 /* Every event of employee_id with its outcome per connection, ordered by
  * sequence then connection, in a malloc'd array (caller frees). */
 int ledger_history(struct ledger *l, const char *employee_id,
                    struct ledger_history_row **rows, size_t *n);
+
+/* --- decisions (ledger_decisions.c) -------------------------------------- */
+
+/* Stores the decision (JSON text, lifecycle/decision.h) of event_id's
+ * target on connection. 0, 1 when the target does not exist, -1. */
+int ledger_target_decision(struct ledger *l, const char *event_id,
+                           const char *connection, const char *decision);
+
+/* The person's HR record as it was before the event with sequence seq (the
+ * merged record of their latest earlier event): 0 and *record (malloc'd
+ * JSON text), 1 when they had none, -1. */
+int ledger_record_before(struct ledger *l, const char *employee_id, int64_t seq,
+                         char **record);
 
 /* --- review: work waiting for a person ------------------------------------ */
 

@@ -221,4 +221,8 @@ const char *const ledger_migrations[LEDGER_SCHEMA_VERSION] = {
         "UPDATE persons SET email_key = provhost_casefold(email_key)"
         "  WHERE email_key IS NOT NULL"
         "  AND provhost_casefold(email_key) IS NOT NULL;",
+        /* 4 -> 5: decisions (issue 13). Each target keeps what was
+         * decided for it and why (lifecycle/decision.h, as JSON): the
+         * matched rules, the roles, what changed; history shows it. */
+        "ALTER TABLE targets ADD COLUMN decision TEXT;",
 };

@@ -51,7 +51,10 @@ calls=$(grep -oE '[0-9]+ connector calls' <<<"$OUT")
 head -n 1 "$cycle" >"$T_TMP/hire-only.jsonl"
 rph run --dry-run "$T_TMP/hire-only.jsonl"
 expect_eq "$(grep -oE '[0-9]+ connector calls' <<<"$OUT")" "$calls" "connector calls"
-expect_eq "$(grep -c 'planned:' "$AUDIT")" 3 "audit lines naming the planned account"
+expect_eq "$(jq -r 'select(.status == "planned") | "\(.event) \(.attempt) \(.outcome) \(.account_id) \(.run) \(.dry_run)"' "$AUDIT")" \
+	"c-2 0 updated planned:1 null true
+c-3 0 deactivated planned:1 null true
+c-4 0 reactivated planned:1 null true" "audit lines of the planned decisions"
 rph run "$cycle"
 expect_rc 0
 expect_contains "$OUT" "Total 4 | Rejected 0 | Skipped 0 | Unchanged 0 | Created 1 | Updated 1 | Reactivated 1 | Deactivated 1 | Failed 0"

@@ -25,7 +25,7 @@ listing='  Skipped (duplicate in input):
 begin "a dry run reports the duplicates in the input with their lines"
 rph run --dry-run "$dup"
 expect_rc 0
-expect_contains "$OUT" "dry run 1: 6 lines read from $dup, 0 rejected, 3 duplicates in input
+expect_contains "$OUT" "dry run: 6 lines read from $dup, 0 rejected, 3 duplicates in input
 "
 expect_contains "$OUT" "$listing"
 expect_contains "$OUT" "Total 6 | Rejected 0 | Skipped 3 | Unchanged 0 | Created 2 | Updated 1 |"

@@ -1,0 +1,72 @@
+/* Decisions per target (targets.decision, schema 5) and the record a
+ * person had before an event (for what the event changed). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ledger/ledger_internal.h"
+
+int ledger_target_decision(struct ledger *l, const char *event_id,
+                           const char *connection, const char *decision)
+{
+	static const char sql[] =
+	        "UPDATE targets SET decision = ?3 WHERE event_seq = (SELECT "
+	        "seq FROM events WHERE id = ?1) AND connection = ?2";
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	pthread_mutex_lock(&l->lock);
+	if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		ledger_fail(l, "cannot record a decision");
+		goto out;
+	}
+	ledger_bind_text(st, 1, event_id);
+	ledger_bind_text(st, 2, connection);
+	ledger_bind_text(st, 3, decision);
+	rc = ledger_step_done(l, st, "cannot record a decision");
+	if (!rc && sqlite3_changes(l->db) != 1)
+		rc = 1;
+out:
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&l->lock);
+	return rc;
+}
+
+int ledger_record_before(struct ledger *l, const char *employee_id, int64_t seq,
+                         char **record)
+{
+	static const char sql[] =
+	        "SELECT record FROM events WHERE employee_id = ?1 AND seq < ?2 "
+	        "AND record IS NOT NULL ORDER BY seq DESC LIMIT 1";
+	sqlite3_stmt *st = NULL;
+	const char *text;
+	int rc = -1, step;
+
+	*record = NULL;
+	pthread_mutex_lock(&l->lock);
+	if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		ledger_fail(l, "cannot read a person's earlier record");
+		goto out;
+	}
+	ledger_bind_text(st, 1, employee_id);
+	sqlite3_bind_int64(st, 2, seq);
+	step = sqlite3_step(st);
+	if (step == SQLITE_DONE) {
+		rc = 1;
+		goto out;
+	}
+	if (step != SQLITE_ROW) {
+		ledger_fail(l, "cannot read a person's earlier record");
+		goto out;
+	}
+	text = (const char *)sqlite3_column_text(st, 0);
+	*record = strdup(text ? text : "");
+	if (!*record) {
+		ledger_failf("out of memory");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&l->lock);
+	return rc;
+}
