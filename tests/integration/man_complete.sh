@@ -90,6 +90,7 @@ config_keys() {
 	table "$H/lifecycle/rules.c" ops | sed 's/^/ROLES /'
 	macro_words "$H/lifecycle/rules.c" COND_KNOWN_KEYS | sed 's/^/ROLES /'
 	macro_words "$H/lifecycle/mapping.h" MAPPING_KNOWN_TARGETS | sed 's/^/MAPPING /'
+	strcmp_keys "$H/lifecycle/mapping.c" key | sed 's/^/MAPPING /'
 }
 
 # check_man5 PAGE: reports every configuration key PAGE lacks in its section.
