@@ -173,6 +173,11 @@ void run_decision_finish(struct run_conn *conn_run, const struct run_task *t,
 	reset();
 }
 
+void run_decision_end(void)
+{
+	reset();
+}
+
 void run_decision_held(struct run_conn *conn_run, const char *event_id,
                        const char *employee_id, const char *why)
 {

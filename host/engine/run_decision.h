@@ -31,6 +31,9 @@ void run_decision_finish(struct run_conn *conn_run, const struct run_task *t,
                          enum ledger_state state, const char *outcome,
                          const char *account_id, bool adopted, const char *why);
 
+/* Forgets this thread's decision (a task left pending has none). */
+void run_decision_end(void);
+
 /* The guard held event_id (employee_id) before any worker saw it. */
 void run_decision_held(struct run_conn *conn_run, const char *event_id,
                        const char *employee_id, const char *why);

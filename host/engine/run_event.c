@@ -814,5 +814,6 @@ void run_event_apply(struct run_worker *w, const struct run_task *t)
 out_free_plan:
 	free(plan.record);
 out_release:
+	run_decision_end(); /* t left pending: no decision yet */
 	event_release(&ev);
 }
