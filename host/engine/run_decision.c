@@ -113,9 +113,12 @@ static void show(struct run_conn *conn_run, const char *event_id,
 {
 	struct run *run = conn_run->run;
 	json_t *obj = decision_to_json(d), *members = NULL;
-	char *json_text = NULL, *text = decision_text(d), err[600];
+	bool shown = log_enabled(PROVHOST_LOG_INFO) || run->opt->dry_run;
+	/* the text only where it is read: a log line or a plan line */
+	char *json_text = NULL, *text = shown ? decision_text(d) : NULL;
+	char err[600];
 
-	if (!obj || !text)
+	if (!obj || (shown && !text))
 		goto oom;
 	json_text = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	members = json_pack(
@@ -138,8 +141,10 @@ static void show(struct run_conn *conn_run, const char *event_id,
 		          "%s: stopped; the decision about event %.60s "
 		          "(employee %.60s) has no audit line",
 		          err, event_id, employee_id);
-	log_msg(PROVHOST_LOG_INFO, "connection \"%s\" event %s employee %s: %s",
-	        conn_run->conn->name, event_id, employee_id, text);
+	if (text)
+		log_msg(PROVHOST_LOG_INFO,
+		        "connection \"%s\" event %s employee %s: %s",
+		        conn_run->conn->name, event_id, employee_id, text);
 	if (run->opt->dry_run)
 		print_plan_line(conn_run, event_id, employee_id, text);
 	goto out;

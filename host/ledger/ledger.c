@@ -135,6 +135,12 @@ static const char *const stmt_sql[LS_COUNT] = {
         [LS_RUN_LAST] = "SELECT id, started_at, finished_at, dry_run, "
                         "exit_code, source, summary FROM runs ORDER BY id "
                         "DESC LIMIT 1",
+        [LS_TARGET_DECISION] =
+                "UPDATE targets SET decision = ?3 WHERE event_seq = (SELECT "
+                "seq FROM events WHERE id = ?1) AND connection = ?2",
+        [LS_RECORD_BEFORE] =
+                "SELECT record FROM events WHERE employee_id = ?1 AND seq < "
+                "?2 AND record IS NOT NULL ORDER BY seq DESC LIMIT 1",
 };
 
 const char *ledger_state_name(enum ledger_state s)

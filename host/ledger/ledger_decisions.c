@@ -8,17 +8,13 @@
 int ledger_target_decision(struct ledger *l, const char *event_id,
                            const char *connection, const char *decision)
 {
-	static const char sql[] =
-	        "UPDATE targets SET decision = ?3 WHERE event_seq = (SELECT "
-	        "seq FROM events WHERE id = ?1) AND connection = ?2";
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st;
 	int rc = -1;
 
 	pthread_mutex_lock(&l->lock);
-	if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		ledger_fail(l, "cannot record a decision");
+	st = ledger_stmt(l, LS_TARGET_DECISION);
+	if (!st)
 		goto out;
-	}
 	ledger_bind_text(st, 1, event_id);
 	ledger_bind_text(st, 2, connection);
 	ledger_bind_text(st, 3, decision);
@@ -26,7 +22,6 @@ int ledger_target_decision(struct ledger *l, const char *event_id,
 	if (!rc && sqlite3_changes(l->db) != 1)
 		rc = 1;
 out:
-	sqlite3_finalize(st);
 	pthread_mutex_unlock(&l->lock);
 	return rc;
 }
@@ -34,39 +29,36 @@ out:
 int ledger_record_before(struct ledger *l, const char *employee_id, int64_t seq,
                          char **record)
 {
-	static const char sql[] =
-	        "SELECT record FROM events WHERE employee_id = ?1 AND seq < ?2 "
-	        "AND record IS NOT NULL ORDER BY seq DESC LIMIT 1";
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st;
 	const char *text;
 	int rc = -1, step;
 
 	*record = NULL;
 	pthread_mutex_lock(&l->lock);
-	if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		ledger_fail(l, "cannot read a person's earlier record");
+	st = ledger_stmt(l, LS_RECORD_BEFORE);
+	if (!st)
 		goto out;
-	}
 	ledger_bind_text(st, 1, employee_id);
 	sqlite3_bind_int64(st, 2, seq);
 	step = sqlite3_step(st);
 	if (step == SQLITE_DONE) {
 		rc = 1;
-		goto out;
+		goto out_reset;
 	}
 	if (step != SQLITE_ROW) {
 		ledger_fail(l, "cannot read a person's earlier record");
-		goto out;
+		goto out_reset;
 	}
 	text = (const char *)sqlite3_column_text(st, 0);
 	*record = strdup(text ? text : "");
 	if (!*record) {
 		ledger_failf("out of memory");
-		goto out;
+		goto out_reset;
 	}
 	rc = 0;
+out_reset:
+	sqlite3_reset(st);
 out:
-	sqlite3_finalize(st);
 	pthread_mutex_unlock(&l->lock);
 	return rc;
 }

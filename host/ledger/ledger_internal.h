@@ -42,6 +42,8 @@ enum ledger_stmt_id {
 	LS_RUN_FINISH,
 	LS_RUN_INPUT,
 	LS_RUN_LAST,
+	LS_TARGET_DECISION, /* ledger_decisions.c */
+	LS_RECORD_BEFORE,
 	LS_COUNT
 };
 
