@@ -272,4 +272,8 @@ const char *const ledger_migrations[LEDGER_SCHEMA_VERSION] = {
         "  employee_id TEXT,"
         "  account_id TEXT,"
         "  items TEXT);",
+        /* 7 -> 8: decisions (issue 13). Each target keeps what was
+         * decided for it and why (lifecycle/decision.h, as JSON): the
+         * matched rules, the roles, what changed; history shows it. */
+        "ALTER TABLE targets ADD COLUMN decision TEXT;",
 };

@@ -95,6 +95,7 @@ config_keys() {
 	macro_words "$H/config/input_config.c" INPUT_KEYS | sed 's/^/INPUTS /'
 	strcmp_keys "$H/config/sync_config.c" key | sed 's/^/SYNC /'
 	macro_words "$H/config/sync_config.c" SYNC_KEYS | sed 's/^/SYNC /'
+	strcmp_keys "$H/lifecycle/mapping.c" key | sed 's/^/MAPPING /'
 }
 
 # check_man5 PAGE: reports every configuration key PAGE lacks in its section.
