@@ -58,6 +58,10 @@ else
 BUILD       ?= build
 SAN_FLAGS   :=
 endif
+# One spelling per build directory: tests call make with an absolute BUILD,
+# and an object named two ways would lose its header dependencies (.d files
+# name the target as it was spelled when they were written).
+override BUILD := $(patsubst $(CURDIR)/%,%,$(abspath $(BUILD)))
 
 PKGS        := libcurl jansson sqlite3 libcrypto icu-uc icu-i18n
 DEB_PKGS    := build-essential pkg-config libcurl4-openssl-dev libjansson-dev libcmocka-dev \
