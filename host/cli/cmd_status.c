@@ -13,6 +13,7 @@
 #include "config/config.h"
 #include "config/secret_expiry.h"
 #include "ledger/ledger.h"
+#include "lifecycle/decision.h"
 #include "util/clock.h"
 #include "util/exit_codes.h"
 #include "util/text_escape.h"
@@ -46,8 +47,10 @@ const char cmd_history_usage[] =
         "\n"
         "Every event of one person, oldest first, with its outcome on each\n"
         "connection: state, outcome, account id, attempts and the last error\n"
-        "(for a disputed event: both employees and the account), and the HR\n"
-        "attributes it changed (old -> new). The person may be named by an\n"
+        "(for a disputed event: both employees and the account), and its\n"
+        "decision: the action, why, the role rules that matched, the roles,\n"
+        "and the HR attributes the event changed (old -> new; the mapping's\n"
+        "\"sensitive\" attributes masked). The person may be named by an\n"
         "account id or a userName on any connection instead; every\n"
         "employee that ever had it is shown.\n"
         "\n"
@@ -298,6 +301,20 @@ static void print_reason(const char *reason)
 	free(esc);
 }
 
+/* The target's decision, in its text form (lifecycle/decision.h), on its
+ * own indented line; nothing for targets decided before decisions were
+ * kept. */
+static void print_decision(const char *json_text)
+{
+	char *text = json_text[0] ? decision_text_of_json(json_text) : NULL;
+	char *esc = text ? text_escape_dup(text) : NULL;
+
+	if (esc)
+		printf("      decision %s\n", esc);
+	free(esc);
+	free(text);
+}
+
 static void print_history_row(const struct ledger_history_row *r)
 {
 	char eff[40], upd[40];
@@ -308,7 +325,8 @@ static void print_history_row(const struct ledger_history_row *r)
 	printf("#%lld %-9s %s (line %lld of %s) effective %s\n",
 	       (long long)r->seq, event_kind_name(r->kind), r->event_id,
 	       (long long)r->line_no, r->source, eff);
-	if (r->changes[0]) {
+	/* a decision lists what changed itself, sensitive values masked */
+	if (r->changes[0] && !r->decision[0]) {
 		char *esc = text_escape_dup(r->changes);
 
 		printf("    changed: %s\n", esc ? esc : "(out of memory)");
@@ -326,6 +344,7 @@ static void print_history_row(const struct ledger_history_row *r)
 	printf(", at %s\n", upd);
 	if (t->last_error[0])
 		print_reason(t->last_error);
+	print_decision(r->decision);
 }
 
 /* Prints one employee's rows as people read them. */
@@ -349,6 +368,7 @@ static void print_history(const char *employee_id,
 			       r.target.attempts == 1 ? "" : "s");
 			if (r.target.last_error[0])
 				print_reason(r.target.last_error);
+			print_decision(r.decision);
 			continue;
 		}
 		print_history_row(&rows[i]);

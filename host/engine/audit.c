@@ -92,7 +92,9 @@ int audit_write(struct audit *a, const struct audit_record *r, char *err,
 	if (!line)
 		goto oom;
 	json_object_set_new(line, "time", json_string(now));
-	json_object_set_new(line, "run", json_integer(r->run_id));
+	/* a dry run has no run number: run numbers are real runs' */
+	json_object_set_new(line, "run",
+	                    r->dry_run ? json_null() : json_integer(r->run_id));
 	set_str(line, "event", r->event_id);
 	set_str(line, "employee", r->employee_id);
 	set_str(line, "connection", r->connection);
@@ -110,6 +112,47 @@ int audit_write(struct audit *a, const struct audit_record *r, char *err,
 	if (r->retrying)
 		json_object_set_new(line, "retrying", json_true());
 	if (r->dry_run)
+		json_object_set_new(line, "dry_run", json_true());
+	text = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(line);
+	if (!text)
+		goto oom;
+	rc = append_file_write2(&a->file, text, strlen(text), "\n", 1);
+	if (rc)
+		snprintf(err, err_len,
+		         "audit file \"%s\" cannot be written: %s",
+		         a->file.path, strerror(errno));
+	free(text);
+	return rc;
+oom:
+	snprintf(err, err_len, "audit file \"%s\": out of memory for a line",
+	         a->file.path);
+	return -1;
+}
+
+int audit_write_object(struct audit *a, int64_t run_id, bool dry_run,
+                       const char *operation, const json_t *members, char *err,
+                       size_t err_len)
+{
+	char now[40];
+	const char *key;
+	json_t *line, *val;
+	char *text;
+	int rc;
+
+	if (!a->on)
+		return 0;
+	clock_iso_now(now, sizeof(now));
+	line = json_object();
+	if (!line)
+		goto oom;
+	json_object_set_new(line, "time", json_string(now));
+	json_object_set_new(line, "run",
+	                    dry_run ? json_null() : json_integer(run_id));
+	set_str(line, "operation", operation);
+	json_object_foreach((json_t *)members, key, val)
+	        json_object_set(line, key, val);
+	if (dry_run)
 		json_object_set_new(line, "dry_run", json_true());
 	text = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(line);

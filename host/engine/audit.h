@@ -10,6 +10,7 @@
 #ifndef PROVHOST_AUDIT_H
 #define PROVHOST_AUDIT_H
 
+#include <jansson.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -49,6 +50,17 @@ int audit_open(struct audit *a, const char *path, char *err, size_t err_len);
  * left on device"): then the file holds no part of the line. */
 int audit_write(struct audit *a, const struct audit_record *r, char *err,
                 size_t err_len);
+
+/* Appends one line of another kind than an attempt: {"time", "run",
+ * "operation": operation, <members in order>, "dry_run": true (dry runs
+ * only)}. members is borrowed. A dry run's lines (these and audit_write's)
+ * have "run": null: run numbers belong to real runs (the dry run works on
+ * a copy and cannot take one). Kinds: "run_start", "run_stop",
+ * "authenticate", "decision" (engine/run_audit.c). Same return convention
+ * as audit_write. */
+int audit_write_object(struct audit *a, int64_t run_id, bool dry_run,
+                       const char *operation, const json_t *members, char *err,
+                       size_t err_len);
 
 void audit_close(struct audit *a);
 

@@ -15,6 +15,7 @@
 #include "config/secret_expiry.h"
 #include "connector/bind.h"
 #include "engine/notify_run.h"
+#include "engine/run_audit.h"
 #include "engine/run_internal.h"
 #include "engine/run_rate.h"
 #include "engine/run_stop.h"
@@ -257,6 +258,7 @@ static int finish_run(struct run *run)
 	if (ledger_run_finish(run->ledger, run->run_id, code, text,
 	                      clock_wall_s()))
 		log_msg(PROVHOST_LOG_ERROR, "ledger: %s", ledger_last_error());
+	run_audit_stop(run, code, text);
 	free(text);
 	json_decref(summary);
 	return code;
@@ -323,12 +325,14 @@ int run_execute(const struct run_options *opt)
 		fprintf(stderr, "provhost run: %s\n", ledger_last_error());
 		goto out_ledger;
 	}
+	run_audit_start(&run);
 	if (opt->snapshot ? run_sync_ingest(&run) : run_ingest(&run)) {
 		/* a ledger that cannot be written stops (exit 3); an input
 		 * that cannot be read is a usage error */
 		code = atomic_load(&run.fatal) ? EXIT_STOPPED : EXIT_USAGE;
 		ledger_run_finish(run.ledger, run.run_id, code, NULL,
 		                  clock_wall_s());
+		run_audit_stop(&run, code, NULL);
 		if (code == EXIT_STOPPED)
 			notify_after_run(&run, code);
 		goto out_ledger;

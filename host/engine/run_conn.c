@@ -8,6 +8,8 @@
 #include "config/lifecycle_config.h"
 #include "connector/status_names.h"
 #include "engine/backoff.h"
+#include "engine/run_audit.h"
+#include "engine/run_decision.h"
 #include "engine/run_internal.h"
 #include "engine/run_rate.h"
 #include "engine/run_stop.h"
@@ -100,6 +102,7 @@ static int hold_work(const struct ledger_work *lw, void *ctx)
 	free(plan);
 	if (r < 0)
 		return -1;
+	run_decision_held(conn_run, lw->event_id, lw->employee_id, reason);
 	conn_run->guard_held++;
 	conn_run->outstanding--;
 	run_stats_add(&conn_run->stats, STAT_HELD, 1);
@@ -154,6 +157,7 @@ static int preflight(struct run_conn *conn_run, struct instance *inst)
 		st = instance_authenticate(inst, &call, &res, &perr);
 		watchdog_leave(&conn_run->slot);
 		run_stats_add(&conn_run->stats, STAT_REQUESTS, 1);
+		run_audit_authenticate(conn_run, attempt, st, &perr);
 		if (st == PROVHOST_OK)
 			return 0;
 		if (!perr.retryable || attempt >= ec->max_attempts)

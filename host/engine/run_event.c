@@ -8,6 +8,8 @@
 #include "connector/loader.h"
 #include "connector/status_names.h"
 #include "engine/backoff.h"
+#include "engine/run_decision.h"
+#include "engine/run_dryplan.h"
 #include "engine/run_internal.h"
 #include "engine/run_rate.h"
 #include "engine/run_stop.h"
@@ -164,6 +166,7 @@ static void finish_without_call(struct run_conn *conn_run,
 	} else {
 		run_stats_add(&conn_run->stats, STAT_SKIPPED, 1);
 	}
+	run_decision_finish(conn_run, t, state, NULL, NULL, false, why);
 }
 
 /* Dry-run reports from the connector: one "plan:" line on stdout. */
@@ -249,6 +252,7 @@ static int make_plan(struct run_worker *w, const struct run_task *t,
 		return 1;
 	}
 	policy_decide(&lc->policy, ev->kind, &rr, has_link, &dec);
+	run_decision_policy(conn_run, ev->kind, &rr, &dec);
 	if (dec.action == POLICY_SKIP) {
 		finish_without_call(conn_run, t, LEDGER_SKIPPED, dec.reason);
 		rules_result_release(&rr);
@@ -315,8 +319,14 @@ static int record_success(struct run_worker *w, const struct run_task *t,
 	        res->account_id[0] ? res->account_id : plan->account_id;
 	const char *outcome = provhost_outcome_name(res->outcome);
 	bool active = plan->op == OP_PROVISION;
+	bool dry = conn_run->run->opt->dry_run;
 	int64_t now = clock_wall_s();
 	int r = 0, rc_ledger = 0;
+	char planned[64];
+
+	if (dry && !acct) /* a planned create: its later events need it */
+		acct = run_dryplan_new_account(res->outcome, planned,
+		                               sizeof(planned));
 
 	if (!plan->account_id &&
 	    run_identity_candidate(w, t, acct, outcome, true))
@@ -340,6 +350,12 @@ static int record_success(struct run_worker *w, const struct run_task *t,
 	                              LEDGER_DONE, outcome, acct,
 	                              res->remote_code, NULL, now))
 		rc_ledger = -1;
+	if (dry && !rc_ledger &&
+	    run_dryplan_note(conn_run, t, plan->op == OP_PROVISION,
+	                     plan->record, acct, res->outcome))
+		rc_ledger = -1;
+	run_decision_finish(conn_run, t, LEDGER_DONE, outcome, acct,
+	                    !plan->account_id || plan->adopting, NULL);
 	run_stats_add(&conn_run->stats, outcome_counter(res->outcome), 1);
 	return rc_ledger;
 }
@@ -604,6 +620,7 @@ static void apply_plan(struct run_worker *w, const struct run_task *t,
 		         why);
 		ledger_write_failed(conn_run, t, true, what);
 	}
+	run_decision_finish(conn_run, t, state, NULL, NULL, false, why);
 	note_problem(conn_run, t, why);
 	if (state == LEDGER_REJECTED) {
 		/* final, like a mapping rejection: later events may go on */
@@ -799,6 +816,7 @@ void run_event_apply(struct run_worker *w, const struct run_task *t)
 		                    "out of memory");
 		goto out_release;
 	}
+	run_decision_begin(conn_run, t);
 	held = held_before(conn_run, t);
 	if (held && !is_deprovision(conn_run, &ev)) {
 		/* like behind a failure: order per person is kept */
@@ -836,6 +854,10 @@ void run_event_apply(struct run_worker *w, const struct run_task *t)
 	if (review_gate(w, t, &ev, &plan, has_link ? &link : NULL))
 		goto out_free_plan;
 	if (conn_run->run->opt->dry_run &&
+	    run_dryplan_apply(w, t, plan.op == OP_PROVISION, plan.record,
+	                      plan.user_name))
+		goto out_free_plan; /* planned against the planned account */
+	if (conn_run->run->opt->dry_run &&
 	    !(conn_run->conn->bound->desc->capabilities &
 	      PROVHOST_CAP_DRY_RUN)) {
 		/* the connector cannot promise to write nothing: don't call */
@@ -852,5 +874,6 @@ void run_event_apply(struct run_worker *w, const struct run_task *t)
 out_free_plan:
 	free(plan.record);
 out_release:
+	run_decision_end(); /* t left pending: no decision yet */
 	event_release(&ev);
 }

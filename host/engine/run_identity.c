@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "config/lifecycle_config.h"
+#include "engine/run_decision.h"
 #include "engine/run_internal.h"
 #include "lifecycle/person.h"
 #include "util/clock.h"
@@ -25,6 +26,8 @@ void run_identity_dispute(struct run_worker *w, const struct run_task *t,
 	                         account_id, 0, why, clock_wall_s()))
 		log_msg(PROVHOST_LOG_ERROR, "ledger: %s", ledger_last_error());
 	run_stats_add(&conn_run->stats, STAT_DISPUTED, 1);
+	run_decision_finish(conn_run, t, LEDGER_DISPUTED, outcome, account_id,
+	                    false, why);
 	snprintf(what, sizeof(what), "event %.40s (employee %.30s)",
 	         t->event_id, t->employee_id);
 	run_problem_add(&conn_run->problems, what, why);

@@ -34,18 +34,37 @@ void run_problems_print(struct run_problems *p, FILE *out)
 	pthread_mutex_unlock(&p->lock);
 }
 
+/* ", N duplicate(s) in input" on the first line when the input repeated
+ * an event: counted in every run of the same file alike (item 7). */
+static void print_duplicates_count(struct run *run, FILE *out)
+{
+	int64_t n;
+
+	pthread_mutex_lock(&run->dup_problems.lock);
+	n = run->dup_problems.n + run->dup_problems.more;
+	pthread_mutex_unlock(&run->dup_problems.lock);
+	if (n)
+		fprintf(out, ", %lld duplicate%s in input", (long long)n,
+		        n == 1 ? "" : "s");
+}
+
 void run_print_summary(struct run *run, FILE *out)
 {
 	size_t i;
 
-	fprintf(out, "%srun %lld: %lld %s read from %s, %lld rejected",
-	        run->opt->dry_run ? "dry " : "", (long long)run->run_id,
+	/* a dry run has no run number (run numbers are real runs') */
+	if (run->opt->dry_run)
+		fprintf(out, "dry run: ");
+	else
+		fprintf(out, "run %lld: ", (long long)run->run_id);
+	fprintf(out, "%lld %s read from %s, %lld rejected",
 	        (long long)run->lines, run->unit ? run->unit : "lines",
 	        run->source, (long long)run->bad_lines);
 	if (run->blank_lines)
 		fprintf(out, ", %lld blank", (long long)run->blank_lines);
 	if (run->plan.kind == INPUT_KIND_ROSTER)
 		fprintf(out, ", %lld unchanged", (long long)run->unchanged);
+	print_duplicates_count(run, out);
 	fprintf(out, "\n");
 	if (run->line_problems.n) {
 		fprintf(out, "  rejected %s:\n",

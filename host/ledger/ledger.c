@@ -135,7 +135,7 @@ static const char *const stmt_sql[LS_COUNT] = {
         [LS_RUN_LAST] = "SELECT id, started_at, finished_at, dry_run, "
                         "exit_code, source, summary FROM runs ORDER BY id "
                         "DESC LIMIT 1",
-        /* ledger_roster.c: the person's events without a target on a
+        /* ledger_person_targets.c: the person's events without a target on a
          * connection get one (not the held re-sent copies "<id>@input:") */
         [LS_PERSON_TARGETS_FILL] =
                 "INSERT INTO targets (event_seq, connection, state, "
@@ -144,6 +144,12 @@ static const char *const stmt_sql[LS_COUNT] = {
                 "e WHERE e.employee_id = ?1 AND e.id NOT LIKE '%@input:%' "
                 "AND NOT EXISTS (SELECT 1 FROM targets t WHERE t.event_seq = "
                 "e.seq AND t.connection = ?2) ORDER BY e.seq",
+        [LS_TARGET_DECISION] =
+                "UPDATE targets SET decision = ?3 WHERE event_seq = (SELECT "
+                "seq FROM events WHERE id = ?1) AND connection = ?2",
+        [LS_RECORD_BEFORE] =
+                "SELECT record FROM events WHERE employee_id = ?1 AND seq < "
+                "?2 AND record IS NOT NULL ORDER BY seq DESC LIMIT 1",
 };
 
 const char *ledger_state_name(enum ledger_state s)
@@ -658,7 +664,7 @@ int ledger_open_copy(const char *path, struct ledger **out)
 	                      NULL))
 		ledger_fail(l, "cannot configure the ledger copy");
 	else
-		ok = migrate(l, path) == 0;
+		ok = migrate(l, path) == 0 && ledger_planned_init(l) == 0;
 	return ledger_ready(l, ok, out);
 }
 

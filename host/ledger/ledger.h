@@ -22,7 +22,7 @@
 
 #include "lifecycle/events.h"
 
-#define LEDGER_SCHEMA_VERSION 8
+#define LEDGER_SCHEMA_VERSION 9
 
 struct ledger;
 
@@ -293,6 +293,28 @@ int ledger_link_set(struct ledger *l, const char *connection,
                     const char *employee_id, const char *account_id,
                     const char *user_name, bool active, int64_t now);
 
+/* --- a dry run's planned accounts (ledger_planned.c) -------------------
+ * Only in a copy opened by ledger_open_copy: what a dry run has planned for
+ * a person's account on a connection so far, so the person's later events
+ * are planned against it instead of asking the target (which has not
+ * changed). account_id is the real one, or "planned:N" for an account the
+ * dry run plans to create; record is the last record planned for it (JSON
+ * text, NULL after only deprovisions); present false once it is planned
+ * deleted or was found absent. */
+struct ledger_planned {
+	char account_id[256];
+	char *record; /* owned: ledger_planned_release */
+	bool active;
+	bool present;
+};
+
+/* 0 and *out, 1 when nothing is planned for the person, -1. */
+int ledger_planned_get(struct ledger *l, const char *connection,
+                       const char *employee_id, struct ledger_planned *out);
+int ledger_planned_set(struct ledger *l, const char *connection,
+                       const char *employee_id, const struct ledger_planned *p);
+void ledger_planned_release(struct ledger_planned *p);
+
 /* The employee linked to account_id on connection: 0 and employee_id (of
  * len), 1 when the account is not linked, -1. */
 int ledger_link_owner(struct ledger *l, const char *connection,
@@ -399,6 +421,7 @@ struct ledger_history_row {
 	char connection[128]; /* "" when the event has no target */
 	char changes[512];    /* attributes the event changed (old -> new) */
 	struct ledger_target target;
+	char decision[4096]; /* the target's decision (JSON), "" none */
 };
 
 /* Every event of employee_id with its outcome per connection, ordered by
@@ -439,6 +462,18 @@ int ledger_notify_last_day(struct ledger *l, const char *event, const char *key,
 /* Records that event/key was delivered on day at now. 0, or -1. */
 int ledger_notify_mark(struct ledger *l, const char *event, const char *key,
                        int64_t day, int64_t now);
+/* --- decisions (ledger_decisions.c) -------------------------------------- */
+
+/* Stores the decision (JSON text, lifecycle/decision.h) of event_id's
+ * target on connection. 0, 1 when the target does not exist, -1. */
+int ledger_target_decision_store(struct ledger *l, const char *event_id,
+                                 const char *connection, const char *decision);
+
+/* The person's HR record as it was before the event with sequence seq (the
+ * merged record of their latest earlier event): 0 and *record (malloc'd
+ * JSON text), 1 when they had none, -1. */
+int ledger_record_before(struct ledger *l, const char *employee_id, int64_t seq,
+                         char **record);
 
 /* --- review: work waiting for a person ------------------------------------ */
 

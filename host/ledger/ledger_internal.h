@@ -42,7 +42,9 @@ enum ledger_stmt_id {
 	LS_RUN_FINISH,
 	LS_RUN_INPUT,
 	LS_RUN_LAST,
-	LS_PERSON_TARGETS_FILL, /* ledger_roster.c */
+	LS_PERSON_TARGETS_FILL, /* ledger_person_targets.c */
+	LS_TARGET_DECISION,     /* ledger_decisions.c */
+	LS_RECORD_BEFORE,
 	LS_COUNT
 };
 
@@ -109,6 +111,10 @@ void ledger_column_copy(sqlite3_stmt *st, int col, char *buf, size_t len);
  * person's record and stores both; call inside the accept transaction. */
 int ledger_person_merge_event(struct ledger *l, const struct event *ev,
                               int64_t seq, int64_t now);
+
+/* ledger_planned.c: creates the dry run's (TEMP) plan table in a copy.
+ * 0 or -1. */
+int ledger_planned_init(struct ledger *l);
 
 /* ledger_names.c: registers the SQL function provhost_casefold(text) on
  * db (NULL for text that is not UTF-8). 0 or -1. */

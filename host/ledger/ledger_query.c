@@ -151,7 +151,8 @@ int ledger_attempt_had(struct ledger *l, const char *event_id,
 static const char history_sql[] =
         "SELECT e.seq, e.id, e.kind, e.effective, e.received_at, e.source, "
         "  e.line_no, t.connection, t.state, t.attempts, t.http_status, "
-        "  t.updated_at, t.outcome, t.account_id, t.last_error, e.changes "
+        "  t.updated_at, t.outcome, t.account_id, t.last_error, e.changes, "
+        "  t.decision "
         "FROM events e LEFT JOIN targets t ON t.event_seq = e.seq "
         "WHERE e.employee_id = ?1 ORDER BY e.seq, t.connection";
 
@@ -184,6 +185,7 @@ static void history_row(sqlite3_stmt *st, void *row)
 	ledger_column_copy(st, 14, r->target.last_error,
 	                   sizeof(r->target.last_error));
 	ledger_column_copy(st, 15, r->changes, sizeof(r->changes));
+	ledger_column_copy(st, 16, r->decision, sizeof(r->decision));
 }
 
 int ledger_history(struct ledger *l, const char *employee_id,

@@ -302,4 +302,8 @@ const char *const ledger_migrations[LEDGER_SCHEMA_VERSION] = {
         "  PRIMARY KEY (run_id, n)) WITHOUT ROWID;"
         "CREATE INDEX reconcile_findings_class ON reconcile_findings("
         "  run_id, class, n);",
+        /* 8 -> 9: decisions (issue 13). Each target keeps what was
+         * decided for it and why (lifecycle/decision.h, as JSON): the
+         * matched rules, the roles, what changed; history shows it. */
+        "ALTER TABLE targets ADD COLUMN decision TEXT;",
 };

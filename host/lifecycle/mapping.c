@@ -35,15 +35,17 @@ struct mapping {
 	 * userName candidates are in cand. */
 	struct tmpl *t[TARGET_COUNT];
 	struct tmpl *cand[MAPPING_MAX_USER_NAME_CANDIDATES];
-	size_t n_cand; /* >= 1 after mapping_parse */
-	bool list;     /* configured as a list: errors say "userName[i]" */
-	bool counter;  /* the last candidate has {n} */
+	size_t n_cand;     /* >= 1 after mapping_parse */
+	bool list;         /* configured as a list: errors say "userName[i]" */
+	bool counter;      /* the last candidate has {n} */
+	json_t *sensitive; /* owned: HR attribute names masked in decisions */
 };
 
 void mapping_free(struct mapping *map)
 {
 	if (!map)
 		return;
+	json_decref(map->sensitive);
 	for (int i = 0; i < TARGET_COUNT; i++)
 		tmpl_free(map->t[i]);
 	for (size_t i = 0; i < map->n_cand; i++)
@@ -143,6 +145,41 @@ static int parse_user_name(const json_t *val, struct mapping *map,
 	return 0;
 }
 
+/* "sensitive": a list of HR attribute names whose values a decision shows
+ * as "(sensitive)" (decision.h). */
+static int parse_sensitive(const json_t *val, struct mapping *map,
+                           struct path_error *err)
+{
+	size_t i;
+	json_t *v;
+
+	if (!json_is_array(val))
+		return path_error_set(err, "sensitive",
+		                      "\"sensitive\" must be a list of HR "
+		                      "attribute names");
+	json_array_foreach(val, i, v)
+	{
+		if (!json_is_string(v) || !json_string_length(v)) {
+			char at[32];
+
+			snprintf(at, sizeof(at), "sensitive[%zu]", i);
+			return path_error_set(err, at,
+			                      "\"sensitive\" entries must be "
+			                      "non-empty HR attribute names");
+		}
+	}
+	json_decref(map->sensitive);
+	map->sensitive = json_deep_copy(val);
+	if (!map->sensitive)
+		return path_error_set(err, "", "out of memory");
+	return 0;
+}
+
+const json_t *mapping_sensitive(const struct mapping *map)
+{
+	return map ? map->sensitive : NULL;
+}
+
 int mapping_parse(const json_t *obj, struct mapping **out,
                   struct path_error *err)
 {
@@ -161,6 +198,11 @@ int mapping_parse(const json_t *obj, struct mapping **out,
 	if (obj) {
 		json_object_foreach((json_t *)obj, key, val)
 		{
+			if (strcmp(key, "sensitive") == 0) {
+				if (parse_sensitive(val, map, err))
+					goto out_free_map;
+				continue;
+			}
 			i = target_index(key);
 			if (i < 0) {
 				path_error_set(

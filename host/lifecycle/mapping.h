@@ -19,7 +19,9 @@ struct mapping;
 /* At most this many userName candidates. */
 #define MAPPING_MAX_USER_NAME_CANDIDATES 16
 
-/* Parses a "mapping" object (NULL = all defaults):
+/* Parses a "mapping" object (NULL = all defaults); besides the targets it
+ * may have "sensitive": ["salary", ...] (HR attributes masked in
+ * decisions):
  *   userName {email|lower}   givenName {first_name}   familyName {last_name}
  *   email {email}            timezone {timezone?}     displayName (unset)
  * "userName" may also be a list of candidate templates, tried in order; the
@@ -31,6 +33,10 @@ int mapping_parse(const json_t *obj, struct mapping **out,
                   struct path_error *err);
 
 void mapping_free(struct mapping *map);
+
+/* The "sensitive" member: a JSON array of HR attribute names (borrowed)
+ * whose values decisions mask, or NULL when none are configured. */
+const json_t *mapping_sensitive(const struct mapping *map);
 
 /* Results of mapping_user_name_candidate. */
 enum {

@@ -96,6 +96,7 @@ config_keys() {
 	strcmp_keys "$H/config/sync_config.c" key | sed 's/^/SYNC /'
 	macro_words "$H/config/sync_config.c" SYNC_KEYS | sed 's/^/SYNC /'
 	strcmp_keys "$H/config/reconcile_config.c" key | sed 's/^/RECONCILE /'
+	strcmp_keys "$H/lifecycle/mapping.c" key | sed 's/^/MAPPING /'
 }
 
 # check_man5 PAGE: reports every configuration key PAGE lacks in its section.

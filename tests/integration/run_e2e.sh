@@ -73,15 +73,26 @@ expect_eq "$(q "SELECT id, dry_run, exit_code, finished_at >= started_at FROM ru
 expect_eq "$(q "SELECT json_extract(summary, '\$.\"$RT_CONN\".Created') FROM runs")" 4 "run summary JSON"
 finish
 
+# calls_of FILE: the audit lines of connector calls (provision and
+# deprovision attempts), without the run, authenticate and decision lines
+CALLS="$T_TMP/calls.jsonl"
+calls_of() { jq -c 'select(.operation == "provision" or .operation == "deprovision")' "$1" >"$CALLS"; }
+
 begin "audit: one JSON line per target operation with the documented fields"
+calls_of "$AUDIT"
+expect_eq "$(jq -r .operation "$AUDIT" | grep -vxE 'provision|deprovision' | uniq -c | sed -E 's/^ +//')" \
+	"1 run_start
+1 authenticate
+8 decision
+1 run_stop" "the other audit lines: run start, authenticate, one decision per event applied, run stop"
 fields='["time","run","event","employee","connection","operation","attempt","status","outcome","account_id","http_status","duration_ms","error"]'
-expect_eq "$(wc -l <"$AUDIT")" 8 "audit lines"
-expect_eq "$(jq -c keys_unsorted "$AUDIT" | sort -u)" "$(jq -c . <<<"$fields")" "field names and order"
+expect_eq "$(wc -l <"$CALLS")" 8 "audit lines"
+expect_eq "$(jq -c keys_unsorted "$CALLS" | sort -u)" "$(jq -c . <<<"$fields")" "field names and order"
 bad=$(jq -c --arg c "$RT_CONN" 'select((.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$") | not)
 	or .run != 1 or .connection != $c or .attempt != 1 or .status != "ok"
-	or .error != null or (.duration_ms | type) != "number" or .duration_ms < 0)' "$AUDIT")
+	or .error != null or (.duration_ms | type) != "number" or .duration_ms < 0)' "$CALLS")
 expect_eq "$bad" "" "lines with a wrong time, run, connection, attempt, status, error or duration"
-expect_eq "$(jq -r '"\(.event) \(.employee) \(.operation) \(.outcome) \(.http_status)"' "$AUDIT" | sort)" \
+expect_eq "$(jq -r '"\(.event) \(.employee) \(.operation) \(.outcome) \(.http_status)"' "$CALLS" | sort)" \
 	"evt-0001 E1001 provision created 201
 evt-0002 E1002 provision created 201
 evt-0003 E1003 provision created 201
@@ -92,11 +103,11 @@ evt-0007 E1002 deprovision deactivated 204
 evt-0009 E1002 provision reactivated 200" "operations"
 # account ids are the simulator's; the absent one has none
 ids=$(sim_users | jq -c 'map({(.userName): .id}) | add')
-expect_eq "$(jq -r --argjson ids "$ids" 'select(.account_id != null) | .account_id == $ids[{E1001:"aroha.ngata@example.com",E1002:"liam.obrien@example.com",E1003:"mei.chen@example.com",E1004:"jonas.berg@example.com"}[.employee]]' "$AUDIT" | sort -u)" \
+expect_eq "$(jq -r --argjson ids "$ids" 'select(.account_id != null) | .account_id == $ids[{E1001:"aroha.ngata@example.com",E1002:"liam.obrien@example.com",E1003:"mei.chen@example.com",E1004:"jonas.berg@example.com"}[.employee]]' "$CALLS" | sort -u)" \
 	true "account ids match the simulator"
-expect_eq "$(jq -r 'select(.account_id == null) | .event' "$AUDIT")" evt-0005 "only the absent one has no account id"
+expect_eq "$(jq -r 'select(.account_id == null) | .event' "$CALLS")" evt-0005 "only the absent one has no account id"
 # one person's events are applied in input order
-expect_eq "$(jq -r 'select(.employee == "E1002") | .event' "$AUDIT" | tr '\n' ' ')" "evt-0002 evt-0007 evt-0009 " "E1002 in order"
+expect_eq "$(jq -r 'select(.employee == "E1002") | .event' "$CALLS" | tr '\n' ' ')" "evt-0002 evt-0007 evt-0009 " "E1002 in order"
 finish
 
 begin "audit: a retried call has one line per attempt, numbered, with the error"
@@ -110,9 +121,10 @@ rt_state retry '.connections[0].engine.workers = 1'
 } >"$T_TMP/retry.jsonl"
 rph run "$T_TMP/retry.jsonl"
 expect_rc 0
+calls_of "$AUDIT"
 expect_contains "$OUT" "Total 2 | Rejected 0 | Skipped 0 | Unchanged 0 | Created 2 |"
 expect_contains "$OUT" "5 connector calls, 2 retries"
-expect_eq "$(jq -c 'del(.time, .duration_ms, .connection)' "$AUDIT")" \
+expect_eq "$(jq -c 'del(.time, .duration_ms, .connection)' "$CALLS")" \
 	'{"run":1,"event":"r-1","employee":"R001","operation":"provision","attempt":1,"status":"transient","outcome":null,"account_id":null,"http_status":503,"error":"promapp answered 503 to POST /Users: service temporarily unavailable (injected)","retrying":true}
 {"run":1,"event":"r-1","employee":"R001","operation":"provision","attempt":2,"status":"ok","outcome":"created","account_id":"1","http_status":201,"error":null}
 {"run":1,"event":"r-2","employee":"R002","operation":"provision","attempt":1,"status":"transient","outcome":null,"account_id":null,"http_status":503,"error":"promapp answered 503 to GET /Users: service temporarily unavailable (injected)","retrying":true}

@@ -189,7 +189,7 @@ rph run "$cycle"
 expect_rc 0
 expect_contains "$OUT" "Skipped 4 |"
 expect_eq "$(sim_writes)" "$w0" "writes"
-expect_eq "$(q "PRAGMA user_version")" "$(sed -nE 's/^#define LEDGER_SCHEMA_VERSION ([0-9]+)$/\1/p' "$ROOT/host/ledger/ledger.h")" "schema after"
+expect_eq "$(q "PRAGMA user_version")" "$(rt_schema_version)" "schema after"
 expect_eq "$(q "SELECT count(*) FROM targets WHERE state = 'done'")" 4 "targets kept"
 expect_eq "$(q "PRAGMA foreign_key_check")" "" "foreign keys"
 finish

@@ -44,11 +44,13 @@ expect_rc 0
 expect_eq "$(untime <<<"$OUT")" "employee E1002: 3 events
 #2 hire      evt-0002 (line 2 of $DEMO_EVENTS) effective 2026-01-05 00:00:00Z
     $RT_CONN: done created, account $id, 1 attempt, HTTP 201, at TIME
+      decision create: hire; rules quality, employees; roles Process Expert, Viewer
 #7 terminate evt-0007 (line 7 of $DEMO_EVENTS) effective 2026-04-30 00:00:00Z
     $RT_CONN: done deactivated, account $id, 1 attempt, HTTP 204, at TIME
+      decision deactivate: terminate; rules quality, employees; roles none
 #8 rehire    evt-0009 (line 9 of $DEMO_EVENTS) effective 2026-09-01 00:00:00Z
-    changed: department: \"Quality\" -> \"Engineering\"; title: \"Quality Manager\" -> \"Engineering Manager\"
-    $RT_CONN: done reactivated, account $id, 1 attempt, HTTP 200, at TIME" "history"
+    $RT_CONN: done reactivated, account $id, 1 attempt, HTTP 200, at TIME
+      decision reactivate: rehire; rules engineering, employees; roles Modeller, Viewer; changed department \"Quality\" → \"Engineering\", title \"Quality Manager\" → \"Engineering Manager\"" "history"
 finish
 
 begin "history of a not yet effective and of an unknown employee"

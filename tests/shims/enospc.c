@@ -4,7 +4,9 @@
  * ENOSPC, as on a full disk. With $PH_ENOSPC_ARM set, the limit counts only
  * from the first write to a file whose path contains it (e.g. the audit
  * file, written from the first connector call on, so that ingest is never
- * hit). Intercepts write, pwrite and pwrite64 (what provhost and SQLite's
+ * hit); $PH_ENOSPC_ARM_SKIP=K lets the first K writes to it pass without
+ * arming (the audit file's run_start line, written before ingest).
+ * Intercepts write, pwrite and pwrite64 (what provhost and SQLite's
  * unix VFS call); other processes ignore it when the variables are unset.
  * Not part of provhost: built as $(BUILD)/shims/enospc.so for tests. */
 #include <dlfcn.h>
@@ -23,6 +25,7 @@ ssize_t pwrite64(int fd, const void *buf, size_t n, off_t off);
 
 static atomic_llong used;
 static atomic_bool armed;
+static atomic_llong arm_seen; /* writes to the ARM file so far */
 
 /* True when fd's path contains the value of the environment variable. */
 static bool fd_matches(int fd, const char *var)
@@ -50,7 +53,12 @@ static ssize_t allowance(int fd, size_t n)
 	long long limit = after ? atoll(after) : 0, have, take;
 
 	if (!atomic_load(&armed)) {
+		const char *skip = getenv("PH_ENOSPC_ARM_SKIP");
+
 		if (arm && *arm && !fd_matches(fd, "PH_ENOSPC_ARM"))
+			return (ssize_t)n;
+		if (arm && *arm && skip &&
+		    atomic_fetch_add(&arm_seen, 1) < atoll(skip))
 			return (ssize_t)n;
 		atomic_store(&armed, true);
 	}
