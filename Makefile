@@ -324,7 +324,7 @@ fuzz: fuzz-build
 demo: all
 	@BUILD=$(BUILD) bash conf/demo/run-demo
 
-bench: all
+bench: all $(TOOL_BIN)
 	@BUILD=$(BUILD) bash tests/bench/run
 	@BUILD=$(BUILD) bash tests/bench/roster
 

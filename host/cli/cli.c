@@ -132,6 +132,10 @@ void cli_print_help(FILE *out)
 	        "                      (default /etc/provhost/provhost.json)\n"
 	        "  PROVHOST_STATE_DIR  state directory when the configuration "
 	        "has none\n"
+	        "  PROVHOST_TEST_NOW   for tests: the time (epoch seconds) "
+	        "instead of the\n"
+	        "                      clock, for what is due and what is not "
+	        "yet effective\n"
 	        "\nSee 'provhost help COMMAND' for a command's options.\n");
 }
 

@@ -1,6 +1,7 @@
 /* provhost check-config: validate everything, touch no network, and show
  * what provhost would run with (never a secret value). */
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli/cli.h"
 #include "config/config.h"
@@ -46,6 +47,49 @@ static void print_connection(const struct connection *c)
 		               c->lifecycle->policy.max_deprovisions_per_run);
 }
 
+/* The inputs and the date rules (only when the configuration has inputs
+ * or a "dates" section that is not the default). */
+static void print_inputs(const struct config *cfg)
+{
+	const struct dates_config *d = &cfg->dates;
+
+	if (cfg->n_inputs || strcmp(d->zone, "UTC") ||
+	    d->terminate_at != DAY_START)
+		printf("dates: zone %s, terminate_at %s\n", d->zone,
+		       day_edge_name(d->terminate_at));
+	for (size_t i = 0; i < cfg->n_inputs; i++) {
+		const struct input_config *in = &cfg->inputs[i];
+
+		printf("input \"%s\": %s %s", in->name,
+		       input_format_name(in->format),
+		       in->kind == INPUT_KIND_ROSTER ? "roster" : "events");
+		if (in->format == INPUT_FORMAT_CSV) {
+			char delim[3] = {in->delimiter, 0, 0};
+
+			if (in->delimiter == '\t')
+				memcpy(delim, "\\t", 3);
+			printf(", delimiter \"%s\", employee id \"%s\"", delim,
+			       in->employee_id);
+			if (in->status_column)
+				printf(", status \"%s\" (%zu words)",
+				       in->status_column, in->n_status_values);
+			if (in->hire_date.column)
+				printf(", hire date \"%s\"",
+				       in->hire_date.column);
+			if (in->termination_date.column)
+				printf(", termination date \"%s\"",
+				       in->termination_date.column);
+			printf(", %zu attribute column%s, %zu ignored",
+			       in->n_columns, in->n_columns == 1 ? "" : "s",
+			       in->n_ignore);
+			if (in->zone_column)
+				printf(", zone column \"%s\"", in->zone_column);
+		}
+		printf(", zone %s, terminate_at %s\n", input_zone(in, d),
+		       day_edge_name(input_terminate_at(in, d)));
+	}
+}
+
 int cmd_check_config(int argc, char **argv)
 {
 	struct cli_common opts;
@@ -84,6 +128,7 @@ int cmd_check_config(int argc, char **argv)
 	       (long long)cfg->sync.provision_days_before_start);
 	for (size_t i = 0; i < cfg->n_connections; i++)
 		print_connection(&cfg->connections[i]);
+	print_inputs(cfg);
 	for (size_t i = 0; i < set->n_refused; i++)
 		printf("note: refused %s: %s\n", set->refused[i].path,
 		       set->refused[i].reason);

@@ -12,7 +12,8 @@ const char cmd_run_usage[] =
         "                    [--allow-mass-deprovision] [--reject-file FILE]\n"
         "                    [--audit FILE] [--plugin-dir DIR] [--progress|"
         "--no-progress]\n"
-        "                    EVENTS.jsonl|-\n"
+        "                    [--format jsonl|json|csv] [--input NAME]\n"
+        "                    INPUT|-\n"
         "\n"
         "Apply HR lifecycle events (JSON Lines from a file, a named FIFO, or\n"
         "- for stdin) to every configured connection, or only to\n"
@@ -20,6 +21,17 @@ const char cmd_run_usage[] =
         "before it is applied; events left pending by an interrupted or\n"
         "stopped run are finished by the next run, and events already done\n"
         "are skipped.\n"
+        "\n"
+        "INPUT may also be a JSON array of events, or an HR export: a CSV\n"
+        "file (or a JSON roster) with one row per person, read through an\n"
+        "\"inputs\" section of the configuration that maps its columns.\n"
+        "Each row is compared with the person's stored record and becomes\n"
+        "the events it implies (hire, update of the changed attributes\n"
+        "only, leave, return, terminate on its date, rehire); an unchanged\n"
+        "row sends nothing. A bad row is rejected with its row number.\n"
+        "The format comes from --input, --format, the file name (.csv,\n"
+        ".json, .jsonl) or the content; content that contradicts it is an\n"
+        "error saying what to pass.\n"
         "\n"
         "  -c, --config FILE         configuration file (default\n"
         "                            $PROVHOST_CONFIG, else\n"
@@ -43,6 +55,10 @@ const char cmd_run_usage[] =
         "                            configured plugin directory\n"
         "  --progress, --no-progress progress line on stderr (default: when\n"
         "                            stderr is a terminal)\n"
+        "  --format jsonl|json|csv   the input's format (default: from\n"
+        "                            --input, the file name, the content)\n"
+        "  --input NAME              read INPUT as the configuration's input\n"
+        "                            NAME (its format and column mapping)\n"
         "\n"
         "Exit status: 0 everything done; 1 some events failed or were\n"
         "rejected (listed in the summary); 4 the run finished but left\n"
@@ -71,6 +87,8 @@ int cmd_run(int argc, char **argv)
 		OPT_PLUGIN_DIR,
 		OPT_PROGRESS,
 		OPT_NO_PROGRESS,
+		OPT_FORMAT,
+		OPT_INPUT,
 	};
 	static const struct option longopts[] = {
 	        {"config", required_argument, NULL, 'c'},
@@ -82,6 +100,8 @@ int cmd_run(int argc, char **argv)
 	        {"plugin-dir", required_argument, NULL, OPT_PLUGIN_DIR},
 	        {"progress", no_argument, NULL, OPT_PROGRESS},
 	        {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+	        {"format", required_argument, NULL, OPT_FORMAT},
+	        {"input", required_argument, NULL, OPT_INPUT},
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0},
 	};
@@ -119,6 +139,20 @@ int cmd_run(int argc, char **argv)
 		case OPT_NO_PROGRESS:
 			opt.progress = 0;
 			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "jsonl") && strcmp(optarg, "json") &&
+			    strcmp(optarg, "csv"))
+				return cli_usage_error(
+				        argv[0],
+				        "--format must be jsonl, json or csv, "
+				        "not "
+				        "\"%s\"",
+				        optarg);
+			opt.format = optarg;
+			break;
+		case OPT_INPUT:
+			opt.input_name = optarg;
+			break;
 		case 'v':
 			log_set_level(log_level() + 1);
 			break;
@@ -135,8 +169,9 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 	if (optind == argc)
-		return cli_usage_error(argv[0], "missing EVENTS (a JSON Lines "
-		                                "file, or - for stdin)");
+		return cli_usage_error(
+		        argv[0], "missing INPUT (a JSON Lines file, a CSV "
+		                 "export, ..., or - for stdin)");
 	if (optind + 1 < argc)
 		return cli_usage_error(argv[0], "unexpected argument \"%s\"",
 		                       argv[optind + 1]);

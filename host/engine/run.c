@@ -281,6 +281,14 @@ int run_execute(const struct run_options *opt)
 		fprintf(stderr, "%s\n", err);
 		goto out;
 	}
+	/* the input's format as far as options and its name tell, before
+	 * anything is opened (the content settles the rest in ingest) */
+	if (input_plan_make(run.cfg, opt->input, opt->format, opt->input_name,
+	                    &run.plan, err, sizeof(err))) {
+		fprintf(stderr, "provhost %s: %s\n",
+		        opt->snapshot ? "sync" : "run", err);
+		goto out;
+	}
 	if (config_bind_connectors(run.cfg, opt->plugin_dir, &set, err,
 	                           sizeof(err))) {
 		fprintf(stderr, "%s\n", err);

@@ -19,6 +19,8 @@ struct run_options {
 	const char *plugin_dir;  /* --plugin-dir; NULL = default rule */
 	const char *connection;  /* --connection; NULL = all */
 	const char *input;       /* a path or "-" (stdin) */
+	const char *format;      /* --format jsonl|json|csv; NULL = decide */
+	const char *input_name;  /* --input NAME (an "inputs" member) */
 	const char *reject_file; /* --reject-file; NULL = none */
 	const char *audit_file;  /* --audit; NULL = config's audit_file */
 	bool dry_run;
@@ -27,7 +29,6 @@ struct run_options {
 	/* provhost sync: input is a whole-roster snapshot (run_sync.h) */
 	bool snapshot;
 	const char *as_of; /* --as-of YYYY-MM-DD; NULL = file name or today */
-	const char *input_name; /* --input NAME (sync); NULL = see run_sync */
 };
 
 /* Runs and returns the exit code (exit_codes.h). */

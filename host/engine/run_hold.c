@@ -87,8 +87,8 @@ static int hold(struct run *run, const struct run_candidate *c,
 	char *held_id;
 	int rc = -1;
 
-	if (event_parse_line(c->raw, strlen(c->raw), 0, &ev, why,
-	                     sizeof(why))) {
+	if (event_parse_line_dated(c->raw, strlen(c->raw), 0, &run->dates, &ev,
+	                           why, sizeof(why))) {
 		fprintf(stderr,
 		        "provhost run: a stored event does not parse: "
 		        "%s\n",

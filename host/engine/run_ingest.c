@@ -25,12 +25,12 @@ static void ingest_ledger_failed(struct run *run, int64_t line_no)
 	          (long long)line_no);
 }
 
-/* Writes the original line and the reason to the reject file, records the
+/* Writes the original bytes and the reason to the reject file, records the
  * rejection in the ledger and lists it for the summary. */
-static void reject_line(struct run *run, const struct line_reader *lr,
-                        const char *raw_reason)
+void run_reject_item(struct run *run, const struct run_item *item,
+                     const char *raw_reason)
 {
-	char what[96], reason[1024], tail[1100];
+	char reason[1024], tail[1100];
 	size_t i;
 	int n;
 
@@ -42,27 +42,27 @@ static void reject_line(struct run *run, const struct line_reader *lr,
 	if (append_file_is_open(&run->reject_file)) {
 		/* the original bytes, NULs included, then the reason: one
 		 * line, written whole or not at all */
-		n = snprintf(tail, sizeof(tail), "\t# line %ld: %s\n",
-		             lr->line_no, reason);
+		n = snprintf(tail, sizeof(tail), "\t# %s: %s\n", item->what,
+		             reason);
 		if (n >= (int)sizeof(tail)) {
 			n = (int)sizeof(tail) - 1;
 			tail[n - 1] = '\n';
 		}
-		if (append_file_write2(&run->reject_file, lr->buf, lr->len,
-		                       tail, (size_t)n))
+		if (append_file_write2(&run->reject_file, item->raw,
+		                       item->raw_len, tail, (size_t)n))
 			run_fatal(run,
 			          "reject file \"%s\" cannot be written (%s): "
-			          "stopped; line %ld was rejected (recorded in "
-			          "the ledger, see provhost status) but is not "
-			          "in the reject file",
+			          "stopped; %s was rejected (recorded in the "
+			          "ledger, see provhost status) but is not in "
+			          "the "
+			          "reject file",
 			          run->reject_file.path, strerror(errno),
-			          lr->line_no);
+			          item->what);
 	}
-	if (ledger_reject(run->ledger, run->run_id, run->source, lr->line_no,
-	                  lr->buf, lr->len, reason, clock_wall_s()))
+	if (ledger_reject(run->ledger, run->run_id, run->source, item->line_no,
+	                  item->raw, item->raw_len, reason, clock_wall_s()))
 		fprintf(stderr, "provhost: ledger: %s\n", ledger_last_error());
-	snprintf(what, sizeof(what), "line %ld", lr->line_no);
-	run_problem_add(&run->line_problems, what, reason);
+	run_problem_add(&run->line_problems, item->what, reason);
 }
 
 void run_count_states(struct run *run, enum ledger_accept_result result,
@@ -88,24 +88,23 @@ void run_count_states(struct run *run, enum ledger_accept_result result,
 /* A line with the same event id as an earlier line of this input (and the
  * same content): one event, so nothing more to do, but the line is counted
  * as skipped and listed, so every line read shows up in the counts. */
-static void skip_duplicate(struct run *run, const struct line_reader *lr,
+static void skip_duplicate(struct run *run, const struct run_item *item,
                            const struct event *ev, int64_t first_line)
 {
-	char what[96], why[400];
+	char why[400];
 	size_t i;
 
 	for (i = 0; i < run->n_conns; i++)
 		run_stats_add(&run->conns[i].stats, STAT_SKIPPED, 1);
-	snprintf(what, sizeof(what), "line %ld", lr->line_no);
 	snprintf(why, sizeof(why),
 	         "the same event as line %lld (id \"%.300s\"); skipped",
 	         (long long)first_line, ev->id);
-	run_problem_add(&run->dup_problems, what, why);
+	run_problem_add(&run->dup_problems, item->what, why);
 }
 
 /* Remembers an id-less line whose identity an earlier run stored, for
  * run_hold_decide. Returns 0 or -1 (out of memory). */
-static int add_candidate(struct run *run, const struct line_reader *lr,
+static int add_candidate(struct run *run, const struct run_item *item,
                          const struct event *ev,
                          const enum ledger_state *states)
 {
@@ -122,7 +121,7 @@ static int add_candidate(struct run *run, const struct line_reader *lr,
 	}
 	c = &run->candidates[run->n_candidates];
 	memset(c, 0, sizeof(*c));
-	c->line_no = lr->line_no;
+	c->line_no = item->line_no;
 	c->event_id = strdup(ev->id);
 	c->employee_id = strdup(ev->employee_id);
 	c->raw = strdup(ev->raw);
@@ -137,66 +136,58 @@ static int add_candidate(struct run *run, const struct line_reader *lr,
 /* Records where ev's id was seen and counts the line: a duplicate of an
  * earlier line, a candidate for run_hold_decide, or its state. Returns 0
  * or -1 (out of memory). */
-static int note_accepted(struct run *run, const struct line_reader *lr,
+static int note_accepted(struct run *run, const struct run_item *item,
                          const struct event *ev,
                          enum ledger_accept_result result,
                          const enum ledger_state *states)
 {
 	const struct input_seen_entry *e =
-	        input_seen_add(&run->ids, ev->id, lr->line_no);
+	        input_seen_add(&run->ids, ev->id, item->line_no);
 
 	if (!e)
 		return -1;
 	if (e->count > 1) {
-		skip_duplicate(run, lr, ev, e->first);
+		skip_duplicate(run, item, ev, e->first);
 		return 0;
 	}
 	if (result == LEDGER_ACCEPT_SEEN && !ev->id_given)
-		return add_candidate(run, lr, ev, states);
+		return add_candidate(run, item, ev, states);
 	run_count_states(run, result, states);
 	return 0;
 }
 
-/* Parses and stores one line. Returns -1 only on a ledger failure or when
- * out of memory. */
-static int ingest_line(struct run *run, const struct line_reader *lr,
-                       const char *const *names, enum ledger_state *states)
+int run_ingest_text(struct run *run, const struct run_item *item,
+                    const char *text, size_t len)
 {
+	enum ledger_state *states = run->ingest_states;
 	enum ledger_accept_result result;
 	struct event ev;
 	char reason[600];
 	int rc;
 
-	if (lr->overlong) {
-		snprintf(reason, sizeof(reason),
-		         "line too long (%zu bytes, limit %zu)", lr->full_len,
-		         lr->max_len);
-		reject_line(run, lr, reason);
-		return 0;
-	}
-	rc = event_parse_line(lr->buf, lr->len, lr->max_len, &ev, reason,
-	                      sizeof(reason));
+	rc = event_parse_line_dated(text, len, EVENT_MAX_LINE_DEFAULT,
+	                            &run->dates, &ev, reason, sizeof(reason));
 	if (rc == 1) {
 		run->blank_lines++;
 		return 0;
 	}
 	if (rc < 0) {
-		reject_line(run, lr, reason);
+		run_reject_item(run, item, reason);
 		return 0;
 	}
 	/* the identity rule (events.h): the k-th line of this input with
 	 * the same content is occurrence k */
 	if (!ev.id_given) {
 		const struct input_seen_entry *e =
-		        input_seen_add(&run->contents, ev.id, lr->line_no);
+		        input_seen_add(&run->contents, ev.id, item->line_no);
 
 		if (!e || event_set_occurrence(&ev, (unsigned)e->count))
 			goto out_oom;
 	}
-	if (ledger_event_accept(run->ledger, &ev, run->source, lr->line_no,
-	                        run->run_id, names, run->n_conns,
+	if (ledger_event_accept(run->ledger, &ev, run->source, item->line_no,
+	                        run->run_id, run->ingest_names, run->n_conns,
 	                        clock_wall_s(), states, &result, NULL)) {
-		ingest_ledger_failed(run, lr->line_no);
+		ingest_ledger_failed(run, item->line_no);
 		event_release(&ev);
 		return -1;
 	}
@@ -205,8 +196,8 @@ static int ingest_line(struct run *run, const struct line_reader *lr,
 		         "event id \"%s\" was already used for an event with "
 		         "other content",
 		         ev.id);
-		reject_line(run, lr, reason);
-	} else if (note_accepted(run, lr, &ev, result, states)) {
+		run_reject_item(run, item, reason);
+	} else if (note_accepted(run, item, &ev, result, states)) {
 		goto out_oom;
 	}
 	event_release(&ev);
@@ -216,6 +207,60 @@ out_oom:
 	fprintf(stderr, "provhost run: out of memory\n");
 	event_release(&ev);
 	return -1;
+}
+
+/* One JSON Lines line. */
+static int ingest_line(struct run *run, const struct line_reader *lr)
+{
+	struct run_item item = {lr->line_no, lr->buf, lr->len, ""};
+	char reason[200];
+
+	snprintf(item.what, sizeof(item.what), "line %ld", lr->line_no);
+	if (lr->overlong) {
+		snprintf(reason, sizeof(reason),
+		         "line too long (%zu bytes, limit %zu)", lr->full_len,
+		         lr->max_len);
+		run_reject_item(run, &item, reason);
+		return 0;
+	}
+	return run_ingest_text(run, &item, lr->buf, lr->len);
+}
+
+int run_ingest_tick(struct run *run)
+{
+	if (run->lines % INGEST_BATCH == 0 &&
+	    (ledger_batch_end(run->ledger, true) ||
+	     ledger_batch_begin(run->ledger))) {
+		ingest_ledger_failed(run, run->lines);
+		return -1;
+	}
+	return 0;
+}
+
+/* JSON Lines events. */
+static int ingest_lines(struct run *run, FILE *in)
+{
+	struct line_reader lr;
+	int rc = -1, r;
+
+	if (line_reader_init(&lr, in, EVENT_MAX_LINE_DEFAULT))
+		return -1;
+	lr.hash = &run->input_hash;
+	run->unit = "lines";
+	while ((r = line_reader_next(&lr)) == 1) {
+		run->lines++;
+		if (ingest_line(run, &lr) || run_ingest_tick(run))
+			goto out;
+	}
+	if (r < 0) {
+		fprintf(stderr, "provhost run: cannot read \"%s\": %s\n",
+		        run->source, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	line_reader_release(&lr);
+	return rc;
 }
 
 static void release_candidates(struct run *run)
@@ -251,63 +296,70 @@ static int finish_input_hash(struct run *run)
 	return 0;
 }
 
+/* Reads the input in its format (run->plan, settled by
+ * input_source_open). */
+static int ingest_by_format(struct run *run, FILE *in)
+{
+	if (run->plan.kind == INPUT_KIND_ROSTER)
+		return run_ingest_roster(run, in);
+	if (run->plan.format == INPUT_FORMAT_JSON)
+		return run_ingest_json_events(run, in);
+	return ingest_lines(run, in);
+}
+
+/* The date rules of JSON Lines events: the input's, else "dates". */
+static void set_dates(struct run *run)
+{
+	const struct input_config *in = run->plan.input;
+
+	tzdate_cache_init(&run->tz);
+	run->dates.zone = input_zone(in, &run->cfg->dates);
+	run->dates.terminate_at = input_terminate_at(in, &run->cfg->dates);
+	run->dates.cache = &run->tz;
+}
+
 int run_ingest(struct run *run)
 {
-	const char **names = NULL;
-	enum ledger_state *states = NULL;
-	struct line_reader lr;
+	char err[1200];
 	FILE *in;
 	size_t i;
-	int rc = -1, r;
+	int rc = -1;
 
-	in = strcmp(run->opt->input, "-") ? fopen(run->opt->input, "r") : stdin;
-	if (!in) {
-		fprintf(stderr, "provhost run: cannot open \"%s\": %s\n",
-		        run->opt->input, strerror(errno));
+	if (input_source_open(run->opt->input, run->cfg, &run->plan, &in, err,
+	                      sizeof(err))) {
+		fprintf(stderr, "provhost run: %s\n", err);
 		return -1;
 	}
+	set_dates(run);
 	input_seen_init(&run->contents);
 	input_seen_init(&run->ids);
 	sha256_init(&run->input_hash);
-	names = calloc(run->n_conns ? run->n_conns : 1, sizeof(*names));
-	states = calloc(run->n_conns ? run->n_conns : 1, sizeof(*states));
-	if (!names || !states ||
-	    line_reader_init(&lr, in, EVENT_MAX_LINE_DEFAULT))
+	run->ingest_names =
+	        calloc(run->n_conns ? run->n_conns : 1, sizeof(char *));
+	run->ingest_states = calloc(run->n_conns ? run->n_conns : 1,
+	                            sizeof(*run->ingest_states));
+	if (!run->ingest_names || !run->ingest_states)
 		goto out_free;
-	lr.hash = &run->input_hash;
 	for (i = 0; i < run->n_conns; i++)
-		names[i] = run->conns[i].conn->name;
-	/* Lines are stored in batches: one transaction per INGEST_BATCH
-	 * lines. Nothing acts on them before ingest ends, and a crash in the
-	 * middle loses only lines the re-run reads again. */
-	if (ledger_batch_begin(run->ledger))
-		goto out_ledger;
-	while ((r = line_reader_next(&lr)) == 1) {
-		run->lines++;
-		if (ingest_line(run, &lr, names, states)) {
-			ledger_batch_end(run->ledger, false);
-			goto out_release;
-		}
-		if (run->lines % INGEST_BATCH == 0 &&
-		    (ledger_batch_end(run->ledger, true) ||
-		     ledger_batch_begin(run->ledger)))
-			goto out_ledger;
+		run->ingest_names[i] = run->conns[i].conn->name;
+	/* Items are stored in batches: one transaction per INGEST_BATCH
+	 * items. Nothing acts on them before ingest ends, and a crash in the
+	 * middle loses only items the re-run reads again. */
+	if (ledger_batch_begin(run->ledger)) {
+		ingest_ledger_failed(run, 0);
+		goto out_free;
 	}
-	if (ledger_batch_end(run->ledger, true))
-		goto out_ledger;
-	if (r < 0) {
-		fprintf(stderr, "provhost run: cannot read \"%s\": %s\n",
-		        run->source, strerror(errno));
-		goto out_release;
+	if (ingest_by_format(run, in)) {
+		ledger_batch_end(run->ledger, false);
+		goto out_free;
+	}
+	if (ledger_batch_end(run->ledger, true)) {
+		ingest_ledger_failed(run, run->lines);
+		goto out_free;
 	}
 	if (finish_input_hash(run) || run_hold_decide(run))
-		goto out_release;
+		goto out_free;
 	rc = 0;
-	goto out_release;
-out_ledger:
-	ingest_ledger_failed(run, run->lines);
-out_release:
-	line_reader_release(&lr);
 out_free:
 	if (run->input_hash.ctx) { /* a path that did not finish the hash */
 		unsigned char unused[32];
@@ -317,9 +369,12 @@ out_free:
 	release_candidates(run);
 	input_seen_release(&run->contents);
 	input_seen_release(&run->ids);
-	free(names);
-	free(states);
-	if (in != stdin)
-		fclose(in);
+	free(run->ingest_names);
+	free(run->ingest_states);
+	run->ingest_names = NULL;
+	run->ingest_states = NULL;
+	tzdate_cache_release(&run->tz);
+	run->dates.cache = NULL;
+	fclose(in);
 	return rc;
 }

@@ -18,7 +18,9 @@
 #include "engine/run_stats.h"
 #include "engine/watchdog.h"
 #include "engine/workq.h"
+#include "intake/input_source.h"
 #include "ledger/ledger.h"
+#include "lifecycle/events.h"
 #include "util/input_seen.h"
 #include "util/sha256.h"
 #include "util/strset.h"
@@ -74,6 +76,14 @@ struct run {
 	struct input_seen ids;             /* event ids: lines they are on */
 	struct run_candidate *candidates;
 	size_t n_candidates, cap_candidates;
+	/* the input's format (intake/input_source.h) and date rules */
+	struct input_plan plan;
+	struct tzdate_cache tz; /* the ingest thread's calendars */
+	struct event_dates dates;
+	const char *unit;          /* "lines", "rows" or "elements" read */
+	int64_t unchanged;         /* roster rows that derived no event */
+	const char **ingest_names; /* connection names, for accept */
+	enum ledger_state *ingest_states; /* per connection, from accept */
 	struct run_conn *conns;
 	size_t n_conns;
 	struct watchdog watchdog; /* ends the run if a connector hangs */
@@ -133,6 +143,38 @@ struct run_worker {
 	 * wait too, except a deprovision. */
 	struct strset disputed;
 };
+
+/* One unit of input: a line, a roster row or a JSON array element. */
+struct run_item {
+	int64_t line_no; /* stored with the event: line, row's line, element */
+	const char *raw; /* its bytes as read */
+	size_t raw_len;
+	char what[64]; /* "line 8", "row 5 (line 7)", "element 3" */
+};
+
+/* run_ingest.c: stores the event text (len bytes) of item, or rejects it.
+ * Returns -1 only on a ledger failure or when out of memory. */
+int run_ingest_text(struct run *run, const struct run_item *item,
+                    const char *text, size_t len);
+
+/* run_ingest.c: records item as rejected (reject file, ledger, summary). */
+void run_reject_item(struct run *run, const struct run_item *item,
+                     const char *reason);
+
+/* run_ingest.c: after each item: commits the batch every INGEST_BATCH
+ * items. 0, or -1 (ledger failure reported). */
+int run_ingest_tick(struct run *run);
+
+/* run_roster.c: a roster (CSV, JSON or JSON Lines of records) through the
+ * intake reader, each row's events derived (lifecycle/roster_derive.h);
+ * and a JSON array of events. Return 0, or -1 (message printed). */
+int run_ingest_roster(struct run *run, FILE *in);
+
+/* run_roster.c: a derived event (an object without "id"; it gets one)
+ * as text with its identity from its content and last_seq, the person's
+ * last merged event: new text (free) or NULL when out of memory. */
+char *run_roster_event_text(json_t *ev, int64_t last_seq);
+int run_ingest_json_events(struct run *run, FILE *in);
 
 /* run_ingest.c: reads the input into the ledger. Returns 0, or -1 when the
  * input cannot be read at all (message printed). */

@@ -38,14 +38,18 @@ void run_print_summary(struct run *run, FILE *out)
 {
 	size_t i;
 
-	fprintf(out, "%srun %lld: %lld lines read from %s, %lld rejected",
+	fprintf(out, "%srun %lld: %lld %s read from %s, %lld rejected",
 	        run->opt->dry_run ? "dry " : "", (long long)run->run_id,
-	        (long long)run->lines, run->source, (long long)run->bad_lines);
+	        (long long)run->lines, run->unit ? run->unit : "lines",
+	        run->source, (long long)run->bad_lines);
 	if (run->blank_lines)
 		fprintf(out, ", %lld blank", (long long)run->blank_lines);
+	if (run->plan.kind == INPUT_KIND_ROSTER)
+		fprintf(out, ", %lld unchanged", (long long)run->unchanged);
 	fprintf(out, "\n");
 	if (run->line_problems.n) {
-		fprintf(out, "  rejected lines:\n");
+		fprintf(out, "  rejected %s:\n",
+		        run->unit ? run->unit : "lines");
 		run_problems_print(&run->line_problems, out);
 	}
 	if (run->dup_problems.n) {

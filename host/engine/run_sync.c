@@ -448,6 +448,7 @@ int run_sync_ingest(struct run *run)
 		return -1;
 	}
 	run->sync = s;
+	run->unit = "rows";
 	rc = ingest(run, s);
 	s->ingest_ms = clock_mono_ms() - t0;
 	return rc;

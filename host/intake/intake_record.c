@@ -24,7 +24,7 @@ static int reject(struct intake_reader *r, const char *fmt, ...)
 /* Reads the date cell text ("" = none) of the column called what into
  * the record: "<key>": "YYYY-MM-DD" and effective.<key>. */
 static int add_date(struct intake_reader *r, json_t *rec, json_t *eff,
-                    const char *key, const char *what, const char *text,
+                    const char *key, const char *column, const char *text,
                     const struct input_date_column *col, const char *zone,
                     enum day_edge edge)
 {
@@ -36,10 +36,11 @@ static int add_date(struct intake_reader *r, json_t *rec, json_t *eff,
 		return 0;
 	if (local_date_parse(text, (const char *const *)col->formats,
 	                     col->n_formats, &d, why, sizeof(why)))
-		return reject(r, "bad date \"%.64s\" in %s: %s", text, what,
-		              why);
+		return reject(r, "bad date \"%.64s\" in column \"%s\": %s",
+		              text, column ? column : key, why);
 	if (local_date_epoch(&r->tz, &d, zone, edge, &at, why, sizeof(why)))
-		return reject(r, "date \"%.64s\" in %s: %s", text, what, why);
+		return reject(r, "date \"%.64s\" in column \"%s\": %s", text,
+		              column ? column : key, why);
 	local_date_ymd(&d, ymd, sizeof(ymd));
 	if (json_object_set_new(rec, key, json_string(ymd)) ||
 	    json_object_set_new(eff, key, json_integer(at)))
@@ -54,7 +55,7 @@ int intake_record_build(struct intake_reader *r, const char *employee_id,
 {
 	const struct input_config *in = r->opt.input;
 	struct input_date_column iso = {NULL, NULL, 0};
-	char why[400], what_h[300], what_t[300];
+	char why[400];
 	json_t *rec = NULL, *eff = NULL;
 
 	*out = NULL;
@@ -62,7 +63,7 @@ int intake_record_build(struct intake_reader *r, const char *employee_id,
 		reject(r, "%s", why);
 		goto fail;
 	}
-	if (zone[0] && tzdate_zone_check(zone, why, sizeof(why))) {
+	if (zone[0] && tzdate_cache_check(&r->tz, zone, why, sizeof(why))) {
 		reject(r, "%s in column \"%s\"", why,
 		       in->zone_column ? in->zone_column : "zone");
 		goto fail;
@@ -79,15 +80,11 @@ int intake_record_build(struct intake_reader *r, const char *employee_id,
 		reject(r, "out of memory");
 		goto fail;
 	}
-	snprintf(what_h, sizeof(what_h), "column \"%s\"",
-	         in->hire_date.column ? in->hire_date.column : "hire_date");
-	snprintf(what_t, sizeof(what_t), "column \"%s\"",
-	         in->termination_date.column ? in->termination_date.column
-	                                     : "termination_date");
-	if (add_date(r, rec, eff, "hire_date", what_h, hire,
+	if (add_date(r, rec, eff, "hire_date", in->hire_date.column, hire,
 	             in->hire_date.column ? &in->hire_date : &iso, zone,
 	             DAY_START) ||
-	    add_date(r, rec, eff, "termination_date", what_t, term,
+	    add_date(r, rec, eff, "termination_date",
+	             in->termination_date.column, term,
 	             in->termination_date.column ? &in->termination_date : &iso,
 	             zone, input_terminate_at(in, r->opt.dates)))
 		goto fail;
@@ -153,8 +150,8 @@ int intake_record_from_json(struct intake_reader *r, const json_t *obj,
 	                                    "hire_date",   "termination_date",
 	                                    "zone",        "attributes"};
 	const char *key, *status, *hire, *term, *zone;
-	const json_t *v, *id, *attrs;
-	json_t *copy;
+	const json_t *id, *attrs;
+	json_t *copy, *v;
 
 	*out = NULL;
 	if (!json_is_object(obj))
@@ -215,6 +212,15 @@ int intake_record_from_json(struct intake_reader *r, const json_t *obj,
 	copy = attrs ? json_deep_copy(attrs) : json_object();
 	if (!copy)
 		return reject(r, "out of memory");
+	/* as in a CSV cell, an empty string is no value */
+	json_object_foreach(copy, key, v)
+	{
+		if (json_is_string(v) && !json_string_length(v) &&
+		    json_object_set_new(copy, key, json_null())) {
+			json_decref(copy);
+			return reject(r, "out of memory");
+		}
+	}
 	return intake_record_build(r, json_string_value(id),
 	                           json_string_length(id), status, hire, term,
 	                           zone, copy, out);

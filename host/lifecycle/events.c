@@ -226,14 +226,31 @@ static bool is_known_key(const char *key)
 	return false;
 }
 
+/* "effective" eff: a date alone by the rules of dates (NULL: UTC, start
+ * of day), else an ISO 8601 date-time with offset. */
+static int read_effective(const char *eff, const struct event_dates *dates,
+                          struct event *ev, char *why, size_t why_len)
+{
+	struct local_date d;
+
+	if (!dates || strlen(eff) != 10)
+		return isodate_parse(eff, &ev->effective, why, why_len);
+	if (local_date_parse(eff, NULL, 0, &d, why, why_len))
+		return isodate_parse(eff, &ev->effective, why, why_len);
+	return local_date_epoch(
+	        dates->cache, &d, dates->zone,
+	        ev->kind == EVENT_TERMINATE ? dates->terminate_at : DAY_START,
+	        &ev->effective, why, why_len);
+}
+
 /* Validates the members of root and fills ev (except raw and id). */
-static int read_members(json_t *root, struct event *ev, char *reason,
-                        size_t len)
+static int read_members(json_t *root, const struct event_dates *dates,
+                        struct event *ev, char *reason, size_t len)
 {
 	const json_t *kind, *emp, *id, *eff, *attrs;
 	const char *key;
 	json_t *val;
-	char why[128];
+	char why[256];
 
 	json_object_foreach(root, key, val)
 	{
@@ -265,8 +282,8 @@ static int read_members(json_t *root, struct event *ev, char *reason,
 		if (!json_is_string(eff))
 			return fail(reason, len,
 			            "\"effective\" must be a string");
-		if (isodate_parse(json_string_value(eff), &ev->effective, why,
-		                  sizeof(why)))
+		if (read_effective(json_string_value(eff), dates, ev, why,
+		                   sizeof(why)))
 			return fail(reason, len,
 			            "\"effective\" is not an ISO 8601 date or "
 			            "date-time with offset: \"%s\" (%s)",
@@ -312,6 +329,14 @@ static bool is_blank(const char *s, size_t len)
 int event_parse_line(const char *line, size_t len, size_t max_len,
                      struct event *out, char *reason, size_t reason_len)
 {
+	return event_parse_line_dated(line, len, max_len, NULL, out, reason,
+	                              reason_len);
+}
+
+int event_parse_line_dated(const char *line, size_t len, size_t max_len,
+                           const struct event_dates *dates, struct event *out,
+                           char *reason, size_t reason_len)
+{
 	size_t skip = 0, bad;
 	json_error_t jerr;
 	json_t *root;
@@ -356,7 +381,7 @@ int event_parse_line(const char *line, size_t len, size_t max_len,
 		return fail(reason, reason_len,
 		            "an event must be a JSON object");
 	}
-	if (read_members(root, out, reason, reason_len))
+	if (read_members(root, dates, out, reason, reason_len))
 		goto out_release;
 	out->raw = json_dumps(root, JSON_SORT_KEYS | JSON_COMPACT);
 	if (!out->raw) {

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lifecycle/local_date.h"
+
 enum event_kind {
 	EVENT_HIRE = 0,
 	EVENT_UPDATE,
@@ -55,6 +57,23 @@ int event_kind_from_name(const char *name, enum event_kind *out);
  * content; see event_set_occurrence for the later ones. */
 int event_parse_line(const char *line, size_t len, size_t max_len,
                      struct event *out, char *reason, size_t reason_len);
+
+/* How a date without a time in "effective" is read (README "Dates and
+ * time zones"): a calendar day in zone (NULL = UTC), starting at its
+ * local midnight; a terminate's with terminate_at DAY_END at the local
+ * midnight that ends it. cache may be NULL (see util/tzdate.h for its
+ * thread rule). A date-time with an offset is that instant either way. */
+struct event_dates {
+	const char *zone;
+	enum day_edge terminate_at;
+	struct tzdate_cache *cache;
+};
+
+/* event_parse_line with the date rules dates (NULL: UTC, start of day —
+ * event_parse_line's meaning). */
+int event_parse_line_dated(const char *line, size_t len, size_t max_len,
+                           const struct event_dates *dates, struct event *out,
+                           char *reason, size_t reason_len);
 
 /* The identity rule for events without "id": the k-th line (k >= 1) of one
  * input with the same content (and so the same person) is a different event

@@ -238,7 +238,22 @@ int local_date_epoch(struct tzdate_cache *cache, const struct local_date *d,
 
 void local_date_ymd(const struct local_date *d, char *buf, size_t len)
 {
-	snprintf(buf, len, "%04d-%02d-%02d", d->y, d->m, d->d);
+	int v[3] = {d->y, d->m, d->d}, w[3] = {4, 2, 2};
+	size_t k = 0;
+
+	if (len < 11) {
+		if (len)
+			buf[0] = '\0';
+		return;
+	}
+	for (int i = 0; i < 3; i++) { /* "%04d-%02d-%02d" without printf */
+		for (int p = w[i] - 1; p >= 0; p--) {
+			buf[k + (size_t)p] = (char)('0' + v[i] % 10);
+			v[i] /= 10;
+		}
+		k += (size_t)w[i];
+		buf[k++] = i < 2 ? '-' : '\0';
+	}
 }
 
 int day_edge_from_name(const char *name, enum day_edge *out)

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,18 +36,18 @@ void clock_sleep_ms(int64_t ms)
 		req = rem;
 }
 
-static int64_t test_offset; /* test clock minus the real clock, seconds */
+static bool test_fixed;  /* PROVHOST_TEST_NOW is set */
+static int64_t test_now; /* ... to this */
 static pthread_once_t test_once = PTHREAD_ONCE_INIT;
 
-/* Reads PROVHOST_TEST_CLOCK once: "YYYY-MM-DD", "YYYY-MM-DDThh:mm:ssZ" or
- * epoch seconds. The wall clock then starts at that moment and runs on. */
+/* Reads PROVHOST_TEST_NOW once: epoch seconds, "YYYY-MM-DD" (00:00 UTC)
+ * or "YYYY-MM-DDThh:mm:ssZ". Anything else is reported and ignored. */
 static void test_clock_init(void)
 {
-	const char *v = getenv("PROVHOST_TEST_CLOCK");
+	const char *v = getenv("PROVHOST_TEST_NOW");
 	struct tm tm = {0};
 	long long epoch;
 	char tail;
-	int64_t at;
 
 	if (!v || !v[0])
 		return;
@@ -57,24 +58,24 @@ static void test_clock_init(void)
 	                               &tm.tm_mon, &tm.tm_mday, &tail) == 3)) {
 		tm.tm_year -= 1900;
 		tm.tm_mon -= 1;
-		at = (int64_t)timegm(&tm);
+		test_now = (int64_t)timegm(&tm);
 	} else if (sscanf(v, "%lld%c", &epoch, &tail) == 1) {
-		at = (int64_t)epoch;
+		test_now = (int64_t)epoch;
 	} else {
 		fprintf(stderr,
-		        "provhost: PROVHOST_TEST_CLOCK \"%s\" is not a date "
-		        "(YYYY-MM-DD, YYYY-MM-DDThh:mm:ssZ or epoch seconds); "
+		        "provhost: PROVHOST_TEST_NOW \"%s\" is not a time "
+		        "(epoch seconds, YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ); "
 		        "ignored\n",
 		        v);
 		return;
 	}
-	test_offset = at - (int64_t)time(NULL);
+	test_fixed = true;
 }
 
 int64_t clock_wall_s(void)
 {
 	pthread_once(&test_once, test_clock_init);
-	return (int64_t)time(NULL) + test_offset;
+	return test_fixed ? test_now : (int64_t)time(NULL);
 }
 
 void clock_iso_now(char *buf, size_t len)

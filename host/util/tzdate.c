@@ -135,3 +135,16 @@ int tzdate_local(struct tzdate_cache *c, const char *zone, int y, int mon,
 		(*out)--;
 	return 0;
 }
+
+int tzdate_cache_check(struct tzdate_cache *c, const char *zone, char *reason,
+                       size_t len)
+{
+	bool owned;
+	UCalendar *cal = get_cal(c, zone, &owned, reason, len);
+
+	if (!cal)
+		return -1;
+	if (owned)
+		ucal_close(cal);
+	return 0;
+}

@@ -32,6 +32,11 @@ void tzdate_cache_release(struct tzdate_cache *c);
  * reason ("unknown time zone \"Mars/Base\"") otherwise. */
 int tzdate_zone_check(const char *zone, char *reason, size_t len);
 
+/* tzdate_zone_check through the cache: a zone already open in c is known
+ * without asking ICU again (a per-person zone column checks every row). */
+int tzdate_cache_check(struct tzdate_cache *c, const char *zone, char *reason,
+                       size_t len);
+
 /* Epoch seconds of the local wall time y-mon-day hh:mm:ss in zone (mon
  * 1..12; day may be one past the month's end: the next day). A wall time
  * that does not exist (a daylight saving gap) is read with the offset

@@ -164,7 +164,7 @@ finish
 begin "usage: run without EVENTS -> exit 2, one line"
 rph run
 expect_rc 2
-expect_eq "$ERR" "provhost run: missing EVENTS (a JSON Lines file, or - for stdin); see 'provhost help run'" stderr
+expect_eq "$ERR" "provhost run: missing INPUT (a JSON Lines file, a CSV export, ..., or - for stdin); see 'provhost help run'" stderr
 expect_eq "$OUT" "" stdout
 finish
 
