@@ -36,6 +36,18 @@ expect_eq "$(sim_users | jq '[.[] | select(.active)] | length')" 8 "active users
 expect_eq "$(count_state held)" 4 "held targets"
 finish
 
+begin "missing: terminate holds instead when a rejected row may be the missing person"
+rt_state trunc-anon '.sync.missing = "terminate"'
+sync_day 2026-12-01 "$T_TMP/full-2026-12-01.jsonl"
+{ eight Engineering 7; echo '{"employee_id": 7, "status": "active"}'; } >"$T_TMP/anon-2026-12-02.jsonl"
+sim_mark
+sync_day 2026-12-02 "$T_TMP/anon-2026-12-02.jsonl"
+expect_rc 1
+expect_contains "$OUT" "Total 9 | No change 7 | Processed 0 | Skipped 1 | Held 1"
+expect_contains "$OUT" "employee G007: missing from snapshot $T_TMP/anon-2026-12-02.jsonl, which has rejected rows without an employee id (one may be this person): held instead of terminated"
+expect_eq "$(since DELETE)" 0 "DELETEs"
+finish
+
 begin "truncated snapshot, default missing: hold: every missing person held, none is sent"
 rt_state trunc-hold
 sync_day 2026-12-01 "$T_TMP/full-2026-12-01.jsonl"
