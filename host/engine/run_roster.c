@@ -84,6 +84,19 @@ static int ingest_record(struct run *run, const struct run_item *item,
 		          item->what);
 		return -1;
 	}
+	/* a connection added since (or left out by --connection) gets the
+	 * person's history, as a JSON Lines input seen again would */
+	if (status[0] &&
+	    ledger_person_targets_fill(run->ledger, id, run->ingest_names,
+	                               run->n_conns, clock_wall_s(), NULL)) {
+		json_decref(stored);
+		run_fatal(run,
+		          "ledger %s cannot be written (%s): stopped while "
+		          "storing %s of the input; nothing was sent",
+		          run->cfg->ledger_path, ledger_last_error(),
+		          item->what);
+		return -1;
+	}
 	st.status = status;
 	st.record = stored;
 	if (roster_derive(rec, &st, clock_wall_s(), &d)) {

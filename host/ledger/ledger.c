@@ -135,6 +135,15 @@ static const char *const stmt_sql[LS_COUNT] = {
         [LS_RUN_LAST] = "SELECT id, started_at, finished_at, dry_run, "
                         "exit_code, source, summary FROM runs ORDER BY id "
                         "DESC LIMIT 1",
+        /* ledger_roster.c: the person's events without a target on a
+         * connection get one (not the held re-sent copies "<id>@input:") */
+        [LS_PERSON_TARGETS_FILL] =
+                "INSERT INTO targets (event_seq, connection, state, "
+                "updated_at) SELECT e.seq, ?2, CASE WHEN e.effective > ?3 "
+                "THEN 'not_yet_effective' ELSE 'pending' END, ?3 FROM events "
+                "e WHERE e.employee_id = ?1 AND e.id NOT LIKE '%@input:%' "
+                "AND NOT EXISTS (SELECT 1 FROM targets t WHERE t.event_seq = "
+                "e.seq AND t.connection = ?2) ORDER BY e.seq",
 };
 
 const char *ledger_state_name(enum ledger_state s)

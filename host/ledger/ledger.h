@@ -346,6 +346,18 @@ struct ledger_person {
 	char *record; /* JSON object text, malloc'd: caller frees */
 };
 
+/* For a roster row (engine/run_roster.c): every stored event of
+ * employee_id that has no target on one of the connections conns[0..n)
+ * (a connection added since, or left out by --connection) gets one, in
+ * state pending, or not_yet_effective when its effective time is after
+ * now — what ledger_event_accept does for a JSON Lines event seen again,
+ * for a person whose unchanged row derives no event. Held re-sent copies
+ * are left alone. *created gets the number of targets made (may be NULL).
+ * 0 or -1. */
+int ledger_person_targets_fill(struct ledger *l, const char *employee_id,
+                               const char *const *conns, size_t n, int64_t now,
+                               int64_t *created);
+
 /* 0 and *out, 1 when the ledger has no record of employee_id, -1. */
 int ledger_person_get(struct ledger *l, const char *employee_id,
                       struct ledger_person *out);

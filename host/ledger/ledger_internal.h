@@ -42,6 +42,7 @@ enum ledger_stmt_id {
 	LS_RUN_FINISH,
 	LS_RUN_INPUT,
 	LS_RUN_LAST,
+	LS_PERSON_TARGETS_FILL, /* ledger_roster.c */
 	LS_COUNT
 };
 

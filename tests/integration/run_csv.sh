@@ -103,6 +103,29 @@ expect_eq "$(user noah.schmidt@example.com | cut -d'|' -f1)" "true" "Noah after 
 expect_eq "$(q "SELECT kind FROM events WHERE employee_id = 'W1006' ORDER BY seq DESC LIMIT 1")" rehire "the derived event"
 finish
 
+begin "roster: a connection added later gets every person of an unchanged export"
+saved=("$ST" "$CFG" "$LEDGER" "$REJ")
+ex_state second
+sim_reset
+rph run --input workday "$EX/workday-workers.csv"
+expect_rc 0
+SIM1_ROOT=$SIM_ROOT SIM1_URL=$SIM_URL SIM1_PID=$SIM_PID
+w1=$(sim_writes)
+sim_start --roles "$RT_ROLES" || fail "second simulator"
+jq --arg url "$SIM_URL" '.connections += [.connections[0] | .name = "second" | .settings.instance_url = $url]' \
+	"$CFG" >"$CFG.new" && mv "$CFG.new" "$CFG" && chmod 600 "$CFG"
+rph run --input workday "$EX/workday-workers.csv"
+expect_rc 0
+expect_contains "$OUT" "6 unchanged"
+expect_eq "$(sim_users | jq -r '[.[] | select(.active) | .userName] | sort | join(" ")')" \
+	"anika.rao@example.com jose.garcia@example.com noah.schmidt@example.com tama.wiremu@example.com" "the new connection's users"
+expect_eq "$(q "SELECT count(*) FROM targets WHERE connection = 'second' AND state = 'not_yet_effective'")" 1 "W1005's terminate waits there too"
+sim_stop
+SIM_ROOT=$SIM1_ROOT SIM_URL=$SIM1_URL SIM_PID=$SIM1_PID
+expect_eq "$(sim_writes)" "$w1" "writes to the first connection"
+ST=${saved[0]} CFG=${saved[1]} LEDGER=${saved[2]} REJ=${saved[3]}
+finish
+
 begin "roster: bad rows are rejected with their row number, the rest goes on"
 {
 	head -n 1 "$EX/workday-workers.csv"
