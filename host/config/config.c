@@ -323,7 +323,7 @@ static void read_sync(struct config *cfg, const json_t *root,
 	struct path_error perr = {{0}, {0}};
 
 	if (sync_config_parse(json_object_get(root, "sync"), &cfg->sync, &perr))
-		config_report_add(errs, src, "sync", perr.path, "%s",
+		config_report_add(errs, src, "sync", perr.path, "sync: %s",
 		                  perr.message);
 }
 

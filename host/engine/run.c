@@ -292,7 +292,8 @@ int run_execute(const struct run_options *opt)
 	if (!opt->snapshot && /* sync picks its roster input (run_sync) */
 	    input_plan_make(run.cfg, opt->input, opt->format, opt->input_name,
 	                    &run.plan, err, sizeof(err))) {
-		fprintf(stderr, "provhost run: %s\n", err);
+		fprintf(stderr, "provhost %s: %s\n",
+		        opt->snapshot ? "sync" : "run", err);
 		goto out;
 	}
 	if (config_bind_connectors(run.cfg, opt->plugin_dir, &set, err,

@@ -181,6 +181,11 @@ int run_ingest_tick(struct run *run);
  * intake reader, each row's events derived (lifecycle/roster_derive.h);
  * and a JSON array of events. Return 0, or -1 (message printed). */
 int run_ingest_roster(struct run *run, FILE *in);
+
+/* run_roster.c: a derived event (an object without "id"; it gets one)
+ * as text with its identity from its content and last_seq, the person's
+ * last merged event: new text (free) or NULL when out of memory. */
+char *run_roster_event_text(json_t *ev, int64_t last_seq);
 int run_ingest_json_events(struct run *run, FILE *in);
 
 /* run_ingest.c: reads the input into the ledger. Returns 0, or -1 when the

@@ -17,8 +17,8 @@
  * stored state gives the same id, so a re-run skips what it stored; the
  * same content derived again after the person moved on (a second
  * terminate after a rehire) is a new event, not a re-sent one. New text
- * (free) or NULL. */
-static char *event_text(json_t *ev, int64_t last_seq)
+ * (free) or NULL. Also provhost sync's (run_sync_store.c). */
+char *run_roster_event_text(json_t *ev, int64_t last_seq)
 {
 	char *content, *basis = NULL, hex[65], id[80];
 	char *text = NULL;
@@ -109,7 +109,7 @@ static int ingest_record(struct run *run, const struct run_item *item,
 	else if (!d.n)
 		run->unchanged++;
 	for (size_t i = 0; i < d.n && !rc; i++) {
-		char *text = event_text(d.events[i], last_seq);
+		char *text = run_roster_event_text(d.events[i], last_seq);
 
 		if (!text) {
 			fprintf(stderr, "provhost run: out of memory\n");

@@ -357,10 +357,25 @@ static int store(struct run *run)
 {
 	struct run_sync *s = run->sync;
 	size_t done = 0;
-	int rc = 0;
+	int rc = 0, fill;
 
-	if (ledger_batch_begin(run->ledger))
+	fill = ledger_targets_missing(run->ledger, s->names, run->n_conns);
+	if (fill < 0 || ledger_batch_begin(run->ledger))
 		goto out_ledger;
+	/* a connection added since gets the history of the people in the
+	 * snapshot (an unchanged row derives nothing), as run of a roster */
+	for (size_t i = 0; fill && i < s->n_persons; i++) {
+		if (!s->present[i])
+			continue;
+		if (ledger_person_targets_fill(
+		            run->ledger, s->persons[i].employee_id, s->names,
+		            run->n_conns, clock_wall_s(), NULL))
+			goto out_ledger_open;
+		if (++done % SYNC_BATCH == 0 &&
+		    (ledger_batch_end(run->ledger, true) ||
+		     ledger_batch_begin(run->ledger)))
+			goto out_ledger;
+	}
 	for (size_t i = 0; !rc && i < s->n_items; i++) {
 		if (!s->items[i].dropped)
 			rc = run_sync_store_item(run, &s->items[i]);
@@ -388,6 +403,8 @@ static int store(struct run *run)
 	if (ledger_batch_end(run->ledger, rc == 0))
 		goto out_ledger;
 	return rc;
+out_ledger_open:
+	ledger_batch_end(run->ledger, false);
 out_ledger:
 	run_fatal(run,
 	          "ledger %s cannot be written (%s): stopped while storing "
@@ -448,6 +465,7 @@ int run_sync_ingest(struct run *run)
 		return -1;
 	}
 	run->sync = s;
+	run->unit = "rows";
 	rc = ingest(run, s);
 	s->ingest_ms = clock_mono_ms() - t0;
 	return rc;

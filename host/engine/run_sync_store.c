@@ -11,34 +11,28 @@
 #include "lifecycle/isodate.h"
 #include "util/clock.h"
 
-/* Gives the derived event obj (no "id"; borrowed) of employee emp its id
- * and parses it into *ev (event_release). tag names it in the id ("hire",
- * "missing"). 0 or -1 (message printed). */
+/* Gives the derived event obj (no "id"; borrowed) of employee emp the
+ * identity `run` gives a roster row's events (run_roster_event_text) and
+ * parses it into *ev (event_release). missing: the missing-person rule's
+ * terminate, "roster-missing:..." — never the same event as a terminate
+ * a row derives from the same state (like run_hold's "@input:" ids, only
+ * the stored id differs from the text's). 0 or -1 (message printed). */
 static int make_event(const char *emp, int64_t last_seq, const json_t *obj,
-                      const char *tag, struct event *ev)
+                      bool missing, struct event *ev)
 {
-	char *content = NULL, *text = NULL, *keyed = NULL, hex[65], id[96];
+	char *mid;
 	json_t *copy = json_copy((json_t *)obj);
+	char *text = NULL;
 	char why[300];
 	int rc = -1;
 
-	if (!copy)
-		goto oom;
-	json_object_del(copy, "id");
-	content = json_dumps(copy, JSON_COMPACT | JSON_SORT_KEYS);
-	if (!content || asprintf(&keyed, "%s\n%lld\n%s", emp,
-	                         (long long)last_seq, content) < 0) {
-		keyed = NULL;
-		goto oom;
+	if (copy)
+		json_object_del(copy, "id");
+	text = copy ? run_roster_event_text(copy, last_seq) : NULL;
+	if (!text) {
+		fprintf(stderr, "provhost sync: out of memory\n");
+		goto out;
 	}
-	if (sha256_hex(keyed, strlen(keyed), hex))
-		goto oom;
-	snprintf(id, sizeof(id), "roster:%s:%.32s", tag, hex);
-	if (json_object_set_new(copy, "id", json_string(id)))
-		goto oom;
-	text = json_dumps(copy, JSON_COMPACT | JSON_SORT_KEYS);
-	if (!text)
-		goto oom;
 	if (event_parse_line(text, strlen(text), 0, ev, why, sizeof(why))) {
 		fprintf(stderr,
 		        "provhost sync: a derived event of employee %s does "
@@ -46,13 +40,17 @@ static int make_event(const char *emp, int64_t last_seq, const json_t *obj,
 		        emp, why);
 		goto out;
 	}
+	if (missing) {
+		if (asprintf(&mid, "roster-missing:%s", ev->id + 7) < 0) {
+			fprintf(stderr, "provhost sync: out of memory\n");
+			event_release(ev);
+			goto out;
+		}
+		free(ev->id);
+		ev->id = mid;
+	}
 	rc = 0;
-	goto out;
-oom:
-	fprintf(stderr, "provhost sync: out of memory\n");
 out:
-	free(content);
-	free(keyed);
 	free(text);
 	json_decref(copy);
 	return rc;
@@ -159,7 +157,7 @@ int run_sync_store_item(struct run *run, struct sync_item *it)
 		struct event ev;
 		int rc;
 
-		rc = obj ? make_event(it->employee_id, last_seq, obj, e->kind,
+		rc = obj ? make_event(it->employee_id, last_seq, obj, false,
 		                      &ev)
 		         : -1;
 		json_decref(obj);
@@ -233,8 +231,7 @@ int run_sync_store_missing(struct run *run, struct ledger_roster_person *p)
 	{
 		struct event ev;
 
-		rc = make_event(p->employee_id, p->last_seq, obj, "missing",
-		                &ev);
+		rc = make_event(p->employee_id, p->last_seq, obj, true, &ev);
 		json_decref(obj);
 		if (rc)
 			return -1;

@@ -143,7 +143,14 @@ static const char *const stmt_sql[LS_COUNT] = {
                 "THEN 'not_yet_effective' ELSE 'pending' END, ?3 FROM events "
                 "e WHERE e.employee_id = ?1 AND e.id NOT LIKE '%@input:%' "
                 "AND NOT EXISTS (SELECT 1 FROM targets t WHERE t.event_seq = "
-                "e.seq AND t.connection = ?2) ORDER BY e.seq",
+                "e.seq AND t.connection = ?2)"
+                /* not what waits for a person or was taken back: a held
+                 * or disputed item, a terminate a later snapshot
+                 * cancelled, a discarded one (provhost sync) */
+                " AND NOT EXISTS (SELECT 1 FROM targets t WHERE "
+                "t.event_seq = e.seq AND (t.state IN ('held', 'disputed') "
+                "OR (t.state = 'skipped' AND t.outcome IN ('cancelled', "
+                "'discarded')))) ORDER BY e.seq",
         [LS_TARGET_DECISION] =
                 "UPDATE targets SET decision = ?3 WHERE event_seq = (SELECT "
                 "seq FROM events WHERE id = ?1) AND connection = ?2",

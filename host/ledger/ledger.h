@@ -374,8 +374,10 @@ struct ledger_person {
  * state pending, or not_yet_effective when its effective time is after
  * now — what ledger_event_accept does for a JSON Lines event seen again,
  * for a person whose unchanged row derives no event. Held re-sent copies
- * are left alone. *created gets the number of targets made (may be NULL).
- * 0 or -1. */
+ * are left alone, and so is an event held, disputed, cancelled or
+ * discarded on some connection (it is not the person's applied history;
+ * an approved one is copied by a later call). *created gets the number of
+ * targets made (may be NULL). 0 or -1. Also provhost sync's. */
 int ledger_person_targets_fill(struct ledger *l, const char *employee_id,
                                const char *const *conns, size_t n, int64_t now,
                                int64_t *created);
@@ -559,6 +561,12 @@ struct ledger_roster_person {
 int ledger_roster_load(struct ledger *l, int64_t now,
                        struct ledger_roster_person **rows, size_t *n);
 void ledger_roster_free(struct ledger_roster_person *rows, size_t n);
+
+/* Whether some event lacks a target on one of conns[0..n) (a connection
+ * added since): 1 yes, 0 no, -1. One scan, so a sync fills targets only
+ * when there is something to fill. */
+int ledger_targets_missing(struct ledger *l, const char *const *conns,
+                           size_t n);
 
 /* Sets the person's scheduled terminate (event_id NULL: none) with the
  * status they keep until then. */

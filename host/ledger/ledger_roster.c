@@ -229,6 +229,33 @@ void ledger_roster_free(struct ledger_roster_person *rows, size_t n)
 	free(rows);
 }
 
+int ledger_targets_missing(struct ledger *l, const char *const *conns, size_t n)
+{
+	sqlite3_stmt *st;
+	int rc = 0, r;
+
+	pthread_mutex_lock(&l->lock);
+	st = prepare(l,
+	             "SELECT EXISTS (SELECT 1 FROM events e WHERE NOT EXISTS"
+	             " (SELECT 1 FROM targets t WHERE t.event_seq = e.seq"
+	             " AND t.connection = ?1))",
+	             "cannot read targets");
+	for (size_t i = 0; st && !rc && i < n; i++) {
+		sqlite3_reset(st);
+		ledger_bind_text(st, 1, conns[i]);
+		r = sqlite3_step(st);
+		if (r != SQLITE_ROW)
+			rc = ledger_fail(l, "cannot read targets");
+		else if (sqlite3_column_int(st, 0))
+			rc = 1;
+	}
+	if (!st)
+		rc = -1;
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&l->lock);
+	return rc;
+}
+
 int ledger_roster_set_terminate(struct ledger *l, const char *employee_id,
                                 const char *event_id, int64_t effective,
                                 const char *prior_status, int64_t now)

@@ -52,15 +52,20 @@ begin "sync: several roster inputs need --input; a CSV without one is refused wi
 rt_state csv2 ".inputs.workday = $INPUT | .inputs.bamboo = $INPUT"
 sync_day 2026-12-01 "$T_TMP/workday-2026-12-01.csv"
 expect_rc 2
-expect_contains "$ERR" "has 2 roster inputs; say which one reads $T_TMP/workday-2026-12-01.csv with --input NAME"
+expect_contains "$ERR" "provhost sync: $CFG has several CSV inputs (\"workday\", \"bamboo\"): pass --input NAME"
 sync_day 2026-12-01 --input workday "$T_TMP/workday-2026-12-01.csv"
 expect_rc 0
 expect_contains "$OUT" "Processed 3"
 rt_state csv3
 sync_day 2026-12-01 "$T_TMP/workday-2026-12-01.csv"
 expect_rc 2
-expect_contains "$ERR" "does not start with '[' or '{', so it is no JSON roster"
-expect_eq "$(q "SELECT count(*) FROM events")" 0 "events"
+expect_contains "$ERR" "provhost sync: CSV needs an \"inputs\" section that maps its columns"
+[ -e "$LEDGER" ] && fail "a ledger was created"
+rt_state csv4 ".inputs.hrevents = {\"format\": \"jsonl\", \"kind\": \"events\"}"
+row W9 active Ann Lee Sales >"$T_TMP/ev-2026-12-01.jsonl"
+sync_day 2026-12-01 --input hrevents "$T_TMP/ev-2026-12-01.jsonl"
+expect_rc 2
+expect_contains "$ERR" "provhost sync: input \"hrevents\" reads lifecycle events; provhost sync needs a roster"
 finish
 
 begin "sync is in --help, help sync and its own --help"

@@ -36,6 +36,18 @@ expect_eq "$(sim_users | jq '[.[] | select(.active)] | length')" 8 "active users
 expect_eq "$(count_state held)" 4 "held targets"
 finish
 
+begin "missing: terminate holds instead when a rejected row may be the missing person"
+rt_state trunc-anon '.sync.missing = "terminate"'
+sync_day 2026-12-01 "$T_TMP/full-2026-12-01.jsonl"
+{ eight Engineering 7; echo '{"employee_id": 7, "status": "active"}'; } >"$T_TMP/anon-2026-12-02.jsonl"
+sim_mark
+sync_day 2026-12-02 "$T_TMP/anon-2026-12-02.jsonl"
+expect_rc 1
+expect_contains "$OUT" "Total 9 | No change 7 | Processed 0 | Skipped 1 | Held 1"
+expect_contains "$OUT" "employee G007: missing from snapshot $T_TMP/anon-2026-12-02.jsonl, which has rejected rows without an employee id (one may be this person): held instead of terminated"
+expect_eq "$(since DELETE)" 0 "DELETEs"
+finish
+
 begin "truncated snapshot, default missing: hold: every missing person held, none is sent"
 rt_state trunc-hold
 sync_day 2026-12-01 "$T_TMP/full-2026-12-01.jsonl"
@@ -197,6 +209,35 @@ F001|terminate|not_yet_effective" "rehire, then the end date scheduled"
 { cat "$T_TMP/f-2026-12-01.jsonl"; echo; } >"$T_TMP/f-2026-12-02.jsonl"
 sync_day 2026-12-02 "$T_TMP/f-2026-12-02.jsonl"
 expect_contains "$OUT" "Total 1 | No change 1 |"
+finish
+
+begin "a connection added later gets the snapshot's people, not their cancelled or held work"
+rt_state addconn
+{
+	row A001 active Ada Byron Engineering 2026-11-02
+	row A002 active Bo Linn Engineering 2026-11-02 2026-12-20
+	row A003 active Cy Moor Engineering 2026-11-02
+} >"$T_TMP/a-2026-12-01.jsonl"
+{
+	row A001 active Ada Byron Engineering 2026-11-02
+	row A002 active Bo Linn Engineering 2026-11-02
+} >"$T_TMP/a-2026-12-02.jsonl"
+sync_day 2026-12-01 "$T_TMP/a-2026-12-01.jsonl"
+sync_day 2026-12-02 "$T_TMP/a-2026-12-02.jsonl"
+expect_rc 4
+expect_eq "$(roster_targets A002 A003 | cut -d'|' -f2,3)" "hire|done
+terminate|skipped
+hire|done
+terminate|held" "cancelled and held on the first connection"
+jq --arg p "$ST/files.json" '.connections += [{"name": "files", "connector": "example", "settings": {"path": $p}}]' "$CFG" >"$CFG.new" && mv "$CFG.new" "$CFG"
+{ cat "$T_TMP/a-2026-12-02.jsonl"; echo; } >"$T_TMP/a-2026-12-03.jsonl"
+sync_day 2026-12-03 "$T_TMP/a-2026-12-03.jsonl"
+expect_rc 4
+expect_eq "$(jq -r '[.accounts[] | "\(.userName)=\(.active)"] | sort | join(" ")' "$ST/files.json")" \
+	"ada.byron@example.com=true bo.linn@example.com=true" "accounts on the new connection"
+expect_eq "$(q "SELECT e.employee_id || ' ' || e.kind || ' ' || t.state FROM events e JOIN targets t ON t.event_seq = e.seq WHERE t.connection = 'files' ORDER BY e.seq")" \
+	"A001 hire done
+A002 hire done" "the new connection's targets: no cancelled terminate, nothing of the missing person"
 finish
 
 begin "check-config shows the sync section"

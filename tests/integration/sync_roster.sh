@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # provhost sync: a whole-roster snapshot diffed against the ledger's person
-# records, day by day (the test clock PROVHOST_TEST_CLOCK plays the days):
+# records, day by day (the test clock PROVHOST_TEST_NOW plays the days):
 # hires, a department change, a termination by status, one by a future
 # date (moved, then effective), a missing person held for review, a
 # rehire; the same snapshot twice sends nothing; an older one is refused.
