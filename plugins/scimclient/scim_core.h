@@ -19,6 +19,7 @@ struct scim_core_settings {
 	int roles;                      /* send and compare roles */
 	int external_id; /* send externalId and correlate on it first */
 	enum scim_deprovision deprovision;
+	int create_first; /* POST a new hire without a lookup first */
 };
 
 struct provhost_instance {

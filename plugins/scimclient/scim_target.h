@@ -72,6 +72,14 @@ struct scim_target {
 	 * deprovision; 0: none. */
 	int deprovision_setting;
 	enum scim_external_id external_id; /* 0: SCIM_EXTERNAL_ID_NEVER */
+	/* 1: a "create_first" boolean setting exists (create_first_default
+	 * is its default): a new hire (no linked account, no externalId in
+	 * the record, not a dry run) is created with one POST and no lookup
+	 * first; a 409 finds and links (or, no-adopt, reports) the existing
+	 * account. Safe only where userName is the one correlation key and
+	 * the target enforces its uniqueness. 0: always look up first. */
+	int create_first_setting;
+	int create_first_default;
 	/* Refines err after any failed request (ctx is the instance's base
 	 * URL, a const char *); NULL: none. */
 	scim_conn_hint_fn hint;
@@ -94,6 +102,12 @@ struct scim_target {
 		"ca_file", PROVHOST_SETTING_STRING, 0, NULL,                   \
 		        "PEM file of CA certificates to trust instead of the " \
 		        "system's"                                             \
+	}
+#define SCIM_SCHEMA_CREATE_FIRST(default_, why)                                \
+	{                                                                      \
+		"create_first", PROVHOST_SETTING_BOOLEAN, 0, default_,         \
+		        "new hires: POST first (a 409 links the existing "     \
+		        "account) instead of a lookup first; " why             \
 	}
 #define SCIM_SCHEMA_USER_AGENT(label)                                          \
 	{                                                                      \
