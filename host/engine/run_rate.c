@@ -130,3 +130,15 @@ void run_rate_stop_note(struct run_conn *conn_run, char *buf, size_t len)
 	         (unsigned long long)p->refusals, p->refusals == 1 ? "" : "s",
 	         r);
 }
+
+void run_rate_hint(void *ctx, const provhost_call *call, int64_t limit,
+                   int64_t remaining, int64_t reset_ms)
+{
+	struct run_conn *conn_run = ctx;
+
+	(void)call;
+	if (reset_ms < 0 || remaining < 0)
+		return;
+	pacer_hint_thread(&conn_run->pacer, clock_mono_us(), limit, remaining,
+	                  reset_ms * 1000);
+}

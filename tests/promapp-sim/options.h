@@ -57,6 +57,13 @@ struct sim_options {
 	bool case_sensitive_filter; /* userName eq is exact; uniqueness not */
 	enum hostile_list_mode hostile_lists;
 	unsigned long hostile_list_n; /* total-plus:N, deep-json:N */
+	bool no_etags; /* --no-etags: no ETag header, If-Match ignored */
+	/* --window-limit N:S: at most N SCIM requests per fixed window of S
+	 * seconds, announced in X-RateLimit-* headers (RateLimit-* with
+	 * --ietf-rate-headers) on every SCIM answer; 0: none */
+	unsigned long window_limit;
+	unsigned window_s;
+	bool ietf_rate_headers;
 };
 
 /*
