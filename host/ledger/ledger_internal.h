@@ -42,6 +42,9 @@ enum ledger_stmt_id {
 	LS_RUN_FINISH,
 	LS_RUN_INPUT,
 	LS_RUN_LAST,
+	LS_STATE_GET,
+	LS_STATE_PUT,
+	LS_STATE_CLEAR,
 	LS_COUNT
 };
 

@@ -6,7 +6,7 @@
 
 #define POLICY_KNOWN_KEYS                                                      \
 	"update, leave, no_match, keep_on_role_change, "                       \
-	"max_deprovisions_per_run, send_roles, shared_email, rename"
+	"max_deprovisions_per_run, send_roles, shared_email, rename, verify"
 
 void policy_defaults(struct policy *p)
 {
@@ -18,6 +18,7 @@ void policy_defaults(struct policy *p)
 	p->send_roles = false;
 	p->shared_email = POLICY_SHARED_EMAIL_DISPUTE;
 	p->rename = POLICY_RENAME_KEEP;
+	p->verify = POLICY_VERIFY_CHANGES;
 }
 
 /* Maps a string member onto one of n names; *out gets the index. */
@@ -59,6 +60,7 @@ static const char *const no_match_names[] = {"deprovision", "default_roles",
                                              "skip"};
 static const char *const shared_email_names[] = {"dispute", "allow"};
 static const char *const rename_names[] = {"keep", "follow"};
+static const char *const verify_names[] = {"changes", "always"};
 
 int policy_parse(const json_t *obj, struct policy *p, struct path_error *err)
 {
@@ -99,6 +101,11 @@ int policy_parse(const json_t *obj, struct policy *p, struct path_error *err)
 			               "keep, follow", &choice, err))
 				return -1;
 			p->rename = (enum policy_rename)choice;
+		} else if (!strcmp(key, "verify")) {
+			if (get_choice(key, val, verify_names, 2,
+			               "changes, always", &choice, err))
+				return -1;
+			p->verify = (enum policy_verify)choice;
 		} else if (!strcmp(key, "keep_on_role_change")) {
 			if (get_bool(key, val, &p->keep_on_role_change, err))
 				return -1;

@@ -44,6 +44,15 @@ enum policy_rename {
 	POLICY_RENAME_FOLLOW,   /* "follow" */
 };
 
+/* An update whose mapped record equals the last state provhost wrote to the
+ * linked account: "changes" sends nothing (drift behind provhost's back is
+ * reconciliation's job), "always" asks the connector to read the account
+ * and converge it anyway (issue 16). */
+enum policy_verify {
+	POLICY_VERIFY_CHANGES = 0, /* "changes" (default) */
+	POLICY_VERIFY_ALWAYS,      /* "always" */
+};
+
 struct policy {
 	enum policy_update update;
 	enum policy_leave leave;
@@ -53,11 +62,12 @@ struct policy {
 	bool send_roles; /* put computed roles into the desired record */
 	enum policy_shared_email shared_email;
 	enum policy_rename rename;
+	enum policy_verify verify;
 };
 
 /* update provision, leave ignore, no_match deprovision, keep_on_role_change
  * false, max_deprovisions_per_run 25, send_roles false, shared_email
- * dispute, rename keep. */
+ * dispute, rename keep, verify changes. */
 void policy_defaults(struct policy *p);
 
 /* Fills p from a "policy" object (NULL = defaults). Returns 0, or -1 with

@@ -46,6 +46,7 @@ static const struct scim_target scimgen_target = {
         .external_id = SCIM_EXTERNAL_ID_ALWAYS,
         .create_first_setting = 1,
         .create_first_default = 1,
+        .patch_updates = 1,
 };
 
 SCIM_CORE_OPS(scimgen, scimgen_target);

@@ -141,6 +141,14 @@ int32_t scim_core_provision(provhost_instance *inst, const provhost_call *call,
 	}
 	if (!inst->cfg.external_id)
 		want.external_id = NULL; /* not managed on this target */
+	if (!no_adopt) {
+		int done;
+
+		rc = scim_core_patch_update(inst, call, account_id, &want,
+		                            &done, result, err);
+		if (rc != PROVHOST_OK || done)
+			goto out_decref;
+	}
 	rc = find_target(inst, call, account_id, &want, no_adopt, &current,
 	                 &reported, result, err);
 	if (rc != PROVHOST_OK || reported)

@@ -25,7 +25,7 @@ struct scim_http {
 	int too_big;
 	char retry_after[64];
 	char etag[128];
-	long rl[2][3]; /* [ietf, x-][limit, remaining, reset] */
+	long rl[2][3];      /* [ietf, x-][limit, remaining, reset] */
 	char if_match[160]; /* "If-Match: ..." for the next request, or "" */
 	char errbuf[CURL_ERROR_SIZE];
 };
@@ -70,9 +70,9 @@ static int header_value(const char *data, size_t n, const char *name,
 		(*v)++;
 		(*vlen)--;
 	}
-	while (*vlen > 0 && ((*v)[*vlen - 1] == '\r' ||
-	                     (*v)[*vlen - 1] == '\n' ||
-	                     (*v)[*vlen - 1] == ' ' || (*v)[*vlen - 1] == '\t'))
+	while (*vlen > 0 &&
+	       ((*v)[*vlen - 1] == '\r' || (*v)[*vlen - 1] == '\n' ||
+	        (*v)[*vlen - 1] == ' ' || (*v)[*vlen - 1] == '\t'))
 		(*vlen)--;
 	return 1;
 }

@@ -52,7 +52,7 @@ struct scim_response {
 	 * number; reset in seconds (an absolute Unix time, as some send,
 	 * is turned into seconds from now) */
 	long rl_limit, rl_remaining, rl_reset;
-	char curl_error[256];  /* libcurl's reason when curl_code != 0 */
+	char curl_error[256]; /* libcurl's reason when curl_code != 0 */
 };
 
 /* Creates a handle; returns NULL with a reason in why on failure. */

@@ -80,6 +80,11 @@ struct scim_target {
 	 * the target enforces its uniqueness. 0: always look up first. */
 	int create_first_setting;
 	int create_first_default;
+	/* 1: an update of the linked account with the host's last written
+	 * state (ABI 1.2) is one PATCH of the changed attributes, with
+	 * If-Match, when the target offers PATCH (scim_core_patch.c); 0: the
+	 * account is read first, then PUT as needed. */
+	int patch_updates;
 	/* Refines err after any failed request (ctx is the instance's base
 	 * URL, a const char *); NULL: none. */
 	scim_conn_hint_fn hint;
@@ -181,10 +186,11 @@ int32_t scim_core_list(provhost_instance *inst, const provhost_call *call,
 	}
 
 /* A descriptor initialiser for a connector built on the core. The core
- * implements list and no-adopt (ABI 1.1) for every target, so both bits
- * are always advertised; min_host_minor stays 0 (a 1.0 host never reads
- * the list op nor sends the flag, and the candidate members are written
- * only when the host's result has them). */
+ * implements list and no-adopt (ABI 1.1) and ETags (ABI 1.2) for every
+ * target, so those bits are always advertised; min_host_minor stays 0 (a
+ * 1.0 host never reads the list op nor sends the flag or a last state, and
+ * the candidate and etag members are written only when the host's result
+ * has them). */
 #define SCIM_CORE_DESCRIPTOR(ops_, name_, version_, description_, caps,        \
                              schema, n)                                        \
 	{                                                                      \
@@ -194,8 +200,8 @@ int32_t scim_core_list(provhost_instance *inst, const provhost_call *call,
 		.min_host_minor = 0, .name = (name_), .version = (version_),   \
 		.vendor = "provhost", .license = "MIT",                        \
 		.description = (description_),                                 \
-		.capabilities =                                                \
-		        (caps) | PROVHOST_CAP_LIST | PROVHOST_CAP_NO_ADOPT,    \
+		.capabilities = (caps) | PROVHOST_CAP_LIST |                   \
+		                PROVHOST_CAP_NO_ADOPT | PROVHOST_CAP_ETAG,     \
 		.settings = (schema), .n_settings = (n),                       \
 		.setting_size = sizeof(provhost_setting), .ops = &(ops_),      \
 	}

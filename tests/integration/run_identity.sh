@@ -179,7 +179,7 @@ q "PRAGMA foreign_keys = OFF; BEGIN;
      last_error TEXT, updated_at INTEGER NOT NULL, PRIMARY KEY (event_seq, connection)) WITHOUT ROWID;
    INSERT INTO t1 SELECT * FROM targets; DROP TABLE targets; ALTER TABLE t1 RENAME TO targets;
    ALTER TABLE runs DROP COLUMN input_sha256;
-   DROP TABLE user_names; DROP TABLE persons; DROP INDEX links_account; DROP INDEX links_user_name;
+   DROP TABLE link_states; DROP TABLE user_names; DROP TABLE persons; DROP INDEX links_account; DROP INDEX links_user_name;
    ALTER TABLE events DROP COLUMN record; ALTER TABLE events DROP COLUMN changes;
    PRAGMA user_version = 1; COMMIT;" >/dev/null
 expect_eq "$(q "PRAGMA user_version")" 1 "schema before"
@@ -188,7 +188,8 @@ rph run "$cycle"
 expect_rc 0
 expect_contains "$OUT" "Skipped 4 |"
 expect_eq "$(sim_writes)" "$w0" "writes"
-expect_eq "$(q "PRAGMA user_version")" 4 "schema after"
+v=$(q "PRAGMA user_version")
+[ "$v" -ge 5 ] || fail "schema after: expected >= 5, got $v"
 expect_eq "$(q "SELECT count(*) FROM targets WHERE state = 'done'")" 4 "targets kept"
 expect_eq "$(q "PRAGMA foreign_key_check")" "" "foreign keys"
 finish

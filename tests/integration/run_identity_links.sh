@@ -164,7 +164,7 @@ q "PRAGMA foreign_keys = OFF; BEGIN;
      last_error TEXT, updated_at INTEGER NOT NULL, PRIMARY KEY (event_seq, connection)) WITHOUT ROWID;
    INSERT INTO t2 SELECT * FROM targets; DROP TABLE targets; ALTER TABLE t2 RENAME TO targets;
    CREATE INDEX targets_open ON targets(connection, event_seq) WHERE state IN ('pending', 'failed');
-   DROP TABLE user_names; DROP TABLE persons; DROP INDEX links_account; DROP INDEX links_user_name;
+   DROP TABLE link_states; DROP TABLE user_names; DROP TABLE persons; DROP INDEX links_account; DROP INDEX links_user_name;
    ALTER TABLE events DROP COLUMN record; ALTER TABLE events DROP COLUMN changes;
    INSERT INTO events (seq, id, employee_id, kind, raw, received_at)
      VALUES (2, 'old-2', 'M002', 'hire', '{\"employee_id\":\"M002\",\"event\":\"hire\",\"id\":\"old-2\"}', 1);
@@ -174,7 +174,8 @@ q "PRAGMA foreign_keys = OFF; BEGIN;
 expect_eq "$(q "SELECT count(*) FROM links WHERE account_id = '$acct'")" 2 "links before"
 rph status
 expect_rc 0
-expect_eq "$(q "PRAGMA user_version")" 4 "schema after"
+v=$(q "PRAGMA user_version")
+[ "$v" -ge 5 ] || fail "schema after: expected >= 5, got $v"
 expect_contains "$OUT" "| disputed 1"
 expect_eq "$(q "SELECT employee_id FROM links WHERE account_id = '$acct'")" M001 "links after"
 expect_eq "$(state_of M002 hire)" disputed "M002's hire"

@@ -204,6 +204,9 @@ static void test_caps_string(void **state)
 	loader_caps_string(PROVHOST_CAP_LOOKUP | PROVHOST_CAP_DELETE, out,
 	                   sizeof(out));
 	assert_string_equal(out, "lookup,delete");
+	loader_caps_string(PROVHOST_CAP_NO_ADOPT | PROVHOST_CAP_ETAG, out,
+	                   sizeof(out));
+	assert_string_equal(out, "no-adopt,etag");
 }
 
 static int setup(void **state)
