@@ -1,10 +1,12 @@
 /* The last written state of a link: see run_state.h. */
 #include "engine/run_state.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config/lifecycle_config.h"
+#include "connector/loader.h"
 #include "engine/run_internal.h"
 #include "engine/run_stop.h"
 #include "util/clock.h"
@@ -47,6 +49,38 @@ static int audit_no_request(struct run_conn *conn_run, const struct run_task *t,
 	return -1;
 }
 
+/* The hash a state is compared by: the record as sent, and what decides
+ * how the connector writes it (its name and version and the connection's
+ * settings: turning a connector's "roles" on must not look unchanged).
+ * Hex into hash; 0, or -1 (then nothing is compared or stored). */
+static int state_hash(const struct run_conn *conn_run, const char *record,
+                      char hash[65])
+{
+	const provhost_connector *d = conn_run->conn->bound->desc;
+	char *settings = json_dumps(conn_run->conn->settings,
+	                            JSON_COMPACT | JSON_SORT_KEYS);
+	unsigned char digest[32];
+	struct sha256 h;
+	int rc = -1;
+
+	hash[0] = '\0';
+	if (!settings || sha256_init(&h))
+		goto out;
+	if (sha256_update(&h, d->name, strlen(d->name) + 1) ||
+	    sha256_update(&h, d->version, strlen(d->version) + 1) ||
+	    sha256_update(&h, settings, strlen(settings) + 1) ||
+	    sha256_update(&h, record, strlen(record)))
+		goto out; /* the context is freed */
+	if (sha256_final(&h, digest))
+		goto out;
+	for (int i = 0; i < 32; i++)
+		snprintf(hash + 2 * i, 3, "%02x", digest[i]);
+	rc = 0;
+out:
+	free(settings);
+	return rc;
+}
+
 int run_last_unchanged(struct run_worker *w, const struct run_task *t,
                        const char *record, const char *account_id,
                        bool link_active, struct run_last *last)
@@ -58,7 +92,7 @@ int run_last_unchanged(struct run_worker *w, const struct run_task *t,
 	memset(last, 0, sizeof(*last));
 	if (!account_id || !record)
 		return 0;
-	if (sha256_hex(record, strlen(record), last->hash))
+	if (state_hash(conn_run, record, last->hash))
 		return 0; /* no hash: just send it */
 	r = ledger_state_get(l, conn_run->conn->name, t->employee_id,
 	                     &last->st);
@@ -110,7 +144,7 @@ int run_last_record(struct run_worker *w, const struct run_task *t,
 		return ledger_state_clear(l, conn_run->conn->name,
 		                          t->employee_id);
 	memcpy(hash, last->hash, sizeof(hash));
-	if (!hash[0] && sha256_hex(record, strlen(record), hash))
+	if (!hash[0] && state_hash(conn_run, record, hash))
 		return ledger_state_clear(l, conn_run->conn->name,
 		                          t->employee_id);
 	return ledger_state_put(l, conn_run->conn->name, t->employee_id,

@@ -72,6 +72,23 @@ expect_eq "$(q "SELECT count(*) FROM targets t JOIN events e ON e.seq = t.event_
 expect_eq "$(jq -s '[.[] | select(.event == "same1")][0] | [.attempt, .outcome] | map(tostring) | join(",")' -r "$AUDIT")" "0,unchanged" "audit line"
 finish
 
+begin "after a change of the connection's settings the same record is not \"no change\""
+jq '.connections[0].settings.timeout_ms = 9000' "$CFG" >"$CFG.new" && mv "$CFG.new" "$CFG" && chmod 600 "$CFG"
+events update 5 same2 L >"$T_TMP/same2.jsonl"
+mark
+rph run "$T_TMP/same2.jsonl"
+expect_rc 0
+expect_contains "$OUT" "Unchanged 5"
+gets=$(cnt GET)
+[ "$gets" -ge 7 ] || fail "expected a read per event after the settings changed, got $gets GETs"
+expect_eq "$(writes)" 0 "writes"
+# and then it is known again: no request
+events update 5 same3 L >"$T_TMP/same3.jsonl"
+mark
+rph run "$T_TMP/same3.jsonl"
+expect_eq "$(total)" 2 "requests (the preflight only)"
+finish
+
 begin "generic SCIM: a changed update is one PATCH with If-Match, no read first"
 events update 5 chg M >"$T_TMP/chg.jsonl"
 mark
