@@ -28,6 +28,7 @@ one_case() {
 	expect_contains "$OUT" "Failed 0"
 	expect_eq "$(count_429)" 0 "answers 429"
 	expect_eq "$(sim_users | jq length)" 25 "accounts"
+	expect_contains "$OUT" "rate: kept within the target's rate-limit headers (10 requests per window, reset within 1 s); waited for a window's reset"
 	sim_stop
 }
 
@@ -48,6 +49,19 @@ rph run "$T_TMP/w.jsonl"
 expect_rc 0
 expect_contains "$OUT" "Created 7"
 expect_eq "$(count_429)" 0 "answers 429"
+sim_stop
+finish
+
+begin "a window reset beyond the deadline stops the connection and says why; events stay pending"
+rt_sim --window-limit 1:30 || exit 1
+rt_state late '.connections[0].engine = {"workers": 2, "call_timeout_ms": 1500, "event_deadline_ms": 3000} | .connections[0].settings.create_first = true'
+hires 3 late >"$T_TMP/late.jsonl"
+rph run "$T_TMP/late.jsonl"
+expect_rc 3
+expect_contains "$OUT" "rate limited: the target's rate-limit headers left no request in its window"
+expect_eq "$(count_429)" 0 "answers 429"
+expect_eq "$(sim_users | jq length)" 0 "accounts"
+expect_eq "$(count_state pending)" 3 "pending targets"
 sim_stop
 finish
 
