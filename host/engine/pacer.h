@@ -28,7 +28,11 @@
  * until the pause ends. The bucket then restarts with one token, so
  * admission resumes at the (lowered) rate, never in a burst. A worker that
  * was already waiting for its slot when a pause began takes a new slot
- * after the pause. Thread-safe. */
+ * after the pause.
+ *
+ * Headers: a target that states its window (RateLimit-* / X-RateLimit-*,
+ * pacer_hint) gets at most its remaining requests until the reset, on top
+ * of the rate above. Thread-safe. */
 #ifndef PROVHOST_PACER_H
 #define PROVHOST_PACER_H
 
