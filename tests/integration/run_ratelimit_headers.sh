@@ -40,6 +40,10 @@ begin "RateLimit-* (IETF draft) headers: the same"
 one_case ietf --window-limit 10:1 --ietf-rate-headers
 finish
 
+begin "X-RateLimit-Reset as a Unix time (GitHub): the same"
+one_case epoch --window-limit 10:1 --rate-reset-epoch
+finish
+
 begin "a small window (3 requests per 2 s): requests wait for its reset, no 429"
 # without the headers provhost would send the 4th request at once
 rt_sim --window-limit 3:2 || exit 1

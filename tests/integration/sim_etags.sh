@@ -69,6 +69,15 @@ expect_eq "$(header ratelimit-limit),$(header ratelimit-remaining),$(header x-ra
 finish
 sim_stop
 
+sim_start --window-limit 5:30 --rate-reset-epoch || exit 1
+begin "--rate-reset-epoch: Reset is the window's end as a Unix time"
+req GET "$SIM_URL/Users?count=1" "${auth[@]}"
+r=$(header x-ratelimit-reset)
+now=$(date +%s)
+[ "$r" -gt "$now" ] && [ "$r" -le $((now + 31)) ] || fail "reset $r, now $now"
+finish
+sim_stop
+
 begin "--window-limit rejects bad values"
 "$SIM" --port 0 --token t --window-limit 0:1 >/dev/null 2>"$T_TMP/e"
 expect_eq "$?" 2 "exit status"

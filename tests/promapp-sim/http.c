@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 
 /* Per-request state, from the first call of the handler to completion. */
 struct http_request {
@@ -59,7 +60,7 @@ static const char *query(struct MHD_Connection *c, const char *name)
 
 /* --window-limit's headers: X-RateLimit-* (GitHub and others) or the
  * IETF draft's RateLimit-* (--ietf-rate-headers); Reset in seconds. */
-static bool ietf_headers;
+static bool ietf_headers, reset_epoch;
 
 static void add_rate_headers(struct MHD_Response *resp,
                              const struct sim_reply *r)
@@ -74,7 +75,8 @@ static void add_rate_headers(struct MHD_Response *resp,
 	snprintf(value, sizeof(value), "%ld", r->rl_remaining);
 	MHD_add_response_header(resp, name, value);
 	snprintf(name, sizeof(name), "%sReset", prefix);
-	snprintf(value, sizeof(value), "%ld", r->rl_reset);
+	snprintf(value, sizeof(value), "%ld",
+	         reset_epoch ? (long)time(NULL) + r->rl_reset : r->rl_reset);
 	MHD_add_response_header(resp, name, value);
 }
 
@@ -300,6 +302,7 @@ struct MHD_Daemon *http_start(struct sim *sim, unsigned *port)
 	unsigned pool = 0;
 
 	ietf_headers = o->ietf_rate_headers;
+	reset_epoch = o->rate_reset_epoch;
 	memset(&addr, 0, sizeof(addr));
 	addr.sin_family = AF_INET;
 	addr.sin_port = htons((uint16_t)o->port);

@@ -57,7 +57,8 @@ static const char usage_text[] =
         "                           of S seconds (then 429 without\n"
         "                           Retry-After), announced in\n"
         "                           X-RateLimit-Limit/-Remaining/-Reset\n"
-        "  --ietf-rate-headers      ... as RateLimit-Limit/-Remaining/-Reset\n";
+        "  --ietf-rate-headers      ... as RateLimit-Limit/-Remaining/-Reset\n"
+        "  --rate-reset-epoch       ... with Reset as a Unix time (GitHub)\n";
 
 static int usage_error(const char *fmt, ...)
         __attribute__((format(printf, 1, 2)));
@@ -259,6 +260,7 @@ enum {
 	OPT_NO_ETAGS,
 	OPT_WINDOW,
 	OPT_IETF_RATE,
+	OPT_RESET_EPOCH,
 };
 
 static const struct option long_options[] = {
@@ -288,6 +290,7 @@ static const struct option long_options[] = {
         {"no-etags", no_argument, NULL, OPT_NO_ETAGS},
         {"window-limit", required_argument, NULL, OPT_WINDOW},
         {"ietf-rate-headers", no_argument, NULL, OPT_IETF_RATE},
+        {"rate-reset-epoch", no_argument, NULL, OPT_RESET_EPOCH},
         {NULL, 0, NULL, 0},
 };
 
@@ -423,6 +426,9 @@ static int apply_option(struct sim_options *o, int opt, const char *arg)
 		return -1;
 	case OPT_IETF_RATE:
 		o->ietf_rate_headers = true;
+		return -1;
+	case OPT_RESET_EPOCH:
+		o->rate_reset_epoch = true;
 		return -1;
 	case OPT_WINDOW: {
 		char *colon = strchr(arg, ':');

@@ -64,6 +64,7 @@ struct sim_options {
 	unsigned long window_limit;
 	unsigned window_s;
 	bool ietf_rate_headers;
+	bool rate_reset_epoch; /* Reset as a Unix time (GitHub), not seconds */
 };
 
 /*
