@@ -124,6 +124,28 @@ rph run "$T_TMP/y.jsonl"
 expect_eq "$(writes_of PATCH),$(writes_of PUT),$(status 412)" "1,0,0" "one PATCH, no 412"
 finish
 
+begin "a PATCH answered 404 (the account is gone) falls back: read, then create, linked again"
+# the employee linked to the highest account id loses the account; the
+# simulator numbers accounts from 1 again, so the ids below it are taken
+# by others first
+read -r emp max <<<"$(q "SELECT employee_id, account_id FROM links ORDER BY CAST(account_id AS INTEGER) DESC LIMIT 1" | tr '|' ' ')"
+curl -s -X POST "$SIM_ROOT/__sim/reset" >/dev/null # every account vanishes
+for i in $(seq 1 $((max - 1))); do
+	scim POST /Users "{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"],\"userName\":\"filler$i@x.test\",\"name\":{\"givenName\":\"F\",\"familyName\":\"F\"}}"
+done
+k=${emp#E}
+printf '{"event":"update","employee_id":"%s","id":"z%s","attributes":{"first_name":"Z%s","last_name":"M%s","email":"f%s.l%s@example.com","employment_type":"Employee","department":"Engineering"}}\n' "$emp" "$k" "$k" "$k" "$k" "$k" >"$T_TMP/z.jsonl"
+mark
+rph run -v "$T_TMP/z.jsonl"
+expect_rc 0
+expect_contains "$OUT" "Created 1"
+expect_contains "$ERR" "PATCH /Users/$max answered 404 (it is gone); reading the account and converging it instead"
+expect_eq "$(cnt PATCH),$(cnt POST)" "1,1" "PATCH (404), then POST"
+expect_eq "$(status 404)" 2 "404 answers (the PATCH and the read)"
+expect_eq "$(user_of "f$k.l$k@example.com" .name.givenName)" "Z$k" "created with the record"
+expect_eq "$(q "SELECT account_id FROM links WHERE employee_id = '$emp'")" "$(user_of "f$k.l$k@example.com" .id)" "linked to the new account"
+finish
+
 begin "policy verify always: an unchanged update reads the account"
 scim_state v '"verify": "always"'
 events hire 3 h L >"$T_TMP/vh.jsonl"
