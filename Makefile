@@ -231,11 +231,11 @@ $(BUILD)/tests/tools/%: tests/tools/%.c $(BUILD)/libprovhost.a $(BUILD)/libscimc
 	  $(BUILD)/libscimclient.a $(LDFLAGS_ALL) $(PKG_LIBS) $(CSV_LIBS) -ldl -lpthread -lm $(LDLIBS)
 
 # --- test fixtures: each tests/fixtures/X.c is one connector .so for the
-# loader tests (frozen_v1_0.c is built against the frozen v1.0 header copy).
+# loader tests (frozen_v1_N.c is built against the frozen v1.N header copy).
 # chmod: the loader refuses group/world-writable files whatever the umask.
 $(BUILD)/fixtures/%.so: tests/fixtures/%.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(call msg,CCLD,$@)$(CC) $(if $(filter frozen_v1_0,$*),-Itests/fixtures/abi-v1.0) \
+	$(call msg,CCLD,$@)$(CC) $(if $(filter frozen_v1_%,$*),-Itests/fixtures/abi-v$(subst _,.,$(subst frozen_v,,$*))) \
 	  $(ALL_CFLAGS) $(PIC_CFLAGS) -shared -MMD -MP -o $@ $< $(LDFLAGS_ALL) $(LDLIBS)
 	$(Q)chmod go-w $@
 

@@ -121,6 +121,16 @@ static int32_t host_pace(provhost_host *h, const provhost_call *call)
 	return PROVHOST_OK;
 }
 
+static void host_rate_limit(provhost_host *h, const provhost_call *call,
+                            int64_t limit, int64_t remaining, int64_t reset_ms)
+{
+	struct instance_host *host = host_of(h);
+
+	if (host && host->pacer.rate_limit)
+		host->pacer.rate_limit(host->pacer.ctx, call, limit, remaining,
+		                       reset_ms);
+}
+
 void instance_result_init(provhost_result *res)
 {
 	memset(res, 0, sizeof(*res));
@@ -151,6 +161,24 @@ void instance_redact(const struct instance *inst, char *text, size_t size)
 	redact_into(&inst->conn->secrets, text, text, size);
 }
 
+/* An ETag the host stores and sends back: printable ASCII, NUL-terminated
+ * within the member, else none. */
+static void settle_etag(provhost_result *res)
+{
+	size_t i;
+
+	if (!memchr(res->etag, '\0', sizeof(res->etag))) {
+		res->etag[0] = '\0';
+		return;
+	}
+	for (i = 0; res->etag[i]; i++)
+		if ((unsigned char)res->etag[i] < 0x21 ||
+		    (unsigned char)res->etag[i] > 0x7e) {
+			res->etag[0] = '\0';
+			return;
+		}
+}
+
 /* Makes what the connector returned safe and consistent (see header). An
  * account id that fills account_id without a NUL was cut short by the
  * connector: linking a truncated id would be wrong, so the call fails. */
@@ -171,6 +199,7 @@ static int32_t settle(const struct connection *conn,
 		res->account_id[0] = '\0';
 	}
 	if (res) {
+		settle_etag(res);
 		res->account_id[sizeof(res->account_id) - 1] = '\0';
 		res->detail[sizeof(res->detail) - 1] = '\0';
 		redact_into(&conn->secrets, res->detail, res->detail,
@@ -223,6 +252,7 @@ int32_t instance_open(const struct connection *conn,
 	inst->host->api.now_ms = host_now_ms;
 	inst->host->api.planned_write = host_planned_write;
 	inst->host->api.pace = host_pace;
+	inst->host->api.rate_limit = host_rate_limit;
 	if (pacer)
 		inst->host->pacer = *pacer;
 	json = json_dumps(conn->settings, JSON_COMPACT);
@@ -282,6 +312,11 @@ int instance_can_list(const struct instance *inst)
 int instance_can_no_adopt(const struct instance *inst)
 {
 	return (inst->connector->capabilities & PROVHOST_CAP_NO_ADOPT) != 0;
+}
+
+int instance_can_etag(const struct instance *inst)
+{
+	return (inst->connector->capabilities & PROVHOST_CAP_ETAG) != 0;
 }
 
 __attribute__((format(printf, 3, 4))) static int32_t

@@ -28,6 +28,10 @@ struct call_hooks {
 struct instance_pacer {
 	int32_t (*pace)(void *ctx, const provhost_call *call);
 	void *ctx;
+	/* host_api->rate_limit (ABI 1.2): the target's rate-limit headers,
+	 * each -1 when not given; may be NULL (then they are ignored) */
+	void (*rate_limit)(void *ctx, const provhost_call *call, int64_t limit,
+	                   int64_t remaining, int64_t reset_ms);
 };
 
 struct instance_host; /* = provhost_host, private to instance.c */
@@ -67,6 +71,8 @@ void instance_error_init(provhost_error *err);
  * status, a non-empty message on failure, and no secret value of the
  * connection in err->message or res->detail. A success whose account_id
  * has no NUL (an id longer than 255 bytes) becomes PROVHOST_E_PROTOCOL.
+ * res->etag (ABI 1.2) is "" unless it is a printable ASCII token (an ETag
+ * is a quoted string, RFC 7232) that fits.
  * On failure res means nothing. */
 int32_t instance_authenticate(struct instance *inst, const provhost_call *call,
                               provhost_result *res, provhost_error *err);
@@ -100,9 +106,11 @@ int32_t instance_list(struct instance *inst, const provhost_call *call,
                       provhost_emit_fn emit, void *emit_ctx,
                       provhost_error *err);
 
-/* What the bound connector can do (ABI 1.1): list, no-adopt provision. */
+/* What the bound connector can do (ABI 1.1): list, no-adopt provision;
+ * (ABI 1.2) take the last written state and return ETags. */
 int instance_can_list(const struct instance *inst);
 int instance_can_no_adopt(const struct instance *inst);
+int instance_can_etag(const struct instance *inst);
 
 /* Redacts conn's secret values from text in place (size bytes). */
 void instance_redact(const struct instance *inst, char *text, size_t size);

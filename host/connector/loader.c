@@ -637,6 +637,7 @@ void loader_caps_string(uint64_t caps, char *out, size_t outlen)
 	        {PROVHOST_CAP_DELETE, "delete"},
 	        {PROVHOST_CAP_LIST, "list"},
 	        {PROVHOST_CAP_NO_ADOPT, "no-adopt"},
+	        {PROVHOST_CAP_ETAG, "etag"},
 	};
 	size_t used = 0;
 

@@ -45,6 +45,12 @@ void pacer_init(struct pacer *p, double max_rps)
 	p->refusals = 0;
 	p->epoch = 0;
 	p->admitted = 0;
+	p->hint_from_us = 0;
+	p->hint_window_us = 0;
+	p->hint_until_us = -1;
+	p->hint_budget = -1;
+	p->hint_limit = -1;
+	p->hint_waits = 0;
 }
 
 void pacer_release(struct pacer *p)
@@ -147,12 +153,63 @@ static int64_t interval_us(double r)
  * every promised slot paid for; a request may start at tat_us minus the
  * saved-up burst, (burst - 1) intervals. Keeping the debt as a time (not a
  * token count) keeps promised slots valid while the rate changes. */
+/* The window budget from the target's headers (pacer_hint) for a request
+ * that may start at t: t itself, or the window's reset when the budget is
+ * spent. A window that ends without a newer hint is followed by one as
+ * long as the longest reset seen, with the stated limit (or, without one,
+ * by no budget until the next hint). Consumes one request of the budget.
+ * Caller holds the lock. */
+static void hint_next_window(struct pacer *p)
+{
+	p->hint_from_us = p->hint_until_us;
+	if (p->hint_limit > 0 && p->hint_window_us > 0) {
+		p->hint_until_us = p->hint_from_us + p->hint_window_us;
+		p->hint_budget = p->hint_limit;
+	} else {
+		p->hint_until_us = -1; /* nothing known until the next hint */
+		p->hint_budget = -1;
+	}
+}
+
+static int64_t hint_admit(struct pacer *p, int64_t t)
+{
+	if (t < p->hint_from_us)
+		t = p->hint_from_us;
+	while (p->hint_until_us >= 0 && t >= p->hint_until_us)
+		hint_next_window(p); /* ended without news */
+	if (p->hint_until_us < 0)
+		return t;
+	if (p->hint_budget == 0) {
+		p->hint_waits++;
+		hint_next_window(p);
+		t = p->hint_from_us;
+	}
+	if (p->hint_budget > 0)
+		p->hint_budget--;
+	return t;
+}
+
 static int64_t reserve_locked(struct pacer *p, int64_t now_us,
                               int64_t deadline_us)
 {
 	int64_t t = now_us > p->paused_until_us ? now_us : p->paused_until_us;
-	int64_t slot = t, interval;
-	double r = rate_at(p, t);
+	int64_t slot, interval;
+	double r;
+
+	int64_t saved[4] = {p->hint_from_us, p->hint_until_us, p->hint_budget,
+	                    (int64_t)p->hint_waits};
+
+	t = hint_admit(p, t);
+	if (deadline_us > 0 && t > deadline_us) {
+		/* the window's reset comes too late: nothing consumed */
+		p->hint_from_us = saved[0];
+		p->hint_until_us = saved[1];
+		p->hint_budget = saved[2];
+		p->hint_waits = (uint64_t)saved[3];
+		return -1;
+	}
+	slot = t;
+	r = rate_at(p, t);
 
 	if (r > 0) {
 		interval = interval_us(r);
@@ -262,6 +319,58 @@ void pacer_refused(struct pacer *p, int64_t now_us, int64_t pause_us,
 void pacer_pause(struct pacer *p, int64_t now_us, int64_t pause_us)
 {
 	pacer_refused(p, now_us, pause_us, tl_pacer == p ? tl_slot : -1);
+}
+
+/* Admissions after the slot sent_us (at most the remembered ones): the
+ * requests that may not have reached the target when it counted. Caller
+ * holds the lock. */
+static int64_t admitted_after(const struct pacer *p, int64_t sent_us)
+{
+	uint64_t n = p->admitted < PACER_HISTORY ? p->admitted : PACER_HISTORY;
+	uint64_t i;
+	int64_t count = 0;
+
+	for (i = 0; i < n; i++)
+		if (p->history[(p->admitted - 1 - i) % PACER_HISTORY] > sent_us)
+			count++;
+	return count;
+}
+
+void pacer_hint(struct pacer *p, int64_t now_us, int64_t limit,
+                int64_t remaining, int64_t reset_us, int64_t sent_us)
+{
+	int64_t end, budget;
+
+	if (reset_us < 0 || remaining < 0)
+		return;
+	pthread_mutex_lock(&p->lock);
+	if (limit > 0)
+		p->hint_limit = limit;
+	if (reset_us > p->hint_window_us)
+		p->hint_window_us = reset_us; /* the longest reset seen */
+	end = now_us + reset_us;
+	budget = remaining - (sent_us >= 0 ? admitted_after(p, sent_us) : 0);
+	if (budget < 0)
+		budget = 0;
+	if (p->hint_until_us < 0 || now_us >= p->hint_until_us) {
+		p->hint_until_us = end; /* a new window */
+		p->hint_budget = budget;
+	} else {
+		/* the same window: news only ever lowers the budget, and a
+		 * reset announced later (rounded up) is no earlier */
+		if (end < p->hint_until_us)
+			p->hint_until_us = end;
+		if (p->hint_budget < 0 || budget < p->hint_budget)
+			p->hint_budget = budget;
+	}
+	pthread_mutex_unlock(&p->lock);
+}
+
+void pacer_hint_thread(struct pacer *p, int64_t now_us, int64_t limit,
+                       int64_t remaining, int64_t reset_us)
+{
+	pacer_hint(p, now_us, limit, remaining, reset_us,
+	           tl_pacer == p ? tl_slot : -1);
 }
 
 double pacer_rate(struct pacer *p, int64_t now_us)

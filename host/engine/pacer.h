@@ -28,7 +28,11 @@
  * until the pause ends. The bucket then restarts with one token, so
  * admission resumes at the (lowered) rate, never in a burst. A worker that
  * was already waiting for its slot when a pause began takes a new slot
- * after the pause. Thread-safe. */
+ * after the pause.
+ *
+ * Headers: a target that states its window (RateLimit-* / X-RateLimit-*,
+ * pacer_hint) gets at most its remaining requests until the reset, on top
+ * of the rate above. Thread-safe. */
 #ifndef PROVHOST_PACER_H
 #define PROVHOST_PACER_H
 
@@ -71,6 +75,14 @@ struct pacer {
 	uint64_t epoch;        /* bumped by every pause that moves the end */
 	int64_t history[PACER_HISTORY]; /* recent admission slots, a ring */
 	uint64_t admitted;              /* admissions ever (ring position) */
+	/* the target's own rate-limit headers (pacer_hint): until
+	 * hint_until_us at most hint_budget more admissions; -1 = none */
+	int64_t hint_until_us;
+	int64_t hint_budget;
+	int64_t hint_from_us;   /* the current window began (no slot before) */
+	int64_t hint_window_us; /* the longest reset announced: a window */
+	int64_t hint_limit;     /* the window's stated limit, -1 unknown */
+	uint64_t hint_waits;    /* admissions held to a window's reset */
 };
 
 void pacer_init(struct pacer *p, double max_rps);
@@ -105,6 +117,23 @@ void pacer_refused(struct pacer *p, int64_t now_us, int64_t pause_us,
 /* pacer_refused for the request the calling thread was last admitted for
  * through pacer_acquire on p (unknown if none). */
 void pacer_pause(struct pacer *p, int64_t now_us, int64_t pause_us);
+
+/* The target's rate-limit headers (RateLimit-* / X-RateLimit-*) on the
+ * answer to a request admitted at sent_us (-1 unknown): remaining requests
+ * in a window that resets in reset_us (-1 unknown: the hint is ignored),
+ * of limit per window (-1 unknown). Until the reset at most remaining
+ * requests are admitted, less the ones admitted after sent_us (they may
+ * not have reached the target yet); with none left every admission waits
+ * for the reset. Hints for the same window only ever lower the budget;
+ * when a window ends without a newer hint, the next one starts with the
+ * stated limit. */
+void pacer_hint(struct pacer *p, int64_t now_us, int64_t limit,
+                int64_t remaining, int64_t reset_us, int64_t sent_us);
+
+/* pacer_hint for the request the calling thread was last admitted for
+ * through pacer_acquire on p. */
+void pacer_hint_thread(struct pacer *p, int64_t now_us, int64_t limit,
+                       int64_t remaining, int64_t reset_us);
 
 /* The admission rate at now_us in requests/s, 0 = unlimited. */
 double pacer_rate(struct pacer *p, int64_t now_us);

@@ -278,7 +278,7 @@ static void *progress_main(void *arg)
 static int32_t open_watched(struct run_conn *conn_run, struct instance **out,
                             provhost_error *perr)
 {
-	struct instance_pacer ip = {pace_connection, conn_run};
+	struct instance_pacer ip = {pace_connection, conn_run, run_rate_hint};
 	int32_t st;
 
 	watchdog_enter(&conn_run->slot, "open", NULL,

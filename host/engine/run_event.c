@@ -12,6 +12,7 @@
 #include "engine/run_dryplan.h"
 #include "engine/run_internal.h"
 #include "engine/run_rate.h"
+#include "engine/run_state.h"
 #include "engine/run_stop.h"
 #include "lifecycle/events.h"
 #include "util/clock.h"
@@ -31,7 +32,8 @@ struct plan {
 	bool adopting;  /* account_id is the probe's candidate, not a link */
 	bool timed_out; /* an attempt of this event timed out in this run */
 	int attempts;   /* calls made for this event so far */
-	char candidate[256]; /* the account a probe found, "" none */
+	char candidate[256];  /* the account a probe found, "" none */
+	struct run_last last; /* the link's last written state (run_state) */
 };
 
 /* Failures that make the whole connection unusable: stop at once. */
@@ -346,9 +348,11 @@ static int record_success(struct run_worker *w, const struct run_task *t,
 		run_identity_dispute(w, t, outcome, acct, why);
 		return 0;
 	}
-	if (r || ledger_target_finish(l, t->event_id, conn_run->conn->name,
-	                              LEDGER_DONE, outcome, acct,
-	                              res->remote_code, NULL, now))
+	if (r ||
+	    ledger_target_finish(l, t->event_id, conn_run->conn->name,
+	                         LEDGER_DONE, outcome, acct, res->remote_code,
+	                         NULL, now) ||
+	    run_last_record(w, t, active, acct, plan->record, &plan->last, res))
 		rc_ledger = -1;
 	if (dry && !rc_ledger &&
 	    run_dryplan_note(conn_run, t, plan->op == OP_PROVISION,
@@ -375,6 +379,8 @@ static int32_t call_connector(struct run_worker *w, const struct run_task *t,
 		flags |= PROVHOST_CALL_NO_ADOPT;
 	instance_call_init(&call, flags, deadline_ms, t->event_id,
 	                   t->employee_id, hooks);
+	if (plan->op == OP_PROVISION && !plan->adopting)
+		run_last_call(w, &plan->last, plan->account_id, &call);
 	watchdog_enter(&w->slot,
 	               plan->op == OP_PROVISION ? "provision" : "deprovision",
 	               t->employee_id, deadline_ms);
@@ -622,6 +628,12 @@ static void apply_plan(struct run_worker *w, const struct run_task *t,
 	}
 	run_decision_finish(conn_run, t, state, NULL, NULL, false, why);
 	note_problem(conn_run, t, why);
+	/* a write may have reached the target before it failed (a lost
+	 * answer): the last state is no longer known */
+	if (plan->op == OP_PROVISION &&
+	    ledger_state_clear(conn_run->run->ledger, conn_run->conn->name,
+	                       t->employee_id))
+		log_msg(PROVHOST_LOG_ERROR, "ledger: %s", ledger_last_error());
 	if (state == LEDGER_REJECTED) {
 		/* final, like a mapping rejection: later events may go on */
 		run_stats_add(&conn_run->stats, STAT_REJECTED, 1);
@@ -851,6 +863,10 @@ void run_event_apply(struct run_worker *w, const struct run_task *t)
 	if (run_identity_check(w, t, &ev, plan.op == OP_DEPROVISION, has_link,
 	                       plan.user_name))
 		goto out_free_plan;
+	if (plan.op == OP_PROVISION &&
+	    run_last_unchanged(w, t, plan.record, plan.account_id,
+	                       has_link && link.active, &plan.last))
+		goto out_free_plan; /* no change: no request */
 	if (review_gate(w, t, &ev, &plan, has_link ? &link : NULL))
 		goto out_free_plan;
 	if (conn_run->run->opt->dry_run &&
@@ -872,6 +888,7 @@ void run_event_apply(struct run_worker *w, const struct run_task *t)
 		apply_with_candidate(w, t, &plan);
 	}
 out_free_plan:
+	run_last_release(&plan.last);
 	free(plan.record);
 out_release:
 	run_decision_end(); /* t left pending: no decision yet */

@@ -1,5 +1,6 @@
 #include "engine/run_rate.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "engine/run_internal.h"
@@ -66,11 +67,34 @@ void run_rate_json(struct run_conn *conn_run, json_t *obj)
 		        json_integer((json_int_t)conn_run->pacer.refusals));
 }
 
+/* The summary line about the target's own rate-limit headers, if any. */
+static void print_headers(struct pacer *p, FILE *out)
+{
+	int64_t limit, window, waits;
+
+	pthread_mutex_lock(&p->lock);
+	limit = p->hint_limit;
+	window = p->hint_window_us;
+	waits = (int64_t)p->hint_waits;
+	pthread_mutex_unlock(&p->lock);
+	if (limit <= 0 && !waits)
+		return;
+	fprintf(out, "  rate: kept within the target's rate-limit headers");
+	if (limit > 0)
+		fprintf(out,
+		        " (%lld request%s per window, reset within %.0f s)",
+		        (long long)limit, limit == 1 ? "" : "s",
+		        (double)window / 1e6);
+	fprintf(out, "; waited for a window's reset %lld time%s\n",
+	        (long long)waits, waits == 1 ? "" : "s");
+}
+
 void run_rate_print(struct run_conn *conn_run, FILE *out)
 {
 	struct pacer *p = &conn_run->pacer;
 	double r = learned(conn_run);
 
+	print_headers(p, out);
 	if (r <= 0)
 		return;
 	if (!p->refusals)
@@ -98,12 +122,24 @@ void run_rate_stop_reason(struct run_conn *conn_run, char *buf, size_t len)
 	struct pacer *p = &conn_run->pacer;
 	double r = pacer_learned(p, clock_mono_us());
 	unsigned long long n;
+	bool window_spent;
 
 	if (r <= 0)
 		r = pacer_rate(p, clock_mono_us());
 	pthread_mutex_lock(&p->lock);
 	n = p->refusals;
+	/* the target's headers left nothing until a reset still to come */
+	window_spent = p->hint_until_us >= 0 && p->hint_budget == 0;
 	pthread_mutex_unlock(&p->lock);
+	if (!n && window_spent) {
+		snprintf(buf, len,
+		         "rate limited: the target's rate-limit headers left "
+		         "no request in its window, and the next request could "
+		         "not wait for the window's reset before its deadline; "
+		         "raise engine.call_timeout_ms / event_deadline_ms to "
+		         "wait longer (or the target's limit)");
+		return;
+	}
 	snprintf(buf, len,
 	         "rate limited: the target answered 429 %llu time%s and "
 	         "asked provhost to wait; the next request could not be "
@@ -129,4 +165,16 @@ void run_rate_stop_note(struct run_conn *conn_run, char *buf, size_t len)
 	         "engine.max_rps sets a ceiling)",
 	         (unsigned long long)p->refusals, p->refusals == 1 ? "" : "s",
 	         r);
+}
+
+void run_rate_hint(void *ctx, const provhost_call *call, int64_t limit,
+                   int64_t remaining, int64_t reset_ms)
+{
+	struct run_conn *conn_run = ctx;
+
+	(void)call;
+	if (reset_ms < 0 || remaining < 0)
+		return;
+	pacer_hint_thread(&conn_run->pacer, clock_mono_us(), limit, remaining,
+	                  reset_ms * 1000);
 }

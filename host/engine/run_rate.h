@@ -8,7 +8,10 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+
+#include <provhost/connector.h>
 
 struct run_conn;
 
@@ -29,6 +32,13 @@ void run_rate_print(struct run_conn *conn_run, FILE *out);
 /* Why the connection stops when rate limiting left a request no time
  * before its deadline: the 429 count, the rate reached, engine.max_rps. */
 void run_rate_stop_reason(struct run_conn *conn_run, char *buf, size_t len);
+
+/* host_api->rate_limit for conn_run's instances (ctx is the struct
+ * run_conn): the target's RateLimit-* / X-RateLimit-* headers go to the
+ * connection's pacer (pacer_hint), for the request the calling worker was
+ * last admitted for. Any worker thread. */
+void run_rate_hint(void *ctx, const provhost_call *call, int64_t limit,
+                   int64_t remaining, int64_t reset_ms);
 
 /* "; the target also answered 429 ..." for another stop reason, or "". */
 void run_rate_stop_note(struct run_conn *conn_run, char *buf, size_t len);

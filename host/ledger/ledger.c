@@ -157,6 +157,18 @@ static const char *const stmt_sql[LS_COUNT] = {
         [LS_RECORD_BEFORE] =
                 "SELECT record FROM events WHERE employee_id = ?1 AND seq < "
                 "?2 AND record IS NOT NULL ORDER BY seq DESC LIMIT 1",
+        [LS_STATE_GET] = "SELECT account_id, hash, record, etag FROM "
+                         "link_states WHERE connection = ?1 AND "
+                         "employee_id = ?2",
+        [LS_STATE_PUT] =
+                "INSERT INTO link_states (connection, employee_id, "
+                "account_id, hash, record, etag, updated_at) VALUES (?1, ?2, "
+                "?3, ?4, ?5, ?6, ?7) ON CONFLICT (connection, employee_id) "
+                "DO UPDATE SET account_id = excluded.account_id, hash = "
+                "excluded.hash, record = excluded.record, etag = "
+                "excluded.etag, updated_at = excluded.updated_at",
+        [LS_STATE_CLEAR] = "DELETE FROM link_states WHERE connection = ?1 "
+                           "AND employee_id = ?2",
 };
 
 const char *ledger_state_name(enum ledger_state s)

@@ -22,7 +22,7 @@
 
 #include "lifecycle/events.h"
 
-#define LEDGER_SCHEMA_VERSION 9
+#define LEDGER_SCHEMA_VERSION 10
 
 struct ledger;
 
@@ -319,6 +319,31 @@ void ledger_planned_release(struct ledger_planned *p);
  * len), 1 when the account is not linked, -1. */
 int ledger_link_owner(struct ledger *l, const char *connection,
                       const char *account_id, char *employee_id, size_t len);
+
+/* --- last written state (ledger_state.c, issue 16) ---------------------------
+ * Per link: the record provhost last wrote to the account and saw succeed,
+ * its hash (hex SHA-256 of the record text) and the account's ETag then. */
+struct ledger_last_state {
+	char account_id[256]; /* the account it was written to */
+	char hash[65];
+	char *record;   /* owned by the caller after a get: free() it */
+	char etag[128]; /* "" when the target gave none */
+};
+
+/* 0 and *out (out->record malloc'ed), 1 when there is none, -1. */
+int ledger_state_get(struct ledger *l, const char *connection,
+                     const char *employee_id, struct ledger_last_state *out);
+
+/* Stores (replaces) the state of the employee's link. etag may be NULL or
+ * "". Returns 0 or -1. */
+int ledger_state_put(struct ledger *l, const char *connection,
+                     const char *employee_id, const char *account_id,
+                     const char *hash, const char *record, const char *etag,
+                     int64_t now);
+
+/* Forgets it (the account was deprovisioned or relinked): 0 or -1. */
+int ledger_state_clear(struct ledger *l, const char *connection,
+                       const char *employee_id);
 
 /* Another employee than employee_id linked on connection to an account
  * whose userName equals user_name (ASCII case ignored): 0 with that

@@ -45,6 +45,9 @@ enum ledger_stmt_id {
 	LS_PERSON_TARGETS_FILL, /* ledger_person_targets.c */
 	LS_TARGET_DECISION,     /* ledger_decisions.c */
 	LS_RECORD_BEFORE,
+	LS_STATE_GET,
+	LS_STATE_PUT,
+	LS_STATE_CLEAR,
 	LS_COUNT
 };
 

@@ -306,4 +306,20 @@ const char *const ledger_migrations[LEDGER_SCHEMA_VERSION] = {
          * decided for it and why (lifecycle/decision.h, as JSON): the
          * matched rules, the roles, what changed; history shows it. */
         "ALTER TABLE targets ADD COLUMN decision TEXT;",
+        /* 9 -> 10: last written state (issue 16). Per link, the record
+         * provhost last wrote to the account and saw succeed (its SHA-256
+         * and the JSON), and the account's ETag then: an event whose
+         * mapped record hashes the same sends no request; a changed one
+         * may send only the difference. Keyed by the link, with the
+         * account it was written to (a relinked person's old state does
+         * not apply to the new account). */
+        "CREATE TABLE link_states ("
+        "  connection TEXT NOT NULL,"
+        "  employee_id TEXT NOT NULL,"
+        "  account_id TEXT NOT NULL,"
+        "  hash TEXT NOT NULL,"
+        "  record TEXT NOT NULL,"
+        "  etag TEXT,"
+        "  updated_at INTEGER NOT NULL,"
+        "  PRIMARY KEY (connection, employee_id)) WITHOUT ROWID;",
 };

@@ -7,7 +7,7 @@
 #define POLICY_KNOWN_KEYS                                                      \
 	"update, leave, no_match, keep_on_role_change, "                       \
 	"max_deprovisions_per_run, send_roles, shared_email, rename, "         \
-	"supervise, supervise_expire_days"
+	"supervise, supervise_expire_days, verify"
 
 void policy_defaults(struct policy *p)
 {
@@ -21,6 +21,7 @@ void policy_defaults(struct policy *p)
 	p->rename = POLICY_RENAME_KEEP;
 	p->supervise = 0;
 	p->supervise_expire_days = 0;
+	p->verify = POLICY_VERIFY_CHANGES;
 }
 
 static const char *const change_names[] = {"create", "update", "deactivate",
@@ -118,6 +119,7 @@ static const char *const no_match_names[] = {"deprovision", "default_roles",
                                              "skip"};
 static const char *const shared_email_names[] = {"dispute", "allow"};
 static const char *const rename_names[] = {"keep", "follow"};
+static const char *const verify_names[] = {"changes", "always"};
 
 int policy_parse(const json_t *obj, struct policy *p, struct path_error *err)
 {
@@ -158,6 +160,11 @@ int policy_parse(const json_t *obj, struct policy *p, struct path_error *err)
 			               "keep, follow", &choice, err))
 				return -1;
 			p->rename = (enum policy_rename)choice;
+		} else if (!strcmp(key, "verify")) {
+			if (get_choice(key, val, verify_names, 2,
+			               "changes, always", &choice, err))
+				return -1;
+			p->verify = (enum policy_verify)choice;
 		} else if (!strcmp(key, "keep_on_role_change")) {
 			if (get_bool(key, val, &p->keep_on_role_change, err))
 				return -1;

@@ -59,6 +59,15 @@ enum policy_change {
 /* "create", "update", "deactivate", "reactivate", "link"; "?" otherwise. */
 const char *policy_change_name(enum policy_change c);
 
+/* An update whose mapped record equals the last state provhost wrote to the
+ * linked account: "changes" sends nothing (drift behind provhost's back is
+ * reconciliation's job), "always" asks the connector to read the account
+ * and converge it anyway (issue 16). */
+enum policy_verify {
+	POLICY_VERIFY_CHANGES = 0, /* "changes" (default) */
+	POLICY_VERIFY_ALWAYS,      /* "always" */
+};
+
 struct policy {
 	enum policy_update update;
 	enum policy_leave leave;
@@ -72,11 +81,12 @@ struct policy {
 	/* supervised items nobody approved are discarded after this many
 	 * days (never a deactivation); 0 = they wait forever */
 	int64_t supervise_expire_days;
+	enum policy_verify verify;
 };
 
 /* update provision, leave ignore, no_match deprovision, keep_on_role_change
  * false, max_deprovisions_per_run 25, send_roles false, shared_email
- * dispute, rename keep, nothing supervised. */
+ * dispute, rename keep, nothing supervised, verify changes. */
 void policy_defaults(struct policy *p);
 
 /* Fills p from a "policy" object (NULL = defaults). Returns 0, or -1 with

@@ -100,6 +100,17 @@
  *     reconciliation.
  *   - "externalId" in the record (above).
  *
+ * What 1.2 appends (throughput: no request that is not a change, pacing
+ * from the target's own hints; each item says "since 1.2")
+ *   - provhost_call.if_match, .last_state_json and .last_state_len: the
+ *     ETag and the record the host last wrote to (and saw on) the linked
+ *     account, for PROVHOST_CAP_ETAG connectors; provhost_result.etag
+ *     back. A connector may then send only the changes (one SCIM PATCH
+ *     with If-Match) and fall back to read-then-write on 412 or 404.
+ *   - provhost_host_api.rate_limit: the connector reports a target's
+ *     RateLimit-* / X-RateLimit-* headers (limit, remaining, reset) after
+ *     any answer that carries them; the host's pacer keeps under them.
+ *
  * This header compiles as C99 and as C++.
  */
 #ifndef PROVHOST_CONNECTOR_H
@@ -113,7 +124,7 @@ extern "C" {
 #endif
 
 #define PROVHOST_CONNECTOR_ABI_MAJOR 1
-#define PROVHOST_CONNECTOR_ABI_MINOR 1
+#define PROVHOST_CONNECTOR_ABI_MINOR 2
 
 /* The one symbol a connector exports; the major version is in its name. */
 #define PROVHOST_CONNECTOR_ENTRY "provhost_connector_v1"
@@ -186,6 +197,10 @@ typedef enum provhost_log_level {
  * flag only for a connector advertising this bit: a connector that does
  * not know the flag would ignore it and adopt. */
 #define PROVHOST_CAP_NO_ADOPT (1u << 6)
+/* since 1.2: provision reads provhost_call.if_match / last_state_json (the
+ * host fills them only for a connector advertising this bit) and fills
+ * provhost_result.etag when the target gives one. */
+#define PROVHOST_CAP_ETAG (1u << 7)
 
 /* Setting types and flags for the settings schema. */
 typedef enum provhost_setting_type {
@@ -238,6 +253,13 @@ typedef struct provhost_result {
 	uint32_t n_candidates;    /* accounts that matched; > 1: a dispute */
 	int32_t candidate_active; /* 1 active, 0 inactive, -1 unknown */
 	char candidate_user_name[256]; /* its userName, "" if unknown */
+
+	/* since 1.2 (PROVHOST_CAP_ETAG): the account's ETag after a
+	 * successful provision (from the answer's ETag header or
+	 * meta.version), "" when the target gave none or it does not fit
+	 * (at most 127 bytes; never cut short). The host stores it with the
+	 * record as the account's last state. */
+	char etag[128];
 } provhost_result;
 
 /* Per-call context passed by the host to every op that may do I/O. */
@@ -261,6 +283,22 @@ typedef struct provhost_call {
 	const char *event_id;    /* for log lines, may be NULL */
 	const char *employee_id; /* for log lines, may be NULL */
 	void *host_data; /* the host's; pass the call back, never touch */
+
+	/* since 1.2, provision only, set only for a connector advertising
+	 * PROVHOST_CAP_ETAG (NULL / 0 otherwise; check PROVHOST_HAS_FIELD):
+	 * the last state the host recorded for the account named by
+	 * account_id — the record it last wrote there and saw succeed
+	 * (last_state_json, UTF-8 JSON of the same shape as desired_json,
+	 * borrowed, last_state_len bytes) and that account's ETag then
+	 * (if_match, NULL when none). A connector may trust it to send only
+	 * what differs from desired (e.g. one SCIM PATCH with If-Match:
+	 * if_match); when the target answers that the account changed (412)
+	 * or is gone (404) it must fall back to reading the account and
+	 * converging as without a last state. Drift behind the host's back
+	 * is reconciliation's job. */
+	const char *if_match;
+	const char *last_state_json;
+	size_t last_state_len;
 } provhost_call;
 
 /* Opaque handles. */
@@ -303,6 +341,19 @@ typedef struct provhost_host_api {
 	 * PROVHOST_OK to go ahead, or PROVHOST_E_TIMEOUT when the call's
 	 * deadline would pass first (then fail the op with that status). */
 	int32_t (*pace)(provhost_host *host, const provhost_call *call);
+
+	/* since 1.2 (check PROVHOST_HAS_FIELD or abi_minor >= 2; may be NULL
+	 * in a host that offers no pacing): report a target's rate-limit
+	 * headers (RateLimit-Limit/-Remaining/-Reset or X-RateLimit-*) seen
+	 * on the answer to the request last paced by this instance: limit
+	 * (requests per window), remaining (left in the window) and reset_ms
+	 * (milliseconds until the window resets), each -1 when the answer
+	 * did not say. The host keeps the connection's requests within
+	 * remaining until the reset, across all instances, and holds every
+	 * request until the reset when remaining is 0. Call it after any
+	 * answer (success or failure) that carries such a header. */
+	void (*rate_limit)(provhost_host *host, const provhost_call *call,
+	                   int64_t limit, int64_t remaining, int64_t reset_ms);
 } provhost_host_api;
 
 /* Receives one record (JSON text) from lookup or list; the receiver copies

@@ -4,7 +4,7 @@
 #include "promapp.h"
 
 #define PROMAPP_VERSION "1.0.0"
-#define N_SETTINGS      8
+#define N_SETTINGS      9
 
 static const provhost_setting promapp_settings_schema[N_SETTINGS] = {
         {"instance_url", PROVHOST_SETTING_STRING, 0, "https://api.promapp.com",
@@ -20,6 +20,9 @@ static const provhost_setting promapp_settings_schema[N_SETTINGS] = {
         {"match_external_id", PROVHOST_SETTING_BOOLEAN, 0, "false",
          "send externalId (the employee id) and find accounts by it before "
          "userName (Promapp's support for externalId is unconfirmed)"},
+        SCIM_SCHEMA_CREATE_FIRST("false",
+                                 "Promapp's 409 on a duplicate userName is "
+                                 "unconfirmed"),
 };
 
 /* Promapp documents DELETE /Users/{id} as deactivation; it is reached at
@@ -38,6 +41,7 @@ static const struct scim_target promapp_target = {
         .roles = 1,
         .deprovision = SCIM_DEPROVISION_DELETE_DEACTIVATES,
         .external_id = SCIM_EXTERNAL_ID_SETTING,
+        .create_first_setting = 1, /* off by default: unconfirmed */
         .hint = promapp_hint,
         .not_json = promapp_signin_error,
 };

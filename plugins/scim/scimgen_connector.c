@@ -9,11 +9,14 @@
  * unsupported or refused for "active") or, by setting, deletes. No hints:
  * a generic target's messages are the SCIM client's own. The record's
  * externalId (the employee id) is sent on create and update and is the
- * first correlation key, before userName (RFC 7643 section 3.1). */
+ * first correlation key, before userName (RFC 7643 section 3.1). A new
+ * hire whose record has no externalId is created with one POST, no lookup
+ * first (setting create_first, default true: RFC 7643 section 4.1.1 makes
+ * userName unique, so a target answers 409 for an existing one). */
 #include "scimclient/scim_target.h"
 
 #define SCIMGEN_VERSION "1.0.0"
-#define N_SETTINGS      7
+#define N_SETTINGS      8
 
 static const provhost_setting scimgen_settings_schema[N_SETTINGS] = {
         {"base_url", PROVHOST_SETTING_STRING, PROVHOST_SETTING_REQUIRED, NULL,
@@ -24,6 +27,9 @@ static const provhost_setting scimgen_settings_schema[N_SETTINGS] = {
          "\"disable\" (active false, PATCH or PUT) or \"delete\" (DELETE)"},
         SCIM_SCHEMA_TIMEOUTS_AND_CA,
         SCIM_SCHEMA_USER_AGENT("scim"),
+        SCIM_SCHEMA_CREATE_FIRST("true",
+                                 "RFC 7643 makes userName unique; a record "
+                                 "with externalId is always looked up first"),
 };
 
 /* Members left out are 0: no default URL (base_url is required), any
@@ -38,6 +44,9 @@ static const struct scim_target scimgen_target = {
         .set_active = SCIM_ACTIVE_PATCH,
         .deprovision_setting = 1,
         .external_id = SCIM_EXTERNAL_ID_ALWAYS,
+        .create_first_setting = 1,
+        .create_first_default = 1,
+        .patch_updates = 1,
 };
 
 SCIM_CORE_OPS(scimgen, scimgen_target);

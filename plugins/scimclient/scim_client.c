@@ -142,6 +142,9 @@ static int fail_http(struct scim_client *c, const char *method,
 	if (r->http == 429 || r->http == 503)
 		err->retry_after_ms = scim_retry_after_ms(r->retry_after,
 		                                          (int64_t)time(NULL));
+	if (r->http == 429 && !err->retry_after_ms && r->rl_remaining == 0 &&
+	    r->rl_reset > 0 && r->rl_reset <= 86400)
+		err->retry_after_ms = (uint32_t)r->rl_reset * 1000u;
 	return m.status;
 }
 
@@ -199,6 +202,21 @@ static int64_t remaining_ms(struct scim_client *c, const provhost_call *call)
 	return left > 0 ? left : 0;
 }
 
+/* Hands the answer's rate-limit headers to the host (ABI 1.2 rate_limit)
+ * when it has the service and the answer had one. */
+static void report_rate_headers(struct scim_client *c,
+                                const provhost_call *call,
+                                const struct scim_response *r)
+{
+	if (!PROVHOST_HAS_FIELD(c->api, provhost_host_api, rate_limit) ||
+	    !c->api->rate_limit || r->http <= 0)
+		return;
+	if (r->rl_limit < 0 && r->rl_remaining < 0 && r->rl_reset < 0)
+		return;
+	c->api->rate_limit(c->host, call, r->rl_limit, r->rl_remaining,
+	                   r->rl_reset >= 0 ? (int64_t)r->rl_reset * 1000 : -1);
+}
+
 int scim_client_send(struct scim_client *c, const provhost_call *call,
                      const char *method, const char *path, const char *body,
                      enum scim_target_kind kind, struct scim_reply *reply,
@@ -232,6 +250,7 @@ int scim_client_send(struct scim_client *c, const provhost_call *call,
 		                      err);
 	}
 	reply->http = reply->resp.http;
+	report_rate_headers(c, call, &reply->resp);
 	if (reply->http < 200 || reply->http > 299)
 		return fail_http(c, method, path, kind, reply, err);
 	if (reply->resp.body_len == 0)

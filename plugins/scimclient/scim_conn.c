@@ -131,6 +131,7 @@ void scim_conn_op_begin(struct scim_conn *c, provhost_result *result,
                         provhost_error *err)
 {
 	c->last_http = 0;
+	c->last_etag[0] = '\0';
 	scim_clear_error(err);
 	if (result) {
 		result->outcome = PROVHOST_OUTCOME_NONE;
@@ -148,6 +149,9 @@ int scim_conn_op_end(struct scim_conn *c, int rc, provhost_result *result,
 		scim_redact(result->detail, sizeof result->detail, c->token);
 		scim_redact(result->account_id, sizeof result->account_id,
 		            c->token);
+		if (rc == PROVHOST_OK &&
+		    PROVHOST_HAS_FIELD(result, provhost_result, etag))
+			memcpy(result->etag, c->last_etag, sizeof result->etag);
 	}
 	if (rc != PROVHOST_OK) {
 		err->status = rc;
@@ -173,8 +177,14 @@ int scim_conn_send(struct scim_conn *c, const provhost_call *call,
 	else
 		rc = scim_client_write(&c->client, call, method, path, body,
 		                       kind, reply, err);
-	if (reply->raw)
+	if (reply->raw) {
 		c->last_http = reply->http;
+		c->last_etag[0] = '\0';
+		if (reply->http >= 200 && reply->http <= 299 &&
+		    (kind == SCIM_ON_RESOURCE || !strcmp(method, "POST")))
+			memcpy(c->last_etag, reply->raw->etag,
+			       sizeof c->last_etag);
+	}
 	if (rc != PROVHOST_OK && c->hint)
 		c->hint(c->hint_ctx, method, path, reply, err);
 	return rc;

@@ -36,6 +36,10 @@ struct scim_conn {
 	struct scim_client client;    /* borrows http, api, host, label */
 	char *token;    /* owned; wiped and freed by close; for redaction */
 	long last_http; /* HTTP status of the last request, 0 if none */
+	/* the ETag of the last answer that carried one account (a 2xx to a
+	 * request on /Users/{id} or a POST /Users), "" otherwise; an op's
+	 * success reports it (ABI 1.2 provhost_result.etag) */
+	char last_etag[128];
 	scim_conn_hint_fn hint; /* optional, set by the connector after open */
 	void *hint_ctx;         /* borrowed, passed to hint */
 };
@@ -60,7 +64,8 @@ void scim_conn_close(struct scim_conn *c);
 void scim_conn_op_begin(struct scim_conn *c, provhost_result *result,
                         provhost_error *err);
 
-/* Ends an op: the last HTTP status into result->remote_code, err->status
+/* Ends an op: the last HTTP status into result->remote_code (and, ABI
+ * 1.2, last_etag into result->etag after a success), err->status
  * set to rc on failure (with "<label> operation failed" when nothing more
  * specific was said), the token redacted from everything going back (a
  * safety net). result may be NULL. Returns rc. */

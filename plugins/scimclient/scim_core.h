@@ -19,6 +19,7 @@ struct scim_core_settings {
 	int roles;                      /* send and compare roles */
 	int external_id; /* send externalId and correlate on it first */
 	enum scim_deprovision deprovision;
+	int create_first; /* POST a new hire without a lookup first */
 };
 
 struct provhost_instance {
@@ -28,6 +29,9 @@ struct provhost_instance {
 	int discovered;        /* features below are known (read or assumed) */
 	struct scim_features features;
 	int patch_active_refused; /* the target refused PATCH of "active" */
+	/* SCIM_DIFF_* bits a one-request PATCH was refused for
+	 * (scim_core_patch.c): such changes read and PUT instead */
+	unsigned patch_refused_bits;
 	/* The case-insensitive userName index (scim_ci_index.h) from one
 	 * scan of the target, built when a filter lookup missed the account
 	 * a create collided with; NULL: not built, or dropped after a
@@ -145,6 +149,18 @@ int scim_core_converge(provhost_instance *inst, const provhost_call *call,
                        const struct scim_user *want, json_t *current,
                        const char *note, provhost_result *result,
                        provhost_error *err);
+
+/* scim_core_patch.c: the one-request update of the linked account
+ * account_id from the host's last written state (ABI 1.2; only for a
+ * target with patch_updates that offers PATCH). *done = 1 when it is
+ * settled: PROVHOST_OK with the outcome reported, or a failure to return;
+ * *done = 0 (PROVHOST_OK, err clear) when the caller must read the account
+ * and converge it: no usable last state, nothing differs from it (a
+ * verify), a 412 or 404, or PATCH refused for those attributes. */
+int scim_core_patch_update(provhost_instance *inst, const provhost_call *call,
+                           const char *account_id, const struct scim_user *want,
+                           int *done, provhost_result *result,
+                           provhost_error *err);
 
 /* Creates want (POST /Users); "already exists" links and converges the
  * existing account instead, or, with PROVHOST_CALL_NO_ADOPT, reports it

@@ -128,6 +128,13 @@ static int apply_key(const struct scim_target *t, const char *key, json_t *v,
 		out->external_id = json_is_true(v);
 		return PROVHOST_OK;
 	}
+	if (t->create_first_setting && strcmp(key, "create_first") == 0) {
+		if (!json_is_boolean(v))
+			return config_fail(
+			        err, "setting '%s' must be true or false", key);
+		out->create_first = json_is_true(v);
+		return PROVHOST_OK;
+	}
 	if (known && (known->flags & PROVHOST_SETTING_SECRET))
 		return config_fail(err,
 		                   "setting '%s' is a secret and must not be "
@@ -151,6 +158,7 @@ int scim_core_settings_parse(const struct scim_target *t, const char *json,
 	scim_setting_defaults(&out->conn, t->label, t->version);
 	out->deprovision = t->deprovision;
 	out->external_id = t->external_id == SCIM_EXTERNAL_ID_ALWAYS;
+	out->create_first = t->create_first_setting && t->create_first_default;
 	if (t->url_default &&
 	    scim_url_normalise(t->url_default, t->api_path, out->conn.base_url,
 	                       sizeof out->conn.base_url, why, sizeof why))

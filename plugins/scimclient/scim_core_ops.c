@@ -69,6 +69,17 @@ int32_t scim_core_authenticate(provhost_instance *inst,
 	return scim_core_op_end(inst, rc, result, err);
 }
 
+/* True when want is created with a POST and no lookup first: the setting
+ * is on, userName is the only correlation key (an externalId match must be
+ * looked for: a renamed account would not collide and would be
+ * duplicated) and it is not a dry run (which reads to plan exactly). */
+static int create_first(const provhost_instance *inst,
+                        const provhost_call *call, const struct scim_user *want)
+{
+	return inst->cfg.create_first && !want->external_id &&
+	       !scim_call_is_dry_run(call);
+}
+
 /* Finds the account to converge: the linked one (account_id), else the
  * one matching want's correlation keys. With no_adopt a match that is not
  * the linked account is reported as a candidate (*reported set) instead.
@@ -85,6 +96,8 @@ static int find_target(provhost_instance *inst, const provhost_call *call,
 	rc = scim_core_read_linked(inst, call, account_id, current, err);
 	if (rc != PROVHOST_OK || *current)
 		return rc;
+	if (create_first(inst, call, want))
+		return PROVHOST_OK; /* POST; a 409 finds the account */
 	matches = json_array();
 	if (!matches)
 		return scim_fail(err, PROVHOST_E_INTERNAL, 0, 0,
@@ -128,6 +141,14 @@ int32_t scim_core_provision(provhost_instance *inst, const provhost_call *call,
 	}
 	if (!inst->cfg.external_id)
 		want.external_id = NULL; /* not managed on this target */
+	if (!no_adopt) {
+		int done;
+
+		rc = scim_core_patch_update(inst, call, account_id, &want,
+		                            &done, result, err);
+		if (rc != PROVHOST_OK || done)
+			goto out_decref;
+	}
 	rc = find_target(inst, call, account_id, &want, no_adopt, &current,
 	                 &reported, result, err);
 	if (rc != PROVHOST_OK || reported)

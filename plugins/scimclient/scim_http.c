@@ -8,11 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 struct scim_http {
 	CURL *easy;
 	struct curl_slist *hdr_read;  /* Accept, Authorization */
 	struct curl_slist *hdr_write; /* the same plus Content-Type */
+	struct curl_slist *hdr_once;  /* one request's list with If-Match */
 	char *base;
 	size_t base_len;
 	char *token; /* copy, for scrubbing answers; wiped by free */
@@ -22,6 +24,9 @@ struct scim_http {
 	size_t len, cap, max;
 	int too_big;
 	char retry_after[64];
+	char etag[128];
+	long rl[2][3];      /* [ietf, x-][limit, remaining, reset] */
+	char if_match[160]; /* "If-Match: ..." for the next request, or "" */
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -50,31 +55,107 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
 	return n;
 }
 
-/* Keeps the Retry-After header (the only response header we need besides
- * Content-Type, which libcurl tracks). */
+/* The value of header line data (n bytes) when it is name (lower case,
+ * with the colon), trimmed: *v and *vlen; 0 when it is another header. */
+static int header_value(const char *data, size_t n, const char *name,
+                        const char **v, size_t *vlen)
+{
+	size_t nl = strlen(name);
+
+	if (n <= nl || strncasecmp(data, name, nl) != 0)
+		return 0;
+	*v = data + nl;
+	*vlen = n - nl;
+	while (*vlen > 0 && (**v == ' ' || **v == '\t')) {
+		(*v)++;
+		(*vlen)--;
+	}
+	while (*vlen > 0 &&
+	       ((*v)[*vlen - 1] == '\r' || (*v)[*vlen - 1] == '\n' ||
+	        (*v)[*vlen - 1] == ' ' || (*v)[*vlen - 1] == '\t'))
+		(*vlen)--;
+	return 1;
+}
+
+/* A rate-limit header's number (digits only, at most 12), or -1. */
+static long header_number(const char *v, size_t vlen)
+{
+	long x = 0;
+	size_t i;
+
+	if (vlen == 0 || vlen > 12)
+		return -1;
+	for (i = 0; i < vlen; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return -1;
+		x = x * 10 + (v[i] - '0');
+	}
+	return x;
+}
+
+/* Keeps the headers we need besides Content-Type (which libcurl tracks):
+ * Retry-After, ETag, and the rate-limit headers. */
 static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
 {
+	static const char *const rl_names[2][3] = {
+	        {"ratelimit-limit:", "ratelimit-remaining:",
+	         "ratelimit-reset:"},
+	        {"x-ratelimit-limit:", "x-ratelimit-remaining:",
+	         "x-ratelimit-reset:"},
+	};
 	struct scim_http *h = ud;
-	size_t n = size * nmemb;
-	static const char name[] = "retry-after:";
+	size_t n = size * nmemb, vlen, i, j;
+	const char *v;
 
-	if (n > sizeof name - 1 &&
-	    strncasecmp(data, name, sizeof name - 1) == 0) {
-		const char *v = data + sizeof name - 1;
-		size_t vlen = n - (sizeof name - 1);
-		while (vlen > 0 && (*v == ' ' || *v == '\t')) {
-			v++;
-			vlen--;
-		}
-		while (vlen > 0 && (v[vlen - 1] == '\r' ||
-		                    v[vlen - 1] == '\n' || v[vlen - 1] == ' '))
-			vlen--;
+	if (header_value(data, n, "retry-after:", &v, &vlen)) {
 		if (vlen >= sizeof h->retry_after)
 			vlen = sizeof h->retry_after - 1;
 		memcpy(h->retry_after, v, vlen);
 		h->retry_after[vlen] = '\0';
+	} else if (header_value(data, n, "etag:", &v, &vlen)) {
+		if (vlen < sizeof h->etag) {
+			memcpy(h->etag, v, vlen);
+			h->etag[vlen] = '\0';
+		}
+	} else {
+		for (i = 0; i < 2; i++)
+			for (j = 0; j < 3; j++)
+				if (header_value(data, n, rl_names[i][j], &v,
+				                 &vlen))
+					h->rl[i][j] = header_number(v, vlen);
 	}
 	return n;
+}
+
+void scim_http_if_match(struct scim_http *h, const char *etag)
+{
+	h->if_match[0] = '\0';
+	if (!etag || !*etag)
+		return;
+	for (const char *p = etag; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return;
+	if (strlen(etag) + sizeof "If-Match: " > sizeof h->if_match)
+		return;
+	snprintf(h->if_match, sizeof h->if_match, "If-Match: %s", etag);
+}
+
+/* The rate-limit headers of the answer into out: the IETF names win; a
+ * reset above a day is an absolute Unix time (GitHub's X-RateLimit-Reset)
+ * and becomes seconds from now. */
+static void take_rate_headers(const struct scim_http *h,
+                              struct scim_response *out)
+{
+	const long *ietf = h->rl[0], *x = h->rl[1];
+	long now;
+
+	out->rl_limit = ietf[0] >= 0 ? ietf[0] : x[0];
+	out->rl_remaining = ietf[1] >= 0 ? ietf[1] : x[1];
+	out->rl_reset = ietf[2] >= 0 ? ietf[2] : x[2];
+	if (out->rl_reset > 86400) {
+		now = (long)time(NULL);
+		out->rl_reset = out->rl_reset > now ? out->rl_reset - now : 0;
+	}
 }
 
 static void wipe_headers(struct curl_slist *list)
@@ -249,6 +330,33 @@ static void set_method(struct scim_http *h, const char *method,
 		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
 }
 
+/* Adds the one-shot If-Match header to this request's header list (a
+ * temporary copy of the fixed list plus the line) and forgets it; the copy
+ * lives until the next request. Returns 0 or -1 (out of memory). */
+static int set_if_match(struct scim_http *h, const char *body)
+{
+	struct curl_slist *t, *l;
+
+	wipe_headers(h->hdr_once);
+	h->hdr_once = NULL;
+	if (!h->if_match[0])
+		return 0;
+	for (l = body ? h->hdr_write : h->hdr_read; l; l = l->next) {
+		if (!(t = curl_slist_append(h->hdr_once, l->data)))
+			goto fail;
+		h->hdr_once = t;
+	}
+	if (!(t = curl_slist_append(h->hdr_once, h->if_match)))
+		goto fail;
+	h->hdr_once = t;
+	h->if_match[0] = '\0';
+	curl_easy_setopt(h->easy, CURLOPT_HTTPHEADER, h->hdr_once);
+	return 0;
+fail:
+	h->if_match[0] = '\0';
+	return -1;
+}
+
 int scim_http_request(struct scim_http *h, const char *method, const char *path,
                       const char *body, long timeout_ms,
                       struct scim_response *out)
@@ -260,6 +368,8 @@ int scim_http_request(struct scim_http *h, const char *method, const char *path,
 	h->len = 0;
 	h->too_big = 0;
 	h->retry_after[0] = '\0';
+	h->etag[0] = '\0';
+	memset(h->rl, 0xff, sizeof h->rl); /* all -1 */
 	h->errbuf[0] = '\0';
 	if (h->buf)
 		h->buf[0] = '\0';
@@ -270,6 +380,12 @@ int scim_http_request(struct scim_http *h, const char *method, const char *path,
 		return -1;
 	}
 	set_method(h, method, body);
+	if (set_if_match(h, body) != 0) {
+		out->curl_code = CURLE_OUT_OF_MEMORY;
+		snprintf(out->curl_error, sizeof out->curl_error,
+		         "out of memory");
+		return -1;
+	}
 	curl_easy_setopt(h->easy, CURLOPT_TIMEOUT_MS,
 	                 timeout_ms > 0 ? timeout_ms : 1L);
 	rc = curl_easy_perform(h->easy);
@@ -282,6 +398,8 @@ int scim_http_request(struct scim_http *h, const char *method, const char *path,
 	out->body = h->buf ? h->buf : "";
 	out->body_len = h->len;
 	memcpy(out->retry_after, h->retry_after, sizeof out->retry_after);
+	memcpy(out->etag, h->etag, sizeof out->etag);
+	take_rate_headers(h, out);
 	curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &out->http);
 	if (curl_easy_getinfo(h->easy, CURLINFO_CONTENT_TYPE, &ct) ==
 	            CURLE_OK &&
@@ -312,6 +430,7 @@ void scim_http_free(struct scim_http *h)
 		curl_easy_cleanup(h->easy);
 	wipe_headers(h->hdr_read);
 	wipe_headers(h->hdr_write);
+	wipe_headers(h->hdr_once);
 	if (h->token) {
 		explicit_bzero(h->token, strlen(h->token));
 		free(h->token);

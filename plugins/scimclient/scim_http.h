@@ -46,7 +46,13 @@ struct scim_response {
 	size_t body_len;
 	char content_type[96]; /* "" when none */
 	char retry_after[64];  /* the Retry-After header's value, or "" */
-	char curl_error[256];  /* libcurl's reason when curl_code != 0 */
+	char etag[128];        /* the ETag header's value, "" if none/long */
+	/* RateLimit-Limit/-Remaining/-Reset or X-RateLimit-* (the IETF
+	 * draft's names win when both come), -1 when absent or not a
+	 * number; reset in seconds (an absolute Unix time, as some send,
+	 * is turned into seconds from now) */
+	long rl_limit, rl_remaining, rl_reset;
+	char curl_error[256]; /* libcurl's reason when curl_code != 0 */
 };
 
 /* Creates a handle; returns NULL with a reason in why on failure. */
@@ -61,6 +67,10 @@ struct scim_http *scim_http_new(const struct scim_http_options *opts, char *why,
 int scim_http_request(struct scim_http *h, const char *method, const char *path,
                       const char *body, long timeout_ms,
                       struct scim_response *out);
+
+/* Sends "If-Match: etag" with the next request only (etag copied; NULL or
+ * "" sends none). An etag with a control character is not sent. */
+void scim_http_if_match(struct scim_http *h, const char *etag);
 
 /* The normalised base URL the handle was created with (owned by it). */
 const char *scim_http_base_url(const struct scim_http *h);

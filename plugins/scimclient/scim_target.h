@@ -72,6 +72,19 @@ struct scim_target {
 	 * deprovision; 0: none. */
 	int deprovision_setting;
 	enum scim_external_id external_id; /* 0: SCIM_EXTERNAL_ID_NEVER */
+	/* 1: a "create_first" boolean setting exists (create_first_default
+	 * is its default): a new hire (no linked account, no externalId in
+	 * the record, not a dry run) is created with one POST and no lookup
+	 * first; a 409 finds and links (or, no-adopt, reports) the existing
+	 * account. Safe only where userName is the one correlation key and
+	 * the target enforces its uniqueness. 0: always look up first. */
+	int create_first_setting;
+	int create_first_default;
+	/* 1: an update of the linked account with the host's last written
+	 * state (ABI 1.2) is one PATCH of the changed attributes, with
+	 * If-Match, when the target offers PATCH (scim_core_patch.c); 0: the
+	 * account is read first, then PUT as needed. */
+	int patch_updates;
 	/* Refines err after any failed request (ctx is the instance's base
 	 * URL, a const char *); NULL: none. */
 	scim_conn_hint_fn hint;
@@ -94,6 +107,12 @@ struct scim_target {
 		"ca_file", PROVHOST_SETTING_STRING, 0, NULL,                   \
 		        "PEM file of CA certificates to trust instead of the " \
 		        "system's"                                             \
+	}
+#define SCIM_SCHEMA_CREATE_FIRST(default_, why)                                \
+	{                                                                      \
+		"create_first", PROVHOST_SETTING_BOOLEAN, 0, default_,         \
+		        "new hires: POST first (a 409 links the existing "     \
+		        "account) instead of a lookup first; " why             \
 	}
 #define SCIM_SCHEMA_USER_AGENT(label)                                          \
 	{                                                                      \
@@ -167,10 +186,11 @@ int32_t scim_core_list(provhost_instance *inst, const provhost_call *call,
 	}
 
 /* A descriptor initialiser for a connector built on the core. The core
- * implements list and no-adopt (ABI 1.1) for every target, so both bits
- * are always advertised; min_host_minor stays 0 (a 1.0 host never reads
- * the list op nor sends the flag, and the candidate members are written
- * only when the host's result has them). */
+ * implements list and no-adopt (ABI 1.1) and ETags (ABI 1.2) for every
+ * target, so those bits are always advertised; min_host_minor stays 0 (a
+ * 1.0 host never reads the list op nor sends the flag or a last state, and
+ * the candidate and etag members are written only when the host's result
+ * has them). */
 #define SCIM_CORE_DESCRIPTOR(ops_, name_, version_, description_, caps,        \
                              schema, n)                                        \
 	{                                                                      \
@@ -180,8 +200,8 @@ int32_t scim_core_list(provhost_instance *inst, const provhost_call *call,
 		.min_host_minor = 0, .name = (name_), .version = (version_),   \
 		.vendor = "provhost", .license = "MIT",                        \
 		.description = (description_),                                 \
-		.capabilities =                                                \
-		        (caps) | PROVHOST_CAP_LIST | PROVHOST_CAP_NO_ADOPT,    \
+		.capabilities = (caps) | PROVHOST_CAP_LIST |                   \
+		                PROVHOST_CAP_NO_ADOPT | PROVHOST_CAP_ETAG,     \
 		.settings = (schema), .n_settings = (n),                       \
 		.setting_size = sizeof(provhost_setting), .ops = &(ops_),      \
 	}

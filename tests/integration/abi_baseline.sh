@@ -67,6 +67,31 @@ abi_check "$T_TMP/shrunk.so" "$ROOT/plugin-api/abi/connector-v1.1.abi"
 expect_contains "$OUT" "candidate_user_name"
 finish
 
+begin "the v1.2 baseline has the 1.2 members (a real 1.2 baseline)"
+B12="$ROOT/plugin-api/abi/connector-v1.2.abi"
+grep -q "name='etag'" "$B12" || fail "no etag in the v1.2 baseline"
+grep -q "name='last_state_json'" "$B12" || fail "no last_state_json in the v1.2 baseline"
+grep -q "name='if_match'" "$B12" || fail "no if_match in the v1.2 baseline"
+grep -q "name='rate_limit'" "$B12" || fail "no rate_limit service in the v1.2 baseline"
+! grep -q "name='etag'" "$ROOT/plugin-api/abi/connector-v1.1.abi" || fail "the v1.1 baseline was overwritten"
+finish
+
+begin "removing a 1.2 member is caught against the v1.2 baseline"
+mkdir -p "$T_TMP/shrunk12/provhost"
+grep -v 'size_t last_state_len;' "$ROOT/plugin-api/provhost/connector.h" >"$T_TMP/shrunk12/provhost/connector.h"
+abi_so "$T_TMP/shrunk12" "$T_TMP/shrunk12.so"
+abi_check "$T_TMP/shrunk12.so" "$ROOT/plugin-api/abi/connector-v1.2.abi"
+[ "$RC" -ne 0 ] || fail "abidiff accepted a removed 1.2 member"
+expect_contains "$OUT" "last_state_len"
+finish
+
+begin "the frozen v1.1 header copy matches the v1.1 baseline exactly"
+abi_so "$ROOT/tests/fixtures/abi-v1.1" "$T_TMP/frozen11.so"
+OUT=$(abidiff "$ROOT/plugin-api/abi/connector-v1.1.abi" "$T_TMP/frozen11.so" 2>&1)
+RC=$?
+expect_rc 0
+finish
+
 begin "the frozen v1.0 header copy matches the baseline exactly"
 abi_so "$ROOT/tests/fixtures/abi-v1.0" "$T_TMP/frozen.so"
 OUT=$(abidiff "$BASELINE" "$T_TMP/frozen.so" 2>&1)

@@ -5,7 +5,7 @@
 begin "--version names the version and the connector ABI"
 ph --version
 expect_rc 0
-expect_eq "$OUT" "provhost 0.1.0 (connector ABI 1.1)"
+expect_eq "$OUT" "provhost 0.1.0 (connector ABI 1.2)"
 finish
 
 begin "--help lists the commands and the exit codes"

@@ -10,12 +10,13 @@ expect_contains "$OUT" "plugin directory: $FIX"
 expect_contains "$OUT" "connector fake 0.0.1 (ABI 1.0, capabilities: lookup,dry-run) $FIX/fake.so"
 expect_contains "$OUT" "connector minimal 1.0.0 (ABI 1.0, capabilities: none) $FIX/minimal.so"
 expect_contains "$OUT" "connector frozen 1.0.0 (ABI 1.0, capabilities: none) $FIX/frozen_v1_0.so"
+expect_contains "$OUT" "connector frozen11 1.1.0 (ABI 1.1, capabilities: none) $FIX/frozen_v1_1.so"
 expect_contains "$OUT" "  secret token (in \"secrets\", required): the fake target's token"
 expect_contains "$OUT" "  setting port (integer, default 443): an integer setting"
 expect_contains "$OUT" "connector broken 0.0.1 (ABI 1.0, capabilities: dry-run) $FIX/broken_contract.so"
 expect_contains "$OUT" "connector stall 0.0.1 (ABI 1.0, capabilities: none) $FIX/stall.so"
 expect_contains "$OUT" "connector ctormark 0.0.1 (ABI 1.0, capabilities: none) $FIX/ctor_marker.so"
-expect_eq "$(grep -c '^connector ' <<<"$OUT")" 6 "accepted connectors"
+expect_eq "$(grep -c '^connector ' <<<"$OUT")" 7 "accepted connectors"
 finish
 
 begin "plugins names every refused file with its reason"
@@ -28,7 +29,7 @@ refused $FIX/abi_major2_only.so: built for connector ABI 2; this provhost speaks
 refused $FIX/bad_magic.so: bad descriptor magic 0xdeadbeef (expected 0x50484331): not a provhost connector descriptor
 refused $FIX/cap_without_op.so: capability "lookup" is advertised but op "lookup" is missing
 refused $FIX/ctor_no_entry.so: not a provhost connector (no provhost_connector_v1 symbol)
-refused $FIX/future_minor.so: needs connector ABI 1.7; this provhost speaks 1.1
+refused $FIX/future_minor.so: needs connector ABI 1.7; this provhost speaks 1.2
 refused $FIX/list_beyond_ops.so: capability "list" is advertised but op "list" is missing (or beyond the ops table's 64 bytes)
 refused $FIX/missing_op.so: required op "provision" is missing
 refused $FIX/not_a_connector.so: not a provhost connector (no provhost_connector_v1 symbol)

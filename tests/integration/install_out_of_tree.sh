@@ -41,7 +41,7 @@ finish
 
 begin "the installed provhost looks for plugins in PREFIX/lib/provhost/plugins"
 "$DEST/usr/bin/provhost" --version >"$T_TMP/out" 2>&1
-expect_eq "$(cat "$T_TMP/out")" "provhost 0.1.0 (connector ABI 1.1)"
+expect_eq "$(cat "$T_TMP/out")" "provhost 0.1.0 (connector ABI 1.2)"
 PROVHOST_CONFIG="$T_TMP/none.json" "$DEST/usr/bin/provhost" plugins >"$T_TMP/out" 2>&1
 OUT=$(cat "$T_TMP/out")
 if [ -d /usr/lib/provhost/plugins ]; then

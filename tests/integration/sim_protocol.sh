@@ -105,7 +105,7 @@ scim GET /ServiceProviderConfig
 expect_eq "$HTTP" 200 "SPC"
 expect_eq "$(jb '.schemas[0]')" "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig" "SPC schema"
 expect_eq "$(jb '[.patch.supported,.bulk.supported,.filter.supported,.sort.supported,.etag.supported,.changePassword.supported]|map(tostring)|join(",")')" \
-	"true,false,true,false,false,false" "features"
+	"true,false,true,false,true,false" "features"
 expect_eq "$(jb '.filter.maxResults')" 1000 "maxResults"
 expect_eq "$(jb '.authenticationSchemes[0].type')" oauthbearertoken "auth scheme"
 scim GET /Schemas

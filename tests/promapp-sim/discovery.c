@@ -30,9 +30,9 @@ static json_t *service_provider_config(const struct sim *sim)
 	        "supported", 0, "maxOperations", 0, "maxPayloadSize", 0,
 	        "filter", "supported", 1, "maxResults",
 	        (int)sim->opt->max_count, "changePassword", "supported", 0,
-	        "sort", "supported", 0, "etag", "supported", 0,
-	        "authenticationSchemes", "type", "oauthbearertoken", "name",
-	        "OAuth Bearer Token", "description",
+	        "sort", "supported", 0, "etag", "supported",
+	        !sim->opt->no_etags, "authenticationSchemes", "type",
+	        "oauthbearertoken", "name", "OAuth Bearer Token", "description",
 	        "Authorization: Bearer with a SCIM-scoped access token",
 	        "primary", 1, "meta",
 	        meta(sim, "ServiceProviderConfig", "/ServiceProviderConfig"));

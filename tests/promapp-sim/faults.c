@@ -29,6 +29,9 @@ int faults_init(struct faults *f, const struct sim_options *o)
 	f->drop_every = o->drop_every;
 	f->fail_retry_after = o->fail_retry_after;
 	atomic_init(&f->seq, 0);
+	f->window_limit = o->window_limit;
+	f->window_s = o->window_s;
+	f->window_start = f->last_refill;
 	return 0;
 }
 
@@ -114,5 +117,35 @@ void faults_reset(struct faults *f)
 	pthread_mutex_lock(&f->mu);
 	f->tokens = f->burst;
 	f->last_refill = monotonic_seconds();
+	f->window_start = f->last_refill;
+	f->window_used = 0;
 	pthread_mutex_unlock(&f->mu);
+}
+
+bool faults_window(struct faults *f, long *limit, long *remaining, long *reset)
+{
+	double now, left;
+	bool ok;
+
+	*limit = 0;
+	if (!f->window_limit)
+		return true;
+	pthread_mutex_lock(&f->mu);
+	now = monotonic_seconds();
+	if (now >= f->window_start + f->window_s) {
+		/* whole windows since the start: they stay aligned */
+		f->window_start +=
+		        floor((now - f->window_start) / f->window_s) *
+		        f->window_s;
+		f->window_used = 0;
+	}
+	ok = f->window_used < f->window_limit;
+	if (ok)
+		f->window_used++;
+	*limit = (long)f->window_limit;
+	*remaining = (long)(f->window_limit - f->window_used);
+	left = ceil(f->window_start + f->window_s - now);
+	*reset = left < 1 ? 1 : (long)left;
+	pthread_mutex_unlock(&f->mu);
+	return ok;
 }

@@ -10,6 +10,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 enum fault_verdict {
@@ -28,7 +29,17 @@ struct faults {
 	unsigned long fail_every, drop_every;
 	unsigned fail_retry_after;
 	atomic_ulong seq; /* /api/scim requests seen */
+	/* --window-limit: fixed windows of window_s seconds from start */
+	unsigned long window_limit, window_used;
+	unsigned window_s;
+	double window_start; /* monotonic seconds */
 };
+
+/* --window-limit: counts one request in the current window. Returns true
+ * when it is within the limit; fills *limit, *remaining (after it) and
+ * *reset (whole seconds until the window ends, rounded up, >= 1).
+ * Without the knob returns true and sets *limit to 0. */
+bool faults_window(struct faults *f, long *limit, long *remaining, long *reset);
 
 int faults_init(struct faults *f, const struct sim_options *o);
 void faults_destroy(struct faults *f);

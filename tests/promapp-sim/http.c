@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 
 /* Per-request state, from the first call of the handler to completion. */
 struct http_request {
@@ -57,6 +58,28 @@ static const char *query(struct MHD_Connection *c, const char *name)
 	return MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
 }
 
+/* --window-limit's headers: X-RateLimit-* (GitHub and others) or the
+ * IETF draft's RateLimit-* (--ietf-rate-headers); Reset in seconds. */
+static bool ietf_headers, reset_epoch;
+
+static void add_rate_headers(struct MHD_Response *resp,
+                             const struct sim_reply *r)
+{
+	const char *prefix = ietf_headers ? "RateLimit-" : "X-RateLimit-";
+	char name[32], value[32];
+
+	snprintf(name, sizeof(name), "%sLimit", prefix);
+	snprintf(value, sizeof(value), "%ld", r->rl_limit);
+	MHD_add_response_header(resp, name, value);
+	snprintf(name, sizeof(name), "%sRemaining", prefix);
+	snprintf(value, sizeof(value), "%ld", r->rl_remaining);
+	MHD_add_response_header(resp, name, value);
+	snprintf(name, sizeof(name), "%sReset", prefix);
+	snprintf(value, sizeof(value), "%ld",
+	         reset_epoch ? (long)time(NULL) + r->rl_reset : r->rl_reset);
+	MHD_add_response_header(resp, name, value);
+}
+
 /* Sends r (whose body moves into the response). */
 static enum MHD_Result send_reply(struct MHD_Connection *c, struct sim_reply *r)
 {
@@ -88,6 +111,10 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct sim_reply *r)
 	}
 	if (r->allow)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
+	if (r->etag[0])
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, r->etag);
+	if (r->rl_limit > 0)
+		add_rate_headers(resp, r);
 	if (r->auth_challenge)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
 		                        "Bearer realm=\"promapp-sim\"");
@@ -110,9 +137,23 @@ static bool serve_scim(struct sim *sim, struct MHD_Connection *c,
                        struct sim_reply *r)
 {
 	unsigned retry_after;
+	enum fault_verdict v;
+	bool in_window;
 
 	stats_count_request(&sim->stats, req->method);
-	switch (faults_check(&sim->faults, &retry_after)) {
+	v = faults_check(&sim->faults, &retry_after);
+	if (v == FAULT_NONE) {
+		in_window = faults_window(&sim->faults, &r->rl_limit,
+		                          &r->rl_remaining, &r->rl_reset);
+		if (!in_window) {
+			/* no Retry-After: the headers say when */
+			reply_errorf(r, 429, NULL,
+			             "too many requests in this window");
+			stats_count_status(&sim->stats, r->status);
+			return true;
+		}
+	}
+	switch (v) {
 	case FAULT_DROP:
 		stats_count_drop(&sim->stats);
 		return false;
@@ -152,6 +193,7 @@ static enum MHD_Result dispatch(struct sim *sim, struct MHD_Connection *c,
 	        .filter = query(c, "filter"),
 	        .start_index = query(c, "startIndex"),
 	        .count = query(c, "count"),
+	        .if_match = header(c, MHD_HTTP_HEADER_IF_MATCH),
 	};
 	struct sim_reply r;
 
@@ -259,6 +301,8 @@ struct MHD_Daemon *http_start(struct sim *sim, unsigned *port)
 	unsigned int flags;
 	unsigned pool = 0;
 
+	ietf_headers = o->ietf_rate_headers;
+	reset_epoch = o->rate_reset_epoch;
 	memset(&addr, 0, sizeof(addr));
 	addr.sin_family = AF_INET;
 	addr.sin_port = htons((uint16_t)o->port);

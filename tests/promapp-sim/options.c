@@ -55,7 +55,14 @@ static const char usage_text[] =
         "  --me USERNAME            GET /Me answers the user USERNAME (the\n"
         "                           token's own account, RFC 7644 3.11)\n"
         "  --blind-lists            a GET /Users without a filter lists\n"
-        "                           nothing (a token without read scope)\n";
+        "                           nothing (a token without read scope)\n"
+        "  --no-etags               no ETag headers; If-Match is ignored\n"
+        "  --window-limit N:S       at most N SCIM requests per fixed window\n"
+        "                           of S seconds (then 429 without\n"
+        "                           Retry-After), announced in\n"
+        "                           X-RateLimit-Limit/-Remaining/-Reset\n"
+        "  --ietf-rate-headers      ... as RateLimit-Limit/-Remaining/-Reset\n"
+        "  --rate-reset-epoch       ... with Reset as a Unix time (GitHub)\n";
 
 static int usage_error(const char *fmt, ...)
         __attribute__((format(printf, 1, 2)));
@@ -256,6 +263,10 @@ enum {
 	OPT_CASE_FILTER,
 	OPT_ME,
 	OPT_BLIND_LISTS,
+	OPT_NO_ETAGS,
+	OPT_WINDOW,
+	OPT_IETF_RATE,
+	OPT_RESET_EPOCH,
 };
 
 static const struct option long_options[] = {
@@ -284,6 +295,10 @@ static const struct option long_options[] = {
         {"case-sensitive-filter", no_argument, NULL, OPT_CASE_FILTER},
         {"me", required_argument, NULL, OPT_ME},
         {"blind-lists", no_argument, NULL, OPT_BLIND_LISTS},
+        {"no-etags", no_argument, NULL, OPT_NO_ETAGS},
+        {"window-limit", required_argument, NULL, OPT_WINDOW},
+        {"ietf-rate-headers", no_argument, NULL, OPT_IETF_RATE},
+        {"rate-reset-epoch", no_argument, NULL, OPT_RESET_EPOCH},
         {NULL, 0, NULL, 0},
 };
 
@@ -422,6 +437,36 @@ static int apply_option(struct sim_options *o, int opt, const char *arg)
 	}
 	case OPT_CASE_FILTER:
 		o->case_sensitive_filter = true;
+		return -1;
+	case OPT_NO_ETAGS:
+		o->no_etags = true;
+		return -1;
+	case OPT_IETF_RATE:
+		o->ietf_rate_headers = true;
+		return -1;
+	case OPT_RESET_EPOCH:
+		o->rate_reset_epoch = true;
+		return -1;
+	case OPT_WINDOW: {
+		char *colon = strchr(arg, ':');
+		char n_part[32];
+		size_t len = colon ? (size_t)(colon - arg) : 0;
+
+		if (!colon || len == 0 || len >= sizeof(n_part))
+			return usage_error("invalid --window-limit '%s' (want "
+			                   "N:S, N >= 1, 1 <= S <= 3600)",
+			                   arg);
+		memcpy(n_part, arg, len);
+		n_part[len] = '\0';
+		if (!parse_ulong(n_part, 1, 1000000, &a) ||
+		    !parse_ulong(colon + 1, 1, 3600, &b))
+			return usage_error("invalid --window-limit '%s' (want "
+			                   "N:S, N >= 1, 1 <= S <= 3600)",
+			                   arg);
+		o->window_limit = a;
+		o->window_s = (unsigned)b;
+		return -1;
+	}
 		return -1;
 	case OPT_HOSTILE_LISTS:
 		return parse_hostile_lists(o, arg);

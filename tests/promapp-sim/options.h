@@ -59,6 +59,14 @@ struct sim_options {
 	unsigned long hostile_list_n; /* total-plus:N, deep-json:N */
 	char *me; /* owned; GET /Me answers this userName's user; NULL 404 */
 	bool blind_lists; /* a list without a filter is empty (no read scope) */
+	bool no_etags;    /* --no-etags: no ETag header, If-Match ignored */
+	/* --window-limit N:S: at most N SCIM requests per fixed window of S
+	 * seconds, announced in X-RateLimit-* headers (RateLimit-* with
+	 * --ietf-rate-headers) on every SCIM answer; 0: none */
+	unsigned long window_limit;
+	unsigned window_s;
+	bool ietf_rate_headers;
+	bool rate_reset_epoch; /* Reset as a Unix time (GitHub), not seconds */
 };
 
 /*

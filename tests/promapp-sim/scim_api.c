@@ -240,6 +240,8 @@ static void users_collection(struct sim *sim, const struct sim_request *req,
 static void users_item(struct sim *sim, const struct sim_request *req,
                        const char *id, struct sim_reply *r)
 {
+	if (etag_precondition(sim, req, id, r))
+		return;
 	if (is(req->method, "GET") || is(req->method, "HEAD"))
 		store_get(sim->store, id, r);
 	else if (is(req->method, "PUT"))
@@ -342,6 +344,7 @@ void scim_api_handle(struct sim *sim, const struct sim_request *req,
 	if (strncasecmp(path, "/Users", 6) == 0 &&
 	    (path[6] == '\0' || path[6] == '/')) {
 		users_route(sim, req, path + 6, r);
+		etag_set(sim, r);
 		return;
 	}
 	if (sim->opt->me && strcasecmp(path, "/Me") == 0) {

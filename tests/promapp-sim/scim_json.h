@@ -38,6 +38,10 @@ struct sim_reply {
 	unsigned retry_after; /* > 0 adds Retry-After (seconds) */
 	const char *allow;    /* static; adds Allow (405) */
 	bool auth_challenge;  /* adds WWW-Authenticate: Bearer */
+	char etag[40];        /* "" or the ETag header's value (etag.c) */
+	/* --window-limit: the X-RateLimit-* (or RateLimit-*) headers, when
+	 * rl_limit > 0 */
+	long rl_limit, rl_remaining, rl_reset;
 };
 
 /* Clears r to "no answer yet" (status 0, no body). */

@@ -31,6 +31,7 @@ struct sim_request {
 	const char *filter;        /* query parameters or NULL */
 	const char *start_index;
 	const char *count;
+	const char *if_match; /* If-Match header or NULL */
 };
 
 #define SCIM_BASE_PATH "/api/scim"
@@ -54,6 +55,17 @@ void hostile_list_finish(const struct sim *sim, const struct sim_request *req,
  * authentication, routing, users and discovery. Always sets r. */
 void scim_api_handle(struct sim *sim, const struct sim_request *req,
                      struct sim_reply *r);
+
+/* etag.c (RFC 7232, RFC 7644 section 3.14; off with --no-etags): around
+ * a request on one user. etag_precondition: for PUT, PATCH and DELETE
+ * with If-Match, true when the user's current ETag does not match (r is
+ * then a 412) — checked just before the write, not atomically with it (a
+ * simulator choice: provhost writes one person from one worker at a
+ * time). etag_set: after any answer carrying one user (200/201), sets its
+ * ETag, a weak validator of the user's JSON. */
+bool etag_precondition(struct sim *sim, const struct sim_request *req,
+                       const char *id, struct sim_reply *r);
+void etag_set(const struct sim *sim, struct sim_reply *r);
 
 /* Answers /__sim/... (test-only endpoints). Always sets r. */
 void sim_api_handle(struct sim *sim, const struct sim_request *req,

@@ -1,9 +1,9 @@
-/* Pins the connector ABI v1.0 and v1.1 layout (x86_64 / LP64): every member
- * keeps its offset forever, and the v1.0 sizes are what the loader treats
- * as the minimum. A later minor may only grow structs at the end: each 1.1
- * member starts where the 1.0 struct ended. Both as
- * compile-time asserts (the build breaks) and as runtime checks (the test
- * report names the field). */
+/* Pins the connector ABI v1.0, v1.1 and v1.2 layout (x86_64 / LP64): every
+ * member keeps its offset forever, and the v1.0 sizes are what the loader
+ * treats as the minimum. A later minor may only grow structs at the end:
+ * each 1.1 member starts where the 1.0 struct ended. Both as compile-time
+ * asserts (the build breaks) and as runtime checks (the test report names the
+ * field). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,6 +28,12 @@
 	_Static_assert(PROVHOST_CONNECTOR_ABI_MINOR != 1 ||                    \
 	                       sizeof(type) == (size),                         \
 	               #type " changed size in 1.1")
+/* sizes in 1.2 */
+#define SIZE_V1_2(type, size)                                                  \
+	_Static_assert(sizeof(type) >= (size), #type " shrank below 1.2");     \
+	_Static_assert(PROVHOST_CONNECTOR_ABI_MINOR != 2 ||                    \
+	                       sizeof(type) == (size),                         \
+	               #type " changed size in 1.2")
 
 PIN(provhost_setting, key, 0);
 PIN(provhost_setting, type, 8);
@@ -54,6 +60,8 @@ PIN(provhost_result, n_candidates, 780);        /* since 1.1 */
 PIN(provhost_result, candidate_active, 784);    /* since 1.1 */
 PIN(provhost_result, candidate_user_name, 788); /* since 1.1 */
 SIZE_V1_1(provhost_result, 1044);
+PIN(provhost_result, etag, 1044); /* since 1.2 */
+SIZE_V1_2(provhost_result, 1172);
 
 PIN(provhost_call, struct_size, 0);
 PIN(provhost_call, flags, 4);
@@ -62,6 +70,10 @@ PIN(provhost_call, event_id, 16);
 PIN(provhost_call, employee_id, 24);
 PIN(provhost_call, host_data, 32);
 SIZE_V1_0(provhost_call, 40);
+PIN(provhost_call, if_match, 40);        /* since 1.2 */
+PIN(provhost_call, last_state_json, 48); /* since 1.2 */
+PIN(provhost_call, last_state_len, 56);  /* since 1.2 */
+SIZE_V1_2(provhost_call, 64);
 
 PIN(provhost_host_api, struct_size, 0);
 PIN(provhost_host_api, abi_minor, 4);
@@ -71,6 +83,8 @@ PIN(provhost_host_api, now_ms, 24);
 PIN(provhost_host_api, planned_write, 32);
 PIN(provhost_host_api, pace, 40);
 SIZE_V1_0(provhost_host_api, 48);
+PIN(provhost_host_api, rate_limit, 48); /* since 1.2 */
+SIZE_V1_2(provhost_host_api, 56);
 
 PIN(provhost_ops, struct_size, 0);
 PIN(provhost_ops, validate_config, 8);
@@ -131,6 +145,11 @@ static void test_offsets(void **state)
 	        F(provhost_result, n_candidates, 780),
 	        F(provhost_result, candidate_active, 784),
 	        F(provhost_result, candidate_user_name, 788),
+	        F(provhost_result, etag, 1044),
+	        F(provhost_call, if_match, 40),
+	        F(provhost_call, last_state_json, 48),
+	        F(provhost_call, last_state_len, 56),
+	        F(provhost_host_api, rate_limit, 48),
 	        F(provhost_connector, name, 16),
 	        F(provhost_connector, capabilities, 56),
 	        F(provhost_connector, n_settings, 72),
@@ -188,7 +207,7 @@ static void test_v1_1_appends(void **state)
 	assert_int_equal(PROVHOST_CALL_NO_ADOPT, 1u << 1);
 	assert_int_equal(offsetof(provhost_ops, list), 64);
 	assert_int_equal(offsetof(provhost_result, n_candidates), 780);
-	assert_int_equal(sizeof(provhost_result), 1044);
+	assert_true(sizeof(provhost_result) >= 1044);
 	assert_int_equal(sizeof(provhost_ops), 72);
 	/* a 1.0-sized table does not contain list; a 1.1 one does */
 	provhost_ops ops = {.struct_size = 64};
@@ -202,6 +221,26 @@ static void test_v1_1_appends(void **state)
 	        PROVHOST_HAS_FIELD(&r, provhost_result, candidate_user_name));
 }
 
+static void test_v1_2_appends(void **state)
+{
+	assert_true(PROVHOST_CONNECTOR_ABI_MINOR >= 2);
+	assert_int_equal(PROVHOST_CAP_ETAG, 1u << 7);
+	assert_int_equal(offsetof(provhost_result, etag), 1044);
+	assert_int_equal(offsetof(provhost_call, if_match), 40);
+	assert_int_equal(offsetof(provhost_host_api, rate_limit), 48);
+	/* a 1.1-sized result or 1.0-sized call / host_api lacks them */
+	provhost_result r = {.struct_size = 1044};
+	assert_false(PROVHOST_HAS_FIELD(&r, provhost_result, etag));
+	r.struct_size = sizeof(r);
+	assert_true(PROVHOST_HAS_FIELD(&r, provhost_result, etag));
+	provhost_call c = {.struct_size = 40};
+	assert_false(PROVHOST_HAS_FIELD(&c, provhost_call, last_state_len));
+	c.struct_size = sizeof(c);
+	assert_true(PROVHOST_HAS_FIELD(&c, provhost_call, last_state_len));
+	provhost_host_api a = {.struct_size = 48};
+	assert_false(PROVHOST_HAS_FIELD(&a, provhost_host_api, rate_limit));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -209,6 +248,7 @@ int main(void)
 	        cmocka_unit_test(test_v1_0_sizes),
 	        cmocka_unit_test(test_constants),
 	        cmocka_unit_test(test_v1_1_appends),
+	        cmocka_unit_test(test_v1_2_appends),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

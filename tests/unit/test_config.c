@@ -198,7 +198,7 @@ static void test_bind_collects_every_connection(void **state)
 	snprintf(want, sizeof(want),
 	         "%s/two.json:2:15: connection \"x\": unknown connector "
 	         "\"nosuch\" (available in %s: broken, ctormark, fake, frozen, "
-	         "minimal, stall)\n"
+	         "frozen11, minimal, stall)\n"
 	         "%s/two.json:3:52: connection \"y\": unknown setting \"a\" "
 	         "for connector \"minimal\" (known: none)",
 	         dir, fixtures, dir);

@@ -430,6 +430,43 @@ static void test_targets_and_attempts(void **state)
 	event_release(&ev);
 }
 
+/* The last written state of a link (issue 16): put, read back, replace,
+ * per connection and employee, forget. */
+static void test_last_state(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_last_state st;
+
+	open_ok(f);
+	assert_int_equal(ledger_state_get(f->l, "alpha", "E1", &st), 1);
+	assert_null(st.record);
+	assert_int_equal(ledger_state_put(f->l, "alpha", "E1", "42", "h1",
+	                                  "{\"userName\":\"a\"}", "W/\"1\"",
+	                                  10),
+	                 0);
+	assert_int_equal(
+	        ledger_state_put(f->l, "beta", "E1", "7", "h9", "{}", NULL, 10),
+	        0);
+	assert_int_equal(ledger_state_get(f->l, "alpha", "E1", &st), 0);
+	assert_string_equal(st.account_id, "42");
+	assert_string_equal(st.hash, "h1");
+	assert_string_equal(st.record, "{\"userName\":\"a\"}");
+	assert_string_equal(st.etag, "W/\"1\"");
+	free(st.record);
+	assert_int_equal(
+	        ledger_state_put(f->l, "alpha", "E1", "43", "h2", "{}", "", 11),
+	        0);
+	assert_int_equal(ledger_state_get(f->l, "alpha", "E1", &st), 0);
+	assert_string_equal(st.account_id, "43");
+	assert_string_equal(st.etag, "");
+	free(st.record);
+	assert_int_equal(ledger_state_clear(f->l, "alpha", "E1"), 0);
+	assert_int_equal(ledger_state_get(f->l, "alpha", "E1", &st), 1);
+	assert_int_equal(ledger_state_get(f->l, "beta", "E1", &st), 0);
+	assert_string_equal(st.hash, "h9");
+	free(st.record);
+}
+
 static void test_links(void **state)
 {
 	struct fixture *f = *state;
@@ -1436,6 +1473,7 @@ int main(void)
 	        T(test_failed_migration_rolls_back),
 	        T(test_accept_and_reopen),
 	        T(test_targets_and_attempts),
+	        T(test_last_state),
 	        T(test_links),
 	        T(test_outstanding_walk),
 	        T(test_not_yet_effective),

@@ -53,6 +53,8 @@ static void test_good_connectors(void **state)
 	expect_reason("fake.so", "accepted");
 	/* built from tests/fixtures/abi-v1.0: must load in every 1.x host */
 	expect_reason("frozen_v1_0.so", "accepted");
+	/* built from tests/fixtures/abi-v1.1: must load in every later host */
+	expect_reason("frozen_v1_1.so", "accepted");
 	expect_reason("ctor_marker.so", "accepted");
 }
 
@@ -70,7 +72,7 @@ static void test_other_major(void **state)
 static void test_descriptor_refusals(void **state)
 {
 	expect_reason("future_minor.so",
-	              "needs connector ABI 1.7; this provhost speaks 1.1");
+	              "needs connector ABI 1.7; this provhost speaks 1.2");
 	expect_reason("bad_magic.so",
 	              "bad descriptor magic 0xdeadbeef (expected 0x50484331): "
 	              "not a provhost connector descriptor");
@@ -202,6 +204,9 @@ static void test_caps_string(void **state)
 	loader_caps_string(PROVHOST_CAP_LOOKUP | PROVHOST_CAP_DELETE, out,
 	                   sizeof(out));
 	assert_string_equal(out, "lookup,delete");
+	loader_caps_string(PROVHOST_CAP_NO_ADOPT | PROVHOST_CAP_ETAG, out,
+	                   sizeof(out));
+	assert_string_equal(out, "no-adopt,etag");
 }
 
 static int setup(void **state)

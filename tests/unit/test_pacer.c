@@ -459,6 +459,74 @@ static void a_learned_start_rate_avoids_the_first_429s(void **state)
 	pacer_release(&p);
 }
 
+/* Rate-limit headers (pacer_hint): "remaining 2, reset in 1 s" admits two
+ * more requests, less the ones admitted after the hinted request, then
+ * holds the next until the reset; the new window then starts with the
+ * stated limit. */
+static void a_window_budget_from_headers_is_never_exceeded(void **state)
+{
+	struct pacer p;
+	int64_t sent, a, b, c, d;
+	int i;
+
+	(void)state;
+	pacer_init(&p, 0);
+	sent = pacer_reserve(&p, 0, 0);
+	a = pacer_reserve(&p, 10 * MS, 0); /* in flight when the hint comes */
+	pacer_hint(&p, 20 * MS, 5, 2, 1 * S, sent);
+	b = pacer_reserve(&p, 30 * MS, 0);
+	assert_true(b < 1 * S); /* remaining 2 - 1 in flight = 1 left */
+	c = pacer_reserve(&p, 40 * MS, 0);
+	assert_true(c >= 20 * MS + 1 * S); /* spent: waits for the reset */
+	assert_int_equal(p.hint_waits, 1);
+	/* the next window (as long as the reset announced) starts with the
+	 * stated limit (5): 4 more there, then the 6th waits for its end */
+	for (i = 0; i < 4; i++) {
+		d = pacer_reserve(&p, 50 * MS, 0);
+		assert_true(d >= c && d < c + 1 * S);
+	}
+	d = pacer_reserve(&p, 60 * MS, 0);
+	assert_true(d >= c + 1 * S);
+	assert_int_equal(p.hint_waits, 2);
+	(void)a;
+	pacer_release(&p);
+}
+
+static void remaining_zero_holds_every_worker_until_the_reset(void **state)
+{
+	struct pacer p;
+	int64_t slot;
+	int i;
+
+	(void)state;
+	pacer_init(&p, 0);
+	pacer_hint(&p, 0, -1, 0, 3 * S, -1);
+	for (i = 0; i < 8; i++) {
+		slot = pacer_reserve(&p, 1 * MS, 0);
+		assert_true(slot >= 3 * S);
+	}
+	/* a deadline before the reset is refused without taking anything */
+	pacer_hint(&p, 4 * S, -1, 0, 3 * S, -1);
+	assert_int_equal(pacer_reserve(&p, 4 * S, 5 * S), -1);
+	assert_true(pacer_reserve(&p, 4 * S, 0) >= 7 * S);
+	pacer_release(&p);
+}
+
+static void a_stale_hint_never_raises_the_budget(void **state)
+{
+	struct pacer p;
+	int64_t slot;
+
+	(void)state;
+	pacer_init(&p, 0);
+	pacer_hint(&p, 0, 10, 0, 1 * S, -1);
+	/* an answer computed earlier says 5 remain in the same window */
+	pacer_hint(&p, 10 * MS, 10, 5, 1 * S, -1);
+	slot = pacer_reserve(&p, 20 * MS, 0);
+	assert_true(slot >= 1 * S);
+	pacer_release(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -471,6 +539,11 @@ int main(void)
 	        cmocka_unit_test(never_bursts_after_a_pause),
 	        cmocka_unit_test(max_rps_is_a_ceiling_for_the_learned_rate),
 	        cmocka_unit_test(a_learned_start_rate_avoids_the_first_429s),
+	        cmocka_unit_test(
+	                a_window_budget_from_headers_is_never_exceeded),
+	        cmocka_unit_test(
+	                remaining_zero_holds_every_worker_until_the_reset),
+	        cmocka_unit_test(a_stale_hint_never_raises_the_budget),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

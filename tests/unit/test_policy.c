@@ -194,7 +194,8 @@ static void test_parse(void **state)
 	             "unknown key \"nomatch\" in \"policy\" (known: update, "
 	             "leave, no_match, keep_on_role_change, "
 	             "max_deprovisions_per_run, send_roles, shared_email, "
-	             "rename, supervise, supervise_expire_days)",
+	             "rename, supervise, supervise_expire_days, "
+	             "verify)",
 	             &p);
 	assert_parse("{\"shared_email\":\"allow\"}", NULL, NULL, &p);
 	assert_int_equal(p.shared_email, POLICY_SHARED_EMAIL_ALLOW);
@@ -203,6 +204,13 @@ static void test_parse(void **state)
 	assert_int_equal(p.rename, POLICY_RENAME_KEEP);
 	assert_parse("{\"rename\":\"follow\"}", NULL, NULL, &p);
 	assert_int_equal(p.rename, POLICY_RENAME_FOLLOW);
+	assert_int_equal(p.verify, POLICY_VERIFY_CHANGES);
+	assert_parse("{\"verify\":\"always\"}", NULL, NULL, &p);
+	assert_int_equal(p.verify, POLICY_VERIFY_ALWAYS);
+	assert_parse("{\"verify\":\"sometimes\"}", "verify",
+	             "unknown value \"sometimes\" for \"verify\" "
+	             "(expected changes, always)",
+	             &p);
 	assert_parse("{\"rename\":\"rename\"}", "rename",
 	             "unknown value \"rename\" for \"rename\" "
 	             "(expected keep, follow)",

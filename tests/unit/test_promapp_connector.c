@@ -99,7 +99,8 @@ static void descriptor_is_complete(void **state)
 	assert_int_equal(conn->capabilities,
 	                 PROVHOST_CAP_LOOKUP | PROVHOST_CAP_DRY_RUN |
 	                         PROVHOST_CAP_ROLES | PROVHOST_CAP_REACTIVATE |
-	                         PROVHOST_CAP_LIST | PROVHOST_CAP_NO_ADOPT);
+	                         PROVHOST_CAP_LIST | PROVHOST_CAP_NO_ADOPT |
+	                         PROVHOST_CAP_ETAG);
 	assert_non_null(conn->ops->lookup);
 	assert_true(PROVHOST_HAS_FIELD(conn->ops, provhost_ops, list));
 	assert_non_null(conn->ops->list);

@@ -197,7 +197,8 @@ static int provision(const provhost_connector *conn,
 		         srv->base);
 	else
 		snprintf(settings, sizeof settings,
-		         "{\"base_url\":\"%s/scim/v2\",\"timeout_ms\":5000}",
+		         "{\"base_url\":\"%s/scim/v2\",\"timeout_ms\":5000,"
+		         "\"create_first\":false}",
 		         srv->base);
 	rc = conn->ops->open(&api, NULL, settings, strlen(settings), &inst,
 	                     err);
