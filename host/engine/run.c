@@ -289,8 +289,7 @@ int run_execute(const struct run_options *opt)
 	}
 	/* the input's format as far as options and its name tell, before
 	 * anything is opened (the content settles the rest in ingest) */
-	if (!opt->snapshot && /* sync picks its roster input (run_sync) */
-	    input_plan_make(run.cfg, opt->input, opt->format, opt->input_name,
+	if (input_plan_make(run.cfg, opt->input, opt->format, opt->input_name,
 	                    &run.plan, err, sizeof(err))) {
 		fprintf(stderr, "provhost %s: %s\n",
 		        opt->snapshot ? "sync" : "run", err);

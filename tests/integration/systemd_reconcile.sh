@@ -48,7 +48,8 @@ cmp -s "$BUILD/systemd/provhost-reconcile@.timer" "$tmr" || fail "built timer di
 # what make install would run (-n: the build tree is shared with other tests)
 inst=$(make -n -s -C "$ROOT" BUILD="$BUILD" DESTDIR="$T_TMP/inst" install 2>/dev/null | grep '^install -m 644 .*systemd/system/$')
 for u in provhost-reconcile@.service provhost-reconcile@.timer; do
-	[[ $inst == *"$BUILD/systemd/$u "* ]] || fail "make install does not install $u: $inst"
+	# make spells a build directory under the tree relative to it
+	[[ $inst == *"$BUILD/systemd/$u "* || $inst == *"${BUILD#"$ROOT"/}/systemd/$u "* ]] || fail "make install does not install $u: $inst"
 	grep -qxF "lib/systemd/system/$u" "$ROOT/debian/provhost.install" || fail "debian/provhost.install lacks $u"
 done
 finish
