@@ -157,6 +157,14 @@ static int check_text(const char *in, char *why, size_t why_len)
 		return -1;
 	}
 	auth_len = strcspn(in + scheme_len, "/?#");
+	/* a host as typed, not percent-encoded (an IPv6 zone id, refused
+	 * once parsed, is the one '%' inside brackets) */
+	if (in[scheme_len] != '[' && memchr(in + scheme_len, '%', auth_len)) {
+		snprintf(why, why_len,
+		         "has a host name with '%%' or non-ASCII characters "
+		         "(write an internationalised name in its xn-- form)");
+		return -1;
+	}
 	if (auth_len > 0 && in[scheme_len + auth_len - 1] == ':') {
 		snprintf(why, why_len, "has an invalid port");
 		return -1;
@@ -181,6 +189,16 @@ static int check_parts(const struct parts *p, char *why, size_t why_len)
 		snprintf(why, why_len, "must not have an IPv6 zone id");
 		return -1;
 	}
+	/* libcurl percent-decodes a host, so "%41" and "A" would be one name
+	 * spelled two ways (and normalising again could decode again) */
+	for (const char *c = p->host; *c; c++)
+		if (*c == '%' || (unsigned char)*c >= 0x80) {
+			snprintf(why, why_len,
+			         "has a host name with '%%' or non-ASCII "
+			         "characters (write an internationalised name "
+			         "in its xn-- form)");
+			return -1;
+		}
 	if (p->port && strcmp(p->port, "0") == 0) {
 		snprintf(why, why_len, "has an invalid port");
 		return -1;

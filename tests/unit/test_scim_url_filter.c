@@ -78,6 +78,11 @@ static void url_normalisation_table(void **state)
 	        {"https://;o@api.promapp.com", NULL, "user information"},
 	        {"https://api.promapp.com:0", NULL, "invalid port"},
 	        {"http://[fe80::1%25eth0]:9/", NULL, "zone id"},
+	        /* a host is taken as typed: percent escapes would make one
+	         * name two spellings (fuzz_url), raw UTF-8 is not punycode */
+	        {"https://api%2Epromapp.com", NULL, "host name with '%'"},
+	        {"https://%%%f66", NULL, "host name with '%'"},
+	        {"https://ex\xc3\xa4mple.com", NULL, "non-ASCII"},
 	};
 	char out[256], why[256];
 
