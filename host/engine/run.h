@@ -33,6 +33,10 @@ struct run_options {
 	/* the input's name in the ledger and the summary instead of input
 	 * (reconcile --repair: "reconcile run N"); NULL = input */
 	const char *source_label;
+	/* read every linked account even when the record equals the last
+	 * state written to it (reconcile --repair: drift proved that state
+	 * stale), as policy verify=always does */
+	bool verify_always;
 };
 
 /* Runs and returns the exit code (exit_codes.h). */

@@ -102,7 +102,8 @@ int run_last_unchanged(struct run_worker *w, const struct run_task *t,
 		return 0;
 	last->have = !strcmp(last->st.account_id, account_id);
 	if (!last->have || !link_active || strcmp(last->st.hash, last->hash) ||
-	    conn_run->conn->lifecycle->policy.verify == POLICY_VERIFY_ALWAYS)
+	    conn_run->conn->lifecycle->policy.verify == POLICY_VERIFY_ALWAYS ||
+	    conn_run->run->opt->verify_always)
 		return 0;
 	if (ledger_target_finish(l, t->event_id, conn_run->conn->name,
 	                         LEDGER_DONE, "unchanged", account_id, 0,
