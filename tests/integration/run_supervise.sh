@@ -37,7 +37,7 @@ expect_rc 0
 expect_contains "$OUT" "$(id_of s1-term)  held  S001  terminate (s1-term)"
 expect_contains "$OUT" "      would send: deactivate: deprovision account $acct {\"userName\":\"sara.super@example.com\"}"
 rph review --json
-expect_eq "$(jq -r '.[0] | "\(.change) \(.plan)"' <<<"$OUT")" "deactivate deactivate: deprovision account $acct {\"userName\":\"sara.super@example.com\"}" "JSON change and plan"
+expect_eq "$(jq -r '.items[0] | "\(.change) \(.plan)"' <<<"$OUT")" "deactivate deactivate: deprovision account $acct {\"userName\":\"sara.super@example.com\"}" "JSON change and plan"
 finish
 
 begin "supervise deactivate: approved, the next run deactivates (not held again)"

@@ -51,7 +51,7 @@ expect_eq "$(jq -r '"\(.last_run.id) \(.last_run.exit_code) \(.rejected_lines) \
 expect_eq "$(jq -r --arg c "$RT_CONN" '.last_run.summary[$c].Created' <<<"$OUT")" 4 "summary"
 finish
 
-begin "history --json EMPLOYEE_ID: every event with its targets; decision null without the column"
+begin "history --json EMPLOYEE_ID: every event with its targets and its stored decision"
 id=$(sim_users | jq -r '.[] | select(.userName == "liam.obrien@example.com") | .id')
 rph history --json E1002
 expect_rc 0
@@ -59,7 +59,7 @@ valid "history --json"
 expect_eq "$(jq -r '[.events[] | "\(.kind):\(.targets[0].state):\(.targets[0].outcome)"] | join(" ")' <<<"$OUT")" \
 	"hire:done:created terminate:done:deactivated rehire:done:reactivated" "events"
 expect_eq "$(jq -r '[.events[].targets[0].account_id] | unique | join(",")' <<<"$OUT")" "$id" "account"
-expect_eq "$(jq -c '[.events[].targets[0].decision] | unique' <<<"$OUT")" "[null]" "decision"
+expect_eq "$(jq -c '[.events[].targets[0].decision.action]' <<<"$OUT")" '["create","deactivate","reactivate"]' "decisions the run stored"
 expect_eq "$(jq -c '.query, .employees' <<<"$OUT" | tr '\n' ' ')" '{"employee_id":"E1002"} ["E1002"] ' "query"
 finish
 
@@ -93,15 +93,14 @@ expect_rc 2
 expect_contains "$ERR" 'unknown option "--account"'
 finish
 
-begin "history --json shows a stored decision once the ledger has targets.decision"
+begin "history --json shows the stored decision of each target as it is in the ledger"
 cp "$LEDGER" "$ST/ledger-before.sqlite"
-q "ALTER TABLE targets ADD COLUMN decision TEXT;
-   UPDATE targets SET decision = '{\"action\":\"reactivate\",\"reason\":\"rehire of a linked person\",\"rules\":[\"engineering\"],\"roles\":[\"Modeller\"],\"changes\":[{\"attribute\":\"department\",\"old\":\"Quality\",\"new\":\"Engineering\"}]}'
+q "UPDATE targets SET decision = '{\"action\":\"reactivate\",\"reason\":\"rehire of a linked person\",\"rules\":[\"engineering\"],\"roles\":[\"Modeller\"],\"changes\":[{\"attribute\":\"department\",\"old\":\"Quality\",\"new\":\"Engineering\"}]}'
    WHERE event_seq = (SELECT seq FROM events WHERE id = 'evt-0009')"
 rph history --json E1002
 expect_rc 0
 valid "history --json with a decision"
-expect_eq "$(jq -c '[.events[].targets[0].decision.action]' <<<"$OUT")" '[null,null,"reactivate"]' "decisions"
+expect_eq "$(jq -c '[.events[].targets[0].decision.action]' <<<"$OUT")" '["create","deactivate","reactivate"]' "decisions"
 expect_eq "$(jq -r '.events[2].targets[0].decision.changes[0].new' <<<"$OUT")" Engineering "change"
 cp "$ST/ledger-before.sqlite" "$LEDGER"
 finish
