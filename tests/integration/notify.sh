@@ -220,8 +220,8 @@ finish
 begin "a full disk while the input is stored: run_stopped names the ledger"
 state full '{"webhooks": [{"url": {"env": "HOOK_A"}}]}'
 : >"$LOG_A"
-for ((i = 1000; i < 1300; i++)); do ev hire "F$i" "f-$i" 2026-01-05 "F$i" Full Engineering; done >"$T_TMP/full.jsonl"
-env PH_ENOSPC_PATH="ledger.sqlite" PH_ENOSPC_AFTER=150000 PH_ENOSPC_ARM= \
+for ((i = 1000; i < 2000; i++)); do ev hire "F$i" "f-$i" 2026-01-05 "F$i" Full Engineering; done >"$T_TMP/full.jsonl"
+env PH_ENOSPC_PATH="ledger.sqlite" PH_ENOSPC_AFTER=300000 PH_ENOSPC_ARM= \
 	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
 	LD_PRELOAD="$BUILD/shims/enospc.so" "$PROVHOST" run -c "$CFG" "$T_TMP/full.jsonl" \
 	>"$T_TMP/out" 2>"$T_TMP/err" </dev/null
