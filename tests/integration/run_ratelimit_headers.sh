@@ -1,4 +1,8 @@
 #!/usr/bin/env bash
+# tests/run: exclusive
+# (alone: on a loaded machine a request admitted just before a window's
+# reset can reach the target after it, where it counts in the next window;
+# the zero-429 claim holds for a target that answers within the window)
 # A target that states its limit in X-RateLimit-* / RateLimit-* headers
 # (issue 16): provhost keeps within "remaining" until the window's reset
 # and holds every request until the reset when none is left, across all
