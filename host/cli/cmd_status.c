@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "cli/cli_ledger.h"
 #include "cli/state_json.h"
+#include "cli/status_reconcile.h"
 #include "config/config.h"
 #include "config/secret_expiry.h"
 #include "ledger/ledger.h"
@@ -256,8 +257,13 @@ int cmd_status(int argc, char **argv)
 		goto out;
 	}
 	printf("ledger %s\n", cfg->ledger_path);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		print_connection_status(&rows[i]);
+		if (status_reconcile_print(l, rows[i].connection)) {
+			fprintf(stderr, "provhost: %s\n", ledger_last_error());
+			goto out;
+		}
+	}
 	printf("rejected input lines: %lld\n", (long long)rejects);
 	switch (ledger_last_run(l, &last)) {
 	case 0:
