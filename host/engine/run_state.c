@@ -90,7 +90,7 @@ int run_last_unchanged(struct run_worker *w, const struct run_task *t,
 	int r;
 
 	memset(last, 0, sizeof(*last));
-	if (!account_id || !record)
+	if (!account_id || !record || conn_run->run->opt->converge)
 		return 0;
 	if (state_hash(conn_run, record, last->hash))
 		return 0; /* no hash: just send it */
