@@ -39,6 +39,7 @@ N=$(q "SELECT n FROM reconcile_findings WHERE run_id = $RUN AND class = 'orphan'
 RID="R$RUN-$N:$RT_CONN"
 expect_eq "$(q "SELECT repair FROM reconcile_findings WHERE run_id = $RUN AND n = $N")" supervised "repair"
 expect_contains "$(grep '"operation":"repair"' "$AUDIT" | tail -n 1)" '"outcome":"supervised"'
+expect_contains "$OUT" "  HELD: 1 repair on connection $RT_CONN waits for approval (supervised): provhost review"
 finish
 
 begin "supervise deactivate: --dry-run shows the hold, sends nothing"
