@@ -107,6 +107,18 @@ expect_rc 4
 expect_eq "$(active hand2@example.com)" true "still held, never sent"
 finish
 
+begin "supervise deactivate: review approve --all-held approves held reconcile repairs too; a malformed id is refused"
+rph review approve "R-1:$RT_CONN" --reason "typo"
+expect_rc 1
+expect_contains "$ERR" "is not an item id (SEQ:CONNECTION or R<RUN>-<N>:CONNECTION"
+rph review approve --all-held --reason "all checked"
+expect_rc 0
+expect_contains "$OUT" "approved: the next provhost reconcile --repair applies it"
+rph reconcile --repair
+expect_rc 0
+expect_eq "$(active hand2@example.com)" false "the orphan"
+finish
+
 begin "supervise link: an unlinked match is not linked until approved; then linked without a write"
 sim_stop
 rt_sim || exit 1
