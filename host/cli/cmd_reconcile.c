@@ -49,7 +49,12 @@ const char cmd_reconcile_usage[] =
         "                            with \"update\" events applied by an\n"
         "                            ordinary run (rules, policy, guard,\n"
         "                            audit); a missing account is looked up\n"
-        "                            first and linked when found\n"
+        "                            first and linked when found; with the\n"
+        "                            policy's supervise [\"deactivate\"] or\n"
+        "                            [\"link\"] those repairs are held for\n"
+        "                            approval (provhost review lists them\n"
+        "                            as R<RUN>-<N>:CONNECTION) and the next\n"
+        "                            --repair applies the approved ones\n"
         "  --dry-run                 with --repair: print the plan (\"plan:\"\n"
         "                            lines), send no write, keep nothing in\n"
         "                            the ledger\n"
@@ -67,7 +72,11 @@ const char cmd_reconcile_usage[] =
         "configuration error; 3 a connection could not be listed (the\n"
         "connector cannot list accounts, the token cannot read users, the\n"
         "ledger or audit file failed); 4 repairs wait for a person (held by\n"
-        "the mass-deprovision guard).\n";
+        "the mass-deprovision guard, or by supervised mode for approval).\n"
+        "With a notify section wanting \"orphans_found\", a reconcile that\n"
+        "finds orphans notifies once per connection (never with --dry-run;\n"
+        "a failed delivery does not change the exit status). provhost\n"
+        "status shows each connection's last reconcile.\n";
 
 int cmd_reconcile(int argc, char **argv)
 {

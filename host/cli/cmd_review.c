@@ -32,7 +32,13 @@ const char cmd_review_usage[] =
         "mode, as a changed plan or as a possible re-sent event), disputed,\n"
         "failed and rejected work, with its id (SEQ:CONNECTION, SEQ being\n"
         "the event's number in the ledger), the person, the event kind, the\n"
-        "state, the reason and, for held work, what would be sent.\n"
+        "state, the reason and, for held work, what would be sent. Then the\n"
+        "reconcile repairs supervised mode holds (an orphan's deactivation,\n"
+        "a link; ID R<RUN>-<N>:CONNECTION, from the latest reconcile\n"
+        "--repair): approve lets the next provhost reconcile --repair apply\n"
+        "it once (for the same account and employee), discard leaves it\n"
+        "undone (a later --repair asks again while it is still found);\n"
+        "--all-held approves them too; --now does not run reconcile.\n"
         "\n"
         "approve releases held items: they become pending and the next run\n"
         "(or --now) applies them; the guard and supervision do not hold\n"
@@ -62,7 +68,8 @@ const char cmd_review_usage[] =
         "                     --rejected); the connection of link and\n"
         "                     unlink (needed when there are several)\n"
         "  --json             the list as one JSON document (schema\n"
-        "                     \"provhost/v1\", kind \"review\": \"items\")\n"
+        "                     \"provhost/v1\", kind \"review\": \"items\",\n"
+        "                     and \"reconcile\" for reconcile repairs)\n"
         "  --all-held         approve every held item\n"
         "  --rejected         retry every rejected item\n"
         "  --reason TEXT      why (required for discard)\n"
@@ -113,9 +120,10 @@ static void print_text(const struct ledger_review_row *r, size_t n)
 	}
 }
 
-static int print_json(const struct ledger_review_row *r, size_t n)
+static int print_json(struct ledger *l, const char *connection,
+                      const struct ledger_review_row *r, size_t n)
 {
-	json_t *arr = json_array(), *obj, *doc;
+	json_t *arr = json_array(), *obj, *doc, *recon;
 	char id[200];
 	size_t i;
 
@@ -148,6 +156,13 @@ static int print_json(const struct ledger_review_row *r, size_t n)
 		return -1;
 	}
 	json_object_set_new(doc, "items", arr);
+	/* reconcile repairs held by supervised mode (cmd_review_recon.c) */
+	recon = review_recon_json(l, connection);
+	if (!recon) {
+		json_decref(doc);
+		return -1;
+	}
+	json_object_set_new(doc, "reconcile", recon);
 	return state_json_print(doc);
 }
 
@@ -200,16 +215,27 @@ static int check_usage(const char *cmd, const struct review_opts *o)
 static int list(struct ledger *l, const struct review_opts *o)
 {
 	struct ledger_review_row *rows = NULL;
-	size_t n = 0;
+	size_t n = 0, n_recon = 0;
 	int rc = EXIT_USAGE;
 
 	if (ledger_review_list(l, o->connection, &rows, &n)) {
 		fprintf(stderr, "provhost: %s\n", ledger_last_error());
 		goto out;
 	}
-	if (o->json ? print_json(rows, n) : (print_text(rows, n), 0)) {
-		fprintf(stderr, "provhost: out of memory\n");
-		goto out;
+	if (o->json) {
+		if (print_json(l, o->connection, rows, n)) {
+			fprintf(stderr, "provhost: %s\n", ledger_last_error());
+			goto out;
+		}
+	} else {
+		if (n)
+			print_text(rows, n);
+		if (review_recon_text(l, o->connection, &n_recon)) {
+			fprintf(stderr, "provhost: %s\n", ledger_last_error());
+			goto out;
+		}
+		if (!n && !n_recon)
+			print_text(rows, 0);
 	}
 	rc = EXIT_DONE;
 out:

@@ -14,6 +14,7 @@
 #include "config/lifecycle_config.h"
 #include "engine/audit_review.h"
 #include "engine/run.h"
+#include "ledger/ledger_reconcile.h"
 #include "util/clock.h"
 #include "util/exit_codes.h"
 
@@ -186,6 +187,78 @@ static int act_one(struct act *a, int64_t seq, const char *conn,
 	              result);
 }
 
+/* Approves or discards reconcile repair R<run>-<n>:conn (held by
+ * supervised mode; cmd_review_recon.c). retry does not apply. Returns 0,
+ * 1 (not taken: message printed) or -1. */
+static int act_recon(struct act *a, int64_t run, int64_t n, const char *conn)
+{
+	bool approve = a->o->action == REVIEW_APPROVE;
+	char *text = NULL, id[300];
+	int rc;
+
+	snprintf(id, sizeof(id), "R%lld-%lld:%s", (long long)run, (long long)n,
+	         conn);
+	if (a->o->action == REVIEW_RETRY) {
+		fprintf(stderr,
+		        "provhost review: %s is a reconcile repair: approve or "
+		        "discard it (retry is for rejected events)\n",
+		        id);
+		return 1;
+	}
+	if (asprintf(&text, "%s by %s: %s", approve ? "approved" : "discarded",
+	             a->who, a->why) < 0) {
+		fprintf(stderr, "provhost: out of memory\n");
+		return -1;
+	}
+	rc = ledger_recon_held_decide(a->l, run, n, conn, approve, text);
+	free(text);
+	if (rc < 0) {
+		fprintf(stderr, "provhost: %s\n", ledger_last_error());
+		return -1;
+	}
+	if (rc == 1) {
+		fprintf(stderr,
+		        "provhost review: no reconcile repair %s waits for "
+		        "approval (a newer reconcile --repair lists what is "
+		        "still to be done: provhost review)\n",
+		        id);
+		return 1;
+	}
+	if (approve)
+		printf("%s approved: the next provhost reconcile --repair "
+		       "applies it\n",
+		       id);
+	else
+		printf("%s discarded: not applied (a later reconcile --repair "
+		       "asks again while the account is still found)\n",
+		       id);
+	return record(a, approve ? "approve" : "discard", id, conn, NULL, NULL,
+	              approve ? "approved" : "discarded");
+}
+
+/* --all-held: every reconcile repair held by supervised mode. */
+static int act_recon_all(struct act *a)
+{
+	struct ledger_recon_held *h = NULL;
+	size_t n = 0, i;
+	int r, bad = 0;
+
+	if (ledger_recon_held_list(a->l, a->o->connection, &h, &n)) {
+		fprintf(stderr, "provhost: %s\n", ledger_last_error());
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		r = act_recon(a, h[i].run_id, h[i].n, h[i].connection);
+		if (r < 0) {
+			free(h);
+			return -1;
+		}
+		bad |= r;
+	}
+	free(h);
+	return bad;
+}
+
 /* Finds item seq:conn in rows, or NULL. */
 static const struct ledger_review_row *
 find_row(const struct ledger_review_row *r, size_t n, int64_t seq,
@@ -220,14 +293,28 @@ static int act_items(struct act *a)
 			goto out;
 		bad |= r;
 	}
+	if (o->all_held) {
+		r = act_recon_all(a);
+		if (r < 0)
+			goto out;
+		bad |= r;
+	}
 	for (int k = 0; k < o->n_args; k++) {
 		const char *conn;
-		int64_t seq;
+		int64_t seq, rn;
 
+		if (review_recon_parse_id(o->args[k], &seq, &rn, &conn) == 0) {
+			r = act_recon(a, seq, rn, conn);
+			if (r < 0)
+				goto out;
+			bad |= r;
+			continue;
+		}
 		if (parse_id(o->args[k], &seq, &conn)) {
 			fprintf(stderr,
 			        "provhost review: \"%s\" is not an item id "
-			        "(SEQ:CONNECTION, see provhost review)\n",
+			        "(SEQ:CONNECTION or R<RUN>-<N>:CONNECTION, see "
+			        "provhost review)\n",
 			        o->args[k]);
 			bad = 1;
 			continue;

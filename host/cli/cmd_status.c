@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "cli/cli_ledger.h"
 #include "cli/state_json.h"
+#include "cli/status_reconcile.h"
 #include "config/config.h"
 #include "config/secret_expiry.h"
 #include "ledger/ledger.h"
@@ -25,7 +26,9 @@ const char cmd_status_usage[] =
         "Per connection: events pending, not yet effective (and how many are\n"
         "due), done, failed, rejected, skipped, held for review and disputed\n"
         "(two employees, one account or work email: nothing sent); accounts\n"
-        "linked; then the last run and its summary (with why each connection\n"
+        "linked; the last reconcile (when, exit status, findings per class\n"
+        "and repairs); then the last run and its summary (with why each "
+        "connection\n"
         "it stopped early stopped: guard, breaker, credentials, signal, a\n"
         "full disk), and how many input lines were rejected. A secret\n"
         "whose \"expires\" is at most expiry_warn_days (30) days away, or\n"
@@ -256,8 +259,13 @@ int cmd_status(int argc, char **argv)
 		goto out;
 	}
 	printf("ledger %s\n", cfg->ledger_path);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		print_connection_status(&rows[i]);
+		if (status_reconcile_print(l, rows[i].connection)) {
+			fprintf(stderr, "provhost: %s\n", ledger_last_error());
+			goto out;
+		}
+	}
 	printf("rejected input lines: %lld\n", (long long)rejects);
 	switch (ledger_last_run(l, &last)) {
 	case 0:

@@ -2,9 +2,11 @@
  * doc/schema/provhost-state-v1.json. */
 #include "cli/state_json.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/status_reconcile.h"
 #include "config/secret_expiry.h"
 #include "lifecycle/events.h"
 #include "lifecycle/isodate.h"
@@ -79,10 +81,10 @@ static json_t *secrets_json(const struct config *cfg, const char *name,
 	return arr;
 }
 
-static json_t *connection_json(const struct config *cfg,
+static json_t *connection_json(const struct config *cfg, struct ledger *l,
                                const struct ledger_status *s, int64_t today)
 {
-	json_t *obj = json_object(), *counts = json_object();
+	json_t *obj = json_object(), *counts = json_object(), *recon;
 	int st;
 
 	for (st = 0; st < LEDGER_STATE_COUNT; st++)
@@ -98,6 +100,11 @@ static json_t *connection_json(const struct config *cfg,
 	json_object_set_new(obj, "links_active", json_integer(s->links_active));
 	json_object_set_new(obj, "secrets",
 	                    secrets_json(cfg, s->connection, today));
+	/* the last reconcile (cli/status_reconcile.c) */
+	recon = status_reconcile_json(l, s->connection);
+	if (!recon)
+		fprintf(stderr, "provhost: %s\n", ledger_last_error());
+	json_object_set_new(obj, "last_reconcile", recon ? recon : json_null());
 	return obj;
 }
 
@@ -139,7 +146,7 @@ static json_t *run_json(const struct ledger_run *r)
 
 /* The ledger's connections, then configured ones it has no row for yet
  * (zeros). */
-static json_t *connections_json(const struct config *cfg,
+static json_t *connections_json(const struct config *cfg, struct ledger *l,
                                 const struct ledger_status *rows, size_t n,
                                 int64_t today)
 {
@@ -150,7 +157,7 @@ static json_t *connections_json(const struct config *cfg,
 		return NULL;
 	for (i = 0; i < n; i++)
 		json_array_append_new(conns,
-		                      connection_json(cfg, &rows[i], today));
+		                      connection_json(cfg, l, &rows[i], today));
 	/* configured connections the ledger has no row for yet: zeros */
 	for (i = 0; i < cfg->n_connections; i++) {
 		struct ledger_status zero = {0};
@@ -165,7 +172,7 @@ static json_t *connections_json(const struct config *cfg,
 		snprintf(zero.connection, sizeof(zero.connection), "%s",
 		         cfg->connections[i].name);
 		json_array_append_new(conns,
-		                      connection_json(cfg, &zero, today));
+		                      connection_json(cfg, l, &zero, today));
 	}
 	return conns;
 }
@@ -179,7 +186,7 @@ json_t *state_json_status_empty(const struct config *cfg)
 	json_object_set_new(doc, "ledger", utf8_json_string(cfg->ledger_path));
 	json_object_set_new(
 	        doc, "connections",
-	        connections_json(cfg, NULL, 0, secret_expiry_today()));
+	        connections_json(cfg, NULL, NULL, 0, secret_expiry_today()));
 	json_object_set_new(doc, "rejected_lines", json_integer(0));
 	json_object_set_new(doc, "last_run", json_null());
 	return doc;
@@ -202,7 +209,7 @@ json_t *state_json_status(const struct config *cfg, struct ledger *l,
 	if (r < 0)
 		goto out;
 	doc = state_json_doc("status");
-	conns = connections_json(cfg, rows, n, today);
+	conns = connections_json(cfg, l, rows, n, today);
 	if (!doc || !conns) {
 		json_decref(conns);
 		goto out;

@@ -9,6 +9,7 @@
 #include "connector/bind.h"
 #include "connector/loader.h"
 #include "engine/audit_reconcile.h"
+#include "engine/notify.h"
 #include "engine/pacer.h"
 #include "engine/reconcile_internal.h"
 #include "util/clock.h"
@@ -101,6 +102,46 @@ static int audit_counts(struct recon *r, const json_t *counts)
 	return 0;
 }
 
+static int add_orphan(const struct ledger_finding_row *row, void *ctx)
+{
+	json_t *a = json_object();
+
+	if (!a)
+		return -1;
+	json_object_set_new(a, "id", json_string(row->account_id));
+	if (row->user_name[0])
+		json_object_set_new(a, "userName", json_string(row->user_name));
+	if (row->employee_id[0])
+		json_object_set_new(a, "employee_id",
+		                    json_string(row->employee_id));
+	json_object_set_new(a, "active", json_boolean(row->active != 0));
+	return json_array_append_new(ctx, a);
+}
+
+#define NOTIFY_ORPHANS_LISTED 20 /* accounts named in the notification */
+
+/* "orphans_found" once for this connection's reconcile when it found
+ * orphans (never in a dry run; a failed delivery is logged and audited by
+ * notify_send and changes nothing here). */
+static void notify_orphans(const struct config *cfg, struct recon *r)
+{
+	json_t *accounts;
+
+	if (r->opt->dry_run || r->failed || !r->counts[RC_ORPHAN] ||
+	    !notify_wanted(cfg, NOTIFY_ORPHANS_FOUND))
+		return;
+	accounts = json_array();
+	if (accounts && ledger_recon_findings(r->ledger, r->run_id, "orphan",
+	                                      NOTIFY_ORPHANS_LISTED, add_orphan,
+	                                      accounts)) {
+		log_msg(PROVHOST_LOG_ERROR, "ledger: %s", ledger_last_error());
+		json_array_clear(accounts);
+	}
+	notify_orphans_found(cfg, r->audit, r->run_id, r->conn->name,
+	                     r->counts[RC_ORPHAN], accounts);
+	json_decref(accounts);
+}
+
 /* Exit code of one connection's reconcile before any repair. */
 static int findings_code(const struct recon *r)
 {
@@ -114,6 +155,7 @@ static int findings_code(const struct recon *r)
 
 /* One connection, start to end. Returns its exit code. */
 static int reconcile_one(const struct reconcile_options *opt,
+                         const struct config *cfg,
                          const struct connection *conn, struct ledger *ledger,
                          const char *ledger_path, struct audit *audit,
                          bool first)
@@ -182,6 +224,7 @@ static int reconcile_one(const struct reconcile_options *opt,
 		        ledger_last_error());
 		code = EXIT_STOPPED;
 	}
+	notify_orphans(cfg, r);
 out:
 	recon_discard(r);
 	free(text);
@@ -259,7 +302,7 @@ int reconcile_execute(const struct reconcile_options *opt)
 		if (opt->connection && strcmp(opt->connection, conn->name))
 			continue;
 		code = combine(code,
-		               reconcile_one(opt, conn, ledger,
+		               reconcile_one(opt, cfg, conn, ledger,
 		                             cfg->ledger_path, &audit, n == 0));
 		n++;
 	}

@@ -85,6 +85,7 @@ void recon_rp_link(struct repair *rp, const struct ledger_finding_row *f,
 	struct recon *r = rp->r;
 	char other[257], detail[800];
 	struct ledger_link link;
+	int64_t approval[2];
 	int rc;
 
 	if (ledger_link_owner(r->ledger, r->conn->name, account_id, other,
@@ -98,6 +99,9 @@ void recon_rp_link(struct repair *rp, const struct ledger_finding_row *f,
 		return;
 	}
 	if (recheck_exists(rp, f, account_id))
+		return;
+	if (recon_rp_supervise(rp, f, POLICY_CHANGE_LINK, account_id, user_name,
+	                       approval))
 		return;
 	if (r->opt->dry_run) {
 		snprintf(detail, sizeof(detail),
@@ -134,9 +138,11 @@ void recon_rp_link(struct repair *rp, const struct ledger_finding_row *f,
 		return;
 	}
 	snprintf(detail, sizeof(detail),
-	         "account %.255s linked to employee %.256s; nothing sent",
-	         account_id, f->employee_id);
+	         "account %.255s linked to employee %.256s; nothing sent%s",
+	         account_id, f->employee_id,
+	         approval[0] ? " (approved in provhost review)" : "");
 	recon_rp_set(rp, f, "linked", detail);
+	recon_rp_approval_used(rp, approval);
 }
 
 /* --- lookups ---------------------------------------------------------------
@@ -216,7 +222,7 @@ static void repair_orphan(struct repair *rp, const struct ledger_finding_row *f)
 	json_t *cur = NULL;
 	char *want = NULL;
 	bool delete_capable;
-	int64_t start;
+	int64_t start, approval[2];
 	int32_t st;
 	int rc;
 
@@ -275,6 +281,9 @@ static void repair_orphan(struct repair *rp, const struct ledger_finding_row *f)
 		rp->left++;
 		goto out;
 	}
+	if (recon_rp_supervise(rp, f, POLICY_CHANGE_DEACTIVATE, f->account_id,
+	                       f->user_name[0] ? f->user_name : NULL, approval))
+		goto out;
 	if (r->opt->dry_run) {
 		snprintf(detail, sizeof(detail),
 		         "deactivate account %.255s \"%.255s\" (orphan; never "
@@ -354,9 +363,11 @@ static void repair_orphan(struct repair *rp, const struct ledger_finding_row *f)
 	                    f->user_name[0] ? f->user_name : NULL, false,
 	                    clock_wall_s()))
 		log_msg(PROVHOST_LOG_ERROR, "ledger: %s", ledger_last_error());
-	snprintf(detail, sizeof(detail), "%s (active=false; never deleted)",
-	         provhost_outcome_name(res.outcome));
+	snprintf(detail, sizeof(detail), "%s (active=false; never deleted)%s",
+	         provhost_outcome_name(res.outcome),
+	         approval[0] ? " (approved in provhost review)" : "");
 	recon_rp_set(rp, f, "deactivated", detail);
+	recon_rp_approval_used(rp, approval);
 out:
 	free(want);
 	json_decref(cur);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "engine/reconcile_internal.h"
+#include "lifecycle/policy.h"
 
 #define CHUNK 256 /* findings read back per ledger query */
 
@@ -55,5 +56,15 @@ int recon_rp_queue_event(struct repair *rp, const struct ledger_finding_row *f);
 void recon_rp_missing(struct repair *rp, const struct ledger_finding_row *f);
 int recon_rp_run_events(struct repair *rp);
 void recon_rp_outcomes(struct repair *rp);
+
+/* reconcile_supervise.c: the supervision gate of a deactivation or link
+ * repair of f (account_id, user_name: the account it acts on). 0 to go
+ * on (approval: the approval that lets it, {0, 0} when none was needed),
+ * 1 held for approval or failed (f settled). approval_used: marks the
+ * approval applied after the repair succeeded (not in a dry run). */
+int recon_rp_supervise(struct repair *rp, const struct ledger_finding_row *f,
+                       enum policy_change change, const char *account_id,
+                       const char *user_name, int64_t approval[2]);
+void recon_rp_approval_used(struct repair *rp, const int64_t approval[2]);
 
 #endif

@@ -232,7 +232,8 @@ int recon_rp_run_events(struct repair *rp)
 	ro.allow_mass_deprovision = r->opt->allow_mass_deprovision;
 	ro.progress = 0;
 	ro.source_label = label;
-	ro.verify_always = true; /* the target differs from what was written */
+	ro.converge =
+	        true; /* drift: the last written state is not the target's */
 	fprintf(rp->plan,
 	        "reconcile: connection \"%s\": applying %lld repair event(s) "
 	        "as a%s run\n",

@@ -15,7 +15,8 @@ static const enum recon_class shown[] = {RC_DRIFT,    RC_ORPHAN,  RC_UNLINKED,
 
 struct text_ctx {
 	FILE *out;
-	int n; /* repair outcomes printed */
+	int n;              /* repair outcomes printed */
+	int64_t supervised; /* repairs held for approval */
 };
 
 static int print_row(const struct ledger_finding_row *row, void *ctx)
@@ -48,11 +49,13 @@ static void print_repair(const char *repair, int64_t n, void *ctx)
 
 	fprintf(tc->out, " %s %lld", repair, (long long)n);
 	tc->n++;
+	if (!strcmp(repair, "supervised"))
+		tc->supervised = n;
 }
 
 void recon_report_text(struct recon *r, FILE *out)
 {
-	struct text_ctx tc = {out, 0};
+	struct text_ctx tc = {out, 0, 0};
 	size_t i;
 	int c;
 
@@ -82,7 +85,7 @@ void recon_report_text(struct recon *r, FILE *out)
 			        (long long)(r->counts[c] - FIRST_ROWS));
 	}
 	if (r->opt->repair) {
-		struct text_ctx rc_ctx = {out, 0};
+		struct text_ctx rc_ctx = {out, 0, 0};
 
 		fprintf(out, "repairs%s:", r->opt->dry_run ? " (planned)" : "");
 		if (ledger_recon_repair_counts(r->ledger, r->run_id,
@@ -90,6 +93,14 @@ void recon_report_text(struct recon *r, FILE *out)
 			fprintf(out, " (cannot read them: %s)",
 			        ledger_last_error());
 		fputs(rc_ctx.n ? "\n" : " none\n", out);
+		if (rc_ctx.supervised)
+			fprintf(out,
+			        "  HELD: %lld repair%s on connection %s wait%s "
+			        "for approval (supervised): provhost review\n",
+			        (long long)rc_ctx.supervised,
+			        rc_ctx.supervised == 1 ? "" : "s",
+			        r->conn->name,
+			        rc_ctx.supervised == 1 ? "s" : "");
 	} else {
 		bool attention = false;
 

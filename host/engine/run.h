@@ -33,10 +33,11 @@ struct run_options {
 	/* the input's name in the ledger and the summary instead of input
 	 * (reconcile --repair: "reconcile run N"); NULL = input */
 	const char *source_label;
-	/* read every linked account even when the record equals the last
-	 * state written to it (reconcile --repair: drift proved that state
-	 * stale), as policy verify=always does */
-	bool verify_always;
+	/* reconcile --repair: the target drifted from what provhost last
+	 * wrote, so an update equal to the last written state is sent anyway
+	 * and the connector gets no last-state hints (it reads and converges)
+	 */
+	bool converge;
 };
 
 /* Runs and returns the exit code (exit_codes.h). */

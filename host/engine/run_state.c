@@ -90,7 +90,7 @@ int run_last_unchanged(struct run_worker *w, const struct run_task *t,
 	int r;
 
 	memset(last, 0, sizeof(*last));
-	if (!account_id || !record)
+	if (!account_id || !record || conn_run->run->opt->converge)
 		return 0;
 	if (state_hash(conn_run, record, last->hash))
 		return 0; /* no hash: just send it */
@@ -102,8 +102,7 @@ int run_last_unchanged(struct run_worker *w, const struct run_task *t,
 		return 0;
 	last->have = !strcmp(last->st.account_id, account_id);
 	if (!last->have || !link_active || strcmp(last->st.hash, last->hash) ||
-	    conn_run->conn->lifecycle->policy.verify == POLICY_VERIFY_ALWAYS ||
-	    conn_run->run->opt->verify_always)
+	    conn_run->conn->lifecycle->policy.verify == POLICY_VERIFY_ALWAYS)
 		return 0;
 	if (ledger_target_finish(l, t->event_id, conn_run->conn->name,
 	                         LEDGER_DONE, "unchanged", account_id, 0,

@@ -415,3 +415,18 @@ out:
 	pthread_mutex_unlock(&l->lock);
 	return rc;
 }
+
+int ledger_recon_set_account(struct ledger_recon *r, int64_t n,
+                             const char *account_id, const char *user_name)
+{
+	int rc;
+
+	pthread_mutex_lock(&r->l->lock);
+	rc = ledger_exec_bind(r->l, "cannot record a finding's account",
+	                      "UPDATE reconcile_findings SET account_id = ?1,"
+	                      " user_name = coalesce(?2, user_name) WHERE"
+	                      " run_id = ?3 AND n = ?4",
+	                      "ttii", account_id, user_name, r->id, n);
+	pthread_mutex_unlock(&r->l->lock);
+	return rc;
+}

@@ -124,4 +124,63 @@ int ledger_recon_repair_counts(struct ledger *l, int64_t run_id,
 int ledger_recon_active_links(struct ledger *l, const char *connection,
                               int64_t *n);
 
+/* --- repairs held by supervised mode (ledger_recon_review.c) -------------
+ * A repair the connection's policy "supervise" holds (an orphan's
+ * deactivation, a link) is a finding with repair "supervised"; provhost
+ * review lists those of each connection's latest reconcile --repair and
+ * approves ("approved") or discards ("discarded") them; the next
+ * reconcile --repair applies an approved one for the same class, account
+ * and employee and marks it "applied". */
+struct ledger_recon_held {
+	int64_t run_id, n;
+	int64_t at; /* when the reconcile run started */
+	char connection[256];
+	char cls[32];
+	char account_id[256];
+	char user_name[256];
+	char employee_id[257];
+	char repair[32];
+	char reason[600];
+};
+
+/* The supervised repairs waiting (of connection; NULL = all), ordered by
+ * connection and finding: *rows (free it), *n. 0 or -1. */
+int ledger_recon_held_list(struct ledger *l, const char *connection,
+                           struct ledger_recon_held **rows, size_t *n);
+
+/* Approves (or discards) waiting repair run_id/n of connection, with text
+ * (who and why). 0, 1 no such waiting repair, -1. */
+int ledger_recon_held_decide(struct ledger *l, int64_t run_id, int64_t n,
+                             const char *connection, bool approve,
+                             const char *text);
+
+/* The approved repair on connection for class cls, account_id and
+ * employee_id ("" = none) of the connection's latest finished reconcile
+ * --repair (an approval the next repair does not use lapses: a later
+ * repair asks again): *run_id, *n. 0 found, 1 none, -1. */
+int ledger_recon_approved(struct ledger *l, const char *connection,
+                          const char *cls, const char *account_id,
+                          const char *employee_id, int64_t *run_id, int64_t *n);
+
+/* Marks approved repair run_id/n "applied" with detail. 0 or -1. */
+int ledger_recon_applied(struct ledger *l, int64_t run_id, int64_t n,
+                         const char *detail);
+
+/* Records the account a finding turned out to be about (a missing
+ * person's account found by a lookup). 0 or -1. */
+int ledger_recon_set_account(struct ledger_recon *r, int64_t n,
+                             const char *account_id, const char *user_name);
+
+/* The connection's newest finished reconcile run (for provhost status):
+ * 0 with *out filled (counts: JSON text or ""), 1 none, -1. */
+struct ledger_recon_last {
+	int64_t id, started_at, finished_at, accounts;
+	int exit_code; /* -1 = none */
+	bool repair;
+	char counts[2048];
+	char error[1200];
+};
+int ledger_recon_last(struct ledger *l, const char *connection,
+                      struct ledger_recon_last *out);
+
 #endif
