@@ -1,8 +1,8 @@
 /* provhost run: option parsing; the work is in run.c. */
-#include <getopt.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_run_options.h"
 #include "engine/run.h"
 #include "util/exit_codes.h"
 #include "util/log.h"
@@ -89,103 +89,19 @@ const char cmd_run_usage[] =
 
 int cmd_run(int argc, char **argv)
 {
-	enum {
-		OPT_CONNECTION = 256,
-		OPT_DRY_RUN,
-		OPT_ALLOW_MASS,
-		OPT_REJECT,
-		OPT_AUDIT,
-		OPT_PLUGIN_DIR,
-		OPT_PROGRESS,
-		OPT_NO_PROGRESS,
-		OPT_FORMAT,
-		OPT_INPUT,
-	};
-	static const struct option longopts[] = {
-	        {"config", required_argument, NULL, 'c'},
-	        {"connection", required_argument, NULL, OPT_CONNECTION},
-	        {"dry-run", no_argument, NULL, OPT_DRY_RUN},
-	        {"allow-mass-deprovision", no_argument, NULL, OPT_ALLOW_MASS},
-	        {"reject-file", required_argument, NULL, OPT_REJECT},
-	        {"audit", required_argument, NULL, OPT_AUDIT},
-	        {"plugin-dir", required_argument, NULL, OPT_PLUGIN_DIR},
-	        {"progress", no_argument, NULL, OPT_PROGRESS},
-	        {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
-	        {"format", required_argument, NULL, OPT_FORMAT},
-	        {"input", required_argument, NULL, OPT_INPUT},
-	        {"help", no_argument, NULL, 'h'},
-	        {NULL, 0, NULL, 0},
-	};
 	struct run_options opt = {.progress = -1};
-	int c;
+	int code, first;
 
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:c:hv", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			opt.config_path = optarg;
-			break;
-		case OPT_CONNECTION:
-			opt.connection = optarg;
-			break;
-		case OPT_DRY_RUN:
-			opt.dry_run = true;
-			break;
-		case OPT_ALLOW_MASS:
-			opt.allow_mass_deprovision = true;
-			break;
-		case OPT_REJECT:
-			opt.reject_file = optarg;
-			break;
-		case OPT_AUDIT:
-			opt.audit_file = optarg;
-			break;
-		case OPT_PLUGIN_DIR:
-			opt.plugin_dir = optarg;
-			break;
-		case OPT_PROGRESS:
-			opt.progress = 1;
-			break;
-		case OPT_NO_PROGRESS:
-			opt.progress = 0;
-			break;
-		case OPT_FORMAT:
-			if (strcmp(optarg, "jsonl") && strcmp(optarg, "json") &&
-			    strcmp(optarg, "csv"))
-				return cli_usage_error(
-				        argv[0],
-				        "--format must be jsonl, json or csv, "
-				        "not "
-				        "\"%s\"",
-				        optarg);
-			opt.format = optarg;
-			break;
-		case OPT_INPUT:
-			opt.input_name = optarg;
-			break;
-		case 'v':
-			log_set_level(log_level() + 1);
-			break;
-		case 'h':
-			fputs(cmd_run_usage, stdout);
-			return EXIT_DONE;
-		case ':':
-			return cli_usage_error(argv[0],
-			                       "option \"%s\" needs a value",
-			                       argv[optind - 1]);
-		default:
-			return cli_usage_error(argv[0], "unknown option \"%s\"",
-			                       argv[optind - 1]);
-		}
-	}
-	if (optind == argc)
+	first = cli_run_options(argc, argv, cmd_run_usage, &opt, &code);
+	if (first < 0)
+		return code;
+	if (first == argc)
 		return cli_usage_error(
 		        argv[0], "missing INPUT (a JSON Lines file, a CSV "
 		                 "export, ..., or - for stdin)");
-	if (optind + 1 < argc)
+	if (first + 1 < argc)
 		return cli_usage_error(argv[0], "unexpected argument \"%s\"",
-		                       argv[optind + 1]);
-	opt.input = argv[optind];
+		                       argv[first + 1]);
+	opt.input = argv[first];
 	return run_execute(&opt);
 }
