@@ -5,7 +5,9 @@
 # BambooHR-style export with BOM and CRLF) pass check-config and provision;
 # each row becomes the events it implies against the stored person (a
 # second run sends nothing, a changed department is one update, a
-# terminated status deactivates, back to active reactivates); bad rows are
+# terminated status deactivates, back to active reactivates, back active
+# with an end date ahead reactivates now and deactivates on that date);
+# bad rows are
 # rejected with their row number and the rest goes on; a missing or
 # unknown column and a non-UTF-8 file stop the run before anything is
 # stored; the format is sniffed and a mismatch says what to pass; a JSON
