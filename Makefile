@@ -6,7 +6,7 @@
 #   make demo            the main job end to end on the built-in simulator
 #   make bench           benchmarks (not part of check)
 #   make install PREFIX=/usr/local DESTDIR=   (also bindir= libdir= includedir=
-#                        mandir= systemdunitdir=)
+#                        mandir= systemdunitdir= datadir=)
 #   make uninstall       removes what install put there (same variables)
 #   make man             the man pages (doc/man/*.scd, scdoc) into build/man/
 #   make deb             build/provhost_VERSION_ARCH.deb (+ provhost-dev); see debian/
@@ -27,6 +27,10 @@ bindir      ?= $(PREFIX)/bin
 libdir      ?= $(PREFIX)/lib
 includedir  ?= $(PREFIX)/include
 mandir      ?= $(PREFIX)/share/man
+# architecture-independent data: the JSON Schema of `provhost state`
+# (doc/schema/) in $(datadir)/provhost/schema
+datadir     ?= $(PREFIX)/share
+schemadir   ?= $(datadir)/provhost/schema
 # systemd units: /lib/systemd/system for PREFIX=/usr (Debian 12's
 # systemdsystemunitdir), else $(libdir)/systemd/system (systemd also reads
 # /usr/local/lib/systemd/system; other prefixes need a link or a copy)
@@ -341,25 +345,31 @@ bench: all $(TOOL_BIN)
 # install made if they are empty; it never removes bindir, libdir, ...
 API_HEADERS := $(notdir $(wildcard plugin-api/provhost/*.h))
 MAN_INSTALLED = $(MAN_PAGES:$(BUILD)/man/%=$(DESTDIR)$(mandir)/%)
+SCHEMAS     := $(wildcard doc/schema/*.json)
 install: $(INSTALL_FILES)
 	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(plugindir) \
 	  $(DESTDIR)$(includedir)/provhost $(DESTDIR)$(pkgconfigdir) \
-	  $(DESTDIR)$(systemdunitdir) $(sort $(dir $(MAN_INSTALLED)))
+	  $(DESTDIR)$(systemdunitdir) $(sort $(dir $(MAN_INSTALLED))) \
+	  $(DESTDIR)$(schemadir)
 	install -m 755 $(BUILD)/provhost $(DESTDIR)$(bindir)/provhost
 	$(if $(PLUGINS),install -m 755 $(PLUGINS) $(DESTDIR)$(plugindir)/)
 	install -m 644 $(API_HEADERS:%=plugin-api/provhost/%) $(DESTDIR)$(includedir)/provhost/
 	install -m 644 $(BUILD)/provhost-connector.pc $(DESTDIR)$(pkgconfigdir)/
 	install -m 644 $(UNITS) $(DESTDIR)$(systemdunitdir)/
 	$(foreach m,$(MAN_PAGES),install -m 644 $(m) $(m:$(BUILD)/man/%=$(DESTDIR)$(mandir)/%);)
+	install -m 644 $(SCHEMAS) $(DESTDIR)$(schemadir)/
 
 uninstall:
 	rm -f $(DESTDIR)$(bindir)/provhost \
 	  $(PLUGIN_NAMES:%=$(DESTDIR)$(plugindir)/%.so) \
 	  $(API_HEADERS:%=$(DESTDIR)$(includedir)/provhost/%) \
 	  $(DESTDIR)$(pkgconfigdir)/provhost-connector.pc \
-	  $(UNITS:$(BUILD)/systemd/%=$(DESTDIR)$(systemdunitdir)/%) $(MAN_INSTALLED)
+	  $(UNITS:$(BUILD)/systemd/%=$(DESTDIR)$(systemdunitdir)/%) $(MAN_INSTALLED) \
+	  $(SCHEMAS:doc/schema/%=$(DESTDIR)$(schemadir)/%)
 	for d in $(DESTDIR)$(plugindir) $(DESTDIR)$(includedir)/provhost \
-	  $(if $(filter %/provhost/plugins,$(plugindir)),$(DESTDIR)$(patsubst %/,%,$(dir $(plugindir)))); do \
+	  $(if $(filter %/provhost/plugins,$(plugindir)),$(DESTDIR)$(patsubst %/,%,$(dir $(plugindir)))) \
+	  $(DESTDIR)$(schemadir) \
+	  $(if $(filter %/provhost/schema,$(schemadir)),$(DESTDIR)$(patsubst %/,%,$(dir $(schemadir)))); do \
 	  [ ! -d "$$d" ] || rmdir --ignore-fail-on-non-empty "$$d"; done
 
 # --- Debian package -----------------------------------------------------------

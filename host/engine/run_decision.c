@@ -178,6 +178,24 @@ void run_decision_finish(struct run_conn *conn_run, const struct run_task *t,
 	reset();
 }
 
+void run_decision_no_request(struct run_conn *conn_run,
+                             const struct run_task *t, const char *account_id)
+{
+	if (!cur.begun || cur.task != t) {
+		reset();
+		if (decision_init(&cur.d)) {
+			log_msg(PROVHOST_LOG_ERROR, "out of memory");
+			return;
+		}
+		cur.begun = true;
+	}
+	cur.d.action = DECISION_NONE;
+	snprintf(cur.d.reason, sizeof(cur.d.reason), "no change");
+	show(conn_run, t->event_id, t->employee_id, LEDGER_DONE, "unchanged",
+	     account_id, &cur.d);
+	reset();
+}
+
 void run_decision_end(void)
 {
 	reset();

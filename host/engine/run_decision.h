@@ -31,6 +31,13 @@ void run_decision_finish(struct run_conn *conn_run, const struct run_task *t,
                          enum ledger_state state, const char *outcome,
                          const char *account_id, bool adopted, const char *why);
 
+/* t needed no request: its mapped record equals the last written state
+ * of account_id (run_state.c). Completes this thread's decision as action
+ * none with the reason exactly "no change" (the rules, roles and changes
+ * as decided) and records and shows it like run_decision_finish. */
+void run_decision_no_request(struct run_conn *conn_run,
+                             const struct run_task *t, const char *account_id);
+
 /* Forgets this thread's decision (a task left pending has none). */
 void run_decision_end(void);
 

@@ -186,6 +186,16 @@ int run_ingest_roster(struct run *run, FILE *in);
  * as text with its identity from its content and last_seq, the person's
  * last merged event: new text (free) or NULL when out of memory. */
 char *run_roster_event_text(json_t *ev, int64_t last_seq);
+
+/* run_roster.c: *st for roster_derive from what the ledger has of
+ * employee_id (status and record borrowed, kept in *st): for a terminated
+ * person, whether their terminate is only scheduled (a not_yet_effective
+ * terminate target, lifecycle/roster_derive.h). 0, or -1 when the ledger
+ * cannot be read. Also provhost sync's (run_sync_plan.c). */
+struct roster_stored;
+int run_roster_stored_fill(struct run *run, const char *employee_id,
+                           const char *status, const json_t *record,
+                           struct roster_stored *st);
 int run_ingest_json_events(struct run *run, FILE *in);
 
 /* run_ingest.c: reads the input into the ledger. Returns 0, or -1 when the

@@ -40,6 +40,25 @@ out:
 	return text;
 }
 
+int run_roster_stored_fill(struct run *run, const char *employee_id,
+                           const char *status, const json_t *record,
+                           struct roster_stored *st)
+{
+	int rc = 0;
+
+	memset(st, 0, sizeof(*st));
+	st->status = status;
+	st->record = record;
+	if (status && !strcmp(status, "terminated"))
+		rc = ledger_person_scheduled_terminate(run->ledger, employee_id,
+		                                       clock_wall_s(),
+		                                       &st->terminate_at);
+	if (rc < 0)
+		return -1;
+	st->terminate_scheduled = rc == 1;
+	return 0;
+}
+
 /* The stored person of employee_id: status, record (json_decref) and
  * last_seq. 0, or -1 on a ledger failure. */
 static int stored_person(struct run *run, const char *employee_id, char *status,
@@ -97,8 +116,15 @@ static int ingest_record(struct run *run, const struct run_item *item,
 		          item->what);
 		return -1;
 	}
-	st.status = status;
-	st.record = stored;
+	if (run_roster_stored_fill(run, id, status, stored, &st)) {
+		json_decref(stored);
+		run_fatal(run,
+		          "ledger %s cannot be read (%s): stopped while "
+		          "storing %s of the input; nothing was sent",
+		          run->cfg->ledger_path, ledger_last_error(),
+		          item->what);
+		return -1;
+	}
 	if (roster_derive(rec, &st, clock_wall_s(), &d)) {
 		json_decref(stored);
 		fprintf(stderr, "provhost run: out of memory\n");

@@ -7,6 +7,7 @@
 
 #include "config/lifecycle_config.h"
 #include "connector/loader.h"
+#include "engine/run_decision.h"
 #include "engine/run_internal.h"
 #include "engine/run_stop.h"
 #include "util/clock.h"
@@ -116,7 +117,8 @@ int run_last_unchanged(struct run_worker *w, const struct run_task *t,
 		          t->event_id, t->employee_id);
 		return 1;
 	}
-	audit_no_request(conn_run, t, account_id);
+	if (!audit_no_request(conn_run, t, account_id))
+		run_decision_no_request(conn_run, t, account_id);
 	run_stats_add(&conn_run->stats, STAT_UNCHANGED, 1);
 	return 1;
 }

@@ -344,7 +344,8 @@ static int read_rows(struct run *run)
 	rc = 0;
 	goto out;
 oom:
-	fprintf(stderr, "provhost sync: out of memory\n");
+	if (!atomic_load(&run->fatal)) /* else: the ledger, said */
+		fprintf(stderr, "provhost sync: out of memory\n");
 out:
 	sync_input_close(in);
 	input_seen_release(&seen);

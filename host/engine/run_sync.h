@@ -106,7 +106,7 @@ struct run_sync {
  * record whose status and dates disagree held (a terminate to approve)
  * when the person has an account. Appends an item when something is to
  * be stored, else counts the row (no change, skipped). 0, -1 out of
- * memory. */
+ * memory or the ledger cannot be read (run_fatal). */
 int run_sync_plan_row(struct run *run, const json_t *record,
                       struct ledger_roster_person *p, int64_t row_no);
 

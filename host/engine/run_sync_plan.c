@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "engine/run_internal.h"
+#include "engine/run_stop.h"
 #include "engine/run_sync.h"
 #include "lifecycle/isodate.h"
 #include "util/clock.h"
@@ -171,83 +172,31 @@ static int take_events(struct run *run, struct sync_item *it,
 	return 0;
 }
 
-/* Whether record is a rehire with a termination date still to come of a
- * person the ledger knows as terminated (no terminate scheduled).
- * roster_derive reads "stored terminated + a future termination date" as
- * "the scheduled terminate was stored by an earlier run" and derives no
- * rehire (right for `run`, which keeps no roster state; wrong for sync,
- * which knows what it scheduled): see rehire_until. */
-static bool rehire_with_end(const json_t *record, const char *cur,
-                            const struct ledger_roster_person *p, int64_t now)
-{
-	const json_t *at = json_object_get(json_object_get(record, "effective"),
-	                                   "termination_date");
-	const char *hire = str(record, "hire_date");
-	const char *term = str(record, "termination_date");
-
-	return p && !p->scheduled && !strcmp(cur, "terminated") &&
-	       strcmp(str(record, "status"), "terminated") &&
-	       json_is_integer(at) && json_integer_value(at) > now &&
-	       (!hire[0] || strcmp(hire, term) <= 0);
-}
-
-/* The events of a rehire_with_end row, both from roster_derive: the
- * rehire (and leave) as for the row without its termination date, then
- * the terminate it derives for a person who is not terminated. */
-static int rehire_until(const json_t *record, const struct roster_stored *st,
-                        int64_t now, struct roster_derived *out)
-{
-	json_t *open = json_deep_copy(record);
-	struct roster_stored as_active = *st;
-	struct roster_derived later;
-	int rc = -1;
-
-	memset(out, 0, sizeof(*out));
-	if (!open)
-		return -1;
-	json_object_del(open, "termination_date");
-	json_object_del(json_object_get(open, "effective"), "termination_date");
-	if (roster_derive(open, st, now, out))
-		goto out;
-	as_active.status =
-	        strcmp(str(record, "status"), "leave") ? "active" : "on_leave";
-	if (roster_derive(record, &as_active, now, &later)) {
-		roster_derived_release(out);
-		goto out;
-	}
-	for (size_t i = 0; i < later.n; i++)
-		if (!strcmp(str(later.events[i], "event"), "terminate") &&
-		    out->n < ROSTER_MAX_EVENTS) {
-			out->events[out->n++] = later.events[i];
-			later.events[i] = NULL; /* moved to out */
-		}
-	roster_derived_release(&later);
-	rc = 0;
-out:
-	json_decref(open);
-	return rc;
-}
-
 int run_sync_plan_row(struct run *run, const json_t *record,
                       struct ledger_roster_person *p, int64_t row_no)
 {
 	struct run_sync *s = run->sync;
 	const char *id = str(record, "employee_id");
 	const char *cur = p ? run_sync_current_status(p) : NULL;
-	struct roster_stored stored = {cur, NULL};
+	struct roster_stored stored;
 	struct roster_derived d;
 	struct sync_item *it;
 	json_t *rec = NULL;
 	char what[96];
 	int rc = -1;
 
-	if (p) {
+	if (p)
 		rec = json_loads(p->record, 0, NULL);
-		stored.record = rec;
+	if (run_roster_stored_fill(run, id, cur, rec, &stored)) {
+		json_decref(rec);
+		run_fatal(run,
+		          "ledger %s cannot be read (%s): stopped at row %lld "
+		          "of the roster; nothing was stored",
+		          run->cfg->ledger_path, ledger_last_error(),
+		          (long long)row_no);
+		return -1;
 	}
-	if (rehire_with_end(record, cur, p, clock_wall_s())
-	            ? rehire_until(record, &stored, clock_wall_s(), &d)
-	            : roster_derive(record, &stored, clock_wall_s(), &d)) {
+	if (roster_derive(record, &stored, clock_wall_s(), &d)) {
 		json_decref(rec);
 		return -1;
 	}

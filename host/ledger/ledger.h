@@ -411,6 +411,13 @@ int ledger_person_targets_fill(struct ledger *l, const char *employee_id,
 int ledger_person_get(struct ledger *l, const char *employee_id,
                       struct ledger_person *out);
 
+/* The terminate of employee_id scheduled ahead: the latest effective time
+ * after now of their terminate events with a target still
+ * not_yet_effective, in *effective (ledger_person_schedule.c). 1 with
+ * *effective, 0 when none is scheduled, -1. */
+int ledger_person_scheduled_terminate(struct ledger *l, const char *employee_id,
+                                      int64_t now, int64_t *effective);
+
 /* The employee other than employee_id who claimed email_key first — before
  * claim_seq (ties: the smaller employee id): 0 with other (256 bytes), 1
  * none, -1. */

@@ -162,7 +162,7 @@ static int derive(const json_t *record, const json_t *attrs,
 			                  "nothing to do");
 			return 0;
 		}
-		if (was[0] && scheduled) {
+		if (was[0] && scheduled && stored->terminate_scheduled) {
 			/* the scheduled terminate was stored by an earlier
 			 * run: only changed attributes */
 			changed = changed_attributes(attrs, old);

@@ -19,8 +19,11 @@
  * event at all when none differs; leave, return and terminate carry the
  * changed attributes too. hire and rehire carry the row's attributes
  * (without the empty ones). A scheduled termination adds a terminate
- * effective on its date, except when the stored status is already
- * terminated (it was stored by an earlier run). terminate is effective at
+ * effective on its date, except when the stored terminate is itself
+ * only scheduled (stored->terminate_scheduled: an earlier run stored it;
+ * then only changed attributes, as an update). A person terminated now
+ * whose row is active with a termination date ahead is a fixed-term
+ * rehire: rehire now, terminate on that date. terminate is effective at
  * effective.termination_date; hire and rehire at effective.hire_date when
  * the row has one. A record that contradicts itself (status active with a
  * termination date that has passed; status terminated with a hire date
@@ -43,6 +46,13 @@ struct roster_stored {
 	const char *status;   /* "active", "on_leave", "terminated"; NULL or
 	                       * "" = the ledger does not know the person */
 	const json_t *record; /* their HR record; NULL = none */
+	/* status "terminated" only: the terminate is scheduled, not yet
+	 * effective (the ledger has a not_yet_effective terminate target of
+	 * the person), effective at terminate_at. false: the person is
+	 * terminated now. Filled by the caller from the ledger
+	 * (ledger_person_scheduled_terminate). */
+	bool terminate_scheduled;
+	int64_t terminate_at;
 };
 
 struct roster_derived {

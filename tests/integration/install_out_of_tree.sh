@@ -13,7 +13,7 @@ make_in_tree() {
 		SANITIZE="${SANITIZE:-}" "$@" >"$T_TMP/make.log" 2>&1
 }
 
-begin "make install DESTDIR=… PREFIX=/usr installs binary, plugins, header, pkg-config, man pages, systemd units"
+begin "make install DESTDIR=… PREFIX=/usr installs binary, plugins, header, pkg-config, man pages, systemd units, state schema"
 make_in_tree install DESTDIR="$DEST" PREFIX=/usr
 RC=$?
 expect_rc 0
@@ -37,6 +37,10 @@ for u in provhost@.service provhost@.timer; do
 done
 grep -q '^ExecStart=/usr/bin/provhost run ' "$DEST/lib/systemd/system/provhost@.service" 2>/dev/null ||
 	fail "the installed unit does not run /usr/bin/provhost"
+SCHEMA="$DEST/usr/share/provhost/schema/provhost-state-v1.json"
+cmp -s "$SCHEMA" "$ROOT/doc/schema/provhost-state-v1.json" ||
+	fail "the state schema is not installed as /usr/share/provhost/schema/provhost-state-v1.json"
+expect_eq "$(stat -c %a "$SCHEMA" 2>/dev/null)" 644 "the schema's mode"
 finish
 
 begin "the installed provhost looks for plugins in PREFIX/lib/provhost/plugins"
@@ -93,7 +97,7 @@ make_in_tree uninstall DESTDIR="$DEST2" PREFIX=/usr
 RC=$?
 expect_rc 0
 expect_eq "$(files_under "$DEST2")" "$before" "files left after uninstall"
-for d in usr/lib/provhost/plugins usr/lib/provhost usr/include/provhost; do
+for d in usr/lib/provhost/plugins usr/lib/provhost usr/include/provhost usr/share/provhost/schema usr/share/provhost; do
 	[ ! -e "$DEST2/$d" ] || fail "uninstall left the directory $d"
 done
 for d in usr/bin usr/lib/pkgconfig usr/include; do
@@ -114,6 +118,7 @@ expect_rc 0
 grep -q '^ExecStart=/opt/ph/sbin/provhost run ' "$DEST3/opt/ph/lib64/systemd/system/provhost@.service" 2>/dev/null ||
 	fail "the unit does not run bindir's provhost"
 [ -f "$DEST3/opt/ph/share/man/man1/provhost.1" ] || fail "man page not in PREFIX/share/man"
+[ -f "$DEST3/opt/ph/share/provhost/schema/provhost-state-v1.json" ] || fail "state schema not in PREFIX/share/provhost/schema"
 PC="$DEST3/opt/ph/lib64/pkgconfig/provhost-connector.pc"
 [ -f "$PC" ] || fail "no $PC"
 for want in "prefix=/opt/ph" "libdir=\${prefix}/lib64" "includedir=/opt/inc" \

@@ -5,7 +5,9 @@
 # BambooHR-style export with BOM and CRLF) pass check-config and provision;
 # each row becomes the events it implies against the stored person (a
 # second run sends nothing, a changed department is one update, a
-# terminated status deactivates, back to active reactivates); bad rows are
+# terminated status deactivates, back to active reactivates, back active
+# with an end date ahead reactivates now and deactivates on that date);
+# bad rows are
 # rejected with their row number and the rest goes on; a missing or
 # unknown column and a non-UTF-8 file stop the run before anything is
 # stored; the format is sniffed and a mismatch says what to pass; a JSON
@@ -247,6 +249,43 @@ expect_contains "$OUT" 'element 2: "status" must be "active", "terminated" or "l
 expect_eq "$(q "SELECT kind, effective FROM events WHERE employee_id = 'R1'")" "hire|1767567600" "R1 (a Berlin date)"
 expect_eq "$(user rita.roster@example.com | cut -d'|' -f1)" "true" "Rita"
 finish
+
+begin "roster: a terminated person back on a fixed term is rehired now and leaves on the end date"
+rt_state fixed '.inputs = {"hr": {"format": "csv", "employee_id": "Id", "status": "Status",
+	  "hire_date": {"column": "Hire", "formats": ["%Y-%m-%d"]},
+	  "termination_date": {"column": "End", "formats": ["%Y-%m-%d"]},
+	  "columns": {"First": "first_name", "Last": "last_name", "Email": "email", "Dept": "department"}}}'
+sim_reset
+at() { date -u -d "$1" +%s; }
+hdr='Id,First,Last,Email,Dept,Status,Hire,End'
+printf '%s\nF1,Fay,Term,fay.term@example.com,Engineering,active,2026-01-05,\n' "$hdr" >"$ST/f1.csv"
+printf '%s\nF1,Fay,Term,fay.term@example.com,Engineering,terminated,2026-01-05,2026-09-30\n' "$hdr" >"$ST/f2.csv"
+printf '%s\nF1,Fay,Term,fay.term@example.com,Engineering,active,2026-11-02,2027-01-31\n' "$hdr" >"$ST/f3.csv"
+printf '%s\nF1,Fay,Term,fay.term@example.com,Engineering,terminated,2026-11-02,2027-01-31\n' "$hdr" >"$ST/f4.csv"
+PROVHOST_TEST_NOW=$(at 2026-06-01T12:00Z) rph run --input hr "$ST/f1.csv"
+expect_rc 0
+PROVHOST_TEST_NOW=$(at 2026-10-01T12:00Z) rph run --input hr "$ST/f2.csv"
+expect_rc 0
+expect_eq "$(user fay.term@example.com | cut -d'|' -f1)" "false" "Fay after the termination"
+PROVHOST_TEST_NOW=$(at 2026-11-02T09:00Z) rph run --input hr "$ST/f3.csv"
+expect_rc 0
+expect_eq "$(user fay.term@example.com | cut -d'|' -f1)" "true" "Fay reactivated on her new hire date"
+expect_eq "$(q "SELECT group_concat(x, ', ') FROM (SELECT e.kind || ' ' || t.state || ' ' || coalesce(datetime(e.effective, 'unixepoch'), '-') AS x FROM events e JOIN targets t ON t.event_seq = e.seq ORDER BY e.seq DESC LIMIT 2)")" \
+	"terminate not_yet_effective 2027-01-31 00:00:00, rehire done 2026-11-02 00:00:00" "the rehire sent, the terminate scheduled"
+n=$(q "SELECT count(*) FROM events")
+# the same export the next hour: the terminate is scheduled already
+PROVHOST_TEST_NOW=$(at 2026-11-02T10:00Z) rph run --input hr "$ST/f3.csv"
+expect_rc 0
+expect_contains "$OUT" "1 unchanged"
+expect_eq "$(q "SELECT count(*) FROM events")" "$n" "events after the same export again"
+# the export after the end date: the scheduled terminate applies, no second one
+PROVHOST_TEST_NOW=$(at 2027-02-02T09:00Z) rph run --input hr "$ST/f4.csv"
+expect_rc 0
+expect_eq "$(user fay.term@example.com | cut -d'|' -f1)" "false" "Fay after her fixed term"
+expect_eq "$(q "SELECT count(*) FROM events")" "$n" "events after the end date"
+expect_eq "$(q "SELECT t.state FROM events e JOIN targets t ON t.event_seq = e.seq ORDER BY e.seq DESC LIMIT 1")" done "the scheduled terminate"
+finish
+
 
 # Pacific/Auckland, 1 December 2026 (NZDT, +13:00): the day ends at
 # 2026-12-01T11:00:00Z = 1796122800.

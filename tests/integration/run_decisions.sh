@@ -42,7 +42,7 @@ expect_rc 1 # x-6 is rejected by the mapping
 expect_eq "$(decisions)" \
 	'["x-1","done",{"action":"create","reason":"hire","rules":["engineering","employees"],"roles":["Modeller","Viewer"],"changes":[]}]
 ["x-2","done",{"action":"update","reason":"update","rules":["engineering","leaders","employees"],"roles":["Modeller","Editor","Viewer"],"changes":[{"attribute":"location","old":"(sensitive)","new":"(sensitive)"},{"attribute":"title","old":"Engineer","new":"Head of Platform"}]}]
-["x-3","done",{"action":"none","reason":"update; no change","rules":["engineering","leaders","employees"],"roles":["Modeller","Editor","Viewer"],"changes":[]}]
+["x-3","done",{"action":"none","reason":"no change","rules":["engineering","leaders","employees"],"roles":["Modeller","Editor","Viewer"],"changes":[]}]
 ["x-4","skipped",{"action":"none","reason":"leave: policy leave=ignore","rules":["engineering","leaders","employees"],"roles":[],"changes":[]}]
 ["x-5","done",{"action":"create","reason":"hire: no rule matched → default roles","rules":[],"roles":["Viewer"],"changes":[]}]
 ["x-6","rejected",{"action":"none","reason":"hire; rejected: missing HR attribute \"email\" (required by mapping \"userName\")","rules":["employees"],"roles":["Viewer"],"changes":[]}]
@@ -66,7 +66,8 @@ expect_eq "$(q "SELECT json_extract(t.decision, '\$.action') FROM targets t JOIN
 rph history X001
 expect_rc 0
 expect_contains "$OUT" '      decision update: update; rules engineering, leaders, employees; roles Modeller, Editor, Viewer; changed location (sensitive), title "Engineer" → "Head of Platform"'
-expect_contains "$OUT" '      decision none: update; no change; rules engineering, leaders, employees; roles Modeller, Editor, Viewer'
+# x-3 equals the state x-2 wrote: no request, the same vocabulary
+expect_contains "$OUT" '      decision none: no change; rules engineering, leaders, employees; roles Modeller, Editor, Viewer'
 expect_contains "$OUT" '      decision none: leave: policy leave=ignore; rules engineering, leaders, employees; roles none'
 expect_not_contains "$OUT" Auckland
 expect_not_contains "$OUT" Wellington

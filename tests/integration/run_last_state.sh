@@ -5,7 +5,9 @@
 # change") unless policy verify is "always"; the generic SCIM connector
 # sends a changed update as one PATCH of the changed attributes with
 # If-Match, and falls back to read-then-write on 412 (the account changed
-# behind provhost's back) or 404. Promapp keeps GET + PUT.
+# behind provhost's back) or 404. Promapp keeps GET + PUT. A request-less
+# "no change" is a decision like any other (action none, reason "no change":
+# stored, in the audit decision line and in history).
 . "$(dirname "$0")/../lib/lib.sh"
 . "$ROOT/tests/lib/run_common.inc"
 
@@ -70,6 +72,15 @@ expect_contains "$OUT" "Unchanged 5"
 expect_eq "$(total)" 2 "requests (the preflight only)"
 expect_eq "$(q "SELECT count(*) FROM targets t JOIN events e ON e.seq = t.event_seq WHERE e.id LIKE 'same%' AND t.outcome = 'unchanged' AND t.last_error = 'no change' AND t.attempts = 0")" 5 "targets unchanged, no change, no attempt"
 expect_eq "$(jq -s '[.[] | select(.event == "same1")][0] | [.attempt, .outcome] | map(tostring) | join(",")' -r "$AUDIT")" "0,unchanged" "audit line"
+# the one decision vocabulary: action none, reason "no change", stored,
+# in the audit "decision" line and in history
+expect_eq "$(q "SELECT t.decision FROM targets t JOIN events e ON e.seq = t.event_seq WHERE e.id = 'same1'" | jq -c .)" \
+	'{"action":"none","reason":"no change","rules":[],"roles":[],"changes":[]}' "the stored decision"
+expect_eq "$(jq -c 'select(.operation == "decision" and .event == "same1") | del(.time, .run)' "$AUDIT")" \
+	'{"operation":"decision","event":"same1","employee":"E1","connection":"scim","state":"done","outcome":"unchanged","account_id":"'"$(q "SELECT account_id FROM links WHERE employee_id = 'E1'")"'","decision":{"action":"none","reason":"no change","rules":[],"roles":[],"changes":[]}}' "the audit decision line"
+rph history E1
+expect_rc 0
+expect_contains "$OUT" "      decision none: no change; rules none; roles none"
 finish
 
 begin "after a change of the connection's settings the same record is not \"no change\""

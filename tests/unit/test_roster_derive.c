@@ -16,11 +16,12 @@
 /* The derived events as one line: each compact with sorted keys, joined
  * by " | "; "" when none (then *note gets the note). */
 static void derive(const char *record, const char *status, const char *stored,
-                   char *out, size_t len, char *note, size_t note_len)
+                   int64_t scheduled_at, char *out, size_t len, char *note,
+                   size_t note_len)
 {
 	json_t *rec = json_loads(record, 0, NULL);
 	json_t *st = stored ? json_loads(stored, 0, NULL) : NULL;
-	struct roster_stored s = {status, st};
+	struct roster_stored s = {status, st, scheduled_at != 0, scheduled_at};
 	struct roster_derived d;
 	size_t used = 0;
 
@@ -46,15 +47,25 @@ static void derive(const char *record, const char *status, const char *stored,
 	"{\"employee_id\": \"E1\", \"status\": \"" status "\"" extra           \
 	", \"attributes\": " attrs "}"
 
-static void expect(const char *record, const char *status, const char *stored,
-                   const char *want, const char *want_note)
+/* expect for a stored terminate scheduled at scheduled_at (0: the stored
+ * status is as it is now). */
+static void expect_at(const char *record, const char *status,
+                      const char *stored, int64_t scheduled_at,
+                      const char *want, const char *want_note)
 {
 	char got[2000], note[500];
 
-	derive(record, status, stored, got, sizeof(got), note, sizeof(note));
+	derive(record, status, stored, scheduled_at, got, sizeof(got), note,
+	       sizeof(note));
 	assert_string_equal(got, want);
 	if (want_note)
 		assert_string_equal(note, want_note);
+}
+
+static void expect(const char *record, const char *status, const char *stored,
+                   const char *want, const char *want_note)
+{
+	expect_at(record, status, stored, 0, want, want_note);
 }
 
 static void test_unknown_person(void **state)
@@ -146,12 +157,50 @@ static void test_leave_and_terminated_person(void **state)
 	expect(ROW("terminated", "", "{\"dept\": \"Fin\"}"), "terminated",
 	       "{\"dept\": \"Eng\"}", "", "terminated: nothing to do");
 	/* the scheduled terminate stored by an earlier run: no rehire */
-	expect(ROW("active",
-	           ", \"termination_date\": \"2026-06-30\", \"effective\": "
-	           "{\"termination_date\": 1782777600}",
-	           "{\"dept\": \"Eng\"}"),
-	       "terminated", "{\"dept\": \"Eng\"}", "",
-	       "no change (termination scheduled)");
+	expect_at(ROW("active",
+	              ", \"termination_date\": \"2026-06-30\", \"effective\": "
+	              "{\"termination_date\": 1782777600}",
+	              "{\"dept\": \"Eng\"}"),
+	          "terminated", "{\"dept\": \"Eng\"}", 1782777600, "",
+	          "no change (termination scheduled)");
+	expect_at(ROW("active",
+	              ", \"termination_date\": \"2026-06-30\", \"effective\": "
+	              "{\"termination_date\": 1782777600}",
+	              "{\"dept\": \"Fin\"}"),
+	          "terminated", "{\"dept\": \"Eng\"}", 1782777600,
+	          "{\"attributes\":{\"dept\":\"Fin\"},\"employee_id\":\"E1\","
+	          "\"event\":\"update\"}",
+	          "");
+}
+
+/* Terminated now (no terminate scheduled), then a row active with a
+ * hire date and a termination date ahead: a fixed-term rehire, so a
+ * rehire now and a terminate on the end date. */
+static void test_rehire_with_end_date(void **state)
+{
+	const char *row = ROW(
+	        "active",
+	        ", \"hire_date\": \"2026-05-01\", \"termination_date\": "
+	        "\"2026-06-30\", \"effective\": {\"hire_date\": 1777593600, "
+	        "\"termination_date\": 1782777600}",
+	        "{\"dept\": \"Eng\", \"title\": null}");
+
+	(void)state;
+	expect(row, "terminated", "{\"dept\": \"Fin\"}",
+	       "{\"attributes\":{\"dept\":\"Eng\"},\"effective\":\"2026-05-"
+	       "01T00:00:00Z\",\"employee_id\":\"E1\",\"event\":\"rehire\"} "
+	       "| {\"attributes\":{},\"effective\":\"2026-06-30T00:00:00Z\","
+	       "\"employee_id\":\"E1\",\"event\":\"terminate\"}",
+	       "");
+	/* the same row once that run stored both: its terminate is
+	 * scheduled, nothing new */
+	expect_at(row, "terminated", "{\"dept\": \"Eng\"}", 1782777600, "",
+	          "no change (termination scheduled)");
+	/* a terminate field outside status terminated is ignored */
+	expect_at(row, "active", "{\"dept\": \"Eng\"}", 1782777600,
+	          "{\"attributes\":{},\"effective\":\"2026-06-30T00:00:00Z\","
+	          "\"employee_id\":\"E1\",\"event\":\"terminate\"}",
+	          "");
 }
 
 static void test_conflicts(void **state)
@@ -181,6 +230,7 @@ int main(void)
 	        cmocka_unit_test(test_active_person),
 	        cmocka_unit_test(test_leave_and_terminated_person),
 	        cmocka_unit_test(test_conflicts),
+	        cmocka_unit_test(test_rehire_with_end_date),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
