@@ -16,7 +16,7 @@
 #include "util/clock.h"
 #include "util/log.h"
 
-#define RUN_QUEUE_CAPACITY 64
+#define RUN_QUEUE_PER_WORKER 64 /* tasks queued per worker, at most */
 
 /* Whether lw could deactivate an account: a terminate or a leave by
  * policy (the account may predate provhost), or any event of a person
@@ -175,11 +175,15 @@ static int preflight(struct run_conn *conn_run, struct instance *inst)
 static void *worker_main(void *arg)
 {
 	struct run_worker *w = arg;
+	struct keyq_ticket ticket;
 	struct run_task *t;
 
-	while ((t = workq_pop(&w->queue)) != NULL) {
+	while (keyq_pop(&w->conn_run->queue, &ticket) == 0) {
+		t = ticket.item;
 		if (!run_conn_halted(w->conn_run))
 			run_event_apply(w, t);
+		keyq_done(&w->conn_run->queue,
+		          &ticket); /* before t's key goes */
 		free(t->event_id);
 		free(t->employee_id);
 		free(t->raw);
@@ -191,12 +195,10 @@ static void *worker_main(void *arg)
 
 struct dispatch {
 	struct run_conn *conn_run;
-	struct run_worker *workers;
-	size_t n;
 	int64_t sent;
 };
 
-/* Routes one outstanding target to the worker owning its employee. */
+/* Queues one outstanding target under its employee (keyq.h). */
 static int dispatch_work(const struct ledger_work *lw, void *ctx)
 {
 	struct dispatch *d = ctx;
@@ -218,8 +220,7 @@ static int dispatch_work(const struct ledger_work *lw, void *ctx)
 	t->record = lw->record ? strdup(lw->record) : NULL;
 	if (!t->event_id || !t->employee_id || !t->raw ||
 	    (lw->record && !t->record) ||
-	    workq_push(&d->workers[workq_route(lw->employee_id, d->n)].queue,
-	               t)) {
+	    keyq_push(&d->conn_run->queue, t->employee_id, t)) {
 		free(t->event_id);
 		free(t->employee_id);
 		free(t->raw);
@@ -299,9 +300,6 @@ static size_t start_workers(struct run_conn *conn_run,
 
 	for (i = 0; i < n; i++) {
 		workers[i].conn_run = conn_run;
-		strset_init(&workers[i].blocked);
-		strset_init(&workers[i].disputed);
-		strset_init(&workers[i].held);
 		workers[i].rng = 0x9E3779B97F4A7C15ULL ^ (uint64_t)(i + 1) ^
 		                 (uint64_t)clock_mono_us();
 		if (i == 0)
@@ -317,8 +315,7 @@ static size_t start_workers(struct run_conn *conn_run,
 		                   conn_run->conn->connector,
 		                   conn_run->conn->engine.watchdog_grace_ms);
 		watchdog_add(wd, &workers[i].slot);
-		if (workq_init(&workers[i].queue, RUN_QUEUE_CAPACITY) ||
-		    pthread_create(&workers[i].thread, NULL, worker_main,
+		if (pthread_create(&workers[i].thread, NULL, worker_main,
 		                   &workers[i])) {
 			watchdog_remove(wd, &workers[i].slot);
 			watchdog_slot_release(&workers[i].slot);
@@ -350,7 +347,7 @@ static void apply_watched(struct run_conn *conn_run)
 	const struct engine_config *ec = &conn_run->conn->engine;
 	struct run_worker *workers = NULL;
 	struct instance *first = NULL;
-	struct dispatch d = {conn_run, NULL, 0, 0};
+	struct dispatch d = {conn_run, 0};
 	struct progress prog = {conn_run, PTHREAD_MUTEX_INITIALIZER,
 	                        PTHREAD_COND_INITIALIZER, false};
 	pthread_t prog_thread;
@@ -411,10 +408,20 @@ static void apply_watched(struct run_conn *conn_run)
 		stop_connection(conn_run, "out of memory");
 		return;
 	}
+	if (keyq_init(&conn_run->queue,
+	              (size_t)ec->workers * RUN_QUEUE_PER_WORKER)) {
+		instance_close(first);
+		free(workers);
+		stop_connection(conn_run, "out of memory");
+		return;
+	}
+	run_marks_init(&conn_run->marks);
 	started = start_workers(conn_run, workers, (size_t)ec->workers, first);
 	if (started == 0) {
 		instance_close(first);
 		free(workers);
+		run_marks_release(&conn_run->marks);
+		keyq_release(&conn_run->queue);
 		stop_connection(conn_run, "cannot start workers");
 		return;
 	}
@@ -423,26 +430,21 @@ static void apply_watched(struct run_conn *conn_run)
 	if (show_progress &&
 	    pthread_create(&prog_thread, NULL, progress_main, &prog))
 		show_progress = false;
-	d.workers = workers;
-	d.n = started;
 	walk = ledger_outstanding(run->ledger, conn_run->conn->name,
 	                          clock_wall_s(), dispatch_work, &d);
-	for (i = 0; i < started; i++)
-		workq_close(&workers[i].queue);
+	keyq_close(&conn_run->queue);
 	for (i = 0; i < started; i++) {
 		pthread_join(workers[i].thread, NULL);
 		watchdog_remove(&run->watchdog, &workers[i].slot);
 		watchdog_slot_release(&workers[i].slot);
-		workq_release(&workers[i].queue);
 		watchdog_enter(&conn_run->slot, "close", NULL,
 		               clock_mono_ms() + ec->call_timeout_ms);
 		instance_close(workers[i].inst);
 		watchdog_leave(&conn_run->slot);
-		strset_release(&workers[i].blocked);
-		strset_release(&workers[i].disputed);
-		strset_release(&workers[i].held);
 	}
 	free(workers);
+	keyq_release(&conn_run->queue);
+	run_marks_release(&conn_run->marks);
 	if (show_progress) {
 		pthread_mutex_lock(&prog.lock);
 		prog.done = true;

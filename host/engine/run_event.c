@@ -640,7 +640,7 @@ static void apply_plan(struct run_worker *w, const struct run_task *t,
 		return;
 	}
 	run_stats_add(&conn_run->stats, STAT_FAILED, 1);
-	if (strset_add(&w->blocked, t->employee_id))
+	if (run_mark(w->conn_run, RUN_MARK_BLOCKED, t->employee_id))
 		log_msg(PROVHOST_LOG_ERROR, "out of memory");
 }
 
@@ -755,10 +755,10 @@ static int waits_in_run(struct run_worker *w, const struct run_task *t,
 
 	if (is_deprovision(w->conn_run, ev))
 		return 0;
-	if (strset_has(&w->blocked, t->employee_id))
+	if (run_marked(w->conn_run, RUN_MARK_BLOCKED, t->employee_id))
 		why = "waits for an earlier event of the same employee that "
 		      "failed; stays pending";
-	else if (strset_has(&w->held, t->employee_id))
+	else if (run_marked(w->conn_run, RUN_MARK_HELD, t->employee_id))
 		why = "waits for an earlier event of the same employee that "
 		      "was held for review in this run; stays pending";
 	if (!why)
@@ -842,7 +842,7 @@ void run_event_apply(struct run_worker *w, const struct run_task *t)
 		note_problem(conn_run, t, reason);
 		goto out_release;
 	}
-	if (strset_has(&w->disputed, t->employee_id) &&
+	if (run_marked(w->conn_run, RUN_MARK_DISPUTED, t->employee_id) &&
 	    !is_deprovision(conn_run, &ev)) {
 		snprintf(reason, sizeof(reason),
 		         "waits for an earlier event of the same employee that "

@@ -31,7 +31,7 @@ void run_identity_dispute(struct run_worker *w, const struct run_task *t,
 	snprintf(what, sizeof(what), "event %.40s (employee %.30s)",
 	         t->event_id, t->employee_id);
 	run_problem_add(&conn_run->problems, what, why);
-	if (strset_add(&w->disputed, t->employee_id))
+	if (run_mark(w->conn_run, RUN_MARK_DISPUTED, t->employee_id))
 		log_msg(PROVHOST_LOG_ERROR, "out of memory");
 	log_msg(PROVHOST_LOG_WARN, "connection \"%s\": %s: disputed: %s",
 	        conn_run->conn->name, t->event_id, why);

@@ -13,11 +13,11 @@
 #include "connector/instance.h"
 #include "engine/audit.h"
 #include "engine/breaker.h"
+#include "engine/keyq.h"
 #include "engine/pacer.h"
 #include "engine/run.h"
 #include "engine/run_stats.h"
 #include "engine/watchdog.h"
-#include "engine/workq.h"
 #include "intake/input_source.h"
 #include "ledger/ledger.h"
 #include "lifecycle/events.h"
@@ -91,6 +91,36 @@ struct run {
 	struct run_sync *sync;    /* provhost sync's state, else NULL */
 };
 
+/* Employees whose later events in this run wait, shared by a connection's
+ * workers (the queue hands a person's events to any worker, one at a
+ * time). Every access takes the lock (run_marks.c). */
+enum run_mark {
+	/* an event failed: later events stay pending, so a person's events
+	 * never apply out of order */
+	RUN_MARK_BLOCKED,
+	/* an event was disputed: later events wait, except a deprovision */
+	RUN_MARK_DISPUTED,
+	/* an event was held for review (supervision, a changed plan): later
+	 * events wait, except a deprovision */
+	RUN_MARK_HELD,
+	RUN_MARKS
+};
+
+struct run_marks {
+	pthread_mutex_t lock;
+	struct strset sets[RUN_MARKS];
+};
+
+void run_marks_init(struct run_marks *m);
+void run_marks_release(struct run_marks *m);
+
+/* Marks employee_id; returns 0, or -1 when out of memory. */
+int run_mark(struct run_conn *conn_run, enum run_mark mark,
+             const char *employee_id);
+
+bool run_marked(struct run_conn *conn_run, enum run_mark mark,
+                const char *employee_id);
+
 /* One connection's part of the run. */
 struct run_conn {
 	struct run *run;
@@ -121,6 +151,10 @@ struct run_conn {
 	atomic_int_fast64_t supervised_held, replanned_held, superseded;
 	int64_t supervise_expired, supervise_waiting;
 	struct watchdog_slot slot; /* the main thread's calls (open, check) */
+	/* The workers' one queue, keyed by employee (keyq.h). */
+	struct keyq queue;
+	/* Employees whose later events in this run wait (run_marks.c). */
+	struct run_marks marks;
 };
 
 /* One outstanding target handed to a worker; owned by whoever holds it. */
@@ -137,23 +171,14 @@ struct run_task {
 	                   * approved) */
 };
 
-/* Worker state: one connector instance and one queue. */
+/* Worker state: one connector instance; it takes tasks from its
+ * connection's queue. */
 struct run_worker {
 	struct run_conn *conn_run;
 	struct instance *inst;
-	struct workq queue;
 	pthread_t thread;
 	struct watchdog_slot slot; /* the call this worker is in */
 	uint64_t rng;
-	/* Employees with an event that failed in this run: their later events
-	 * wait (stay pending) so a person's events never apply out of order. */
-	struct strset blocked;
-	/* Employees with an event disputed in this run: their later events
-	 * wait too, except a deprovision. */
-	struct strset disputed;
-	/* Employees with an event held for review in this run (supervision,
-	 * a changed plan): their later events wait, except a deprovision. */
-	struct strset held;
 };
 
 /* One unit of input: a line, a roster row or a JSON array element. */

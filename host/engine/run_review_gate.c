@@ -105,7 +105,7 @@ static void hold(struct run_worker *w, const struct run_task *t,
 	snprintf(what, sizeof(what), "event %.40s (employee %.30s)",
 	         t->event_id, t->employee_id);
 	run_problem_add(&conn_run->problems, what, reason);
-	if (strset_add(&w->held, t->employee_id))
+	if (run_mark(w->conn_run, RUN_MARK_HELD, t->employee_id))
 		log_msg(PROVHOST_LOG_ERROR, "out of memory");
 	log_msg(PROVHOST_LOG_INFO, "connection \"%s\": %s: held: %s",
 	        conn_run->conn->name, t->event_id, reason);

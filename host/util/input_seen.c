@@ -17,7 +17,7 @@ void input_seen_release(struct input_seen *s)
 	input_seen_init(s);
 }
 
-static uint64_t hash(const char *key)
+uint64_t input_seen_hash(const char *key)
 {
 	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
 
@@ -32,7 +32,7 @@ static uint64_t hash(const char *key)
 static size_t find_slot(const struct input_seen_entry *slots, size_t cap,
                         const char *key)
 {
-	size_t i = (size_t)hash(key) & (cap - 1);
+	size_t i = (size_t)input_seen_hash(key) & (cap - 1);
 
 	while (slots[i].key && strcmp(slots[i].key, key))
 		i = (i + 1) & (cap - 1);

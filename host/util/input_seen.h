@@ -25,6 +25,10 @@ struct input_seen {
 };
 
 void input_seen_init(struct input_seen *s);
+
+/* The 64-bit FNV-1a hash of a NUL-terminated string (the map's own hash,
+ * for other tables keyed by the same strings). */
+uint64_t input_seen_hash(const char *key);
 void input_seen_release(struct input_seen *s);
 
 /* Records a sighting of key on line; returns its entry (valid until the

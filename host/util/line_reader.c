@@ -27,7 +27,8 @@ int line_reader_next(struct line_reader *r)
 
 	r->len = r->full_len = 0;
 	r->overlong = false;
-	while ((c = getc(r->in)) != EOF) {
+	flockfile(r->in); /* one lock per line, not per byte */
+	while ((c = getc_unlocked(r->in)) != EOF) {
 		any = true;
 		if (c == '\n')
 			break;
@@ -43,6 +44,7 @@ int line_reader_next(struct line_reader *r)
 		}
 		r->full_len++;
 	}
+	funlockfile(r->in);
 	if (c == EOF && ferror(r->in))
 		return -1;
 	if (r->hash && !r->overlong)

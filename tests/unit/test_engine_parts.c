@@ -1,19 +1,22 @@
 /* Unit tests for the run engine's building blocks: pacing, backoff, the
- * circuit breaker, the per-worker queues and the "engine" config section. */
+ * circuit breaker, the workers' keyed queue and the "engine" config section. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "config/engine_config.h"
 #include "engine/backoff.h"
 #include "engine/breaker.h"
+#include "engine/keyq.h"
 #include "engine/pacer.h"
-#include "engine/workq.h"
 
 static void pacer_spaces_requests_at_the_rate(void **state)
 {
@@ -142,55 +145,160 @@ static void breaker_trip_keeps_the_first_reason(void **state)
 	breaker_release(&b);
 }
 
-struct producer_arg {
-	struct workq *q;
-	int n;
+/* keyq: items tagged with their key and their place in that key's order */
+struct keyq_item {
+	char key[16];
+	int key_no, order; /* order: 0, 1, 2... within the key */
 };
 
-static void *produce(void *arg)
-{
-	struct producer_arg *pa = arg;
-	intptr_t i;
+struct keyq_run {
+	struct keyq *q;
+	struct keyq_item *items;
+	int n_items, n_keys;
+	pthread_mutex_t lock;
+	int *next_order;  /* per key: the order it expects next */
+	int *in_progress; /* per key: consumers holding one of its items */
+	int max_in_progress, out_of_order, taken;
+	int slow_key;         /* this key's items take a while (-1: none) */
+	int taken_while_slow; /* others' items taken while it was held */
+	int slow_held;
+};
 
-	for (i = 1; i <= pa->n; i++)
-		assert_int_equal(workq_push(pa->q, (void *)i), 0);
-	workq_close(pa->q);
+static void *keyq_produce(void *arg)
+{
+	struct keyq_run *r = arg;
+
+	for (int i = 0; i < r->n_items; i++)
+		assert_int_equal(keyq_push(r->q, r->items[i].key, &r->items[i]),
+		                 0);
+	keyq_close(r->q);
 	return NULL;
 }
 
-static void workq_keeps_order_across_threads(void **state)
+static void *keyq_consume(void *arg)
 {
-	struct workq q;
-	struct producer_arg pa;
-	pthread_t t;
-	intptr_t expect = 1;
-	void *item;
+	struct keyq_run *r = arg;
+	struct keyq_ticket t;
+	struct keyq_item *it;
 
-	assert_int_equal(workq_init(&q, 4), 0); /* small: producer blocks */
-	pa.q = &q;
-	pa.n = 10000;
-	pthread_create(&t, NULL, produce, &pa);
-	while ((item = workq_pop(&q)) != NULL)
-		assert_int_equal((intptr_t)item, expect++);
-	assert_int_equal(expect, 10001);
-	pthread_join(t, NULL);
-	assert_int_equal(workq_push(&q, (void *)1), -1); /* closed */
-	workq_release(&q);
+	while (keyq_pop(r->q, &t) == 0) {
+		it = t.item;
+		pthread_mutex_lock(&r->lock);
+		if (++r->in_progress[it->key_no] > r->max_in_progress)
+			r->max_in_progress = r->in_progress[it->key_no];
+		if (r->next_order[it->key_no] != it->order)
+			r->out_of_order++;
+		r->next_order[it->key_no] = it->order + 1;
+		r->taken++;
+		if (it->key_no == r->slow_key)
+			r->slow_held = 1;
+		else if (r->slow_held)
+			r->taken_while_slow++;
+		pthread_mutex_unlock(&r->lock);
+		if (it->key_no == r->slow_key)
+			usleep(20000);
+		pthread_mutex_lock(&r->lock);
+		r->in_progress[it->key_no]--;
+		if (it->key_no == r->slow_key)
+			r->slow_held = 0;
+		pthread_mutex_unlock(&r->lock);
+		keyq_done(r->q, &t);
+	}
+	return NULL;
 }
 
-static void workq_route_is_stable_and_spreads(void **state)
+/* n_items items over n_keys keys (pseudo-random), capacity cap, consumers
+ * threads; slow_key's items each take 20 ms. */
+static void keyq_exercise(struct keyq_run *r, int n_items, int n_keys,
+                          size_t cap, int consumers, int slow_key)
 {
-	size_t hits[8] = {0};
-	char key[32];
+	struct keyq q;
+	pthread_t prod, cons[8];
+	uint32_t x = 12345;
 	int i;
 
-	assert_int_equal(workq_route("E1001", 8), workq_route("E1001", 8));
-	for (i = 0; i < 8000; i++) {
-		snprintf(key, sizeof(key), "E%d", i);
-		hits[workq_route(key, 8)]++;
+	memset(r, 0, sizeof(*r));
+	r->q = &q;
+	r->n_items = n_items;
+	r->n_keys = n_keys;
+	r->slow_key = slow_key;
+	r->items = calloc((size_t)n_items, sizeof(*r->items));
+	r->next_order = calloc((size_t)n_keys, sizeof(int));
+	r->in_progress = calloc((size_t)n_keys, sizeof(int));
+	assert_non_null(r->items);
+	assert_non_null(r->next_order);
+	assert_non_null(r->in_progress);
+	pthread_mutex_init(&r->lock, NULL);
+	for (i = 0; i < n_items; i++) {
+		x = x * 1103515245u + 12345u;
+		r->items[i].key_no = (int)((x >> 16) % (uint32_t)n_keys);
+		/* the key's text in a buffer of its own item: keyq borrows it
+		 */
+		snprintf(r->items[i].key, sizeof(r->items[i].key), "E%d",
+		         r->items[i].key_no);
+		r->items[i].order = r->next_order[r->items[i].key_no]++;
 	}
-	for (i = 0; i < 8; i++)
-		assert_in_range(hits[i], 700, 1300);
+	memset(r->next_order, 0, (size_t)n_keys * sizeof(int));
+	assert_int_equal(keyq_init(&q, cap), 0);
+	pthread_create(&prod, NULL, keyq_produce, r);
+	for (i = 0; i < consumers; i++)
+		pthread_create(&cons[i], NULL, keyq_consume, r);
+	pthread_join(prod, NULL);
+	for (i = 0; i < consumers; i++)
+		pthread_join(cons[i], NULL);
+	assert_int_equal(keyq_push(&q, "E1", r), -1); /* closed */
+	keyq_release(&q);
+	pthread_mutex_destroy(&r->lock);
+	free(r->items);
+	free(r->next_order);
+	free(r->in_progress);
+}
+
+static void keyq_keeps_each_keys_order_and_one_at_a_time(void **state)
+{
+	struct keyq_run r;
+
+	/* few keys, many consumers, a small queue: the producer blocks and
+	 * consumers contend for the same keys */
+	keyq_exercise(&r, 20000, 5, 4, 8, -1);
+	assert_int_equal(r.taken, 20000);
+	assert_int_equal(r.out_of_order, 0);
+	assert_int_equal(r.max_in_progress, 1);
+	keyq_exercise(&r, 20000, 3000, 64, 8, -1);
+	assert_int_equal(r.taken, 20000);
+	assert_int_equal(r.out_of_order, 0);
+	assert_int_equal(r.max_in_progress, 1);
+}
+
+static void keyq_a_slow_key_does_not_stall_the_others(void **state)
+{
+	struct keyq_run r;
+
+	/* key 0 takes 20 ms an item; the other consumers keep taking other
+	 * keys' items meanwhile (per-consumer queues would stall behind it
+	 * as soon as the producer filled one of them) */
+	keyq_exercise(&r, 2000, 50, 16, 4, 0);
+	assert_int_equal(r.taken, 2000);
+	assert_int_equal(r.out_of_order, 0);
+	assert_int_equal(r.max_in_progress, 1);
+	assert_true(r.taken_while_slow > 1000);
+}
+
+static void keyq_close_wakes_a_blocked_producer(void **state)
+{
+	struct keyq q;
+	struct keyq_ticket t;
+	int a, b;
+
+	assert_int_equal(keyq_init(&q, 1), 0);
+	assert_int_equal(keyq_push(&q, "E1", &a), 0);
+	assert_int_equal(keyq_pop(&q, &t), 0);
+	assert_ptr_equal(t.item, &a);
+	keyq_close(&q);
+	assert_int_equal(keyq_push(&q, "E2", &b), -1); /* full and closed */
+	keyq_done(&q, &t);
+	assert_int_equal(keyq_pop(&q, &t), -1); /* closed and drained */
+	keyq_release(&q);
 }
 
 static void engine_config_defaults_and_errors(void **state)
@@ -252,8 +360,9 @@ int main(void)
 	        cmocka_unit_test(breaker_opens_when_most_recent_calls_fail),
 	        cmocka_unit_test(breaker_needs_a_few_calls_before_judging),
 	        cmocka_unit_test(breaker_trip_keeps_the_first_reason),
-	        cmocka_unit_test(workq_keeps_order_across_threads),
-	        cmocka_unit_test(workq_route_is_stable_and_spreads),
+	        cmocka_unit_test(keyq_keeps_each_keys_order_and_one_at_a_time),
+	        cmocka_unit_test(keyq_a_slow_key_does_not_stall_the_others),
+	        cmocka_unit_test(keyq_close_wakes_a_blocked_producer),
 	        cmocka_unit_test(engine_config_defaults_and_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
