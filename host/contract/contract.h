@@ -89,6 +89,12 @@ void contract_check_bad_input(struct contract_report *r,
 void contract_check_live(struct contract_report *r,
                          const struct connection *conn);
 
+/* The live checks' test person (userName and work email user, the name
+ * given / family, active) as compact JSON: a new string, NULL when out of
+ * memory. */
+char *contract_person_record(const char *user, const char *given,
+                             const char *family);
+
 /* --- contract_abi11.c: ABI 1.1 checks inside the live round trip ------- */
 
 struct instance;
@@ -108,5 +114,21 @@ void contract_check_no_adopt(struct contract_report *r,
                              const struct connection *conn,
                              struct instance *inst, const char *changed_record,
                              const char *account_id);
+
+/* The account lookup reads by account_id (a new reference), or NULL. */
+json_t *contract_read_account(const struct connection *conn,
+                              struct instance *inst, const char *account_id);
+
+/* --- contract_abi12.c: ABI 1.2 checks inside the live round trip ------- */
+
+/* For a connector advertising etag: provision returns an ETag; with the
+ * last state and that ETag it writes the change; with a stale ETag and a
+ * last state hiding a change it still converges (If-Match, re-read on
+ * 412). *requests is the instance's paced-request count, reset before
+ * each call and reported. Leaves the account as Third/Stale. */
+void contract_check_etag(struct contract_report *r,
+                         const struct connection *conn, struct instance *inst,
+                         const char *user, const char *account_id,
+                         int *requests);
 
 #endif

@@ -117,27 +117,33 @@ static void on_first(void *ctx, const char *json, size_t len)
 		f->json = strndup(json, len);
 }
 
-/* The test account's givenName as lookup reads it (new string) or NULL. */
-static char *given_name(const struct connection *conn, struct instance *inst,
-                        const char *account_id)
+json_t *contract_read_account(const struct connection *conn,
+                              struct instance *inst, const char *account_id)
 {
 	struct first f = {NULL};
 	provhost_error err;
 	provhost_call call;
-	json_t *rec;
-	char *out = NULL;
+	json_t *rec = NULL;
 
 	abi11_call(conn, &call, 0);
 	if (instance_lookup(inst, &call, account_id, NULL, on_first, &f,
 	                    &err) == PROVHOST_OK &&
-	    f.json) {
+	    f.json)
 		rec = json_loads(f.json, 0, NULL);
-		const char *g = json_string_value(json_object_get(
-		        json_object_get(rec, "name"), "givenName"));
-		out = g ? strdup(g) : NULL;
-		json_decref(rec);
-	}
 	free(f.json);
+	return rec;
+}
+
+/* The test account's givenName as lookup reads it (new string) or NULL. */
+static char *given_name(const struct connection *conn, struct instance *inst,
+                        const char *account_id)
+{
+	json_t *rec = contract_read_account(conn, inst, account_id);
+	const char *g = json_string_value(
+	        json_object_get(json_object_get(rec, "name"), "givenName"));
+	char *out = g ? strdup(g) : NULL;
+
+	json_decref(rec);
 	return out;
 }
 

@@ -3,8 +3,9 @@
  * ("provhost-contract-<pid>-<time>@example.invalid", Contract Check):
  * authenticate, a dry run that writes nothing, provision twice (created,
  * then unchanged), lookup, the ABI 1.1 checks (list, no-adopt:
- * contract_abi11.c), deprovision twice (deactivated or deleted, then
- * absent or unchanged). The account is left deprovisioned on the target. */
+ * contract_abi11.c), the ABI 1.2 ETag checks (contract_abi12.c), deprovision
+ * twice (deactivated or deleted, then absent or unchanged). The account is left
+ * deprovisioned on the target. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -24,7 +25,18 @@ struct live {
 	char *identity; /* {"userName": ...} */
 	char *changed;  /* the record with another givenName (no-adopt) */
 	char account_id[256];
+	int requests; /* requests the instance paced (count_request) */
 };
+
+/* The instance's pacer hook: counts requests (the ETag checks report
+ * them) and keeps the call's deadline. */
+static int32_t count_request(void *ctx, const provhost_call *call)
+{
+	((struct live *)ctx)->requests++;
+	if (call && call->deadline_ms && clock_mono_ms() >= call->deadline_ms)
+		return PROVHOST_E_TIMEOUT;
+	return PROVHOST_OK;
+}
 
 static void live_call(const struct live *lv, provhost_call *call,
                       uint32_t flags, struct call_hooks *hooks)
@@ -272,25 +284,30 @@ static void check_deprovision(struct live *lv, const char *check, int again)
 		             PROVHOST_OUTCOME_DELETED);
 }
 
+char *contract_person_record(const char *user, const char *given,
+                             const char *family)
+{
+	json_t *rec = json_pack("{s:s,s:{s:s,s:s},s:[{s:s,s:s,s:b}],s:b}",
+	                        "userName", user, "name", "givenName", given,
+	                        "familyName", family, "emails", "value", user,
+	                        "type", "work", "primary", 1, "active", 1);
+	char *text = rec ? json_dumps(rec, JSON_COMPACT) : NULL;
+
+	json_decref(rec);
+	return text;
+}
+
 static int make_records(struct live *lv)
 {
-	json_t *rec, *id;
+	json_t *id;
 
 	snprintf(lv->user, sizeof lv->user,
 	         "provhost-contract-%ld-%lld@example.invalid", (long)getpid(),
 	         (long long)clock_wall_s());
-	rec = json_pack("{s:s,s:{s:s,s:s},s:[{s:s,s:s,s:b}],s:b}", "userName",
-	                lv->user, "name", "givenName", "Contract", "familyName",
-	                "Check", "emails", "value", lv->user, "type", "work",
-	                "primary", 1, "active", 1);
 	id = json_pack("{s:s}", "userName", lv->user);
-	lv->record = rec ? json_dumps(rec, JSON_COMPACT) : NULL;
+	lv->record = contract_person_record(lv->user, "Contract", "Check");
 	lv->identity = id ? json_dumps(id, JSON_COMPACT) : NULL;
-	if (rec)
-		json_object_set_new(json_object_get(rec, "name"), "givenName",
-		                    json_string("Adopted"));
-	lv->changed = rec ? json_dumps(rec, JSON_COMPACT) : NULL;
-	json_decref(rec);
+	lv->changed = contract_person_record(lv->user, "Adopted", "Check");
 	json_decref(id);
 	return lv->record && lv->identity && lv->changed ? 0 : -1;
 }
@@ -299,6 +316,7 @@ void contract_check_live(struct contract_report *r,
                          const struct connection *conn)
 {
 	struct live lv;
+	struct instance_pacer counting = {count_request, &lv, NULL};
 	provhost_error err;
 
 	memset(&lv, 0, sizeof lv);
@@ -312,7 +330,7 @@ void contract_check_live(struct contract_report *r,
 	        "live checks on connection \"%s\" with test person "
 	        "\"%s\"\n",
 	        conn->name, lv.user);
-	if (instance_open(conn, NULL, &lv.inst, &err) != PROVHOST_OK) {
+	if (instance_open(conn, &counting, &lv.inst, &err) != PROVHOST_OK) {
 		fail_status(&lv, "authenticate", err.status, &err);
 		goto out_free;
 	}
@@ -323,6 +341,8 @@ void contract_check_live(struct contract_report *r,
 	check_lookup(&lv);
 	contract_check_list(r, conn, lv.inst, lv.user, lv.account_id);
 	contract_check_no_adopt(r, conn, lv.inst, lv.changed, lv.account_id);
+	contract_check_etag(r, conn, lv.inst, lv.user, lv.account_id,
+	                    &lv.requests);
 	check_deprovision(&lv, "deprovision deactivates the account", 0);
 	check_deprovision(&lv, "deprovision again changes nothing", 1);
 	instance_close(lv.inst);

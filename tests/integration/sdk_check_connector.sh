@@ -20,7 +20,9 @@ write_config "$CFG" "{
     { \"name\": \"file\", \"connector\": \"example\",
       \"settings\": { \"path\": \"$T_TMP/accounts.json\" } },
     { \"name\": \"broken\", \"connector\": \"broken\",
-      \"settings\": { \"target\": \"nowhere\" } }
+      \"settings\": { \"target\": \"nowhere\" } },
+    { \"name\": \"trusting\", \"connector\": \"etag_trusting\",
+      \"settings\": {} }
   ]
 }"
 BROKEN="$BUILD/fixtures/broken_contract.so"
@@ -45,6 +47,16 @@ for c in promapp-sim:promapp scim-sim:scim file:example; do
 		"deprovision again changes nothing"; do
 		expect_contains "$OUT" "PASS $check: "
 	done
+	if [ "$name" = example ]; then
+		expect_contains "$OUT" "SKIP ETag checks: the connector does not advertise etag (ABI 1.2)"
+	else
+		# the simulator gives ETags: every ABI 1.2 check runs
+		for check in "provision returns the account's ETag" \
+			"provision with the last state writes the change" \
+			"a stale ETag is not trusted"; do
+			expect_contains "$OUT" "PASS $check: "
+		done
+	fi
 	expect_contains "$OUT" "PASS exports: only provhost_connector_v1"
 	expect_contains "$OUT" "PASS provision rejects bad records: NULL, \"\", \"{\" and \"[]\" give invalid_input before any I/O"
 	expect_not_contains "$OUT$ERR" "$TEST_TOKEN"
@@ -68,9 +80,9 @@ finish
 
 begin "exact summaries: what was run, passed and skipped"
 ph check-connector -c "$CFG" --connection scim-sim "$PLUGIN_DIR/scim.so"
-expect_eq "$(summary_of)" "check-connector: 23 passed, 0 failed, 0 skipped"
+expect_eq "$(summary_of)" "check-connector: 26 passed, 0 failed, 0 skipped"
 ph check-connector -c "$CFG" --connection promapp-sim "$PLUGIN_DIR/promapp.so"
-expect_eq "$(summary_of)" "check-connector: 22 passed, 0 failed, 1 skipped"
+expect_eq "$(summary_of)" "check-connector: 25 passed, 0 failed, 1 skipped"
 expect_contains "$OUT" "SKIP validate_config rejects a missing required key: the schema has no required setting"
 ph check-connector "$PLUGIN_DIR/example.so"
 expect_rc 0
@@ -109,9 +121,20 @@ FAIL deprovision deactivates the account: returned ok with outcome absent (expec
 SKIP lookup finds the account: the connector has no lookup
 SKIP list emits every account once: the connector does not advertise list (ABI 1.1)
 SKIP no-adopt reports the existing account as a candidate: the connector does not advertise no-adopt (ABI 1.1)
+SKIP ETag checks: the connector does not advertise etag (ABI 1.2)
 EOT
 expect_contains "$(summary_of)" " failed, "
 expect_not_contains "$(summary_of)" " 0 failed"
+finish
+
+begin "a connector that trusts a stale last state fails the ETag check"
+# etag_trusting sends only what differs from the host's last state and
+# ignores the ETag: an account changed since keeps the hidden change
+ph check-connector -c "$CFG" --connection trusting "$BUILD/fixtures/etag_trusting.so"
+expect_rc 1
+expect_contains "$OUT" "PASS provision returns the account's ETag: W/\"1\""
+expect_contains "$OUT" "PASS provision with the last state writes the change: 0 requests, ETag W/\"1\" -> W/\"2\""
+expect_contains "$OUT" "FAIL a stale ETag is not trusted: with the stale ETag W/\"1\" the account reads Third/Check, expected Third/Stale: the connector trusted a last state older than the account (send If-Match and re-read on 412)"
 finish
 
 begin "usage and configuration errors exit 2"
