@@ -293,6 +293,13 @@ void instance_close(struct instance *inst)
 	free(inst);
 }
 
+/* An op returned: its requests are no longer on their way. */
+static void op_over(const struct instance *inst)
+{
+	if (inst->host->pacer.done)
+		inst->host->pacer.done(inst->host->pacer.ctx);
+}
+
 int32_t instance_authenticate(struct instance *inst, const provhost_call *call,
                               provhost_result *res, provhost_error *err)
 {
@@ -301,6 +308,7 @@ int32_t instance_authenticate(struct instance *inst, const provhost_call *call,
 	instance_result_init(res);
 	instance_error_init(err);
 	st = inst->connector->ops->authenticate(inst->inst, call, res, err);
+	op_over(inst);
 	return settle(inst->conn, inst->connector, st, res, err);
 }
 
@@ -388,6 +396,7 @@ int32_t instance_provision(struct instance *inst, const provhost_call *call,
 	st = inst->connector->ops->provision(inst->inst, call, account_id,
 	                                     desired_json, strlen(desired_json),
 	                                     res, err);
+	op_over(inst);
 	st = settle(inst->conn, inst->connector, st, res, err);
 	if (st == PROVHOST_OK)
 		st = settle_candidate(inst, call, res, err);
@@ -405,6 +414,7 @@ int32_t instance_deprovision(struct instance *inst, const provhost_call *call,
 	st = inst->connector->ops->deprovision(
 	        inst->inst, call, account_id, identity_json,
 	        identity_json ? strlen(identity_json) : 0, res, err);
+	op_over(inst);
 	return settle(inst->conn, inst->connector, st, res, err);
 }
 
@@ -426,6 +436,7 @@ int32_t instance_lookup(struct instance *inst, const provhost_call *call,
 	st = inst->connector->ops->lookup(
 	        inst->inst, call, account_id, identity_json,
 	        identity_json ? strlen(identity_json) : 0, emit, emit_ctx, err);
+	op_over(inst);
 	return settle(inst->conn, inst->connector, st, NULL, err);
 }
 
@@ -442,5 +453,6 @@ int32_t instance_list(struct instance *inst, const provhost_call *call,
 		                 "connector \"%s\" cannot list accounts",
 		                 inst->connector->name);
 	st = list(inst->inst, call, emit, emit_ctx, err);
+	op_over(inst);
 	return settle(inst->conn, inst->connector, st, NULL, err);
 }

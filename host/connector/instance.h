@@ -32,6 +32,9 @@ struct instance_pacer {
 	 * each -1 when not given; may be NULL (then they are ignored) */
 	void (*rate_limit)(void *ctx, const provhost_call *call, int64_t limit,
 	                   int64_t remaining, int64_t reset_ms);
+	/* after every op returns, on the thread that called it: its requests
+	 * are over (may be NULL) */
+	void (*done)(void *ctx);
 };
 
 struct instance_host; /* = provhost_host, private to instance.c */

@@ -316,7 +316,7 @@ void contract_check_live(struct contract_report *r,
                          const struct connection *conn)
 {
 	struct live lv;
-	struct instance_pacer counting = {count_request, &lv, NULL};
+	struct instance_pacer counting = {count_request, &lv, NULL, NULL};
 	provhost_error err;
 
 	memset(&lv, 0, sizeof lv);

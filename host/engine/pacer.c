@@ -13,6 +13,7 @@
  * the slot, so a 429 can be matched to the request it answers. */
 static _Thread_local const struct pacer *tl_pacer;
 static _Thread_local int64_t tl_slot;
+static _Thread_local int tl_flight = -1; /* its pacer_flight_begin handle */
 static _Thread_local uint64_t tl_refused_waits;
 
 static int64_t mono_now(void *ctx)
@@ -51,6 +52,9 @@ void pacer_init(struct pacer *p, double max_rps)
 	p->hint_budget = -1;
 	p->hint_limit = -1;
 	p->hint_waits = 0;
+	for (int i = 0; i < PACER_FLIGHTS; i++)
+		p->flights[i] = -1;
+	p->flight_max_us = 0;
 }
 
 void pacer_release(struct pacer *p)
@@ -159,12 +163,35 @@ static int64_t interval_us(double r)
  * long as the longest reset seen, with the stated limit (or, without one,
  * by no budget until the next hint). Consumes one request of the budget.
  * Caller holds the lock. */
+/* Requests admitted for a slot in [from, to) and not yet answered: they
+ * may reach the target after anything admitted later. Caller holds the
+ * lock. */
+static int64_t in_flight_between(const struct pacer *p, int64_t from,
+                                 int64_t to)
+{
+	int64_t count = 0;
+
+	for (int i = 0; i < PACER_FLIGHTS; i++)
+		if (p->flights[i] >= from && p->flights[i] < to)
+			count++;
+	return count;
+}
+
 static void hint_next_window(struct pacer *p)
 {
+	int64_t budget;
+
 	p->hint_from_us = p->hint_until_us;
 	if (p->hint_limit > 0 && p->hint_window_us > 0) {
 		p->hint_until_us = p->hint_from_us + p->hint_window_us;
-		p->hint_budget = p->hint_limit;
+		/* requests admitted just before the reset (within the longest
+		 * time an answer took) and still on their way may count in
+		 * this window at the target */
+		budget =
+		        p->hint_limit -
+		        in_flight_between(p, p->hint_from_us - p->flight_max_us,
+		                          p->hint_from_us);
+		p->hint_budget = budget > 0 ? budget : 0;
 	} else {
 		p->hint_until_us = -1; /* nothing known until the next hint */
 		p->hint_budget = -1;
@@ -262,9 +289,57 @@ int pacer_acquire(struct pacer *p, int64_t deadline_ms)
 		again = p->epoch != epoch && p->paused_until_us > slot;
 		pthread_mutex_unlock(&p->lock);
 	} while (again);
+	pacer_thread_done(p); /* this thread's last request is over */
 	tl_pacer = p;
 	tl_slot = slot;
+	tl_flight = pacer_flight_begin(p, slot);
 	return 0;
+}
+
+int pacer_flight_begin(struct pacer *p, int64_t slot)
+{
+	int handle = -1;
+
+	pthread_mutex_lock(&p->lock);
+	for (int i = 0; i < PACER_FLIGHTS; i++)
+		if (p->flights[i] < 0) {
+			p->flights[i] = slot;
+			handle = i;
+			break;
+		}
+	pthread_mutex_unlock(&p->lock);
+	return handle;
+}
+
+/* The longest a request took from its slot to its answer (or end), at
+ * most a window. Caller holds the lock. */
+static void note_flight_time(struct pacer *p, int64_t slot, int64_t now_us)
+{
+	int64_t took = now_us - slot;
+
+	if (slot < 0 || took <= p->flight_max_us)
+		return;
+	p->flight_max_us = p->hint_window_us > 0 && took > p->hint_window_us
+	                           ? p->hint_window_us
+	                           : took;
+}
+
+void pacer_flight_end(struct pacer *p, int handle)
+{
+	if (handle < 0 || handle >= PACER_FLIGHTS)
+		return;
+	pthread_mutex_lock(&p->lock);
+	note_flight_time(p, p->flights[handle], p->clock.now_us(p->clock.ctx));
+	p->flights[handle] = -1;
+	pthread_mutex_unlock(&p->lock);
+}
+
+void pacer_thread_done(struct pacer *p)
+{
+	if (tl_pacer != p || tl_flight < 0)
+		return;
+	pacer_flight_end(p, tl_flight);
+	tl_flight = -1;
 }
 
 /* Lowers the rate after a fresh 429 at now_us; the new rate starts at
@@ -349,13 +424,17 @@ void pacer_hint(struct pacer *p, int64_t now_us, int64_t limit,
 	if (reset_us > p->hint_window_us)
 		p->hint_window_us = reset_us; /* the longest reset seen */
 	end = now_us + reset_us;
-	budget = remaining - (sent_us >= 0 ? admitted_after(p, sent_us) : 0);
+	note_flight_time(p, sent_us, now_us);
+	budget = remaining - (sent_us >= 0
+	                              ? admitted_after(p, sent_us) +
+	                                        in_flight_between(p, 0, sent_us)
+	                              : 0);
 	if (budget < 0)
 		budget = 0;
 	if (p->hint_until_us < 0 || now_us >= p->hint_until_us) {
 		p->hint_until_us = end; /* a new window */
 		p->hint_budget = budget;
-	} else {
+	} else if (sent_us < 0 || sent_us >= p->hint_from_us) {
 		/* the same window: news only ever lowers the budget, and a
 		 * reset announced later (rounded up) is no earlier */
 		if (end < p->hint_until_us)
@@ -363,12 +442,16 @@ void pacer_hint(struct pacer *p, int64_t now_us, int64_t limit,
 		if (p->hint_budget < 0 || budget < p->hint_budget)
 			p->hint_budget = budget;
 	}
+	/* else a late answer to a request admitted before this window began:
+	 * it speaks of the last window (the one it was charged to), so it
+	 * neither moves this window's end nor spends its budget */
 	pthread_mutex_unlock(&p->lock);
 }
 
 void pacer_hint_thread(struct pacer *p, int64_t now_us, int64_t limit,
                        int64_t remaining, int64_t reset_us)
 {
+	pacer_thread_done(p); /* answered: no longer on its way */
 	pacer_hint(p, now_us, limit, remaining, reset_us,
 	           tl_pacer == p ? tl_slot : -1);
 }

@@ -32,7 +32,10 @@
  *
  * Headers: a target that states its window (RateLimit-* / X-RateLimit-*,
  * pacer_hint) gets at most its remaining requests until the reset, on top
- * of the rate above. Thread-safe. */
+ * of the rate above. A request still on its way when a window resets may
+ * reach the target in the next window and count there, so the pacer keeps
+ * the requests in flight (admitted, not yet answered: pacer_flight_*) and
+ * charges them to the next window's budget too. Thread-safe. */
 #ifndef PROVHOST_PACER_H
 #define PROVHOST_PACER_H
 
@@ -47,6 +50,7 @@
 #define PACER_KNEE       0.9  /* fast growth up to this x the refused rate */
 #define PACER_FAST_UP    0.1  /* growth below the knee, x refused rate / s */
 #define PACER_SLOW_UP    0.01 /* growth past the knee, x refused rate / s */
+#define PACER_FLIGHTS    128  /* requests tracked on their way at once */
 
 /* The clock pacer_acquire uses; tests install a fake one. */
 struct pacer_clock {
@@ -83,6 +87,10 @@ struct pacer {
 	int64_t hint_window_us; /* the longest reset announced: a window */
 	int64_t hint_limit;     /* the window's stated limit, -1 unknown */
 	uint64_t hint_waits;    /* admissions held to a window's reset */
+	/* requests admitted and not yet answered (pacer_flight_begin): the
+	 * slot each was admitted for, -1 = a free entry */
+	int64_t flights[PACER_FLIGHTS];
+	int64_t flight_max_us; /* the longest slot-to-answer seen (<= window) */
 };
 
 void pacer_init(struct pacer *p, double max_rps);
@@ -114,6 +122,18 @@ void pacer_start(struct pacer *p, double rate, int64_t now_us);
 void pacer_refused(struct pacer *p, int64_t now_us, int64_t pause_us,
                    int64_t sent_us);
 
+/* Requests on their way: pacer_flight_begin records a request admitted
+ * for slot and returns its handle (-1 when PACER_FLIGHTS are on their way:
+ * then it is not tracked); pacer_flight_end (handle >= 0) says it was
+ * answered or abandoned. pacer_acquire and pacer_thread_done do this for
+ * the calling thread's requests. */
+int pacer_flight_begin(struct pacer *p, int64_t slot);
+void pacer_flight_end(struct pacer *p, int handle);
+
+/* The calling thread's request admitted through pacer_acquire on p is over
+ * (its call returned). Any thread; a no-op when there is none. */
+void pacer_thread_done(struct pacer *p);
+
 /* pacer_refused for the request the calling thread was last admitted for
  * through pacer_acquire on p (unknown if none). */
 void pacer_pause(struct pacer *p, int64_t now_us, int64_t pause_us);
@@ -122,16 +142,21 @@ void pacer_pause(struct pacer *p, int64_t now_us, int64_t pause_us);
  * answer to a request admitted at sent_us (-1 unknown): remaining requests
  * in a window that resets in reset_us (-1 unknown: the hint is ignored),
  * of limit per window (-1 unknown). Until the reset at most remaining
- * requests are admitted, less the ones admitted after sent_us (they may
- * not have reached the target yet); with none left every admission waits
- * for the reset. Hints for the same window only ever lower the budget;
- * when a window ends without a newer hint, the next one starts with the
- * stated limit. */
+ * requests are admitted, less the ones admitted after sent_us and the
+ * ones admitted before it still in flight (either may not have reached
+ * the target yet); with none left every admission waits for the reset.
+ * Hints for the same window only ever lower the budget; when a window
+ * ends without a newer hint, the next one starts with the stated limit
+ * less the requests admitted just before its start (within the longest
+ * time an answer took) that are still in flight. An answer to a request
+ * admitted before the current window began speaks of the last window: it
+ * changes neither the current window's end nor its budget. */
 void pacer_hint(struct pacer *p, int64_t now_us, int64_t limit,
                 int64_t remaining, int64_t reset_us, int64_t sent_us);
 
 /* pacer_hint for the request the calling thread was last admitted for
- * through pacer_acquire on p. */
+ * through pacer_acquire on p (which is then answered: pacer_thread_done).
+ */
 void pacer_hint_thread(struct pacer *p, int64_t now_us, int64_t limit,
                        int64_t remaining, int64_t reset_us);
 

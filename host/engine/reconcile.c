@@ -24,6 +24,21 @@ static int32_t pace_list(void *ctx, const provhost_call *call)
 	               : PROVHOST_OK;
 }
 
+static void pace_list_done(void *ctx)
+{
+	pacer_thread_done(ctx);
+}
+
+/* host_api->rate_limit: a listing keeps within the target's window too. */
+static void pace_list_hint(void *ctx, const provhost_call *call, int64_t limit,
+                           int64_t remaining, int64_t reset_ms)
+{
+	(void)call;
+	if (reset_ms >= 0 && remaining >= 0)
+		pacer_hint_thread(ctx, clock_mono_us(), limit, remaining,
+		                  reset_ms * 1000);
+}
+
 static void add_repair(const char *repair, int64_t n, void *ctx)
 {
 	json_object_set_new(ctx, repair, json_integer(n));
@@ -161,7 +176,8 @@ static int reconcile_one(const struct reconcile_options *opt,
                          bool first)
 {
 	struct recon *r = calloc(1, sizeof(*r));
-	struct instance_pacer ip;
+	struct instance_pacer ip = {pace_list, NULL, pace_list_hint,
+	                            pace_list_done};
 	struct pacer pacer;
 	provhost_error err;
 	json_t *counts = NULL;
@@ -180,7 +196,6 @@ static int reconcile_one(const struct reconcile_options *opt,
 	strset_init(&r->has_account);
 	input_seen_init(&r->matched);
 	pacer_init(&pacer, conn->engine.max_rps);
-	ip.pace = pace_list;
 	ip.ctx = &pacer;
 	if (ledger_recon_begin(ledger, conn->name, opt->repair, clock_wall_s(),
 	                       &r->lr)) {

@@ -135,6 +135,12 @@ static int32_t pace_connection(void *ctx, const provhost_call *call)
 	               : PROVHOST_OK;
 }
 
+/* After each connector op: the calling thread's request is over. */
+static void pace_done(void *ctx)
+{
+	pacer_thread_done(&((struct run_conn *)ctx)->pacer);
+}
+
 /* Verifies the connection once before any event is applied, so a bad
  * token stops it after one request. A retryable failure (the target is
  * busy) is retried like an event would be. */
@@ -279,7 +285,8 @@ static void *progress_main(void *arg)
 static int32_t open_watched(struct run_conn *conn_run, struct instance **out,
                             provhost_error *perr)
 {
-	struct instance_pacer ip = {pace_connection, conn_run, run_rate_hint};
+	struct instance_pacer ip = {pace_connection, conn_run, run_rate_hint,
+	                            pace_done};
 	int32_t st;
 
 	watchdog_enter(&conn_run->slot, "open", NULL,

@@ -142,7 +142,9 @@ void scim_http_if_match(struct scim_http *h, const char *etag)
 
 /* The rate-limit headers of the answer into out: the IETF names win; a
  * reset above a day is an absolute Unix time (GitHub's X-RateLimit-Reset)
- * and becomes seconds from now. */
+ * and becomes seconds from now, plus one: both that time and our clock are
+ * whole seconds, so the true reset may come up to a second later than the
+ * difference says, and a window assumed to end too early draws 429s. */
 static void take_rate_headers(const struct scim_http *h,
                               struct scim_response *out)
 {
@@ -154,7 +156,8 @@ static void take_rate_headers(const struct scim_http *h,
 	out->rl_reset = ietf[2] >= 0 ? ietf[2] : x[2];
 	if (out->rl_reset > 86400) {
 		now = (long)time(NULL);
-		out->rl_reset = out->rl_reset > now ? out->rl_reset - now : 0;
+		out->rl_reset =
+		        out->rl_reset >= now ? out->rl_reset - now + 1 : 0;
 	}
 }
 

@@ -527,6 +527,135 @@ static void a_stale_hint_never_raises_the_budget(void **state)
 	pacer_release(&p);
 }
 
+/* A request admitted just before a window's reset (within the longest time
+ * an answer took) and still on its way may reach the target after the
+ * reset and count in the next window: the next window starts with the
+ * stated limit less such requests. */
+static void
+a_request_in_flight_at_the_reset_counts_in_the_next_window(void **state)
+{
+	struct pacer p;
+	int64_t a, slot;
+	int i, late;
+
+	(void)state;
+	pacer_init(&p, 0);
+	pacer_hint(&p, 0, 5, 5, 1 * S, -1); /* 5 per window, reset at 1 s */
+	a = pacer_reserve(&p, 0, 0);
+	pacer_hint(&p, 50 * MS, 5, 4, 1 * S, a); /* answers take 50 ms */
+	for (i = 0; i < 3; i++)
+		assert_true(pacer_reserve(&p, 100 * MS, 0) < 1 * S);
+	slot = pacer_reserve(&p, 980 * MS, 0); /* the 5th, near the reset */
+	assert_true(slot < 1 * S);
+	late = pacer_flight_begin(&p, slot); /* ...not answered yet */
+	assert_true(late >= 0);
+	/* the next window: 5 - 1 on its way = 4 */
+	for (i = 0; i < 4; i++) {
+		slot = pacer_reserve(&p, 990 * MS, 0);
+		assert_true(slot >= 1 * S && slot < 2 * S);
+	}
+	/* answered: the window after that has its whole limit again */
+	pacer_flight_end(&p, late);
+	assert_true(pacer_reserve(&p, 990 * MS, 0) >= 2 * S);
+	for (i = 0; i < 4; i++)
+		assert_true(pacer_reserve(&p, 990 * MS, 0) < 3 * S);
+	assert_true(pacer_reserve(&p, 990 * MS, 0) >= 3 * S);
+	pacer_release(&p);
+}
+
+/* An early request still on its way at the reset was answered long before
+ * it in any likelihood: it does not cost the next window anything. */
+static void
+an_early_request_in_flight_costs_the_next_window_nothing(void **state)
+{
+	struct pacer p;
+	int64_t a;
+	int i, early;
+
+	(void)state;
+	pacer_init(&p, 0);
+	pacer_hint(&p, 0, 5, 5, 1 * S, -1);
+	a = pacer_reserve(&p, 0, 0);
+	pacer_hint(&p, 50 * MS, 5, 4, 1 * S, a);
+	for (i = 0; i < 4; i++)
+		assert_true(pacer_reserve(&p, 100 * MS, 0) < 1 * S);
+	early = pacer_flight_begin(&p, 100 * MS);
+	/* the window is spent: waiters take the next window at once, while
+	 * the early request is still on its way */
+	for (i = 0; i < 5; i++)
+		assert_true(pacer_reserve(&p, 110 * MS, 0) < 2 * S);
+	assert_true(pacer_reserve(&p, 110 * MS, 0) >= 2 * S);
+	pacer_flight_end(&p, early);
+	pacer_release(&p);
+}
+
+/* An answer that comes late, to a request admitted before the current
+ * window began, speaks of the last window: it never moves this window's
+ * end (which would let the next window start while this one's requests
+ * still count at the target) nor spends its budget. */
+static void a_late_answer_never_moves_the_current_windows_end(void **state)
+{
+	struct pacer p;
+	int64_t old;
+	int i;
+
+	(void)state;
+	pacer_init(&p, 0);
+	pacer_hint(&p, 0, 5, 5, 1 * S, -1);
+	for (i = 0; i < 4; i++)
+		pacer_reserve(&p, 0, 0);
+	old = pacer_reserve(&p, 5 * MS, 0); /* the last of the first window */
+	for (i = 0; i < 3; i++)             /* waiters: the window [1 s, 2 s) */
+		assert_true(pacer_reserve(&p, 10 * MS, 0) >= 1 * S);
+	/* old's answer arrives: "0 left, reset in 1 s" (of the first window) */
+	pacer_hint(&p, 20 * MS, 5, 0, 1 * S, old);
+	assert_int_equal(p.hint_until_us, 2 * S);
+	for (i = 0; i < 2; i++) /* the window's last 2 are still there */
+		assert_true(pacer_reserve(&p, 30 * MS, 0) < 2 * S);
+	assert_true(pacer_reserve(&p, 30 * MS, 0) >= 2 * S);
+	pacer_release(&p);
+}
+
+/* A hint counts the requests admitted before the hinted one that are
+ * still on their way: they may reach the target after it. */
+static void a_hint_charges_earlier_requests_still_in_flight(void **state)
+{
+	struct pacer p;
+	int64_t a, b;
+	int fa, fb, i;
+
+	(void)state;
+	pacer_init(&p, 0); /* no window known before the hint */
+	a = pacer_reserve(&p, 1 * MS, 0);
+	fa = pacer_flight_begin(&p, a);
+	b = pacer_reserve(&p, 2 * MS, 0);
+	fb = pacer_flight_begin(&p, b);
+	pacer_flight_end(&p, fb); /* b answered first: the target saw b only */
+	pacer_hint(&p, 30 * MS, 10, 9, 1 * S, b);
+	/* 9 remaining, less a (on its way) = 8 */
+	for (i = 0; i < 8; i++)
+		assert_true(pacer_reserve(&p, 40 * MS, 0) < 1 * S);
+	assert_true(pacer_reserve(&p, 40 * MS, 0) >= 1 * S);
+	pacer_flight_end(&p, fa);
+	pacer_release(&p);
+}
+
+static void flights_beyond_the_table_are_not_tracked(void **state)
+{
+	struct pacer p;
+	int i;
+
+	(void)state;
+	pacer_init(&p, 0);
+	for (i = 0; i < PACER_FLIGHTS; i++)
+		assert_int_equal(pacer_flight_begin(&p, i), i);
+	assert_int_equal(pacer_flight_begin(&p, 0), -1);
+	pacer_flight_end(&p, -1); /* no-op */
+	pacer_flight_end(&p, 7);
+	assert_int_equal(pacer_flight_begin(&p, 0), 7);
+	pacer_release(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -544,6 +673,15 @@ int main(void)
 	        cmocka_unit_test(
 	                remaining_zero_holds_every_worker_until_the_reset),
 	        cmocka_unit_test(a_stale_hint_never_raises_the_budget),
+	        cmocka_unit_test(
+	                a_request_in_flight_at_the_reset_counts_in_the_next_window),
+	        cmocka_unit_test(
+	                an_early_request_in_flight_costs_the_next_window_nothing),
+	        cmocka_unit_test(
+	                a_late_answer_never_moves_the_current_windows_end),
+	        cmocka_unit_test(
+	                a_hint_charges_earlier_requests_still_in_flight),
+	        cmocka_unit_test(flights_beyond_the_table_are_not_tracked),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
