@@ -30,6 +30,7 @@ reconcile_100() {
 	expect_eq "$(jq '[.connections[0].findings[].account_id] | unique | length' <<<"$OUT")" 100 "distinct accounts"
 	expect_eq "$(jq '.connections[0].findings | length' <<<"$OUT")" 100 "findings"
 	GETS=$(sim_count GET)
+	LAST_429=$(sim_stats | jq '.requests_by_status["429"] // 0')
 	sim_stop
 }
 
@@ -37,6 +38,12 @@ begin "reconcile: a silent page-size cap of 7 over 100 accounts: every account o
 reconcile_100 cap7 --max-page-size 7
 # 15 pages of 7 (the last short) and the /Me probe
 [ "$GETS" -ge 15 ] && [ "$GETS" -le 18 ] || fail "GET requests: $GETS (expected about 16)"
+finish
+
+begin "reconcile: a target stating its window in X-RateLimit-* headers: pages wait for the reset, no 429"
+# 15 pages of 7 (and the /Me probe) through 6 requests per second
+reconcile_100 window --max-page-size 7 --window-limit 6:1
+expect_eq "$LAST_429" 0 "answers 429"
 finish
 
 begin "reconcile: page 1 repeated past the end: no endless loop, every account once"
