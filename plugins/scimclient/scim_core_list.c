@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#define LIST_PAGE_SIZE 100
+#define LIST_PAGE_SIZE         100
+#define SCIM_LIST_PAGE_RETRIES 4 /* a failed page is asked again */
 
 /* The attributes asked for (RFC 7644 section 3.4.2.5). externalId and
  * roles only where the connector manages them: a strict server may
@@ -69,6 +71,40 @@ static int visit_page(provhost_instance *inst, json_t *resources, json_t *seen,
 	return PROVHOST_OK;
 }
 
+/* Whether a page that failed with a retryable error (a 429, a 503, a
+ * timeout) is asked again after *attempts earlier retries: waits the
+ * target's Retry-After or 0.5, 1, 2, 4 s, within the call's deadline, and
+ * logs why. A listing is one call: failing it for one busy page would
+ * throw away every page read before. */
+static int retry_page(provhost_instance *inst, const provhost_call *call,
+                      long page, int *attempts, provhost_error *err)
+{
+	struct scim_conn *c = &inst->conn;
+	int64_t wait_ms =
+	        err->retry_after_ms ? err->retry_after_ms : 500LL << *attempts;
+	struct timespec ts;
+	char line[700];
+
+	if (!err->retryable || *attempts >= SCIM_LIST_PAGE_RETRIES)
+		return 0;
+	if (call && call->deadline_ms &&
+	    c->api->now_ms(c->host) + wait_ms >= call->deadline_ms)
+		return 0;
+	(*attempts)++;
+	snprintf(line, sizeof line,
+	         "page %ld of the account list failed (%.400s); asking again "
+	         "in %lld ms (retry %d of %d)",
+	         page, err->message, (long long)wait_ms, *attempts,
+	         SCIM_LIST_PAGE_RETRIES);
+	scim_conn_log(c, call, PROVHOST_LOG_WARN, line);
+	ts.tv_sec = (time_t)(wait_ms / 1000);
+	ts.tv_nsec = (long)(wait_ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) != 0)
+		;
+	scim_clear_error(err);
+	return 1;
+}
+
 int scim_core_scan_users(provhost_instance *inst, const provhost_call *call,
                          const char *attrs, scim_core_visit_fn visit, void *ctx,
                          json_t *seen, struct scim_pager *pg,
@@ -76,7 +112,7 @@ int scim_core_scan_users(provhost_instance *inst, const provhost_call *call,
 {
 	struct scim_reply reply;
 	char path[256];
-	int rc = PROVHOST_OK, more = 1;
+	int rc = PROVHOST_OK, more = 1, retries = 0;
 
 	scim_pager_init(pg, LIST_PAGE_SIZE);
 	while (more) {
@@ -93,8 +129,14 @@ int scim_core_scan_users(provhost_instance *inst, const provhost_call *call,
 			rc = permission_failure(inst, reply.http, err);
 		if (rc != PROVHOST_OK) {
 			scim_reply_release(&reply);
+			if (retry_page(inst, call, pg->pages + 1, &retries,
+			               err)) {
+				rc = PROVHOST_OK;
+				continue;
+			}
 			break;
 		}
+		retries = 0;
 		if (!scim_is_list_response(reply.json)) {
 			rc = scim_fail(
 			        err, PROVHOST_E_PROTOCOL, 0, (int)reply.http,

@@ -16,7 +16,8 @@ expect_contains "$OUT" "  setting port (integer, default 443): an integer settin
 expect_contains "$OUT" "connector broken 0.0.1 (ABI 1.0, capabilities: dry-run) $FIX/broken_contract.so"
 expect_contains "$OUT" "connector stall 0.0.1 (ABI 1.0, capabilities: none) $FIX/stall.so"
 expect_contains "$OUT" "connector ctormark 0.0.1 (ABI 1.0, capabilities: none) $FIX/ctor_marker.so"
-expect_eq "$(grep -c '^connector ' <<<"$OUT")" 7 "accepted connectors"
+expect_contains "$OUT" "connector etag_trusting 1.0.0 (ABI 1.0, capabilities: lookup,etag) $FIX/etag_trusting.so"
+expect_eq "$(grep -c '^connector ' <<<"$OUT")" 8 "accepted connectors"
 finish
 
 begin "plugins names every refused file with its reason"

@@ -46,6 +46,25 @@ reconcile_100 window --max-page-size 7 --window-limit 6:1
 expect_eq "$LAST_429" 0 "answers 429"
 finish
 
+begin "reconcile: a page answered 503 is asked again: every account once"
+# every 4th request fails (503, Retry-After 1): the /Me probe, then pages
+# 3, 6, 9, 12 and 15 fail once each
+reconcile_100 flaky --max-page-size 7 --fail-every 4
+expect_contains "$ERR" "page 3 of the account list failed (promapp answered 503 to GET /Users: service temporarily unavailable (injected)); asking again in 1000 ms (retry 1 of 4)"
+finish
+
+begin "reconcile: a page that keeps failing ends the listing after 4 retries (exit 3)"
+cp "$T_TMP/users100.json" "$T_TMP/down.json"
+rt_sim --state "$T_TMP/down.json" --fail-every 1 || exit 1
+rt_state down
+rph reconcile
+expect_rc 3
+expect_contains "$ERR" "(retry 4 of 4)"
+expect_not_contains "$ERR" "(retry 5 of"
+expect_contains "$ERR" "provhost reconcile: connection \"$RT_CONN\": promapp answered 503"
+sim_stop
+finish
+
 begin "reconcile: page 1 repeated past the end: no endless loop, every account once"
 reconcile_100 repeat --max-page-size 7 --repeat-first-page-past-end
 [ "$GETS" -le 20 ] || fail "GET requests: $GETS"
@@ -150,10 +169,11 @@ sim_stop
 finish
 
 begin "reconcile: a listing cut short by a 503 classifies nothing (exit 3, no findings kept)"
-# 600 accounts in pages of 100: the 5th request (/Me, then pages 1-4)
-# fails after more than 256 findings were written
+# 600 accounts in pages of 100: from the 5th request on (/Me, then pages
+# 1-4) every request fails, after more than 256 findings were written;
+# page 4 is asked again 4 times
 state_file 600 "$T_TMP/fail.json"
-rt_sim --state "$T_TMP/fail.json" --fail-every 5 --fail-retry-after 0 || exit 1
+rt_sim --state "$T_TMP/fail.json" --fail-from 5 || exit 1
 rt_state fail
 rph reconcile
 expect_rc 3

@@ -26,6 +26,7 @@ int faults_init(struct faults *f, const struct sim_options *o)
 	f->latency_ms = o->latency_ms;
 	f->jitter_ms = o->jitter_ms;
 	f->fail_every = o->fail_every;
+	f->fail_from = o->fail_from;
 	f->drop_every = o->drop_every;
 	f->fail_retry_after = o->fail_retry_after;
 	atomic_init(&f->seq, 0);
@@ -69,7 +70,8 @@ enum fault_verdict faults_check(struct faults *f, unsigned *retry_after)
 	*retry_after = 0;
 	if (f->drop_every && n % f->drop_every == 0)
 		return FAULT_DROP;
-	if (f->fail_every && n % f->fail_every == 0) {
+	if ((f->fail_every && n % f->fail_every == 0) ||
+	    (f->fail_from && n >= f->fail_from)) {
 		*retry_after = f->fail_retry_after;
 		return FAULT_FAIL;
 	}

@@ -26,7 +26,7 @@ struct faults {
 	double last_refill; /* monotonic seconds */
 	uint64_t rng;
 	unsigned latency_ms, jitter_ms;
-	unsigned long fail_every, drop_every;
+	unsigned long fail_every, drop_every, fail_from;
 	unsigned fail_retry_after;
 	atomic_ulong seq; /* /api/scim requests seen */
 	/* --window-limit: fixed windows of window_s seconds from start */

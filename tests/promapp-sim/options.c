@@ -27,6 +27,7 @@ static const char usage_text[] =
         "  --rate-limit RPS[:BURST] token bucket (RPS may be 0.5); empty -> "
         "429\n"
         "  --fail-every N           every Nth SCIM request -> 503\n"
+        "  --fail-from N            the Nth SCIM request and all later -> 503\n"
         "  --fail-retry-after S     Retry-After of those 503s (default 1,\n"
         "                           0: no Retry-After header)\n"
         "  --drop-every N           every Nth SCIM request: close, no answer\n"
@@ -247,6 +248,7 @@ enum {
 	OPT_LATENCY,
 	OPT_RATE,
 	OPT_FAIL,
+	OPT_FAIL_FROM,
 	OPT_FAIL_RETRY,
 	OPT_DROP,
 	OPT_SEED,
@@ -279,6 +281,7 @@ static const struct option long_options[] = {
         {"latency-ms", required_argument, NULL, OPT_LATENCY},
         {"rate-limit", required_argument, NULL, OPT_RATE},
         {"fail-every", required_argument, NULL, OPT_FAIL},
+        {"fail-from", required_argument, NULL, OPT_FAIL_FROM},
         {"fail-retry-after", required_argument, NULL, OPT_FAIL_RETRY},
         {"drop-every", required_argument, NULL, OPT_DROP},
         {"seed", required_argument, NULL, OPT_SEED},
@@ -363,12 +366,15 @@ static int apply_option(struct sim_options *o, int opt, const char *arg)
 			        arg);
 		return -1;
 	case OPT_FAIL:
+	case OPT_FAIL_FROM:
 	case OPT_DROP:
 		if (!parse_ulong(arg, 1, ULONG_MAX, &a))
 			return usage_error("invalid every-N value '%s' "
 			                   "(want an integer >= 1)",
 			                   arg);
-		*(opt == OPT_FAIL ? &o->fail_every : &o->drop_every) = a;
+		*(opt == OPT_FAIL        ? &o->fail_every
+		  : opt == OPT_FAIL_FROM ? &o->fail_from
+		                         : &o->drop_every) = a;
 		return -1;
 	case OPT_FAIL_RETRY:
 		if (!parse_ulong(arg, 0, 86400, &a))

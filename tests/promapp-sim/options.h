@@ -41,6 +41,7 @@ struct sim_options {
 	double rate_rps; /* 0: no rate limit */
 	double rate_burst;
 	unsigned long fail_every;
+	unsigned long fail_from;   /* 0: off; else request N and later -> 503 */
 	unsigned fail_retry_after; /* seconds; 0: 503s without Retry-After */
 	unsigned long drop_every;
 	unsigned long long seed;

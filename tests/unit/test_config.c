@@ -197,8 +197,8 @@ static void test_bind_collects_every_connection(void **state)
 	assert_null(set);
 	snprintf(want, sizeof(want),
 	         "%s/two.json:2:15: connection \"x\": unknown connector "
-	         "\"nosuch\" (available in %s: broken, ctormark, fake, frozen, "
-	         "frozen11, minimal, stall)\n"
+	         "\"nosuch\" (available in %s: broken, ctormark, "
+	         "etag_trusting, fake, frozen, frozen11, minimal, stall)\n"
 	         "%s/two.json:3:52: connection \"y\": unknown setting \"a\" "
 	         "for connector \"minimal\" (known: none)",
 	         dir, fixtures, dir);
