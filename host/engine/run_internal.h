@@ -83,6 +83,8 @@ struct run {
 	struct event_dates dates;
 	const char *unit;          /* "lines", "rows" or "elements" read */
 	int64_t unchanged;         /* roster rows that derived no event */
+	int64_t rescheduled;       /* scheduled terminates a row cancelled or
+	                            * moved (run_roster.c) */
 	const char **ingest_names; /* connection names, for accept */
 	enum ledger_state *ingest_states; /* per connection, from accept */
 	struct run_conn *conns;
@@ -221,6 +223,10 @@ struct roster_stored;
 int run_roster_stored_fill(struct run *run, const char *employee_id,
                            const char *status, const json_t *record,
                            struct roster_stored *st);
+
+/* run_roster.c: a derived event's "effective" instant, or now when it has
+ * none. Also provhost sync's (run_sync_plan.c). */
+int64_t run_roster_effective_of(const json_t *ev, int64_t now);
 int run_ingest_json_events(struct run *run, FILE *in);
 
 /* run_ingest.c: reads the input into the ledger. Returns 0, or -1 when the

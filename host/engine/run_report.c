@@ -66,6 +66,12 @@ void run_print_summary(struct run *run, FILE *out)
 		fprintf(out, ", %lld unchanged", (long long)run->unchanged);
 	print_duplicates_count(run, out);
 	fprintf(out, "\n");
+	if (run->rescheduled)
+		fprintf(out,
+		        "  %lld scheduled terminate%s cancelled or moved (the "
+		        "termination date changed)\n",
+		        (long long)run->rescheduled,
+		        run->rescheduled == 1 ? "" : "s");
 	if (run->line_problems.n) {
 		fprintf(out, "  rejected %s:\n",
 		        run->unit ? run->unit : "lines");

@@ -8,6 +8,7 @@
 #include "engine/run_internal.h"
 #include "engine/run_stop.h"
 #include "intake/intake.h"
+#include "lifecycle/isodate.h"
 #include "lifecycle/roster_derive.h"
 #include "util/clock.h"
 
@@ -59,6 +60,59 @@ int run_roster_stored_fill(struct run *run, const char *employee_id,
 	return 0;
 }
 
+int64_t run_roster_effective_of(const json_t *ev, int64_t now)
+{
+	const char *s = json_string_value(json_object_get(ev, "effective"));
+	char why[100];
+	int64_t at;
+
+	if (s && s[0] && !isodate_parse(s, &at, why, sizeof(why)))
+		return at;
+	return now;
+}
+
+/* A row of a person whose terminate is scheduled (at sched_at), derived
+ * against their status before it: a terminate derived for the same moment
+ * is already there (dropped from d); otherwise the row removed or moved
+ * the termination date and the scheduled terminate is cancelled, the
+ * person keeping prior as their status (a moved date's new terminate is
+ * among d's events). Returns 1 when it cancelled, 0, or -1 (ledger). */
+static int settle_schedule(struct run *run, const struct run_item *item,
+                           const char *employee_id, struct roster_derived *d,
+                           int64_t sched_at, const char *prior)
+{
+	int64_t now = clock_wall_s(), n = 0;
+	bool kept = false;
+	size_t i, j = 0;
+	char why[600];
+
+	for (i = 0; i < d->n; i++) {
+		json_t *ev = d->events[i];
+		const char *k = json_string_value(json_object_get(ev, "event"));
+
+		if (k && !strcmp(k, "terminate") &&
+		    run_roster_effective_of(ev, now) == sched_at) {
+			kept = true; /* stored by an earlier run */
+			json_decref(ev);
+			continue;
+		}
+		d->events[j++] = ev;
+	}
+	d->n = j;
+	if (kept)
+		return 0;
+	snprintf(why, sizeof(why),
+	         "cancelled: the termination date was removed or moved in "
+	         "%.300s (%s)",
+	         run->source, item->what);
+	if (ledger_person_cancel_scheduled(run->ledger, employee_id, why, now,
+	                                   &n) ||
+	    ledger_person_set_status(run->ledger, employee_id, prior, now))
+		return -1;
+	run->rescheduled++;
+	return 1;
+}
+
 /* The stored person of employee_id: status, record (json_decref) and
  * last_seq. 0, or -1 on a ledger failure. */
 static int stored_person(struct run *run, const char *employee_id, char *status,
@@ -89,10 +143,10 @@ static int ingest_record(struct run *run, const struct run_item *item,
 	const char *id = json_string_value(json_object_get(rec, "employee_id"));
 	struct roster_derived d;
 	struct roster_stored st;
-	char status[16];
+	char status[16], prior[16];
 	json_t *stored;
-	int64_t last_seq;
-	int rc = 0;
+	int64_t last_seq, sched_at;
+	int rc = 0, cancelled = 0;
 
 	if (stored_person(run, id, status, sizeof(status), &stored,
 	                  &last_seq)) {
@@ -116,7 +170,9 @@ static int ingest_record(struct run *run, const struct run_item *item,
 		          item->what);
 		return -1;
 	}
-	if (run_roster_stored_fill(run, id, status, stored, &st)) {
+	if (run_roster_stored_fill(run, id, status, stored, &st) ||
+	    (st.terminate_scheduled &&
+	     ledger_person_prior_status(run->ledger, id, prior))) {
 		json_decref(stored);
 		run_fatal(run,
 		          "ledger %s cannot be read (%s): stopped while "
@@ -125,14 +181,34 @@ static int ingest_record(struct run *run, const struct run_item *item,
 		          item->what);
 		return -1;
 	}
+	/* a terminate scheduled ahead: the row is judged against the person
+	 * as they are until then, as provhost sync does (the date may have
+	 * been removed or moved) */
+	sched_at = st.terminate_scheduled ? st.terminate_at : -1;
+	if (sched_at >= 0) {
+		st.status = prior;
+		st.terminate_scheduled = false;
+	}
 	if (roster_derive(rec, &st, clock_wall_s(), &d)) {
 		json_decref(stored);
 		fprintf(stderr, "provhost run: out of memory\n");
 		return -1;
 	}
+	if (sched_at >= 0 && !d.conflict &&
+	    (cancelled = settle_schedule(run, item, id, &d, sched_at, prior)) <
+	            0) {
+		roster_derived_release(&d);
+		json_decref(stored);
+		run_fatal(run,
+		          "ledger %s cannot be written (%s): stopped while "
+		          "storing %s of the input; nothing was sent",
+		          run->cfg->ledger_path, ledger_last_error(),
+		          item->what);
+		return -1;
+	}
 	if (d.conflict)
 		run_reject_item(run, item, d.note);
-	else if (!d.n)
+	else if (!d.n && !cancelled)
 		run->unchanged++;
 	for (size_t i = 0; i < d.n && !rc; i++) {
 		char *text = run_roster_event_text(d.events[i], last_seq);

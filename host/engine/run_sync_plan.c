@@ -21,18 +21,6 @@ static const char *str(const json_t *obj, const char *key)
 	return json_is_string(v) ? json_string_value(v) : "";
 }
 
-/* The event's effective time, or now when it has none. */
-static int64_t effective_of(const json_t *ev, int64_t now)
-{
-	const char *s = str(ev, "effective");
-	char why[100];
-	int64_t at;
-
-	if (s[0] && !isodate_parse(s, &at, why, sizeof(why)))
-		return at;
-	return now;
-}
-
 /* provision_days_before_start: a hire or rehire effective on the hire
  * date is effective that many days before (at once when that day has
  * come). -1 on out of memory. */
@@ -45,7 +33,7 @@ static int start_early(json_t *ev, int64_t days, int64_t now)
 	if (days <= 0 || (strcmp(kind, "hire") && strcmp(kind, "rehire")) ||
 	    !str(ev, "effective")[0])
 		return 0;
-	at = effective_of(ev, now) - days * DAY;
+	at = run_roster_effective_of(ev, now) - days * DAY;
 	if (at <= now)
 		return json_object_del(ev, "effective") ? -1 : 0;
 	return json_object_set_new(
@@ -154,7 +142,8 @@ static int take_events(struct run *run, struct sync_item *it,
 		d->events[i] = NULL;
 		if (p && p->scheduled &&
 		    !strcmp(str(ev, "event"), "terminate") &&
-		    effective_of(ev, now) == p->terminate_effective) {
+		    run_roster_effective_of(ev, now) ==
+		            p->terminate_effective) {
 			kept = true; /* scheduled before: nothing new */
 			json_decref(ev);
 			continue;

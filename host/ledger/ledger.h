@@ -418,6 +418,12 @@ int ledger_person_get(struct ledger *l, const char *employee_id,
 int ledger_person_scheduled_terminate(struct ledger *l, const char *employee_id,
                                       int64_t now, int64_t *effective);
 
+/* The status employee_id had before their terminate, from their latest
+ * hire, rehire, leave or return event: "on_leave" after a leave, else
+ * "active" (16 bytes). 0 or -1. */
+int ledger_person_prior_status(struct ledger *l, const char *employee_id,
+                               char status[16]);
+
 /* The employee other than employee_id who claimed email_key first — before
  * claim_seq (ties: the smaller employee id): 0 with other (256 bytes), 1
  * none, -1. */
@@ -615,6 +621,13 @@ int ledger_roster_set_missing(struct ledger *l, const char *employee_id,
  * NULL) gets how many. 0 or -1. */
 int ledger_event_cancel(struct ledger *l, const char *event_id, const char *why,
                         int64_t now, int64_t *n);
+
+/* Ends every not_yet_effective target of employee_id's terminates
+ * effective after now as skipped with outcome "cancelled" and why as its
+ * reason (a roster row whose termination date was removed or moved). *n
+ * (may be NULL) gets how many. 0 or -1. */
+int ledger_person_cancel_scheduled(struct ledger *l, const char *employee_id,
+                                   const char *why, int64_t now, int64_t *n);
 
 /* Sets the lifecycle status of a person record ("active", "on_leave"):
  * a cancelled terminate gives the person their status back. 0 or -1. */

@@ -304,6 +304,22 @@ int ledger_event_cancel(struct ledger *l, const char *event_id, const char *why,
 	                  texts, 2, ints, 1, "cannot cancel an event", n);
 }
 
+int ledger_person_cancel_scheduled(struct ledger *l, const char *employee_id,
+                                   const char *why, int64_t now, int64_t *n)
+{
+	const char *texts[] = {employee_id, why};
+	const int64_t ints[] = {now};
+
+	return exec_bound(l,
+	                  "UPDATE targets SET state = 'skipped', outcome ="
+	                  " 'cancelled', last_error = ?2, updated_at = ?3"
+	                  " WHERE state = 'not_yet_effective' AND event_seq IN"
+	                  " (SELECT seq FROM events WHERE employee_id = ?1"
+	                  " AND kind = 'terminate' AND effective > ?3)",
+	                  texts, 2, ints, 1,
+	                  "cannot cancel a scheduled terminate", n);
+}
+
 int ledger_person_set_status(struct ledger *l, const char *employee_id,
                              const char *status, int64_t now)
 {

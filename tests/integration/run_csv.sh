@@ -6,7 +6,8 @@
 # each row becomes the events it implies against the stored person (a
 # second run sends nothing, a changed department is one update, a
 # terminated status deactivates, back to active reactivates, back active
-# with an end date ahead reactivates now and deactivates on that date);
+# with an end date ahead reactivates now and deactivates on that date, a
+# later export that removes or moves the end date cancels or moves it);
 # bad rows are
 # rejected with their row number and the rest goes on; a missing or
 # unknown column and a non-UTF-8 file stop the run before anything is
@@ -284,6 +285,53 @@ expect_rc 0
 expect_eq "$(user fay.term@example.com | cut -d'|' -f1)" "false" "Fay after her fixed term"
 expect_eq "$(q "SELECT count(*) FROM events")" "$n" "events after the end date"
 expect_eq "$(q "SELECT t.state FROM events e JOIN targets t ON t.event_seq = e.seq ORDER BY e.seq DESC LIMIT 1")" done "the scheduled terminate"
+finish
+
+begin "roster: a later export that removes or moves the termination date cancels or moves the scheduled terminate"
+rt_state moved '.inputs = {"hr": {"format": "csv", "employee_id": "Id", "status": "Status",
+	  "termination_date": {"column": "End", "formats": ["%Y-%m-%d"]},
+	  "columns": {"First": "first_name", "Last": "last_name", "Email": "email", "Dept": "department"}}}'
+sim_reset
+hdr='Id,First,Last,Email,Dept,Status,End'
+row() { printf '%s\nM1,Mo,Ved,mo.ved@example.com,%s,active,%s\n' "$hdr" "$1" "$2"; }
+row Engineering "" >"$ST/m1.csv"
+row Engineering 2026-12-20 >"$ST/m2.csv"
+row Engineering "" >"$ST/m3.csv"
+row Quality 2026-12-28 >"$ST/m4.csv"
+row Quality "" | sed "s/,active,/,terminated,/; s/,\$/,2026-12-28/" >"$ST/m5.csv"
+state_of() { q "SELECT group_concat(x, ', ') FROM (SELECT e.kind || ' ' || t.state || coalesce(' ' || t.outcome, '') || coalesce(' ' || date(e.effective, 'unixepoch'), '') AS x FROM events e JOIN targets t ON t.event_seq = e.seq WHERE e.kind = 'terminate' ORDER BY e.seq)"; }
+PROVHOST_TEST_NOW=$(at 2026-12-01T09:00Z) rph run --input hr "$ST/m1.csv"
+expect_rc 0
+PROVHOST_TEST_NOW=$(at 2026-12-02T09:00Z) rph run --input hr "$ST/m2.csv"
+expect_rc 0
+expect_eq "$(state_of)" "terminate not_yet_effective 2026-12-20" "the terminate scheduled"
+# the date is gone: the scheduled terminate is cancelled, nothing is sent
+PROVHOST_TEST_NOW=$(at 2026-12-03T09:00Z) rph run --input hr "$ST/m3.csv"
+expect_rc 0
+expect_contains "$OUT" "1 scheduled terminate cancelled or moved (the termination date changed)"
+expect_eq "$(state_of)" "terminate skipped cancelled 2026-12-20" "cancelled"
+expect_eq "$(q "SELECT last_error FROM targets t JOIN events e ON e.seq = t.event_seq WHERE e.kind = 'terminate'")" \
+	"cancelled: the termination date was removed or moved in $ST/m3.csv (row 2)" "the reason"
+expect_eq "$(q "SELECT status FROM persons WHERE employee_id = 'M1'")" active "the person"
+# the same export again: nothing left to cancel
+PROVHOST_TEST_NOW=$(at 2026-12-04T09:00Z) rph run --input hr "$ST/m3.csv"
+expect_contains "$OUT" "1 unchanged"
+expect_not_contains "$OUT" "cancelled or moved"
+# a new date with a changed department: an update now, the terminate then
+# (a later export says terminated)
+PROVHOST_TEST_NOW=$(at 2026-12-05T09:00Z) rph run --input hr "$ST/m2.csv"
+PROVHOST_TEST_NOW=$(at 2026-12-06T09:00Z) rph run --input hr "$ST/m4.csv"
+expect_rc 0
+expect_contains "$OUT" "1 scheduled terminate cancelled or moved"
+expect_eq "$(state_of)" "terminate skipped cancelled 2026-12-20, terminate skipped cancelled 2026-12-20, terminate not_yet_effective 2026-12-28" "moved to the 28th"
+expect_eq "$(user mo.ved@example.com)" "true|Process Expert||" "Mo now: in Quality (its role), still active"
+# the old date passes: still active; the new one: deactivated
+PROVHOST_TEST_NOW=$(at 2026-12-21T09:00Z) rph run --input hr "$ST/m4.csv"
+expect_rc 0
+expect_eq "$(user mo.ved@example.com | cut -d'|' -f1)" "true" "Mo on the 21st"
+PROVHOST_TEST_NOW=$(at 2026-12-29T09:00Z) rph run --input hr "$ST/m5.csv"
+expect_rc 0
+expect_eq "$(user mo.ved@example.com | cut -d'|' -f1)" "false" "Mo on the 29th"
 finish
 
 
