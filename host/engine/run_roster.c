@@ -136,50 +136,45 @@ static int stored_person(struct run *run, const char *employee_id, char *status,
 	return 0;
 }
 
+/* Stops the run: the ledger could not be read (or written) while storing
+ * item. Returns -1. */
+static int ledger_stop(struct run *run, const struct run_item *item,
+                       const char *verb)
+{
+	run_fatal(run,
+	          "ledger %s cannot be %s (%s): stopped while storing %s of "
+	          "the input; nothing was sent",
+	          run->cfg->ledger_path, verb, ledger_last_error(), item->what);
+	return -1;
+}
+
 /* One row's record: its derived events stored, or the row rejected. */
 static int ingest_record(struct run *run, const struct run_item *item,
                          const json_t *rec)
 {
 	const char *id = json_string_value(json_object_get(rec, "employee_id"));
-	struct roster_derived d;
+	struct roster_derived d = {0};
 	struct roster_stored st;
 	char status[16], prior[16];
-	json_t *stored;
+	json_t *stored = NULL;
 	int64_t last_seq, sched_at;
 	int rc = 0, cancelled = 0;
 
-	if (stored_person(run, id, status, sizeof(status), &stored,
-	                  &last_seq)) {
-		run_fatal(run,
-		          "ledger %s cannot be read (%s): stopped while "
-		          "storing %s of the input; nothing was sent",
-		          run->cfg->ledger_path, ledger_last_error(),
-		          item->what);
-		return -1;
-	}
+	if (stored_person(run, id, status, sizeof(status), &stored, &last_seq))
+		return ledger_stop(run, item, "read");
 	/* a connection added since (or left out by --connection) gets the
 	 * person's history, as a JSON Lines input seen again would */
 	if (status[0] &&
 	    ledger_person_targets_fill(run->ledger, id, run->ingest_names,
 	                               run->n_conns, clock_wall_s(), NULL)) {
-		json_decref(stored);
-		run_fatal(run,
-		          "ledger %s cannot be written (%s): stopped while "
-		          "storing %s of the input; nothing was sent",
-		          run->cfg->ledger_path, ledger_last_error(),
-		          item->what);
-		return -1;
+		rc = ledger_stop(run, item, "written");
+		goto out;
 	}
 	if (run_roster_stored_fill(run, id, status, stored, &st) ||
 	    (st.terminate_scheduled &&
 	     ledger_person_prior_status(run->ledger, id, prior))) {
-		json_decref(stored);
-		run_fatal(run,
-		          "ledger %s cannot be read (%s): stopped while "
-		          "storing %s of the input; nothing was sent",
-		          run->cfg->ledger_path, ledger_last_error(),
-		          item->what);
-		return -1;
+		rc = ledger_stop(run, item, "read");
+		goto out;
 	}
 	/* a terminate scheduled ahead: the row is judged against the person
 	 * as they are until then, as provhost sync does (the date may have
@@ -190,21 +185,15 @@ static int ingest_record(struct run *run, const struct run_item *item,
 		st.terminate_scheduled = false;
 	}
 	if (roster_derive(rec, &st, clock_wall_s(), &d)) {
-		json_decref(stored);
 		fprintf(stderr, "provhost run: out of memory\n");
-		return -1;
+		rc = -1;
+		goto out;
 	}
 	if (sched_at >= 0 && !d.conflict &&
 	    (cancelled = settle_schedule(run, item, id, &d, sched_at, prior)) <
 	            0) {
-		roster_derived_release(&d);
-		json_decref(stored);
-		run_fatal(run,
-		          "ledger %s cannot be written (%s): stopped while "
-		          "storing %s of the input; nothing was sent",
-		          run->cfg->ledger_path, ledger_last_error(),
-		          item->what);
-		return -1;
+		rc = ledger_stop(run, item, "written");
+		goto out;
 	}
 	if (d.conflict)
 		run_reject_item(run, item, d.note);
@@ -221,6 +210,7 @@ static int ingest_record(struct run *run, const struct run_item *item,
 		rc = run_ingest_text(run, item, text, strlen(text));
 		free(text);
 	}
+out:
 	roster_derived_release(&d);
 	json_decref(stored);
 	return rc;
