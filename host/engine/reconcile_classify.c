@@ -504,8 +504,10 @@ static int missing_visit(const struct ledger_recon_person *p, void *ctx)
 	struct missing_one *m;
 
 	/* work still outstanding for them (a hire not yet effective, a
-	 * failed or held one) is the run's, not a finding */
+	 * failed or held one) is the run's, not a finding; a hire a person
+	 * discarded in review was a decision not to have an account */
 	if (strcmp(p->status, "active") || p->outstanding ||
+	    (p->hire_discarded && !p->account_id) ||
 	    strset_has(&r->has_account, p->employee_id))
 		return 0;
 	record = json_loads(p->record, 0, NULL);

@@ -267,7 +267,12 @@ int ledger_recon_persons(struct ledger *l, const char *connection,
 	                       "  ON t.event_seq = e.seq AND t.connection = ?1"
 	                       "  WHERE e.employee_id = p.employee_id"
 	                       "  AND t.state IN ('pending', 'failed',"
-	                       "  'not_yet_effective', 'held', 'disputed'))"
+	                       "  'not_yet_effective', 'held', 'disputed')),"
+	                       " (SELECT t.outcome FROM events e JOIN targets t"
+	                       "  ON t.event_seq = e.seq AND t.connection = ?1"
+	                       "  WHERE e.employee_id = p.employee_id"
+	                       "  AND e.kind IN ('hire', 'rehire')"
+	                       "  ORDER BY e.seq DESC LIMIT 1) = 'discarded'"
 	                       " FROM persons p LEFT JOIN links k"
 	                       " ON k.connection = ?1"
 	                       " AND k.employee_id = p.employee_id"
@@ -285,6 +290,7 @@ int ledger_recon_persons(struct ledger *l, const char *connection,
 		p.user_name = (const char *)sqlite3_column_text(st, 4);
 		p.link_active = sqlite3_column_int(st, 5) != 0;
 		p.outstanding = sqlite3_column_int(st, 6) != 0;
+		p.hire_discarded = sqlite3_column_int(st, 7) != 0;
 		if (!p.employee_id || !p.status || !p.record)
 			continue;
 		if ((r = fn(&p, ctx)))

@@ -91,8 +91,10 @@ struct ledger_recon_person {
 	const char *account_id; /* NULL = not linked */
 	const char *user_name;  /* the link's, or NULL */
 	bool link_active;
-	bool outstanding; /* has work on connection not done yet (pending,
-	                   * failed, not yet effective, held, disputed) */
+	bool outstanding;    /* has work on connection not done yet (pending,
+	                      * failed, not yet effective, held, disputed) */
+	bool hire_discarded; /* their latest hire or rehire on connection was
+	                      * discarded in review: no account, by decision */
 };
 
 /* Calls fn for every person (by employee id) with their link on

@@ -204,6 +204,10 @@ expect_eq "$(q "SELECT a.status FROM attempts a JOIN events e ON e.seq = a.event
 expired" "attempts of the expired hire"
 rph history X002
 expect_contains "$OUT" "skipped discarded"
+# reconcile: no account for X002 was a decision, not a missing account
+rph reconcile --json
+expect_eq "$(jq '.connections[0].counts.missing' <<<"$OUT")" 0 "missing"
+expect_eq "$(jq '[.connections[0].findings[] | select(.employee_id == "X002")] | length' <<<"$OUT")" 0 "findings of X002"
 finish
 
 begin "supervise and supervise_expire_days are checked with file:line:column"
