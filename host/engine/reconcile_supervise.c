@@ -6,7 +6,9 @@
  * R<RUN>-<N>:<CONNECTION> and approves or discards it; the next reconcile
  * --repair finds the same class, account and employee again, applies the
  * approved repair through its usual checks (the account re-read, the
- * guard, per-person order) and marks the approval used. One thread. */
+ * guard, per-person order) and marks the approval used. A discarded one
+ * is a decision: later repairs of the same class, account and employee
+ * are "kept" (not held again). One thread. */
 #include <stdio.h>
 #include <string.h>
 
@@ -36,6 +38,23 @@ int recon_rp_supervise(struct repair *rp, const struct ledger_finding_row *f,
 			        account_id, (long long)approval[0],
 			        (long long)approval[1]);
 		return 0;
+	}
+	if (rc > 0) {
+		int64_t was[2];
+
+		rc = ledger_recon_discarded(r->ledger, r->conn->name, f->cls,
+		                            account_id, f->employee_id, &was[0],
+		                            &was[1]);
+		if (rc == 0) {
+			/* a person decided to leave it: not asked again */
+			snprintf(reason, sizeof(reason),
+			         "discarded in provhost review (R%lld-%lld): "
+			         "left as it is, not asked again; protect or "
+			         "ignore the account to stop finding it",
+			         (long long)was[0], (long long)was[1]);
+			recon_rp_set(rp, f, "kept", reason);
+			return 1;
+		}
 	}
 	if (rc < 0) {
 		snprintf(reason, sizeof(reason),

@@ -70,11 +70,15 @@ int ledger_recon_held_decide(struct ledger *l, int64_t run_id, int64_t n,
 	return rc;
 }
 
-int ledger_recon_approved(struct ledger *l, const char *connection,
-                          const char *cls, const char *account_id,
-                          const char *employee_id, int64_t *run_id, int64_t *n)
+/* The latest finding on connection with repair decision for class cls,
+ * account_id and employee_id; only in the latest finished repair run when
+ * latest_only. 0 with *run_id, *n; 1 none; -1. */
+static int decided(struct ledger *l, const char *connection,
+                   const char *decision, bool latest_only, const char *cls,
+                   const char *account_id, const char *employee_id,
+                   int64_t *run_id, int64_t *n)
 {
-	const char *what = "cannot read approved reconcile repairs";
+	const char *what = "cannot read decided reconcile repairs";
 	sqlite3_stmt *st;
 	int rc;
 
@@ -83,12 +87,13 @@ int ledger_recon_approved(struct ledger *l, const char *connection,
 	        l, what,
 	        "SELECT f.run_id, f.n FROM reconcile_findings f JOIN"
 	        " reconcile_runs r ON r.id = f.run_id WHERE r.connection = ?1"
-	        " AND f.repair = 'approved' AND f.class = ?2 AND"
+	        " AND f.repair = ?5 AND f.class = ?2 AND"
 	        " coalesce(f.account_id, '') = ?3 AND"
-	        " coalesce(f.employee_id, '') = ?4 AND " LATEST_REPAIR_RUN
-	        " ORDER BY f.run_id DESC, f.n DESC LIMIT 1",
-	        "tttt", connection, cls, account_id ? account_id : "",
-	        employee_id ? employee_id : "");
+	        " coalesce(f.employee_id, '') = ?4 AND (NOT ?6 "
+	        "OR " LATEST_REPAIR_RUN
+	        ") ORDER BY f.run_id DESC, f.n DESC LIMIT 1",
+	        "ttttti", connection, cls, account_id ? account_id : "",
+	        employee_id ? employee_id : "", decision, (int64_t)latest_only);
 	if (!st) {
 		rc = -1;
 		goto out;
@@ -105,6 +110,22 @@ int ledger_recon_approved(struct ledger *l, const char *connection,
 out:
 	pthread_mutex_unlock(&l->lock);
 	return rc;
+}
+
+int ledger_recon_approved(struct ledger *l, const char *connection,
+                          const char *cls, const char *account_id,
+                          const char *employee_id, int64_t *run_id, int64_t *n)
+{
+	return decided(l, connection, "approved", true, cls, account_id,
+	               employee_id, run_id, n);
+}
+
+int ledger_recon_discarded(struct ledger *l, const char *connection,
+                           const char *cls, const char *account_id,
+                           const char *employee_id, int64_t *run_id, int64_t *n)
+{
+	return decided(l, connection, "discarded", false, cls, account_id,
+	               employee_id, run_id, n);
 }
 
 int ledger_recon_applied(struct ledger *l, int64_t run_id, int64_t n,

@@ -164,6 +164,15 @@ int ledger_recon_approved(struct ledger *l, const char *connection,
                           const char *cls, const char *account_id,
                           const char *employee_id, int64_t *run_id, int64_t *n);
 
+/* The latest repair on connection for class cls, account_id and
+ * employee_id that a person discarded in provhost review, in any run: a
+ * decision to leave that account as it is, which a later repair keeps.
+ * 0 with *run_id, *n; 1 none; -1. */
+int ledger_recon_discarded(struct ledger *l, const char *connection,
+                           const char *cls, const char *account_id,
+                           const char *employee_id, int64_t *run_id,
+                           int64_t *n);
+
 /* Marks approved repair run_id/n "applied" with detail. 0 or -1. */
 int ledger_recon_applied(struct ledger *l, int64_t run_id, int64_t n,
                          const char *detail);

@@ -88,7 +88,7 @@ expect_contains "$(q "SELECT repair_detail FROM reconcile_findings WHERE run_id 
 expect_eq "$(sim_users | jq length)" 2 "accounts (none deleted)"
 finish
 
-begin "supervise deactivate: the approval was for that account only; a new orphan is held again, and can be discarded"
+begin "supervise deactivate: the approval was for that account only; a new orphan is held again; discarded, it is not asked again"
 seed hand2@example.com
 writes=$(sim_writes)
 rph reconcile --repair
@@ -102,21 +102,33 @@ expect_rc 0
 expect_contains "$OUT" "discarded: not applied"
 rph review
 expect_contains "$OUT" "nothing waits for review"
+# the discard was a decision: the orphan is still found, but its
+# deactivation is neither sent nor asked again (nothing waits: exit 0)
 rph reconcile --repair
-expect_rc 4
-expect_eq "$(active hand2@example.com)" true "still held, never sent"
+expect_rc 0
+expect_eq "$(active hand2@example.com)" true "kept, never sent"
+expect_eq "$(sim_writes)" "$writes" "writes"
+RUN3=$(last_run)
+expect_eq "$(q "SELECT repair, repair_detail FROM reconcile_findings WHERE run_id = $RUN3 AND user_name = 'hand2@example.com'")" \
+	"kept|discarded in provhost review (R$RUN2-$N2): left as it is, not asked again; protect or ignore the account to stop finding it" "the finding"
+rph review
+expect_contains "$OUT" "nothing waits for review"
 finish
 
 begin "supervise deactivate: review approve --all-held approves held reconcile repairs too; a malformed id is refused"
 rph review approve "R-1:$RT_CONN" --reason "typo"
 expect_rc 1
 expect_contains "$ERR" "is not an item id (SEQ:CONNECTION or R<RUN>-<N>:CONNECTION"
+seed hand3@example.com
+rph reconcile --repair
+expect_rc 4
 rph review approve --all-held --reason "all checked"
 expect_rc 0
 expect_contains "$OUT" "approved: the next provhost reconcile --repair applies it"
 rph reconcile --repair
 expect_rc 0
-expect_eq "$(active hand2@example.com)" false "the orphan"
+expect_eq "$(active hand3@example.com)" false "the orphan"
+expect_eq "$(active hand2@example.com)" true "the one discarded before"
 finish
 
 begin "supervise link: an unlinked match is not linked until approved; then linked without a write"
