@@ -347,7 +347,11 @@ void pacer_thread_done(struct pacer *p)
 static void decrease(struct pacer *p, int64_t now_us, int64_t from_us)
 {
 	double a = achieved_rate(p, now_us), cur = rate_at(p, now_us);
-	double drop = p->base > 0 ? PACER_DROP : PACER_FIRST_DROP;
+	double drop = p->base <= 0 ? PACER_FIRST_DROP
+	              : p->decreased_us > 0 &&
+	                              now_us - p->decreased_us < PACER_QUICK_US
+	                      ? PACER_QUICK_DROP
+	                      : PACER_DROP;
 
 	if (a <= 0 || (cur > 0 && cur < a))
 		a = cur > 0 ? cur : PACER_MIN_RPS; /* nothing sent lately */

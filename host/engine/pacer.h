@@ -14,7 +14,9 @@
  *   down"; 429s for requests already on their way when the rate dropped
  *   are not news) lowers the rate multiplicatively: to PACER_FIRST_DROP of
  *   the rate achieved just before it when nothing was learned yet (that
- *   rate is inflated by the unpaced start), to PACER_DROP of it later.
+ *   rate is inflated by the unpaced start), to PACER_DROP of it later
+ *   (PACER_QUICK_DROP when the last drop was less than PACER_QUICK_US
+ *   ago: still far above the limit, as while learning it).
  *   The achieved rate A is the admissions of the last second (at most the
  *   rate in force).
  * - Then the rate grows back additively (linearly in time, as TCP's
@@ -42,15 +44,17 @@
 #include <pthread.h>
 #include <stdint.h>
 
-#define PACER_BURST      2    /* tokens, the bucket's size without max_rps */
-#define PACER_MIN_RPS    1.0  /* floor of the rate derived after a 429 */
-#define PACER_HISTORY    256  /* admissions remembered to measure the rate */
-#define PACER_FIRST_DROP 0.5  /* first 429: rate x this */
-#define PACER_DROP       0.7  /* later 429s: rate x this */
-#define PACER_KNEE       0.9  /* fast growth up to this x the refused rate */
-#define PACER_FAST_UP    0.1  /* growth below the knee, x refused rate / s */
-#define PACER_SLOW_UP    0.01 /* growth past the knee, x refused rate / s */
-#define PACER_FLIGHTS    128  /* requests tracked on their way at once */
+#define PACER_BURST      2       /* tokens, the bucket's size without max_rps */
+#define PACER_MIN_RPS    1.0     /* floor of the rate derived after a 429 */
+#define PACER_HISTORY    256     /* admissions remembered to measure the rate */
+#define PACER_FIRST_DROP 0.5     /* first 429: rate x this */
+#define PACER_DROP       0.85    /* later 429s: rate x this */
+#define PACER_QUICK_DROP 0.7     /* ... one soon after the last drop: x this */
+#define PACER_QUICK_US   5000000 /* "soon": within 5 s of the last drop */
+#define PACER_KNEE       0.95    /* fast growth up to this x the refused rate */
+#define PACER_FAST_UP    0.1     /* growth below the knee, x refused rate / s */
+#define PACER_SLOW_UP    0.0025  /* growth past the knee, x refused rate / s */
+#define PACER_FLIGHTS    128     /* requests tracked on their way at once */
 
 /* The clock pacer_acquire uses; tests install a fake one. */
 struct pacer_clock {

@@ -82,15 +82,43 @@ static void no_burst_after_a_pause_without_max_rps(void **state)
 		            1e6 / pacer_rate(&p, slot[i]));
 		assert_true(slot[i] - slot[i - 1] >= 35 * MS);
 	}
-	/* a second fresh 429 lowers it again, to 70 % of the ~26/s achieved */
+	/* a second fresh 429 soon after lowers it again, to PACER_QUICK_DROP
+	 * of the ~26/s achieved */
 	pacer_refused(&p, end + 300 * MS, 1 * S, end + 280 * MS);
-	assert_true(pacer_rate(&p, end + 1300 * MS) <= 0.7 * 27);
-	assert_true(pacer_rate(&p, end + 1300 * MS) >= 0.7 * 25);
+	assert_true(pacer_rate(&p, end + 1300 * MS) <= PACER_QUICK_DROP * 27);
+	assert_true(pacer_rate(&p, end + 1300 * MS) >= PACER_QUICK_DROP * 25);
 	assert_int_equal(p.pauses, 2);
 	/* a 429 for a request sent before that drop is not news */
 	pacer_refused(&p, end + 350 * MS, 1 * S, end + 250 * MS);
 	assert_int_equal(p.pauses, 2);
 	assert_int_equal(p.refusals, 3);
+	pacer_release(&p);
+}
+
+/* A 429 long after the last drop is a probe just past the limit: a gentle
+ * drop (PACER_DROP); one soon after it means the rate is still far above
+ * (PACER_QUICK_DROP). */
+static void a_late_429_drops_gently_a_quick_one_hard(void **state)
+{
+	struct pacer p;
+	int64_t t = 0;
+	double before;
+	int i;
+
+	pacer_init(&p, 0);
+	pacer_start(&p, 20, 0);
+	for (i = 0; i < 200; i++) /* 10 s at 20/s */
+		t = pacer_reserve(&p, t, 0);
+	before = pacer_rate(&p, t);
+	pacer_refused(&p, t, 0, t); /* the first drop of this pacer */
+	assert_true(pacer_rate(&p, t + 1) <= PACER_DROP * before + 0.5);
+	assert_true(pacer_rate(&p, t + 1) >= PACER_DROP * 19);
+	before = pacer_rate(&p, t + 1 * S);
+	for (i = 0; i < 15; i++) /* 1 s later */
+		t = pacer_reserve(&p, t, 0);
+	pacer_refused(&p, t, 0, t);
+	assert_true(pacer_rate(&p, t + 1) <= PACER_QUICK_DROP * before + 0.5);
+	assert_int_equal(p.pauses, 2);
 	pacer_release(&p);
 }
 
@@ -661,6 +689,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(no_burst_after_a_pause_without_max_rps),
 	        cmocka_unit_test(no_burst_after_a_pause_with_max_rps),
+	        cmocka_unit_test(a_late_429_drops_gently_a_quick_one_hard),
 	        cmocka_unit_test(max_rps_is_never_exceeded_over_any_window),
 	        cmocka_unit_test(tokens_are_shared_across_workers),
 	        cmocka_unit_test(a_waiting_worker_waits_for_a_new_pause),
