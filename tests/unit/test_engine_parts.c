@@ -75,8 +75,8 @@ static void pacer_pause_holds_everyone_then_ramps(void **state)
 	pacer_pause(&p, 0, 1000);
 	assert_int_equal(p.pauses, 1);
 	/* well after the ramp the full rate is back */
-	s3 = pacer_reserve(&p, 20000000, 0);
-	assert_int_equal(pacer_reserve(&p, 20000000, 0) - s3, 10000);
+	s3 = pacer_reserve(&p, 30000000, 0);
+	assert_int_equal(pacer_reserve(&p, 30000000, 0) - s3, 10000);
 	pacer_release(&p);
 }
 
