@@ -152,17 +152,6 @@ static int64_t interval_us(double r)
 	return (int64_t)ceil(1e6 / r);
 }
 
-/* pacer_reserve with the lock held. The bucket is kept in its "virtual
- * scheduling" form: tat_us is when it will next hold a whole token with
- * every promised slot paid for; a request may start at tat_us minus the
- * saved-up burst, (burst - 1) intervals. Keeping the debt as a time (not a
- * token count) keeps promised slots valid while the rate changes. */
-/* The window budget from the target's headers (pacer_hint) for a request
- * that may start at t: t itself, or the window's reset when the budget is
- * spent. A window that ends without a newer hint is followed by one as
- * long as the longest reset seen, with the stated limit (or, without one,
- * by no budget until the next hint). Consumes one request of the budget.
- * Caller holds the lock. */
 /* Requests admitted for a slot in [from, to) and not yet answered: they
  * may reach the target after anything admitted later. Caller holds the
  * lock. */
@@ -198,6 +187,12 @@ static void hint_next_window(struct pacer *p)
 	}
 }
 
+/* The window budget from the target's headers (pacer_hint) for a request
+ * that may start at t: t itself, or the window's reset when the budget is
+ * spent. A window that ends without a newer hint is followed by one as
+ * long as the longest reset seen, with the stated limit (or, without one,
+ * by no budget until the next hint). Consumes one request of the budget.
+ * Caller holds the lock. */
 static int64_t hint_admit(struct pacer *p, int64_t t)
 {
 	if (t < p->hint_from_us)
@@ -216,6 +211,11 @@ static int64_t hint_admit(struct pacer *p, int64_t t)
 	return t;
 }
 
+/* pacer_reserve with the lock held. The bucket is kept in its "virtual
+ * scheduling" form: tat_us is when it will next hold a whole token with
+ * every promised slot paid for; a request may start at tat_us minus the
+ * saved-up burst, (burst - 1) intervals. Keeping the debt as a time (not a
+ * token count) keeps promised slots valid while the rate changes. */
 static int64_t reserve_locked(struct pacer *p, int64_t now_us,
                               int64_t deadline_us)
 {
@@ -272,6 +272,7 @@ int pacer_acquire(struct pacer *p, int64_t deadline_ms)
 	uint64_t epoch;
 	int again;
 
+	pacer_thread_done(p); /* this thread's last request is over */
 	do {
 		now = p->clock.now_us(p->clock.ctx);
 		pthread_mutex_lock(&p->lock);
@@ -289,7 +290,6 @@ int pacer_acquire(struct pacer *p, int64_t deadline_ms)
 		again = p->epoch != epoch && p->paused_until_us > slot;
 		pthread_mutex_unlock(&p->lock);
 	} while (again);
-	pacer_thread_done(p); /* this thread's last request is over */
 	tl_pacer = p;
 	tl_slot = slot;
 	tl_flight = pacer_flight_begin(p, slot);
