@@ -1,12 +1,14 @@
 /* Phase one of a run: every input line becomes a stored event or a
  * recorded rejection, before anything is sent anywhere. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine/run_internal.h"
 #include "engine/run_stop.h"
 #include "lifecycle/events.h"
+#include "lifecycle/isodate.h"
 #include "util/clock.h"
 #include "util/line_reader.h"
 #include "util/text_escape.h"
@@ -156,6 +158,30 @@ static int note_accepted(struct run *run, const struct run_item *item,
 	return 0;
 }
 
+/* A new terminate replaces the person's earlier terminates that are not
+ * yet effective: the latest word of HR on when they leave is the one that
+ * counts (a date moved later must not leave the earlier one to fire). */
+static int supersede_scheduled(struct run *run, const struct run_item *item,
+                               const struct event *ev, int64_t seq)
+{
+	char why[700], when[40];
+	int64_t n = 0;
+
+	if (ev->has_effective)
+		isodate_format(ev->effective, when, sizeof(when));
+	snprintf(why, sizeof(why),
+	         "superseded: a later terminate of the employee (event "
+	         "%.200s, %s of %.200s) %s%s",
+	         ev->id, item->what, run->source,
+	         ev->has_effective ? "effective " : "effective at once",
+	         ev->has_effective ? when : "");
+	if (ledger_person_supersede_scheduled(run->ledger, ev->employee_id, seq,
+	                                      why, clock_wall_s(), &n))
+		return -1;
+	run->rescheduled += n > 0;
+	return 0;
+}
+
 int run_ingest_text(struct run *run, const struct run_item *item,
                     const char *text, size_t len)
 {
@@ -163,6 +189,7 @@ int run_ingest_text(struct run *run, const struct run_item *item,
 	enum ledger_accept_result result;
 	struct event ev;
 	char reason[600];
+	int64_t seq = 0;
 	int rc;
 
 	rc = event_parse_line_dated(text, len, EVENT_MAX_LINE_DEFAULT,
@@ -186,7 +213,9 @@ int run_ingest_text(struct run *run, const struct run_item *item,
 	}
 	if (ledger_event_accept(run->ledger, &ev, run->source, item->line_no,
 	                        run->run_id, run->ingest_names, run->n_conns,
-	                        clock_wall_s(), states, &result, NULL)) {
+	                        clock_wall_s(), states, &result, &seq) ||
+	    (result == LEDGER_ACCEPT_NEW && ev.kind == EVENT_TERMINATE &&
+	     supersede_scheduled(run, item, &ev, seq))) {
 		ingest_ledger_failed(run, item->line_no);
 		event_release(&ev);
 		return -1;

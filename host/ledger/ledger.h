@@ -629,6 +629,14 @@ int ledger_event_cancel(struct ledger *l, const char *event_id, const char *why,
 int ledger_person_cancel_scheduled(struct ledger *l, const char *employee_id,
                                    const char *why, int64_t now, int64_t *n);
 
+/* A later terminate (event seq) replaces employee_id's earlier ones still
+ * not yet effective: their not_yet_effective targets end skipped with
+ * outcome "superseded" and why as the reason (HR moved the date, or
+ * said it again). *n (may be NULL) gets how many. 0 or -1. */
+int ledger_person_supersede_scheduled(struct ledger *l, const char *employee_id,
+                                      int64_t seq, const char *why, int64_t now,
+                                      int64_t *n);
+
 /* Sets the lifecycle status of a person record ("active", "on_leave"):
  * a cancelled terminate gives the person their status back. 0 or -1. */
 int ledger_person_set_status(struct ledger *l, const char *employee_id,

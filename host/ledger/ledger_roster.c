@@ -320,6 +320,23 @@ int ledger_person_cancel_scheduled(struct ledger *l, const char *employee_id,
 	                  "cannot cancel a scheduled terminate", n);
 }
 
+int ledger_person_supersede_scheduled(struct ledger *l, const char *employee_id,
+                                      int64_t seq, const char *why, int64_t now,
+                                      int64_t *n)
+{
+	const char *texts[] = {employee_id, why};
+	const int64_t ints[] = {now, seq};
+
+	return exec_bound(l,
+	                  "UPDATE targets SET state = 'skipped', outcome ="
+	                  " 'superseded', last_error = ?2, updated_at = ?3"
+	                  " WHERE state = 'not_yet_effective' AND event_seq IN"
+	                  " (SELECT seq FROM events WHERE employee_id = ?1"
+	                  " AND kind = 'terminate' AND seq < ?4)",
+	                  texts, 2, ints, 2,
+	                  "cannot supersede a scheduled terminate", n);
+}
+
 int ledger_person_set_status(struct ledger *l, const char *employee_id,
                              const char *status, int64_t now)
 {
