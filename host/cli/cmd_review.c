@@ -12,6 +12,7 @@
 #include "cli/state_json.h"
 #include "config/config.h"
 #include "ledger/ledger.h"
+#include "lifecycle/decision.h"
 #include "util/exit_codes.h"
 #include "util/text_escape.h"
 
@@ -32,12 +33,14 @@ const char cmd_review_usage[] =
         "mode, as a changed plan or as a possible re-sent event), disputed,\n"
         "failed and rejected work, with its id (SEQ:CONNECTION, SEQ being\n"
         "the event's number in the ledger), the person, the event kind, the\n"
-        "state, the reason and, for held work, what would be sent. Then the\n"
-        "reconcile repairs supervised mode holds (an orphan's deactivation,\n"
-        "a link; ID R<RUN>-<N>:CONNECTION, from the latest reconcile\n"
-        "--repair): approve lets the next provhost reconcile --repair apply\n"
-        "it once (for the same account and employee), discard leaves it\n"
-        "undone (a later --repair asks again while it is still found);\n"
+        "state, the reason and, for held work, what would be sent (for the\n"
+        "rest, what the run decided: \"decided: ACTION: REASON; rules ...;\n"
+        "roles ...\"). Then the reconcile repairs supervised mode holds (an\n"
+        "orphan's deactivation, a link; ID R<RUN>-<N>:CONNECTION, from the\n"
+        "latest reconcile --repair): approve lets the next provhost\n"
+        "reconcile --repair apply it once (for the same account and\n"
+        "employee), discard is a decision: later --repair runs leave that\n"
+        "account as it is (repair \"kept\") without asking again;\n"
         "--all-held approves them too; --now does not run reconcile.\n"
         "\n"
         "approve releases held items: they become pending and the next run\n"
@@ -92,6 +95,21 @@ enum {
 	OPT_NOW
 };
 
+/* The decision the run made for an item without a plan to show (failed,
+ * disputed, rejected), as one line (new string, made safe to print), or
+ * NULL. */
+static char *decision_shown(const struct ledger_review_row *r)
+{
+	char *text, *esc;
+
+	if (!r->decision[0])
+		return NULL;
+	text = decision_text_of_json(r->decision);
+	esc = text ? text_escape_dup(text) : NULL;
+	free(text);
+	return esc;
+}
+
 static void print_text(const struct ledger_review_row *r, size_t n)
 {
 	const char *conn = NULL;
@@ -104,6 +122,7 @@ static void print_text(const struct ledger_review_row *r, size_t n)
 	for (i = 0; i < n; i++) {
 		char *esc = text_escape_dup(r[i].reason);
 		char *plan = r[i].plan[0] ? text_escape_dup(r[i].plan) : NULL;
+		char *decided = decision_shown(&r[i]);
 
 		if (!conn || strcmp(conn, r[i].connection)) {
 			conn = r[i].connection;
@@ -116,15 +135,18 @@ static void print_text(const struct ledger_review_row *r, size_t n)
 		printf("      %s\n", esc ? esc : "(out of memory)");
 		if (plan && r[i].state == LEDGER_HELD)
 			printf("      would send: %s\n", plan);
+		else if (decided)
+			printf("      decided: %s\n", decided);
 		free(esc);
 		free(plan);
+		free(decided);
 	}
 }
 
 static int print_json(struct ledger *l, const char *connection,
                       const struct ledger_review_row *r, size_t n)
 {
-	json_t *arr = json_array(), *obj, *doc, *recon;
+	json_t *arr = json_array(), *obj, *doc, *recon, *decision;
 	char id[200];
 	size_t i;
 
@@ -148,6 +170,13 @@ static int print_json(struct ledger *l, const char *connection,
 		                    r[i].plan[0] && r[i].state == LEDGER_HELD
 		                            ? json_string(r[i].plan)
 		                            : json_null());
+		decision = r[i].decision[0] ? json_loads(r[i].decision, 0, NULL)
+		                            : NULL;
+		json_object_set_new(obj, "decision",
+		                    json_is_object(decision) ? decision
+		                                             : json_null());
+		if (decision && !json_is_object(decision))
+			json_decref(decision);
 		json_array_append_new(arr, obj);
 	}
 	/* the state schema's review document (cli/state_json.h) */

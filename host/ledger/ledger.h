@@ -527,8 +527,11 @@ struct ledger_review_row {
 	enum ledger_state state; /* held, disputed, failed or rejected */
 	char reason[512];
 	int64_t updated_at;
-	char plan[2048]; /* what it would send (held items), "" unknown */
-	char change[16]; /* its kind of change, "" unknown */
+	char plan[2048];     /* what it would send (held items), "" unknown */
+	char change[16];     /* its kind of change, "" unknown */
+	char decision[4096]; /* the decision JSON (lifecycle/decision.h) the
+	                      * run made for it, "" none; a longer one is cut
+	                      * (then it does not parse and is not shown) */
 };
 
 /* Every held, disputed, failed and rejected target (of connection; NULL =

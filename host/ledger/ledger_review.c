@@ -14,7 +14,7 @@
 
 static const char review_sql[] =
         "SELECT e.seq, e.id, e.employee_id, e.kind, t.connection, t.state, "
-        "  t.last_error, t.updated_at, t.plan, t.change "
+        "  t.last_error, t.updated_at, t.plan, t.change, t.decision "
         "FROM targets t JOIN events e ON e.seq = t.event_seq "
         "WHERE t.state IN ('held', 'disputed', 'failed', 'rejected') "
         "AND (?1 IS NULL OR t.connection = ?1) "
@@ -38,6 +38,7 @@ static void review_row(sqlite3_stmt *st, void *row)
 	r->updated_at = sqlite3_column_int64(st, 7);
 	ledger_column_copy(st, 8, r->plan, sizeof(r->plan));
 	ledger_column_copy(st, 9, r->change, sizeof(r->change));
+	ledger_column_copy(st, 10, r->decision, sizeof(r->decision));
 }
 
 int ledger_review_list(struct ledger *l, const char *connection,

@@ -26,6 +26,11 @@ rt_state retry '.connections[0].mapping.userName = "{mail|lower}"'
 rph run --allow-mass-deprovision "$T_TMP/retry.jsonl"
 expect_rc 1
 expect_eq "$(count_state rejected)" 4 "rejected"
+# review shows what the run decided for items without a plan
+rph review
+expect_contains "$OUT" "      decided: none: hire; rejected: missing HR attribute \"mail\" (required by mapping \"userName\"); rules engineering, employees; roles Modeller, Viewer"
+rph review --json
+expect_eq "$(jq -c '.items[0].decision | [.action, .roles]' <<<"$OUT")" '["none",["Modeller","Viewer"]]' "the decision in --json"
 set_cfg '.connections[0].mapping.userName = "{email|lower}"'
 rph run "$T_TMP/retry.jsonl"
 expect_contains "$OUT" "Skipped 4" # rejected is final without a person
