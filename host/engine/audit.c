@@ -77,13 +77,38 @@ static void set_str(json_t *obj, const char *key, const char *value)
 	json_object_set_new(obj, key, utf8_json_string(value));
 }
 
+/* The "out of memory for a line" error; returns -1. */
+static int line_oom(const struct audit *a, char *err, size_t err_len)
+{
+	snprintf(err, err_len, "audit file \"%s\": out of memory for a line",
+	         a->file.path);
+	return -1;
+}
+
+/* Writes line (taken: freed here) as one JSON line of the audit file.
+ * Returns 0, or -1 with err filled. */
+static int write_line(struct audit *a, json_t *line, char *err, size_t err_len)
+{
+	char *text = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	int rc;
+
+	json_decref(line);
+	if (!text)
+		return line_oom(a, err, err_len);
+	rc = append_file_write2(&a->file, text, strlen(text), "\n", 1);
+	if (rc)
+		snprintf(err, err_len,
+		         "audit file \"%s\" cannot be written: %s",
+		         a->file.path, strerror(errno));
+	free(text);
+	return rc;
+}
+
 int audit_write(struct audit *a, const struct audit_record *r, char *err,
                 size_t err_len)
 {
 	char now[40];
 	json_t *line;
-	char *text;
-	int rc;
 
 	if (!a->on)
 		return 0;
@@ -113,21 +138,9 @@ int audit_write(struct audit *a, const struct audit_record *r, char *err,
 		json_object_set_new(line, "retrying", json_true());
 	if (r->dry_run)
 		json_object_set_new(line, "dry_run", json_true());
-	text = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(line);
-	if (!text)
-		goto oom;
-	rc = append_file_write2(&a->file, text, strlen(text), "\n", 1);
-	if (rc)
-		snprintf(err, err_len,
-		         "audit file \"%s\" cannot be written: %s",
-		         a->file.path, strerror(errno));
-	free(text);
-	return rc;
+	return write_line(a, line, err, err_len);
 oom:
-	snprintf(err, err_len, "audit file \"%s\": out of memory for a line",
-	         a->file.path);
-	return -1;
+	return line_oom(a, err, err_len);
 }
 
 int audit_write_object(struct audit *a, int64_t run_id, bool dry_run,
@@ -137,8 +150,6 @@ int audit_write_object(struct audit *a, int64_t run_id, bool dry_run,
 	char now[40];
 	const char *key;
 	json_t *line, *val;
-	char *text;
-	int rc;
 
 	if (!a->on)
 		return 0;
@@ -154,21 +165,9 @@ int audit_write_object(struct audit *a, int64_t run_id, bool dry_run,
 	        json_object_set(line, key, val);
 	if (dry_run)
 		json_object_set_new(line, "dry_run", json_true());
-	text = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(line);
-	if (!text)
-		goto oom;
-	rc = append_file_write2(&a->file, text, strlen(text), "\n", 1);
-	if (rc)
-		snprintf(err, err_len,
-		         "audit file \"%s\" cannot be written: %s",
-		         a->file.path, strerror(errno));
-	free(text);
-	return rc;
+	return write_line(a, line, err, err_len);
 oom:
-	snprintf(err, err_len, "audit file \"%s\": out of memory for a line",
-	         a->file.path);
-	return -1;
+	return line_oom(a, err, err_len);
 }
 
 void audit_close(struct audit *a)
